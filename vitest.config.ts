@@ -1,0 +1,60 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One vitest project per workspace package (packages/*, apps/*).
+ *
+ * Tests live in each package's `test/` folder. Files named `*.guest.test.ts` need the AINKA kernel
+ * module and run only inside the QEMU guest (tools/testbed sets AINKA_TEST_TARGET=guest); every other
+ * test runs on the host.
+ *
+ * `@ainka/<name>` resolves to the package's source so tests never depend on a stale build.
+ */
+const root = import.meta.dirname;
+const inGuest = process.env.AINKA_TEST_TARGET === 'guest';
+
+interface Workspace {
+  dir: string;
+  name: string;
+  folder: string;
+}
+
+function workspaces(): Workspace[] {
+  const found: Workspace[] = [];
+  for (const group of ['packages', 'apps']) {
+    const groupDir = join(root, group);
+    if (!existsSync(groupDir)) continue;
+    for (const folder of readdirSync(groupDir)) {
+      const pkgFile = join(groupDir, folder, 'package.json');
+      if (!existsSync(pkgFile)) continue;
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name: string };
+      found.push({ dir: join(groupDir, folder), name: pkg.name, folder });
+    }
+  }
+  return found;
+}
+
+const all = workspaces();
+const alias = Object.fromEntries(
+  all
+    .filter((w) => w.dir.includes(`${join(root, 'packages')}`) && existsSync(join(w.dir, 'src', 'index.ts')))
+    .map((w) => [w.name, resolve(w.dir, 'src', 'index.ts')]),
+);
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    testTimeout: inGuest ? 120_000 : 30_000,
+    hookTimeout: inGuest ? 120_000 : 60_000,
+    projects: all.map((w) => ({
+      extends: true as const,
+      test: {
+        name: w.name,
+        root: w.dir,
+        include: inGuest ? ['test/**/*.guest.test.ts'] : ['test/**/*.test.ts'],
+        exclude: inGuest ? [] : ['test/**/*.guest.test.ts'],
+      },
+    })),
+  },
+});
