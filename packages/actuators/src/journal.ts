@@ -1,0 +1,138 @@
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { ActuatorError, ActuatorErrorCode } from './errors.js';
+
+/** One knob change as the journal records it, before it is applied. */
+export interface JournalChange {
+  /** Change id, unique in the journal. */
+  readonly id: number;
+  /** Knob id (`sysctl:vm.swappiness`). */
+  readonly knob: string;
+  /** Value before the change (what a rollback restores). */
+  readonly before: string;
+  /** Value the change writes. */
+  readonly after: string;
+  /** Reason short name (the rule name, `rollback`, `optimizer` …). */
+  readonly reason: string;
+  /** Why, in words (the evidence). */
+  readonly because: string;
+  /** False for changes that cannot be undone (systemd restarts). */
+  readonly reversible: boolean;
+  /** Ids of the changes this change undoes (rollbacks). */
+  readonly undoes?: readonly number[];
+}
+
+/** A journal record. Each is one line `JSON<TAB>crc32` and is fsync'd before the journal returns. */
+export type JournalRecord =
+  | { readonly type: 'session'; readonly session: string; readonly pid: number; readonly rollbackOnExit: boolean; readonly at: number }
+  | { readonly type: 'end'; readonly session: string; readonly at: number }
+  | { readonly type: 'begin'; readonly batch: number; readonly session: string; readonly at: number; readonly changes: readonly JournalChange[] }
+  | { readonly type: 'commit'; readonly batch: number; readonly at: number }
+  | { readonly type: 'abort'; readonly batch: number; readonly at: number; readonly note: string }
+  | { readonly type: 'release'; readonly knob: string; readonly expected: string; readonly observed: string; readonly who: string; readonly at: number }
+  | { readonly type: 'reclaim'; readonly knob: string; readonly at: number };
+
+function encode(record: JournalRecord): string {
+  const json = JSON.stringify(record);
+  return `${json}\t${crc32(json).toString(16).padStart(8, '0')}\n`;
+}
+
+/**
+ * The append-only change journal. A batch of changes is written as one `begin` record (with every
+ * change's previous value) and fsync'd before anything is applied, then closed by `commit` or `abort`.
+ * A torn last line (crash while writing) is dropped on open; damage before the last line is an error.
+ */
+export class ChangeJournal {
+  /** Path of the journal file. */
+  readonly path: string;
+  private fd: number | undefined;
+  private readonly loaded: JournalRecord[] = [];
+
+  /** Open (creating if needed) the journal at `path` and read its records. */
+  constructor(path: string) {
+    this.path = path;
+    const fresh = !existsSync(path);
+    if (fresh) mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, 'a+');
+    this.fd = fd;
+    if (fresh) {
+      fsyncSync(fd);
+      syncDirectory(dirname(path));
+    }
+    const text = readFileSync(path, 'utf8');
+    let offset = 0;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      const isLast = i === lines.length - 1;
+      if (isLast) {
+        if (line !== '') this.truncateTorn(Buffer.byteLength(text.slice(0, offset)));
+        break;
+      }
+      const record = decode(line);
+      if (record === undefined) {
+        if (i === lines.length - 2 && lines[lines.length - 1] === '') {
+          this.truncateTorn(Buffer.byteLength(text.slice(0, offset)));
+          break;
+        }
+        throw new ActuatorError(
+          ActuatorErrorCode.journalCorrupt,
+          `change journal ${path} is damaged at line ${i + 1} (checksum mismatch before the last record); move the file aside and restore knobs by hand from its readable lines`,
+        );
+      }
+      this.loaded.push(record);
+      offset += line.length + 1;
+    }
+  }
+
+  private truncateTorn(bytes: number): void {
+    if (this.fd === undefined) return;
+    ftruncateSync(this.fd, bytes);
+    fsyncSync(this.fd);
+  }
+
+  /** Records read when the journal was opened, plus those appended since. */
+  get records(): readonly JournalRecord[] {
+    return this.loaded;
+  }
+
+  /** Append records with one `write(2)` and one `fsync(2)`; returns when they are on disk. */
+  append(...records: JournalRecord[]): void {
+    if (this.fd === undefined) throw new ActuatorError(ActuatorErrorCode.closed, `change journal ${this.path} is closed; open a new ChangeJournal`);
+    writeSync(this.fd, records.map(encode).join(''));
+    fsyncSync(this.fd);
+    this.loaded.push(...records);
+  }
+
+  /** Close the file. */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+function decode(line: string): JournalRecord | undefined {
+  const tab = line.lastIndexOf('\t');
+  if (tab < 0) return undefined;
+  const json = line.slice(0, tab);
+  if (crc32(json).toString(16).padStart(8, '0') !== line.slice(tab + 1)) return undefined;
+  try {
+    return JSON.parse(json) as JournalRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on directories; the file itself is synced.
+  }
+}

@@ -1,0 +1,249 @@
+import { ProtocolError } from './errors.js';
+import { concatBytes, decodeAttrs, decodeNulString, encodeAttr, NLA_F_NESTED } from './netlink.js';
+import { abi } from './spec/index.js';
+import type { AttrSetSpec, AttrSpec } from './spec/types.js';
+import { structCodec, type StructCodec, type StructValue } from './struct-codec.js';
+
+/** A decoded attribute value. */
+export type AttrValue = number | bigint | boolean | string | Uint8Array | StructValue | AttrObject | readonly AttrValue[];
+
+/** Attributes keyed by camelCase name (`abi-version` → `abiVersion`). */
+export interface AttrObject {
+  readonly [name: string]: AttrValue | undefined;
+}
+
+/** Unknown attributes kept by a non-strict decode. */
+export interface UnknownAttr {
+  readonly type: number;
+  readonly payload: Uint8Array;
+}
+
+/** Options for {@link decodeAttrSet}. */
+export interface AttrDecodeOptions {
+  /** Reject attribute ids the set does not define (default true). When false they are kept in `$unknown`. */
+  readonly strict?: boolean;
+}
+
+/** kebab-case → camelCase. */
+export function attrKey(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const sets = new Map<string, AttrSetSpec>(abi.family.attributeSets.map((s) => [s.name, s]));
+const structCodecs = new Map<string, StructCodec>(abi.structs.map((s) => [s.name, structCodec(s)]));
+const enumMax = new Map<string, number>(abi.enums.map((e) => [e.name, Math.max(...e.values.map((v) => v.value))]));
+
+function setSpec(name: string): AttrSetSpec {
+  const set = sets.get(name);
+  if (!set) throw new ProtocolError('ERR_AINKA_UNKNOWN', `no attribute set named ${name}`, { what: 'attribute set' });
+  return set;
+}
+
+const SCALAR_BYTES: Partial<Record<AttrSpec['type'], number>> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, s64: 8 };
+const SCALAR_RANGE: Partial<Record<AttrSpec['type'], readonly [bigint, bigint]>> = {
+  u8: [0n, 0xffn],
+  u16: [0n, 0xffffn],
+  u32: [0n, 0xffffffffn],
+  s32: [-0x80000000n, 0x7fffffffn],
+  u64: [0n, 0xffffffffffffffffn],
+  s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
+};
+
+function checkBounds(spec: AttrSpec, value: bigint, path: string, offset?: number): void {
+  const min = spec.checks?.min;
+  let max = spec.checks?.max;
+  if (max === undefined && spec.enum) max = enumMax.get(spec.enum);
+  if ((min !== undefined && value < BigInt(min)) || (max !== undefined && value > BigInt(max))) {
+    throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${value} is outside [${min ?? '-'}, ${max ?? '-'}]`, {
+      what: path,
+      path,
+      ...(offset === undefined ? {} : { offset }),
+    });
+  }
+}
+
+const textEncoder = new TextEncoder();
+
+function encodeOne(spec: AttrSpec, value: AttrValue, path: string): Uint8Array {
+  const width = SCALAR_BYTES[spec.type];
+  if (width !== undefined) {
+    if (typeof value !== 'number' && typeof value !== 'bigint') {
+      throw new ProtocolError('ERR_AINKA_MALFORMED', `expected a number, got ${typeof value}`, { what: path, path });
+    }
+    if (typeof value === 'number' && !Number.isInteger(value)) {
+      throw new ProtocolError('ERR_AINKA_MALFORMED', `expected an integer, got ${value}`, { what: path, path });
+    }
+    const big = BigInt(value);
+    const range = SCALAR_RANGE[spec.type]!;
+    if (big < range[0] || big > range[1]) {
+      throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${big} does not fit ${spec.type}`, { what: path, path });
+    }
+    checkBounds(spec, big, path);
+    const payload = new Uint8Array(width);
+    const view = new DataView(payload.buffer);
+    if (width === 1) view.setUint8(0, Number(big));
+    else if (width === 2) view.setUint16(0, Number(big), true);
+    else if (width === 4) view.setUint32(0, Number(BigInt.asUintN(32, big)), true);
+    else view.setBigUint64(0, BigInt.asUintN(64, big), true);
+    return encodeAttr(spec.value, payload);
+  }
+  switch (spec.type) {
+    case 'flag':
+      if (value !== true) throw new ProtocolError('ERR_AINKA_MALFORMED', `a flag is encoded only as true`, { what: path, path });
+      return encodeAttr(spec.value, new Uint8Array(0));
+    case 'string': {
+      if (typeof value !== 'string') throw new ProtocolError('ERR_AINKA_MALFORMED', `expected a string`, { what: path, path });
+      const bytes = textEncoder.encode(value);
+      const maxLen = spec.checks?.maxLen;
+      if (maxLen !== undefined && bytes.length > maxLen) {
+        throw new ProtocolError('ERR_AINKA_OVERSIZE', `string of ${bytes.length} bytes exceeds ${maxLen}`, { what: path, path });
+      }
+      const payload = new Uint8Array(bytes.length + 1);
+      payload.set(bytes);
+      return encodeAttr(spec.value, payload);
+    }
+    case 'binary': {
+      if (spec.struct) {
+        const codec = structCodecs.get(spec.struct)!;
+        if (value instanceof Uint8Array) {
+          if (value.length !== codec.layout.size) {
+            throw new ProtocolError('ERR_AINKA_MALFORMED', `struct ${spec.struct} is ${codec.layout.size} bytes, got ${value.length}`, { what: path, path });
+          }
+          return encodeAttr(spec.value, value);
+        }
+        return encodeAttr(spec.value, codec.encode(value as StructValue));
+      }
+      if (!(value instanceof Uint8Array)) throw new ProtocolError('ERR_AINKA_MALFORMED', `expected bytes`, { what: path, path });
+      return encodeAttr(spec.value, value);
+    }
+    case 'nest':
+      return encodeAttr(spec.value, encodeAttrSet(spec.nestedSet!, value as AttrObject, path), NLA_F_NESTED);
+    default:
+      throw new ProtocolError('ERR_AINKA_MALFORMED', `attribute type ${spec.type} cannot be encoded`, { what: path, path });
+  }
+}
+
+/**
+ * Encodes an object as the attributes of `setName`. Unknown keys, out-of-range values and oversize
+ * strings are rejected before anything is sent.
+ */
+export function encodeAttrSet(setName: string, value: AttrObject, pathPrefix = setName): Uint8Array {
+  const set = setSpec(setName);
+  const byKey = new Map(set.attributes.map((a) => [attrKey(a.name), a]));
+  const parts: Uint8Array[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || key === '$unknown') continue;
+    const spec = byKey.get(key);
+    const path = `${pathPrefix}.${key}`;
+    if (!spec || spec.type === 'pad') {
+      throw new ProtocolError('ERR_AINKA_UNKNOWN', `attribute set ${setName} has no attribute ${key}`, { what: path, path });
+    }
+    if (spec.multiAttr) {
+      if (!Array.isArray(v)) throw new ProtocolError('ERR_AINKA_MALFORMED', `expected an array`, { what: path, path });
+      (v as readonly AttrValue[]).forEach((item, i) => parts.push(encodeOne(spec, item, `${path}[${i}]`)));
+    } else {
+      parts.push(encodeOne(spec, v, path));
+    }
+  }
+  return concatBytes(parts);
+}
+
+function decodeOne(spec: AttrSpec, payload: Uint8Array, offset: number, path: string, options: AttrDecodeOptions): AttrValue {
+  const width = SCALAR_BYTES[spec.type];
+  if (width !== undefined) {
+    if (payload.length !== width) {
+      throw new ProtocolError('ERR_AINKA_MALFORMED', `${spec.type} attribute has ${payload.length} payload bytes, expected ${width}`, {
+        what: path,
+        path,
+        offset,
+      });
+    }
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    let value: number | bigint;
+    if (spec.type === 'u8') value = view.getUint8(0);
+    else if (spec.type === 'u16') value = view.getUint16(0, true);
+    else if (spec.type === 'u32') value = view.getUint32(0, true);
+    else if (spec.type === 's32') value = view.getInt32(0, true);
+    else if (spec.type === 'u64') value = view.getBigUint64(0, true);
+    else value = view.getBigInt64(0, true);
+    checkBounds(spec, BigInt(value), path, offset);
+    return value;
+  }
+  switch (spec.type) {
+    case 'flag':
+      if (payload.length !== 0) {
+        throw new ProtocolError('ERR_AINKA_MALFORMED', `flag attribute carries ${payload.length} bytes`, { what: path, path, offset });
+      }
+      return true;
+    case 'string': {
+      const maxLen = spec.checks?.maxLen;
+      const s = decodeNulString(payload);
+      if (maxLen !== undefined && s.length > maxLen) {
+        throw new ProtocolError('ERR_AINKA_OVERSIZE', `string of ${s.length} bytes exceeds ${maxLen}`, { what: path, path, offset });
+      }
+      return s;
+    }
+    case 'binary':
+      if (spec.struct) {
+        const codec = structCodecs.get(spec.struct)!;
+        if (payload.length !== codec.layout.size) {
+          const code = payload.length < codec.layout.size ? 'ERR_AINKA_TRUNCATED' : 'ERR_AINKA_OVERSIZE';
+          throw new ProtocolError(code, `struct ${spec.struct} needs exactly ${codec.layout.size} bytes, got ${payload.length}`, {
+            what: path,
+            path,
+            offset,
+          });
+        }
+        return codec.decode(payload);
+      }
+      return payload.slice();
+    case 'nest':
+      return decodeAttrSet(spec.nestedSet!, payload, options, offset + 4, path);
+    default:
+      return payload.slice();
+  }
+}
+
+/**
+ * Decodes an attribute stream as `setName`. Every value is checked against the declared type, size
+ * and bounds. With `strict` (the default) an unknown attribute id is an error naming its offset.
+ */
+export function decodeAttrSet(
+  setName: string,
+  bytes: Uint8Array,
+  options: AttrDecodeOptions = {},
+  base = 0,
+  pathPrefix = setName,
+): AttrObject {
+  const strict = options.strict ?? true;
+  const set = setSpec(setName);
+  const byId = new Map(set.attributes.map((a) => [a.value, a]));
+  const result: Record<string, AttrValue> = {};
+  const unknown: UnknownAttr[] = [];
+  for (const raw of decodeAttrs(bytes, base)) {
+    const spec = byId.get(raw.type);
+    if (!spec) {
+      if (strict) {
+        throw new ProtocolError('ERR_AINKA_UNKNOWN', `attribute id ${raw.type} is not in set ${setName}`, { what: pathPrefix, offset: raw.offset });
+      }
+      unknown.push({ type: raw.type, payload: raw.payload.slice() });
+      continue;
+    }
+    if (spec.type === 'pad') continue;
+    const key = attrKey(spec.name);
+    const path = `${pathPrefix}.${key}`;
+    const value = decodeOne(spec, raw.payload, raw.offset, path, options);
+    if (spec.multiAttr) {
+      const list = (result[key] as AttrValue[] | undefined) ?? [];
+      list.push(value);
+      result[key] = list;
+    } else {
+      if (key in result) {
+        throw new ProtocolError('ERR_AINKA_MALFORMED', `attribute ${key} appears twice`, { what: path, path, offset: raw.offset });
+      }
+      result[key] = value;
+    }
+  }
+  if (unknown.length > 0) result.$unknown = unknown as unknown as AttrValue;
+  return result;
+}

@@ -1,0 +1,133 @@
+import { counterRate } from './counters.js';
+import { malformed } from './errors.js';
+import { KernelFiles } from './kernelFile.js';
+import type { MetricSample, MetricUnit } from './metricSample.js';
+import type { CollectContext, MetricSource } from './metricSource.js';
+
+/**
+ * Parses `/proc/vmstat` (`name value` lines) into a map. Unknown names are kept.
+ *
+ * @public
+ */
+export function parseVmstat(text: string, file = '/proc/vmstat'): Map<string, number> {
+  const out = new Map<string, number>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line === '') continue;
+    const sp = line.indexOf(' ');
+    const v = sp > 0 ? Number(line.slice(sp + 1)) : Number.NaN;
+    // Some counters are signed (nr_* can be transiently negative per-CPU sums): allow a sign.
+    if (!Number.isFinite(v) || !/^-?\d+$/.test(line.slice(sp + 1))) throw malformed(file, i + 1, line, '"<name> <integer>"');
+    out.set(line.slice(0, sp), v);
+  }
+  return out;
+}
+
+/** Sum of the named counters that exist; undefined when none exists. */
+function sum(m: ReadonlyMap<string, number>, names: readonly string[]): number | undefined {
+  let s = 0;
+  let found = false;
+  for (const n of names) {
+    const v = m.get(n);
+    if (v !== undefined) {
+      s += v;
+      found = true;
+    }
+  }
+  return found ? s : undefined;
+}
+
+/** Sum of every counter whose name starts with `prefix` (zone-suffixed counters of kernels < 4.8). */
+function sumPrefix(m: ReadonlyMap<string, number>, prefix: string): number | undefined {
+  let s = 0;
+  let found = false;
+  for (const [k, v] of m) {
+    if (k.startsWith(prefix) && !k.endsWith('_throttle')) {
+      s += v;
+      found = true;
+    }
+  }
+  return found ? s : undefined;
+}
+
+/**
+ * Derived paging/reclaim/OOM counters from a parsed vmstat, normalised across kernel versions
+ * (`pgscan_kswapd` vs `pgscan_kswapd_normal`, `allocstall` vs `allocstall_<zone>`, …).
+ *
+ * @public
+ */
+export function vmCounters(m: ReadonlyMap<string, number>): Record<string, number | undefined> {
+  const scan = sum(m, ['pgscan_kswapd', 'pgscan_direct', 'pgscan_khugepaged', 'pgscan_proactive']);
+  return {
+    pgpgin: m.get('pgpgin'),
+    pgpgout: m.get('pgpgout'),
+    pswpin: m.get('pswpin'),
+    pswpout: m.get('pswpout'),
+    pgfault: m.get('pgfault'),
+    pgmajfault: m.get('pgmajfault'),
+    pgscan: scan ?? add(sumPrefix(m, 'pgscan_kswapd_'), sumPrefix(m, 'pgscan_direct_')),
+    pgscanDirect: m.get('pgscan_direct') ?? sumPrefix(m, 'pgscan_direct_'),
+    pgsteal:
+      sum(m, ['pgsteal_kswapd', 'pgsteal_direct', 'pgsteal_khugepaged', 'pgsteal_proactive']) ??
+      add(sumPrefix(m, 'pgsteal_kswapd_'), sumPrefix(m, 'pgsteal_direct_')),
+    allocstall: m.get('allocstall') ?? sumPrefix(m, 'allocstall_'),
+    oomKill: m.get('oom_kill'),
+    workingsetRefault: m.get('workingset_refault') ?? sum(m, ['workingset_refault_anon', 'workingset_refault_file']),
+  };
+}
+
+function add(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined && b === undefined) return undefined;
+  return (a ?? 0) + (b ?? 0);
+}
+
+const rates: ReadonlyArray<readonly [string, string, MetricUnit, number]> = [
+  // [counter, metric, unit, scale]
+  ['pgpgin', 'vm.page_in_bytes_per_second', 'bytes_per_second', 1024],
+  ['pgpgout', 'vm.page_out_bytes_per_second', 'bytes_per_second', 1024],
+  ['pswpin', 'vm.swap_in_pages_per_second', 'per_second', 1],
+  ['pswpout', 'vm.swap_out_pages_per_second', 'per_second', 1],
+  ['pgfault', 'vm.page_faults_per_second', 'per_second', 1],
+  ['pgmajfault', 'vm.major_faults_per_second', 'per_second', 1],
+  ['pgscan', 'vm.pages_scanned_per_second', 'per_second', 1],
+  ['pgscanDirect', 'vm.direct_reclaim_pages_scanned_per_second', 'per_second', 1],
+  ['pgsteal', 'vm.pages_reclaimed_per_second', 'per_second', 1],
+  ['allocstall', 'vm.alloc_stalls_per_second', 'per_second', 1],
+  ['workingsetRefault', 'vm.workingset_refaults_per_second', 'per_second', 1],
+  ['oomKill', 'vm.oom_kills_per_second', 'per_second', 1],
+];
+
+/**
+ * `/proc/vmstat`: paging, swapping, reclaim and OOM-kill rates, plus `vm.oom_kills_total`.
+ *
+ * @public
+ */
+export class VmstatSource implements MetricSource {
+  readonly id = 'proc.vmstat';
+  private readonly files: KernelFiles;
+  private prev: Record<string, number | undefined> | undefined;
+  private prevMs = 0;
+
+  constructor(options: { readonly root?: string } = {}) {
+    this.files = new KernelFiles(options.root);
+  }
+
+  collect(ctx: CollectContext): MetricSample[] {
+    const cur = vmCounters(parseVmstat(this.files.read('proc/vmstat'), this.files.path('proc/vmstat')));
+    const out: MetricSample[] = [];
+    if (cur['oomKill'] !== undefined) out.push({ name: 'vm.oom_kills_total', unit: 'total', value: cur['oomKill'], timestamp: ctx.now });
+    const prev = this.prev;
+    const dt = ctx.monotonicMs - this.prevMs;
+    if (prev !== undefined && dt > 0) {
+      for (const [key, name, unit, scale] of rates) {
+        const a = prev[key];
+        const b = cur[key];
+        if (a !== undefined && b !== undefined) out.push({ name, unit, value: counterRate(a, b, dt) * scale, timestamp: ctx.now });
+      }
+    }
+    this.prev = cur;
+    this.prevMs = ctx.monotonicMs;
+    return out;
+  }
+}
