@@ -286,7 +286,7 @@ export class ChangeManager {
         }
       }
       const line = `reason '${req.reason}' on knob ${knob.id}: ${before} → ${target}${damped}, because ${req.because}`;
-      if ((req.mode ?? this.mode) === 'advise' || this.mode === 'advise') {
+      if (req.mode === 'advise' || this.mode === 'advise') {
         outcomes.push({ knob: knob.id, status: 'proposed', before, after: target, line: `advise: ${line}` });
         this.logLine(`advise: ${line}`);
         continue;

@@ -35,6 +35,8 @@ export interface StreamingDetectorOptions {
   readonly recordWeight?: number;
   /** Weight of the averaged anomaly-likelihood signal. */
   readonly likelihoodWeight?: number;
+  /** How the per-model errors combine: `min` (surprise under the best model) or `max`. */
+  readonly errorCombine?: 'min' | 'max';
 }
 
 const DEFAULTS: Required<StreamingDetectorOptions> = {
@@ -54,6 +56,7 @@ const DEFAULTS: Required<StreamingDetectorOptions> = {
   recordDecay: 0.9995,
   recordWeight: 1,
   likelihoodWeight: 1,
+  errorCombine: 'min',
 };
 
 const DAY_MS = 86_400_000;
@@ -125,7 +128,9 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     const sExpected = seen > 0 ? (this.#season[b] ?? x) : expected;
     const e3raw = Math.abs(x - sExpected);
     const e3 = this.#seasonDays >= 2 ? e3raw / (this.#seasonScale + floor) : 0;
-    const err = Math.max(e1, e2, o.seasonalWeight * e3);
+    // Surprise under the best explanation: an anomaly is what none of the models predicted.
+    const errMin = this.#seasonDays >= 2 && o.seasonalWeight > 0 ? Math.min(e1, e2, e3) : Math.min(e1, e2);
+    const err = o.errorCombine === 'min' ? errMin : Math.max(e1, e2, o.seasonalWeight * e3);
     const raw = 1 - Math.exp(-err / o.errorScale);
 
     // Spatial novelty: how far beyond the range seen so far, relative to that range.
