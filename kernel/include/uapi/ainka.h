@@ -23,6 +23,7 @@
 #define AINKA_BPF_HIST_SLOTS 32                 /* Buckets of a log2 histogram. */
 #define AINKA_BPF_COMM_LEN 16                   /* Bytes of a command name. */
 #define AINKA_BPF_PATH_LEN 128                  /* Bytes kept of a path. */
+#define AINKA_BPF_TOP_N 16                      /* Entries of the in-kernel top-N syscall array. */
 
 /* Whether the kernel module may act or only report. */
 enum ainka_mode {
@@ -314,6 +315,33 @@ struct ainka_bpf_hist {
 struct ainka_bpf_block_key {
 	__u32 dev;                      /* @0: Device number (MAJOR << 20 | MINOR, the kernel dev_t). */
 	__u32 op;                       /* @4: enum ainka_block_op. */
+};
+
+/* Key of the per-remote-endpoint TCP summary LRU map. Size 24. */
+struct ainka_bpf_tcp_endpoint_key {
+	__u16 family;                   /* @0: AF_INET (2) or AF_INET6 (10). */
+	__u16 port;                     /* @2: Remote port, host order. */
+	__u32 reserved;                 /* @4: Zero. */
+	__u8 addr[16];                  /* @8: Remote address, network order; IPv4 uses the first 4 bytes. */
+};
+
+/* Per remote endpoint TCP summary (value of the endpoint LRU map); counters since load. Size 56. */
+struct ainka_bpf_tcp_endpoint_stats {
+	__u64 connects;                 /* @0: Active opens that reached ESTABLISHED. */
+	__u64 connect_failures;         /* @8: Active opens that went SYN_SENT → CLOSE. */
+	__u64 connect_latency_sum_ns;   /* @16: Sum of SYN_SENT → ESTABLISHED times. */
+	__u64 connect_latency_max_ns;   /* @24: Largest SYN_SENT → ESTABLISHED time. */
+	__u64 retransmits;              /* @32: Retransmitted segments. */
+	__u64 state_changes;            /* @40: TCP state changes seen. */
+	__u64 last_seen_ns;             /* @48: bpf_ktime_get_ns() of the last event. */
+};
+
+/* Syscalls made by one process: value of the per-process counter map (since the last collection) and entry of the in-kernel top-N array. Size 32. */
+struct ainka_bpf_proc_count {
+	__u64 count;                    /* @0: Syscalls counted. */
+	__u32 tgid;                     /* @8: Thread group id. */
+	__u32 reserved;                 /* @12: Zero. */
+	char comm[16];                  /* @16: Command name when first seen. */
 };
 
 /* Generic netlink commands. */

@@ -125,6 +125,7 @@ export class FileActuator implements Actuator {
   }
 
   async validate(root: string, knob: KnobId, value: string): Promise<void> {
+    specOf(knob);
     const current = this.readSync(root, knob);
     checkBounds(root, knob, value, current);
   }

@@ -36,15 +36,15 @@ export class SystemdActuator implements Actuator {
     checkBounds(root, knob, value, '');
   }
 
-  async apply(_root: string, knob: KnobId): Promise<void> {
+  async apply(_root: string, knob: KnobId, _value: string): Promise<void> {
     await this.run(this.systemctl, ['restart', knob.target]);
   }
 
-  async verify(root: string, knob: KnobId): Promise<boolean> {
+  async verify(root: string, knob: KnobId, _value: string): Promise<boolean> {
     return (await this.read(root, knob)) === 'active';
   }
 
-  async revert(): Promise<void> {
+  async revert(_root: string, _knob: KnobId, _previous: string): Promise<void> {
     // A restart cannot be undone.
   }
 }

@@ -14,3 +14,15 @@ export { NAB_PROFILES, scoreNabCorpus, scaledSigmoid, probationaryLength, roundS
 export type { NabProfile, NabProfileScore, NabScoringInput, NabScoringOptions } from './nabScorer.js';
 export { StreamingAnomalyDetector } from './streamingDetector.js';
 export type { StreamingDetectorOptions } from './streamingDetector.js';
+export { seededRandom } from './random.js';
+export { MultivariateAnomalyDetector } from './multivariateDetector.js';
+export type { MultivariateAnomalyResult, MultivariateDetectorOptions } from './multivariateDetector.js';
+export { autocorrelation, calendarPeriods, detectSeasonality } from './seasonality.js';
+export type { Seasonality } from './seasonality.js';
+export { HoltWinters } from './holtWinters.js';
+export type { HoltWintersParams } from './holtWinters.js';
+export { ArForecaster } from './arForecaster.js';
+export { WorkloadPredictor } from './workloadPredictor.js';
+export type { ForecastPoint, ForecasterName, WorkloadPredictorOptions } from './workloadPredictor.js';
+export { backtestForecaster } from './backtest.js';
+export type { BacktestOptions, BacktestResult, OnlineForecaster } from './backtest.js';

@@ -8,7 +8,7 @@ import {
   scaledSigmoid,
   scoreNabCorpus,
   WindowedGaussianDetector,
-} from '@ainka/ml';
+} from '../src/index.js';
 
 /** The corpus lives next to the repository: `<repo>/../shared/datasets/nab`. */
 const NAB = resolve(import.meta.dirname, '../../../../shared/datasets/nab');

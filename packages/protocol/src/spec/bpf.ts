@@ -7,6 +7,8 @@ export const BPF_HIST_SLOTS = 32;
 export const BPF_COMM_LEN = 16;
 /** Bytes kept of a file name or exec path. */
 export const BPF_PATH_LEN = 128;
+/** Entries of the in-kernel top-N array of processes by syscall count. */
+export const BPF_TOP_N = 16;
 
 const bpfEventType = defineEnum('ainka_bpf_event_type', 'AINKA_BPF_EVENT_', 'Record types in the eBPF ring buffer; every record starts with struct ainka_bpf_event_hdr.', {
   EXEC: [1, 'A task called exec (struct ainka_bpf_exec).'],
@@ -159,6 +161,48 @@ export const bpfBlockKeyStruct: StructSpec = {
   ],
 };
 
+/** Key of the per-remote-endpoint TCP summary map (an LRU hash). */
+export const bpfTcpEndpointKeyStruct: StructSpec = {
+  name: 'ainka_bpf_tcp_endpoint_key',
+  doc: 'Key of the per-remote-endpoint TCP summary LRU map.',
+  size: 24,
+  fields: [
+    { name: 'family', type: 'u16', doc: 'AF_INET (2) or AF_INET6 (10).' },
+    { name: 'port', type: 'u16', doc: 'Remote port, host order.' },
+    { name: 'reserved', type: 'u32', doc: 'Zero.', reserved: true },
+    { name: 'addr', type: 'u8', count: 16, doc: 'Remote address, network order; IPv4 uses the first 4 bytes.' },
+  ],
+};
+
+/** Value of the per-remote-endpoint TCP summary map. */
+export const bpfTcpEndpointStatsStruct: StructSpec = {
+  name: 'ainka_bpf_tcp_endpoint_stats',
+  doc: 'Per remote endpoint TCP summary (value of the endpoint LRU map); counters since load.',
+  size: 56,
+  fields: [
+    { name: 'connects', type: 'u64', doc: 'Active opens that reached ESTABLISHED.' },
+    { name: 'connect_failures', type: 'u64', doc: 'Active opens that went SYN_SENT → CLOSE.' },
+    { name: 'connect_latency_sum_ns', type: 'u64', doc: 'Sum of SYN_SENT → ESTABLISHED times.' },
+    { name: 'connect_latency_max_ns', type: 'u64', doc: 'Largest SYN_SENT → ESTABLISHED time.' },
+    { name: 'retransmits', type: 'u64', doc: 'Retransmitted segments.' },
+    { name: 'state_changes', type: 'u64', doc: 'TCP state changes seen.' },
+    { name: 'last_seen_ns', type: 'u64', doc: 'bpf_ktime_get_ns() of the last event.' },
+  ],
+};
+
+/** Per-process syscall counter (value of the per-process map and entry of the top-N array). */
+export const bpfProcCountStruct: StructSpec = {
+  name: 'ainka_bpf_proc_count',
+  doc: 'Syscalls made by one process: value of the per-process counter map (since the last collection) and entry of the in-kernel top-N array.',
+  size: 32,
+  fields: [
+    { name: 'count', type: 'u64', doc: 'Syscalls counted.' },
+    { name: 'tgid', type: 'u32', doc: 'Thread group id.' },
+    { name: 'reserved', type: 'u32', doc: 'Zero.', reserved: true },
+    { name: 'comm', type: 'char', count: 16, doc: 'Command name when first seen.' },
+  ],
+};
+
 /** eBPF-side structs. */
 export const bpfStructs = [
   bpfEventHdrStruct,
@@ -169,6 +213,9 @@ export const bpfStructs = [
   bpfTcpStruct,
   bpfHistStruct,
   bpfBlockKeyStruct,
+  bpfTcpEndpointKeyStruct,
+  bpfTcpEndpointStatsStruct,
+  bpfProcCountStruct,
 ] as const;
 
 /** eBPF-side enums. */

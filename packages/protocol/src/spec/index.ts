@@ -10,7 +10,7 @@ import {
   SAMPLE_METRIC_COUNT,
   coreStructs,
 } from './structs.js';
-import { BPF_COMM_LEN, BPF_HIST_SLOTS, BPF_PATH_LEN } from './bpf.js';
+import { BPF_COMM_LEN, BPF_HIST_SLOTS, BPF_PATH_LEN, BPF_TOP_N } from './bpf.js';
 import type { AbiSpec } from './types.js';
 
 /** The whole ABI, the single source of truth for `tools/gen-abi` and every codec here. */
@@ -31,6 +31,7 @@ export const abi: AbiSpec = {
     { name: 'AINKA_BPF_HIST_SLOTS', value: BPF_HIST_SLOTS, doc: 'Buckets of a log2 histogram.' },
     { name: 'AINKA_BPF_COMM_LEN', value: BPF_COMM_LEN, doc: 'Bytes of a command name.' },
     { name: 'AINKA_BPF_PATH_LEN', value: BPF_PATH_LEN, doc: 'Bytes kept of a path.' },
+    { name: 'AINKA_BPF_TOP_N', value: BPF_TOP_N, doc: 'Entries of the in-kernel top-N syscall array.' },
   ],
   enums: [...coreEnums, ...bpfEnums],
   structs: [...coreStructs, ...bpfStructs],

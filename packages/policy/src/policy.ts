@@ -1,0 +1,66 @@
+import type { Condition } from './condition.js';
+
+/** `advise` proposes changes; `enforce` applies them. */
+export type PolicyMode = 'advise' | 'enforce';
+
+/** What a rule's actions apply to. */
+export type PolicyScope =
+  | { readonly kind: 'host' }
+  /** One cgroup (v2 path under `/sys/fs/cgroup`); `{cgroup}` in knob ids is replaced by it. */
+  | { readonly kind: 'cgroup'; readonly cgroup: string }
+  /** Processes matched by command name (and optionally cgroup); `{pid}` in knob ids is replaced by each pid. */
+  | { readonly kind: 'process'; readonly comm: string; readonly cgroup?: string };
+
+/** One action: set a knob, or adjust it relative to its current value, within bounds. */
+export interface PolicyAction {
+  /** Knob id (`sysctl:vm.swappiness`), possibly with `{cgroup}` / `{pid}` placeholders. */
+  readonly knob: string;
+  /** Absolute value to set. */
+  readonly set?: string | number;
+  /** Relative change: add `by`, or multiply by `factor` (rounded). */
+  readonly adjust?: { readonly by?: number; readonly factor?: number };
+  /** Never go below this (adjust results are clamped; set values must respect it). */
+  readonly min?: number;
+  /** Never go above this. */
+  readonly max?: number;
+}
+
+/** A rule: when the condition holds, propose or apply the actions. */
+export interface PolicyRule {
+  /** Unique name in the policy (lower-kebab); the "reason" in change logs. */
+  readonly name: string;
+  /** One sentence for humans. */
+  readonly description: string;
+  /** The condition, parsed. */
+  readonly when: Condition;
+  /** The condition as written (expression form). */
+  readonly whenText: string;
+  /** Actions, in order. */
+  readonly then: readonly PolicyAction[];
+  /** 0 … 100; higher wins when rules want the same knob. Default 50. */
+  readonly priority: number;
+  /** Seconds before the rule may fire again. Default 300. */
+  readonly cooldown: number;
+  /** Mode of this rule (defaults to the policy's). */
+  readonly mode: PolicyMode;
+  /** Scope of the actions. Default host. */
+  readonly scope: PolicyScope;
+  /** Free-form tags. */
+  readonly tags: readonly string[];
+}
+
+/** A validated policy. */
+export interface Policy {
+  /** Policy name (lower-kebab). */
+  readonly name: string;
+  /** One sentence for humans. */
+  readonly description: string;
+  /** Default mode of its rules. Default `advise`. */
+  readonly mode: PolicyMode;
+  /** Free-form tags. */
+  readonly tags: readonly string[];
+  /** Rules, in order. */
+  readonly rules: readonly PolicyRule[];
+  /** Where it came from (file name or `<inline>`). */
+  readonly file: string;
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { malformed } from './errors.js';
+import { KernelFiles } from './kernelFile.js';
+import type { MetricLabels, MetricSample } from './metricSample.js';
+import type { CollectContext, MetricSource } from './metricSource.js';
+
+/** The fields of `/proc/<pid>/stat` the process collector uses. Times are clock ticks. @public */
+export interface ProcessStat {
+  readonly pid: number;
+  readonly comm: string;
+  readonly state: string;
+  readonly ppid: number;
+  readonly minorFaults: number;
+  readonly majorFaults: number;
+  readonly utime: number;
+  readonly stime: number;
+  readonly numThreads: number;
+  /** Clock ticks after boot. */
+  readonly startTime: number;
+  readonly vsizeBytes: number;
+  readonly rssPages: number;
+}
+
+/**
+ * Parses `/proc/<pid>/stat`. The command name may contain spaces and parentheses, so the fields are
+ * split after the last `)`.
+ *
+ * @public
+ */
+export function parseProcessStat(text: string, file = '/proc/<pid>/stat'): ProcessStat {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) throw malformed(file, 1, text, '"<pid> (<comm>) <state> …"');
+  const f = text.slice(close + 2).trim().split(' ');
+  if (f.length < 22) throw malformed(file, 1, text, 'at least 24 fields');
+  const n = (i: number): number => {
+    const v = Number(f[i]);
+    if (!Number.isFinite(v)) throw malformed(file, 1, text, `a number in field ${i + 3}`);
+    return v;
+  };
+  return {
+    pid: Number(text.slice(0, open).trim()),
+    comm: text.slice(open + 1, close),
+    state: f[0] as string,
+    ppid: n(1),
+    minorFaults: n(7),
+    majorFaults: n(9),
+    utime: n(11),
+    stime: n(12),
+    numThreads: n(17),
+    startTime: n(19),
+    vsizeBytes: n(20),
+    rssPages: n(21),
+  };
+}
+
+/** Options of {@link ProcessSource}. @public */
+export interface ProcessSourceOptions {
+  readonly root?: string;
+  /** How many processes to report (by CPU over the last interval, then RSS). Default 10. */
+  readonly topN?: number;
+  /** USER_HZ (`getconf CLK_TCK`); 100 on every mainstream architecture. */
+  readonly clockTicksPerSecond?: number;
+  /** Page size in bytes (`getconf PAGESIZE`). Default 4096. */
+  readonly pageSize?: number;
+  /** Collect at most this often; scanning every process is the costliest collector. Default 5000 ms. */
+  readonly minIntervalMs?: number;
+}
+
+/**
+ * Per-process CPU and memory for the top N processes: `process.cpu_cores`, `process.rss_bytes`,
+ * `process.major_faults_per_second`, `process.threads_count`, labelled `{pid, comm}`. Processes that exit
+ * between listing and reading are skipped; processes of other users are readable without root.
+ *
+ * @public
+ */
+export class ProcessSource implements MetricSource {
+  readonly id = 'proc.processes';
+  readonly minIntervalMs: number;
+  private readonly files: KernelFiles;
+  private readonly topN: number;
+  private readonly hz: number;
+  private readonly pageSize: number;
+  // key: pid + start time, so a recycled pid is not mistaken for the old process
+  private prev = new Map<string, ProcessStat>();
+  private prevMs = 0;
+
+  constructor(options: ProcessSourceOptions = {}) {
+    this.files = new KernelFiles(options.root);
+    this.topN = options.topN ?? 10;
+    this.hz = options.clockTicksPerSecond ?? 100;
+    this.pageSize = options.pageSize ?? 4096;
+    this.minIntervalMs = options.minIntervalMs ?? 5000;
+  }
+
+  collect(ctx: CollectContext): MetricSample[] {
+    const pids = this.files.list('proc').filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
+    const dt = ctx.monotonicMs - this.prevMs;
+    const next = new Map<string, ProcessStat>();
+    const rows: Array<{ s: ProcessStat; cores: number; majPerSec: number | undefined }> = [];
+    for (const pid of pids) {
+      const path = this.files.path(`proc/${pid}/stat`);
+      let text: string;
+      try {
+        text = readFileSync(path, 'latin1');
+      } catch {
+        continue; // exited meanwhile
+      }
+      const s = parseProcessStat(text, path);
+      const key = `${s.pid}:${s.startTime}`;
+      next.set(key, s);
+      const p = this.prev.get(key);
+      const has = p !== undefined && dt > 0;
+      const cores = has ? Math.max(0, s.utime + s.stime - p.utime - p.stime) / this.hz / (dt / 1000) : 0;
+      const majPerSec = has ? (Math.max(0, s.majorFaults - p.majorFaults) * 1000) / dt : undefined;
+      rows.push({ s, cores, majPerSec });
+    }
+    rows.sort((a, b) => b.cores - a.cores || b.s.rssPages - a.s.rssPages);
+    const out: MetricSample[] = [];
+    out.push({ name: 'process.count', unit: 'count', value: rows.length, timestamp: ctx.now });
+    for (const { s, cores, majPerSec } of rows.slice(0, this.topN)) {
+      const labels: MetricLabels = { pid: String(s.pid), comm: s.comm };
+      if (this.prev.size > 0) out.push({ name: 'process.cpu_cores', unit: 'cores', value: cores, labels, timestamp: ctx.now });
+      out.push({ name: 'process.rss_bytes', unit: 'bytes', value: s.rssPages * this.pageSize, labels, timestamp: ctx.now });
+      out.push({ name: 'process.threads_count', unit: 'count', value: s.numThreads, labels, timestamp: ctx.now });
+      if (majPerSec !== undefined) out.push({ name: 'process.major_faults_per_second', unit: 'per_second', value: majPerSec, labels, timestamp: ctx.now });
+    }
+    this.prev = next;
+    this.prevMs = ctx.monotonicMs;
+    return out;
+  }
+}

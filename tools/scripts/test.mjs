@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm test`: everything, on a fresh Debian/Ubuntu machine as root.
+//   1. install what is missing (Debian packages from tools/scripts/deps.mjs, npm ci)
+//   2. check the generated C headers, build every package (nx), typecheck
+//   3. host tests (vitest: unit, property, real eBPF on this kernel, real SQLite, docs in Chromium)
+//   4. guest tests (tools/testbed: Debian's kernel in QEMU, the real ainka.ko, the TS client inside)
+// Ends with one line: "ainka: N passed, M failed, K skipped".
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { buildEnv, ensureDebianPackages, ensureNodeModules, mustRun, root, run, step } from './bootstrap.mjs';
+
+const started = Date.now();
+await ensureDebianPackages();
+ensureNodeModules();
+buildEnv();
+
+let done = step('generated C headers are current (tools/gen-abi --check)');
+mustRun('gen-abi --check', 'npx', ['tsx', 'tools/gen-abi/gen-abi.ts', '--check']);
+done();
+
+done = step('build (nx run-many -t build)');
+mustRun('build', 'npx', ['nx', 'run-many', '-t', 'build', '--output-style=static']);
+done();
+
+done = step('typecheck (nx run-many -t typecheck)');
+mustRun('typecheck', 'npx', ['nx', 'run-many', '-t', 'typecheck', '--output-style=static']);
+done();
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let failedSuites = [];
+
+done = step('host tests (vitest)');
+mkdirSync(join(root, '.vitest-results'), { recursive: true });
+const hostJson = join(root, '.vitest-results', 'host.json');
+const hostStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${hostJson}`]);
+if (existsSync(hostJson)) {
+  const r = JSON.parse(readFileSync(hostJson, 'utf8'));
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests;
+  totals.skipped += r.numPendingTests + r.numTodoTests;
+}
+if (hostStatus !== 0) failedSuites.push('host tests');
+done();
+
+const testbed = join(root, 'tools', 'testbed', 'testbed.mjs');
+if (existsSync(testbed)) {
+  done = step('guest tests (tools/testbed: Debian kernel in QEMU with ainka.ko)');
+  const result = spawnSync('node', [testbed, 'test'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  process.stdout.write(result.stdout ?? '');
+  const line = /testbed: (\d+) passed, (\d+) failed/.exec(result.stdout ?? '');
+  if (line) {
+    totals.passed += Number(line[1]);
+    totals.failed += Number(line[2]);
+  }
+  if (result.status !== 0 || !line) failedSuites.push('guest tests');
+  done();
+}
+
+const minutes = ((Date.now() - started) / 60000).toFixed(1);
+console.log(`\nnpm test took ${minutes} min${failedSuites.length ? `; failed: ${failedSuites.join(', ')}` : ''}`);
+console.log(`ainka: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedSuites.length === 0 && totals.failed === 0 ? 0 : 1);

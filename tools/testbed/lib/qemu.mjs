@@ -1,0 +1,118 @@
+// Boots the guest under QEMU (TCG: KVM does not work on this host), runs one shell script in it
+// and returns the exit status the guest reported. qemu's own exit status is never trusted: a guest
+// panic also exits 0, and after an internal error qemu pauses, hence the `timeout` wrapper.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestbedError, outDir, repoRoot } from './host.mjs';
+import { MARKER } from './init.mjs';
+
+/** Shell-quotes one value for sh/bash. */
+export function shq(s) {
+  return `'${String(s).replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Boots the guest and runs `script` (shell text, run by bash as root in the repository root with
+ * `env` exported). `onLine` receives every output line that is not a testbed marker.
+ * Resolves to { rc, bootMs, runMs, totalMs, timedOut }.
+ */
+export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false }) {
+  const nonce = randomBytes(8).toString('hex');
+  const runRel = join('.testbed', 'runs', `${process.pid}-${nonce}`);
+  const runDir = join(repoRoot, runRel);
+  mkdirSync(runDir, { recursive: true });
+  const exports = Object.entries({ AINKA_TEST_TARGET: 'guest', AINKA_KMOD: paths.module, AINKA_TESTBED_RUN_DIR: runDir, ...env })
+    .map(([k, v]) => `export ${k}=${shq(v)}`)
+    .join('\n');
+  writeFileSync(join(runDir, 'cmd.sh'), `${exports}\ncd ${shq(repoRoot)}\n${script}\n`);
+
+  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=unstable', `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`];
+  const qemuArgs = [
+    '-accel', 'tcg,thread=multi',
+    '-cpu', 'max',
+    '-smp', String(smp),
+    '-m', String(memMb),
+    '-nographic', '-no-reboot', '-nic', 'none',
+    '-kernel', paths.vmlinux,
+    '-initrd', paths.initramfs,
+    '-append', append.join(' '),
+    '-virtfs', 'local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on,multidevs=remap',
+    '-virtfs', `local,path=${repoRoot},mount_tag=hostrepo,security_model=none,multidevs=remap`,
+  ];
+  const t0 = Date.now();
+  let bootMs = null;
+  let rc = null;
+  let guestRunMs = null;
+  let bootUptime = null;
+  const child = spawn('timeout', ['-k', '5', String(timeoutS), 'qemu-system-x86_64', ...qemuArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const killAll = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  const onSignal = () => {
+    killAll();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const markerRe = new RegExp(`${MARKER}-${nonce} (\\w+)(?:=(\\d+))?(?: uptime=([\\d.]+))?`);
+  let pending = '';
+  const handle = (line) => {
+    const m = markerRe.exec(line);
+    if (m) {
+      if (m[1] === 'booted') {
+        bootMs = Date.now() - t0;
+        bootUptime = Number(m[3]);
+      } else if (m[1] === 'rc') {
+        rc = Number(m[2]);
+        if (m[3] && bootUptime !== null) guestRunMs = Math.round((Number(m[3]) - bootUptime) * 1000);
+      }
+      return;
+    }
+    onLine(line);
+  };
+  child.stdout.on('data', (buf) => {
+    pending += buf.toString('utf8').replace(/\r/g, '');
+    let i;
+    while ((i = pending.indexOf('\n')) >= 0) {
+      handle(pending.slice(0, i));
+      pending = pending.slice(i + 1);
+    }
+  });
+  let stderr = '';
+  child.stderr.on('data', (b) => {
+    stderr += b.toString('utf8');
+  });
+  const status = await new Promise((res) => child.on('close', (code) => res(code)));
+  if (pending) handle(pending);
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  const totalMs = Date.now() - t0;
+  // The console marker is the primary result; the file the guest wrote is the fallback.
+  if (rc === null && existsSync(join(runDir, 'rc'))) rc = Number(readFileSync(join(runDir, 'rc'), 'utf8').trim());
+  const timedOut = status === 124 || status === 137;
+  const result = { rc, bootMs, runMs: guestRunMs ?? (bootMs !== null ? totalMs - bootMs : null), totalMs, timedOut, runDir, qemuStatus: status, stderr: stderr.trim() };
+  return result;
+}
+
+/** Removes a run directory (after the host read what it needs from it). */
+export function cleanRun(runDir) {
+  if (runDir.startsWith(join(outDir, 'runs'))) rmSync(runDir, { recursive: true, force: true });
+}
+
+/** Explains a run without a result from the guest. */
+export function noResultError(r, timeoutS) {
+  if (r.timedOut) return new TestbedError('ERR_AINKA_TESTBED_TIMEOUT', `the guest did not finish within ${timeoutS} s (booted: ${r.bootMs !== null}); raise --timeout or check the command for a hang.`, 124);
+  const why = r.bootMs === null ? 'before /init reported boot (kernel panic or qemu error)' : 'after boot without reporting an exit status (guest crash or panic)';
+  return new TestbedError('ERR_AINKA_TESTBED_NO_RESULT', `the guest stopped ${why}; qemu exit ${r.qemuStatus}${r.stderr ? `: ${r.stderr}` : ''}. Rerun with --kernel-log to see the kernel messages.`, 125);
+}
+

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// The AINKA QEMU testbed: boots Debian's kernel under QEMU (TCG) with the host /usr and this
+// repository shared over 9p, and runs commands or the module tests against the real ainka.ko.
+//
+//   node tools/testbed/testbed.mjs build
+//   node tools/testbed/testbed.mjs run [--timeout S] [--mem MB] [--smp N] [--kernel-log] -- <command>
+//   node tools/testbed/testbed.mjs test [--timeout S] [--mem MB] [--smp N] [--kernel-log]
+//
+// Plain Node ESM with no dependencies: it must work before `npm install`.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildAll, testPrograms } from './lib/build.mjs';
+import { TestbedError, repoRoot } from './lib/host.mjs';
+import { bootAndRun, cleanRun, noResultError, shq } from './lib/qemu.mjs';
+
+const USAGE = `usage: node tools/testbed/testbed.mjs <command>
+  build                      build ainka.ko, the kernel tests, the initramfs and vmlinux into .testbed/
+  run [options] -- <cmd...>  boot the guest and run <cmd> as root in the repository root; exits with its status
+  test [options]             build, boot once, run kernel/tests and every *.guest.test.ts
+options:
+  --timeout S    kill the guest after S seconds (run: 600, test: 900)
+  --mem MB       guest memory (default 2048)
+  --smp N        guest CPUs (default 2)
+  --kernel-log   show kernel messages on the console (drops "quiet")
+environment in the guest: AINKA_TEST_TARGET=guest, AINKA_KMOD=<built ainka.ko>, AINKA_TESTBED_RUN_DIR`;
+
+const log = (m) => process.stderr.write(`testbed: ${m}\n`);
+
+function parseOptions(argv) {
+  const opts = { timeoutS: null, memMb: 2048, smp: 2, kernelLog: false, rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = (name) => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v <= 0) throw new TestbedError('ERR_AINKA_TESTBED_USAGE', `${name} needs a positive integer, got ${argv[i]}.\n${USAGE}`);
+      return v;
+    };
+    if (a === '--') {
+      opts.rest = argv.slice(i + 1);
+      break;
+    } else if (a === '--timeout') opts.timeoutS = num(a);
+    else if (a === '--mem') opts.memMb = num(a);
+    else if (a === '--smp') opts.smp = num(a);
+    else if (a === '--kernel-log') opts.kernelLog = true;
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new TestbedError('ERR_AINKA_TESTBED_USAGE', `unknown option ${a}.\n${USAGE}`);
+  }
+  if (opts.memMb < 128) throw new TestbedError('ERR_AINKA_TESTBED_USAGE', '--mem must be at least 128 (the guest kernel does not boot in less).');
+  return opts;
+}
+
+async function cmdBuild() {
+  const p = await buildAll({ log });
+  log(`guest kernel ${p.kernel.release}; module ${relative(repoRoot, p.module)}`);
+  return 0;
+}
+
+async function cmdRun(opts) {
+  if (opts.rest.length === 0) throw new TestbedError('ERR_AINKA_TESTBED_USAGE', `run needs a command after --.\n${USAGE}`);
+  const paths = await buildAll({ tests: false, log });
+  const timeoutS = opts.timeoutS ?? 600;
+  const r = await bootAndRun({ paths, script: opts.rest.join(' '), timeoutS, memMb: opts.memMb, smp: opts.smp, kernelLog: opts.kernelLog });
+  cleanRun(r.runDir);
+  if (r.rc === null) throw noResultError(r, timeoutS);
+  log(`guest exit ${r.rc}; boot ${fmt(r.bootMs)}, command ${fmt(r.runMs)}, total ${fmt(r.totalMs)}`);
+  return r.rc;
+}
+
+const fmt = (ms) => (ms === null ? '?' : `${(ms / 1000).toFixed(1)} s`);
+
+/** Every *.guest.test.ts under packages/ and apps/ (relative paths). */
+function guestTests() {
+  const found = [];
+  for (const group of ['packages', 'apps']) {
+    const g = join(repoRoot, group);
+    if (!existsSync(g)) continue;
+    for (const pkg of readdirSync(g)) {
+      const t = join(g, pkg, 'test');
+      if (!existsSync(t) || !statSync(t).isDirectory()) continue;
+      const walk = (d) => {
+        for (const n of readdirSync(d)) {
+          const p = join(d, n);
+          if (statSync(p).isDirectory()) walk(p);
+          else if (n.endsWith('.guest.test.ts')) found.push(relative(repoRoot, p));
+        }
+      };
+      walk(t);
+    }
+  }
+  return found.sort();
+}
+
+const PHASE = '@@AINKA-TB-PHASE';
+
+async function cmdTest(opts) {
+  const paths = await buildAll({ log });
+  const progs = testPrograms(paths.testsDir);
+  const guest = guestTests();
+  const lines = [`echo ${PHASE} kernel`];
+  for (const p of progs) {
+    const bin = join(paths.testsDir, p);
+    lines.push(`echo "# ${p}"`, `${shq(bin)}`, `s=$?`, `[ $s -gt 1 ] && echo "not ok - ${p} exited with status $s"`);
+  }
+  // Kernel tests may leave the module loaded; the vitest suites load it themselves.
+  lines.push('rmmod ainka 2>/dev/null');
+  if (guest.length > 0) {
+    lines.push(`echo ${PHASE} vitest`, `npx vitest run --reporter=default --reporter=json --outputFile="$AINKA_TESTBED_RUN_DIR/vitest.json"`, 'echo "# vitest exit $?"');
+  }
+  lines.push(`echo ${PHASE} done`);
+  let phase = '';
+  let passed = 0;
+  let failed = 0;
+  const failures = [];
+  const onLine = (line) => {
+    if (line.startsWith(PHASE)) {
+      phase = line.slice(PHASE.length + 1).trim();
+      return;
+    }
+    process.stdout.write(`${line}\n`);
+    if (phase === 'kernel') {
+      if (/^ok \d+/.test(line) || /^ok - /.test(line)) passed++;
+      else if (/^not ok/.test(line)) {
+        failed++;
+        failures.push(line);
+      }
+    }
+  };
+  const timeoutS = opts.timeoutS ?? 900;
+  log(`booting: ${progs.length} kernel test programs, ${guest.length} guest test files`);
+  const r = await bootAndRun({ paths, script: lines.join('\n'), timeoutS, memMb: opts.memMb, smp: opts.smp, kernelLog: opts.kernelLog, onLine });
+  const vitestFile = join(r.runDir, 'vitest.json');
+  let vitestCounted = false;
+  if (guest.length > 0 && existsSync(vitestFile)) {
+    try {
+      const j = JSON.parse(readFileSync(vitestFile, 'utf8'));
+      passed += j.numPassedTests ?? 0;
+      failed += (j.numFailedTests ?? 0) + (j.numFailedTestSuites ?? 0);
+      vitestCounted = true;
+      for (const suite of j.testResults ?? []) {
+        for (const a of suite.assertionResults ?? []) if (a.status === 'failed') failures.push(`vitest: ${relative(repoRoot, suite.name)} > ${a.fullName}`);
+      }
+    } catch (e) {
+      failures.push(`vitest: cannot read ${vitestFile}: ${e.message}`);
+      failed++;
+    }
+  } else if (guest.length > 0) {
+    failures.push('vitest: no result file (vitest crashed or the guest stopped)');
+    failed++;
+  }
+  cleanRun(r.runDir);
+  if (r.rc === null) {
+    const e = noResultError(r, timeoutS);
+    failures.push(e.message);
+    failed++;
+  }
+  if (failures.length) {
+    process.stdout.write(`\nfailures:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
+  }
+  if (passed + failed === 0) {
+    failed++;
+    process.stdout.write('no test reported a result\n');
+  }
+  process.stdout.write(
+    `testbed: ${passed} passed, ${failed} failed (boot ${fmt(r.bootMs)}, guest tests ${fmt(r.runMs)}, total ${fmt(r.totalMs)}${vitestCounted ? ', vitest included' : guest.length ? '' : ', no *.guest.test.ts'})\n`,
+  );
+  return failed > 0 ? 1 : 0;
+}
+
+async function main() {
+  const [cmd, ...argv] = process.argv.slice(2);
+  try {
+    if (cmd === 'build') return await cmdBuild();
+    if (cmd === 'run') return await cmdRun(parseOptions(argv));
+    if (cmd === 'test') return await cmdTest(parseOptions(argv));
+    process.stderr.write(`${USAGE}\n`);
+    return cmd === undefined || cmd === '-h' || cmd === '--help' ? 0 : 2;
+  } catch (e) {
+    if (e instanceof TestbedError) {
+      log(`${e.code}: ${e.message}`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main();
