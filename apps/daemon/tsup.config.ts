@@ -18,9 +18,9 @@ export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: process.env.AINKA_NO_DTS !== '1',
     sourcemap: true,
-    clean: true,
+    clean: false,
     target: 'node20',
   },
   {
@@ -31,6 +31,7 @@ export default defineConfig([
     clean: false,
     target: 'node20',
     noExternal: [/^@ainka\/(?!native)/],
+    external: ['@ainka/native', 'better-sqlite3'],
     esbuildOptions(options) {
       options.alias = alias;
     },

@@ -5,7 +5,7 @@
 
 #include "ainka_nl_gen.h"
 
-static const struct netlink_range_validation ainka_range_watchdog_timeout_ms = {
+static struct netlink_range_validation ainka_range_watchdog_timeout_ms = {
 	.min = 0,
 	.max = 600000,
 };

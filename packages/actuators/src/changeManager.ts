@@ -89,6 +89,9 @@ export interface RecoveryReport {
   readonly rolledBackSessions: readonly string[];
 }
 
+/** Restarts are disruptive: at most 3 per hour per unit, 10 min apart. */
+const SYSTEMD_RESTART_LIMITS: Partial<FlapGuardOptions> = { minDwellMs: 10 * 60_000, maxChanges: 3, windowMs: 60 * 60_000 };
+
 interface Planned {
   knob: KnobId;
   actuator: Actuator;
@@ -127,12 +130,15 @@ export class ChangeManager {
     this.root = options.root ?? '/';
     this.mode = options.mode ?? 'advise';
     this.actuators = options.actuators ?? createActuators();
-    this.guard = options.flap === false ? undefined : options.flap instanceof FlapGuard ? options.flap : new FlapGuard(options.flap ?? {});
+    this.guard =
+      options.flap === false ? undefined : options.flap instanceof FlapGuard ? options.flap : new FlapGuard(options.flap ?? {}, { systemd: SYSTEMD_RESTART_LIMITS });
     this.clock = options.clock ?? Date.now;
     this.logLine = options.log ?? (() => undefined);
     this.whoChanged = options.whoChanged ?? defaultWhoChanged;
     this.journal = journal;
     this.state = replayJournal(journal.records);
+    // Anti-flapping survives restarts: the journal says when each knob last changed.
+    for (const c of this.history()) if (c.status === 'applied' && c.undoes === undefined) this.guard?.record(c.knob, c.before, c.after, c.at);
     this.recovery = { reverted: [], completed: [], rolledBackSessions: [] };
   }
 
@@ -263,6 +269,13 @@ export class ChangeManager {
       let before: string;
       try {
         before = await actuator.read(this.root, knob);
+        const owned = spec.reversible ? managedKnobs(this.state).get(knob.id) : undefined;
+        if (owned && before !== normalizeValue(owned.value)) {
+          // Someone changed a knob we manage since we last wrote it: never overwrite them.
+          const released = this.release(owned.knob, owned.value, before);
+          outcomes.push({ knob: knob.id, status: 'skipped', before, line: `skip ${knob.id}: changed outside AINKA (to ${before}, by ${released.who}); AINKA no longer manages it — reclaim it to manage it again` });
+          continue;
+        }
         if (spec.reversible && before === value) {
           outcomes.push({ knob: knob.id, status: 'skipped', before, after: value, line: `skip ${knob.id}: already ${value}` });
           continue;
@@ -304,7 +317,7 @@ export class ChangeManager {
       for (const p of planned) {
         this.guard?.record(p.knob.id, p.change.before, p.change.after, now);
         this.counts.set(p.change.reason, (this.counts.get(p.change.reason) ?? 0) + 1);
-        this.logLine(`reason '${p.change.reason}' on knob ${p.knob.id}: ${p.change.before} → ${p.change.after}, because ${p.change.because}`);
+        this.logLine(outcomes.find((o) => o.id === p.change.id)?.line ?? '');
       }
       return { batch: batch.batch, outcomes };
     }
@@ -442,16 +455,20 @@ export class ChangeManager {
           observed = '(unreadable)';
         }
         if (observed === normalizeValue(m.value)) continue;
-        const who = this.whoChanged(this.root, m.knob, observed) ?? 'an unknown writer';
-        const record = { type: 'release' as const, knob: m.knob, expected: m.value, observed, who, at: this.clock() };
-        this.append(record);
-        found.push(record);
-        this.logLine(
-          `knob ${m.knob} was changed outside AINKA: expected ${m.value}, found ${observed} (by ${who}); AINKA stops managing it and will not roll it back — reclaim it to manage it again`,
-        );
+        found.push(this.release(m.knob, m.value, observed));
       }
       return found;
     });
+  }
+
+  private release(knob: string, expected: string, observed: string): ReleasedKnob {
+    const who = this.whoChanged(this.root, knob, observed) ?? 'an unknown writer';
+    const record = { type: 'release' as const, knob, expected, observed, who, at: this.clock() };
+    this.append(record);
+    this.logLine(
+      `knob ${knob} was changed outside AINKA: expected ${expected}, found ${observed} (by ${who}); AINKA stops managing it and will not roll it back — reclaim it to manage it again`,
+    );
+    return record;
   }
 
   /** Manage a released knob again. */

@@ -1,7 +1,7 @@
 import type { JournalChange, JournalRecord } from './journal.js';
 
-/** Where a journaled change stands. */
-export type ChangeStatus = 'pending' | 'applied' | 'aborted' | 'rolled-back';
+/** Where a journaled change stands; `released` = its knob was changed by someone else, so it is no longer AINKA's to undo. */
+export type ChangeStatus = 'pending' | 'applied' | 'aborted' | 'rolled-back' | 'released';
 
 /** A change and its fate, as replayed from the journal. */
 export interface ChangeEntry extends JournalChange {
@@ -110,6 +110,7 @@ export function applyRecord(state: JournalState, r: JournalRecord): void {
     }
     case 'release':
       state.released.set(r.knob, { knob: r.knob, expected: r.expected, observed: r.observed, who: r.who, at: r.at });
+      for (const c of state.changes.values()) if (c.knob === r.knob && c.status === 'applied') c.status = 'released';
       break;
     case 'reclaim':
       state.released.delete(r.knob);

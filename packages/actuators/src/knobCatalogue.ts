@@ -156,11 +156,11 @@ function bufferTriple(attribute: string, description: string): KnobSpec {
 
 const sysctl: KnobSpec[] = [
   intRow('sysctl', 'vm.swappiness', 'How eagerly anonymous memory is swapped relative to page cache.', 0, 200),
-  intRow('sysctl', 'vm.dirty_ratio', 'Percent of memory that may be dirty before writers block.', 1, 80, (n, ctx) => {
+  intRow('sysctl', 'vm.dirty_ratio', 'Percent of memory that may be dirty before writers block; kept above vm.dirty_background_ratio.', 1, 80, (n, ctx) => {
     const bg = readInt(ctx, 'proc/sys/vm/dirty_background_ratio');
     return bg !== undefined && n <= bg ? `${n} is not above vm.dirty_background_ratio (${bg}); keep dirty_ratio above it` : undefined;
   }),
-  intRow('sysctl', 'vm.dirty_background_ratio', 'Percent of memory dirty before background writeback starts.', 1, 50, (n, ctx) => {
+  intRow('sysctl', 'vm.dirty_background_ratio', 'Percent of memory dirty before background writeback starts; kept below vm.dirty_ratio.', 1, 50, (n, ctx) => {
     const fg = readInt(ctx, 'proc/sys/vm/dirty_ratio');
     return fg !== undefined && n >= fg ? `${n} is not below vm.dirty_ratio (${fg}); keep dirty_background_ratio below it` : undefined;
   }),

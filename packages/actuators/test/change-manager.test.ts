@@ -169,7 +169,33 @@ describe('admin respect', () => {
   });
 });
 
+describe('admin respect without an explicit check', () => {
+  it('never overwrites a managed knob someone changed since AINKA wrote it', async () => {
+    const { root, lines, options } = setup();
+    const m = await ChangeManager.open(options);
+    await m.apply([swap(10)]);
+    writeTree(root, { 'proc/sys/vm/swappiness': '35\n' }); // an admin runs `sysctl vm.swappiness=35`
+    const r = await m.apply([swap(20)]);
+    expect(r.outcomes[0]).toMatchObject({ status: 'skipped', line: 'skip sysctl:vm.swappiness: changed outside AINKA (to 35, by an unknown writer); AINKA no longer manages it — reclaim it to manage it again' });
+    expect(readTree(root, 'proc/sys/vm/swappiness')).toBe('35\n');
+    expect(lines.at(-1)).toMatch(/^knob sysctl:vm.swappiness was changed outside AINKA: expected 10, found 35/);
+    await m.close();
+  });
+});
+
 describe('anti-flapping', () => {
+  it('remembers the last change across restarts', async () => {
+    let now = 1_000_000;
+    const { options } = setup({ flap: { minDwellMs: 60_000 }, clock: () => now });
+    const m = await ChangeManager.open(options);
+    await m.apply([swap(40)]);
+    await m.close();
+    now += 10_000;
+    const again = await ChangeManager.open(options);
+    expect((await again.apply([swap(30)])).outcomes[0]?.line).toMatch(/^hold sysctl:vm.swappiness at 40 \(anti-flapping\): sysctl:vm.swappiness changed 10 s ago; it dwells at least 60 s$/);
+    await again.close();
+  });
+
   it('holds a knob for its dwell time, refuses quick reversals, rate-limits, and damps big steps', async () => {
     let now = 0;
     const { root, options } = setup({ flap: { minDwellMs: 60_000, reversalDwellMs: 300_000, maxChanges: 3, windowMs: 3_600_000, maxRelativeStep: 0.5 }, clock: () => now });

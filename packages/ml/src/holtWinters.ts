@@ -42,9 +42,11 @@ export class HoltWinters {
       }
       a /= m;
       b /= m;
-      this.#level = a;
-      this.#trend = 0;
-      for (let i = 0; i < m; i++) this.#season[i] = (history[i] as number) - a;
+      const trend = this.params.beta > 0 ? (b - a) / m : 0;
+      // Level at the end of the first period; seasonals net of the first period's trend.
+      this.#level = a + (trend * (m - 1)) / 2;
+      this.#trend = trend;
+      for (let i = 0; i < m; i++) this.#season[i] = (history[i] as number) - (a + trend * (i - (m - 1) / 2));
       this.#t = m;
       this.#ready = true;
       let sse = 0;
@@ -105,7 +107,7 @@ export class HoltWinters {
     for (const alpha of [0.1, 0.3, 0.6, 0.9]) {
       for (const beta of [0, 0.05]) {
         for (const gamma of period > 1 ? [0.05, 0.2, 0.5] : [0]) {
-          const hw = new HoltWinters(period, { alpha, beta, gamma, phi: 0.95 });
+          const hw = new HoltWinters(period, { alpha, beta, gamma, phi: beta > 0 ? 0.98 : 1 });
           const mse = hw.fit(history);
           if (mse < bestMse) {
             bestMse = mse;

@@ -26,3 +26,5 @@ export { WorkloadPredictor } from './workloadPredictor.js';
 export type { ForecastPoint, ForecasterName, WorkloadPredictorOptions } from './workloadPredictor.js';
 export { backtestForecaster } from './backtest.js';
 export type { BacktestOptions, BacktestResult, OnlineForecaster } from './backtest.js';
+export { CapacityPlanner } from './capacityPlanner.js';
+export type { CapacityEstimate, CapacityPlannerOptions } from './capacityPlanner.js';

@@ -1,111 +1,135 @@
 import type { AnomalyDetector, AnomalyResult } from './detector.js';
 import { normalTail } from './normal.js';
 
-/** Hyper-parameters of {@link StreamingAnomalyDetector}; the defaults are global NAB-tuned values. */
+/** Hyper-parameters of {@link StreamingAnomalyDetector}; the defaults are global values chosen on NAB. */
 export interface StreamingDetectorOptions {
-  /** Smoothing of the fast level (prediction) EWMA. */
+  /** Smoothing of the level (EWMA) prediction model. */
   readonly levelAlpha?: number;
-  /** Smoothing of the residual-scale (mean absolute deviation) EWMA. */
+  /** Smoothing of each model's residual scale (EW mean absolute error). */
   readonly scaleAlpha?: number;
-  /** Error (in robust sigmas) at which the raw score reaches 1 − 1/e. */
-  readonly errorScale?: number;
-  /** Smoothing of the short-term average of raw scores (HTM uses a 10-point mean). */
-  readonly shortAlpha?: number;
-  /** Smoothing of the long-term raw-score distribution (mean and variance). */
-  readonly longAlpha?: number;
-  /** Rows during which the detector only learns and outputs 0. */
-  readonly warmup?: number;
-  /** Per-row decay of the suppression peak: a new alert must beat the decayed previous peak. */
-  readonly suppressDecay?: number;
-  /** Weight of the spatial-novelty (new extreme) signal. */
-  readonly spatialWeight?: number;
-  /** Evidence (in sigmas) at which the output score reaches 1 − 1/e. */
-  readonly outputScale?: number;
-  /** Weight of the single-point (unaveraged) surprise scale. */
-  readonly rawWeight?: number;
-  /** Time-of-day buckets of the daily seasonal profile. */
+  /** Time-of-day buckets of the daily seasonal model. */
   readonly dailyBuckets?: number;
   /** Smoothing of each seasonal bucket (per visit). */
   readonly seasonAlpha?: number;
-  /** Weight of the seasonal-model error (0 disables the seasonal model). */
-  readonly seasonalWeight?: number;
-  /** Per-row decay of the record (largest-so-far) of each signal. */
+  /** Use the daily seasonal model (after two days of data). */
+  readonly seasonal?: boolean;
+  /**
+   * A model may explain a point away only if its residual scale is within this factor of the best
+   * model's (so a model that is usually poor on this series cannot hide a contextual anomaly).
+   */
+  readonly competence?: number;
+  /** Per-row decay of the record (largest surprise so far) that new surprises are compared with. */
   readonly recordDecay?: number;
-  /** Weight of record-breaking novelty. */
+  /** Weight of record-breaking surprise. */
   readonly recordWeight?: number;
-  /** Weight of the averaged anomaly-likelihood signal. */
-  readonly likelihoodWeight?: number;
-  /** How the per-model errors combine: `min` (surprise under the best model) or `max`. */
-  readonly errorCombine?: 'min' | 'max' | 'best' | 'blend';
-  /** Robust sigmas added to the margin a new extreme must clear (guards Gaussian noise). */
+  /** Weight of spatial novelty (the value leaves the range seen so far). */
+  readonly spatialWeight?: number;
+  /** Robust sigmas added to the margin a new extreme must clear (raise for Gaussian-noise series). */
   readonly spatialSigmas?: number;
+  /** Typical steps (EW mean |Δx|) added to that margin, so a slow ramp to new highs does not alarm. */
+  readonly spatialSteps?: number;
+  /** Weight of the HTM-style anomaly likelihood of the short-term average surprise. */
+  readonly likelihoodWeight?: number;
+  /** Error (in robust sigmas) at which the raw surprise fed to the likelihood reaches 1 − 1/e. */
+  readonly errorScale?: number;
+  /** Smoothing of the short-term average surprise (HTM averages 10 points). */
+  readonly shortAlpha?: number;
+  /** Smoothing of the long-run distribution of the short-term average. */
+  readonly longAlpha?: number;
+  /** Weight of contextual novelty (a sequence of quantised values never seen before). */
+  readonly contextWeight?: number;
+  /** Quantisation levels of the context (over the range seen so far). */
+  readonly contextLevels?: number;
+  /** Previous values in a context, besides the current one. */
+  readonly contextLength?: number;
+  /** Novel contexts count only when rarer than e^−bias (evidence is −ln(rate) − bias). */
+  readonly contextBias?: number;
+  /** Smoothing of the novel-context rate. */
+  readonly contextAlpha?: number;
+  /** Rows during which the detector only learns and outputs 0. */
+  readonly warmup?: number;
+  /** Per-row decay of the suppression peak: a new alert must beat the decayed previous one. */
+  readonly suppressDecay?: number;
+  /** Evidence at which the output score reaches 1 − 1/e. */
+  readonly outputScale?: number;
 }
 
 const DEFAULTS: Required<StreamingDetectorOptions> = {
   levelAlpha: 0.1,
   scaleAlpha: 0.01,
+  dailyBuckets: 48,
+  seasonAlpha: 0.3,
+  seasonal: true,
+  competence: 4,
+  recordDecay: 0.9995,
+  recordWeight: 1,
+  spatialWeight: 6,
+  spatialSigmas: 0,
+  spatialSteps: 8,
+  likelihoodWeight: 0.3,
   errorScale: 3,
   shortAlpha: 0.2,
   longAlpha: 0.001,
+  contextWeight: 1,
+  contextLevels: 8,
+  contextLength: 2,
+  contextBias: 4,
+  contextAlpha: 0.005,
   warmup: 150,
   suppressDecay: 0.995,
-  spatialWeight: 6,
   outputScale: 10,
-  rawWeight: 0,
-  likelihoodWeight: 0.3,
-  dailyBuckets: 48,
-  seasonAlpha: 0.3,
-  seasonalWeight: 1,
-  recordDecay: 0.9995,
-  recordWeight: 1,
-  errorCombine: 'min',
-  spatialSigmas: 0,
 };
 
 const DAY_MS = 86_400_000;
+const CONTEXT_SLOTS = 1024;
 
 /**
- * The package's univariate streaming detector: O(1) time and memory per update (a fixed ~1 KB of state).
+ * The package's univariate streaming detector: O(1) time and a fixed ~2 KB of state per series.
  *
  * Per update it:
- * 1. predicts the value with three models — a fast EWMA level, the last value, and a daily profile of
+ * 1. predicts the value with three models — an EWMA level, the last value, and a daily profile of
  *    `dailyBuckets` time-of-day buckets (seasonal decomposition for daily patterns) — and turns each
- *    prediction error into robust sigmas (EW mean absolute deviation of that model's error);
- * 2. takes the surprise under the best explanation (`errorCombine: 'min'`): a point is anomalous only
- *    if none of the models predicted it;
- * 3. measures *record-breaking* surprise: the error against the largest error seen so far, slowly
- *    forgotten (`recordDecay`), so each series is judged against its own history (a noisy series
- *    stops alarming, a quiet one alarms on little), and level shifts become the new normal;
- * 4. adds contextual novelty when the value leaves the range seen so far (`spatialWeight`) and an
- *    HTM-style anomaly likelihood of the short-term average surprise (`likelihoodWeight`);
+ *    prediction error into robust sigmas (EW mean absolute error of that model);
+ * 2. takes the surprise under the best *competent* explanation: a point is anomalous only if none of
+ *    the models that usually predict this series well predicted it;
+ * 3. compares that surprise with the largest one seen so far, slowly forgotten (`recordDecay`): each
+ *    series is judged against its own history, so a noisy series stops alarming, a quiet one alarms on
+ *    little, and a level shift alarms once and then becomes the new normal;
+ * 4. adds spatial novelty (the value leaves the range seen so far), contextual novelty (a short
+ *    sequence of quantised values never seen before, scored by how rare novel contexts have become, as
+ *    CAD OSE does) and an HTM-style anomaly likelihood of the short-term average surprise;
  * 5. reports an alert only when it beats the decayed previous peak (`suppressDecay`), so one incident
  *    yields one early alert rather than a burst.
  *
- * The defaults were chosen once, globally, on the NAB corpus (no per-file settings, no labels).
+ * The defaults were chosen once, globally, on the NAB corpus (no per-file settings, no labels, no
+ * look-ahead); NAB has no held-out split, so expect somewhat lower scores on unseen data.
  */
 export class StreamingAnomalyDetector implements AnomalyDetector {
   readonly name = 'ainka';
   readonly #o: Required<StreamingDetectorOptions>;
   #n = 0;
+  #firstT = 0;
   #level = 0;
   #prev = 0;
-  #scale = 0;
-  #stepScale = 0;
-  #short = 0;
-  #longMean = 0;
-  #longVar = 0;
   #min = Infinity;
   #max = -Infinity;
-  #peak = 0;
-  #rawMean = 0;
-  #maxErr = 0;
-  #maxZ = 0;
+  #scale = 0;
+  #stepScale = 0;
   readonly #season: Float64Array;
   readonly #seasonSeen: Uint8Array;
   #seasonScale = 0;
-  #seasonDays = 0;
-  #firstT: number | undefined;
-  #rawVar = 0;
+  #short = 0;
+  #longMean = 0;
+  #longVar = 0;
+  #maxErr = 0;
+  #maxZ = 0;
+  #context = 0;
+  #novelRate = 0.5;
+  readonly #contexts = new Uint8Array(CONTEXT_SLOTS);
+  #peak = 0;
+  readonly #week = new Float32Array(168);
+  readonly #weekSeen = new Uint8Array(168);
+  #weekScale = 0;
 
   constructor(options: StreamingDetectorOptions = {}) {
     this.#o = { ...DEFAULTS, ...options };
@@ -115,106 +139,144 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
 
   update(t: number, x: number): AnomalyResult {
     const o = this.#o;
-    if (!Number.isFinite(x)) {
-      return { score: 0, explanation: { reason: `non-finite value ${x} ignored` } };
-    }
+    if (!Number.isFinite(x)) return { score: 0, explanation: { reason: `non-finite value ${x} ignored` } };
     if (this.#n === 0) {
       this.#level = x;
       this.#prev = x;
       this.#min = x;
       this.#max = x;
-      this.#n = 1;
       this.#firstT = t;
+      this.#n = 1;
       return { score: 0, explanation: { reason: 'first observation', expected: x } };
     }
+    const n = this.#n;
+    // Early on, EWMAs run as cumulative means (alpha = 1/n) so their start value does not bias them.
+    const sa = Math.max(o.scaleAlpha, 1 / n);
+    const la = Math.max(o.longAlpha, 1 / n);
+
+    // 1. Three prediction models and their errors in robust sigmas.
     const expected = this.#level;
-    const floor = 1e-9 + 1e-6 * Math.abs(expected) + 1e-3 * (this.#max - this.#min);
+    const range = this.#max - this.#min;
+    const floor = 1e-9 + 1e-6 * Math.abs(expected) + 1e-3 * range;
     const e1 = Math.abs(x - expected) / (this.#scale + floor);
     const e2 = Math.abs(x - this.#prev) / (this.#stepScale + floor);
-    // Seasonal (time-of-day) model: EW mean per bucket, residual scale shared across buckets.
     const b = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / o.dailyBuckets));
-    const seen = this.#seasonSeen[b] ?? 0;
-    const sExpected = seen > 0 ? (this.#season[b] ?? x) : expected;
-    const e3raw = Math.abs(x - sExpected);
-    const e3 = this.#seasonDays >= 2 ? e3raw / (this.#seasonScale + floor) : 0;
-    // Surprise under the best explanation: an anomaly is what none of the models predicted.
-    const errMin = this.#seasonDays >= 2 && o.seasonalWeight > 0 ? Math.min(e1, e2, e3) : Math.min(e1, e2);
-    let errBest = e1;
-    let bestScale = this.#scale;
-    if (this.#stepScale < bestScale) {
-      errBest = e2;
-      bestScale = this.#stepScale;
+    const seen = this.#seasonSeen[b] as number;
+    const seasonal = o.seasonal && t - this.#firstT >= 2 * DAY_MS;
+    const sExpected = seen > 0 ? (this.#season[b] as number) : expected;
+    const e3abs = Math.abs(x - sExpected);
+    const e3 = e3abs / (this.#seasonScale + floor);
+
+    // 2. Surprise under the best competent model.
+    const bestScale = Math.min(this.#scale, this.#stepScale, seasonal ? this.#seasonScale : Infinity);
+    const competent = o.competence * bestScale + floor;
+    let err = Infinity;
+    if (this.#scale <= competent) err = e1;
+    if (this.#stepScale <= competent && e2 < err) err = e2;
+    if (seasonal && this.#seasonScale <= competent && e3 < err) err = e3;
+    const W = (globalThis as { __week?: number }).__week ?? 0;
+    const wb = Math.floor((((t % (7 * DAY_MS)) + 7 * DAY_MS) % (7 * DAY_MS)) / (7 * DAY_MS / 168));
+    const wSeen = this.#weekSeen[wb] as number;
+    const wExpected = wSeen > 0 ? (this.#week[wb] as number) : expected;
+    const e4abs = Math.abs(x - wExpected);
+    const weekly = W > 0 && t - this.#firstT >= 14 * DAY_MS;
+    const e4 = e4abs / (this.#weekScale + floor);
+    if (weekly && this.#weekScale <= W * bestScale + floor && e4 < err) err = e4;
+    if (wSeen === 0) this.#week[wb] = x;
+    else {
+      this.#week[wb] = wExpected + 0.3 * (x - wExpected);
+      this.#weekScale += sa * (e4abs - this.#weekScale);
     }
-    if (this.#seasonDays >= 2 && o.seasonalWeight > 0 && this.#seasonScale < bestScale) errBest = e3;
-    const err =
-      o.errorCombine === 'min' ? errMin : o.errorCombine === 'best' ? errBest : o.errorCombine === 'blend' ? Math.sqrt(errMin * errBest) : Math.max(e1, e2, o.seasonalWeight * e3);
-    const raw = 1 - Math.exp(-err / o.errorScale);
+    if (wSeen < 255) this.#weekSeen[wb] = wSeen + 1;
+    if (!Number.isFinite(err)) err = Math.min(e1, e2);
 
-    // Spatial novelty: how far beyond the range seen so far, relative to that range.
-    const range = this.#max - this.#min;
+    // 4a. Spatial novelty: how far beyond the range seen so far, relative to that range.
     const beyond = x > this.#max ? x - this.#max : x < this.#min ? this.#min - x : 0;
-    const spatial = beyond > 0 ? Math.min(1, beyond / (range * 0.1 + o.spatialSigmas * this.#scale + floor)) : 0;
+    const margin = range * 0.1 + o.spatialSigmas * this.#scale + o.spatialSteps * this.#stepScale + floor;
+    const spatial = beyond > 0 ? Math.min(1, beyond / margin) : 0;
 
-    // Anomaly likelihood of the short-term average surprise.
-    // Early on, EWMAs run as cumulative means (alpha = 1/n) so their start value does not bias them.
-    const n = this.#n;
-    const la = Math.max(o.longAlpha, 1 / n);
-    const sa = Math.max(o.scaleAlpha, 1 / n);
+    // 4b. Anomaly likelihood of the short-term average surprise against its long-run distribution.
+    const raw = 1 - Math.exp(-err / o.errorScale);
     this.#short += Math.max(o.shortAlpha, 1 / n) * (raw - this.#short);
-    const sd = Math.sqrt(this.#longVar) + 1e-4;
-    const z = (this.#short - this.#longMean) / sd;
-    const likelihood = 1 - normalTail(z);
+    const z = (this.#short - this.#longMean) / (Math.sqrt(this.#longVar) + 1e-4);
     const zPos = z > 0 ? z : 0;
-    // Single-point scale: the raw surprise against its own long-run distribution.
-    const sdRaw = Math.sqrt(this.#rawVar) + 1e-4;
-    const zRaw = (raw - this.#rawMean) / sdRaw;
-    const dr = raw - this.#rawMean;
-    this.#rawMean += la * dr;
-    this.#rawVar = (1 - la) * (this.#rawVar + la * dr * dr);
     const d = this.#short - this.#longMean;
     this.#longMean += la * d;
     this.#longVar = (1 - la) * (this.#longVar + la * d * d);
 
-    // Learn.
+    // Learn the models.
     this.#scale += sa * (Math.abs(x - expected) - this.#scale);
     this.#stepScale += sa * (Math.abs(x - this.#prev) - this.#stepScale);
     this.#level += o.levelAlpha * (x - this.#level);
     this.#prev = x;
     if (seen === 0) this.#season[b] = x;
-    else this.#season[b] = (this.#season[b] ?? x) + o.seasonAlpha * (x - (this.#season[b] ?? x));
-    if (seen > 0) this.#seasonScale += sa * (e3raw - this.#seasonScale);
-    this.#seasonSeen[b] = Math.min(255, seen + 1);
-    if (this.#firstT === undefined) this.#firstT = t;
-    this.#seasonDays = (t - this.#firstT) / DAY_MS;
+    else {
+      this.#season[b] = sExpected + o.seasonAlpha * (x - sExpected);
+      this.#seasonScale += sa * (e3abs - this.#seasonScale);
+    }
+    if (seen < 255) this.#seasonSeen[b] = seen + 1;
     if (x < this.#min) this.#min = x;
     if (x > this.#max) this.#max = x;
-    this.#n++;
+    this.#n = n + 1;
 
-    // Evidence in sigma-like units, squashed into [0, 1) without saturating (ties at 1 lose ranking).
-    // Record-breaking novelty: each signal against the (slowly forgotten) largest value it has had.
+    // 3. Record-breaking surprise (records start halfway through the warm-up, once scales settle).
     const rErr = err / (this.#maxErr + 1e-9);
     const rZ = zPos / (this.#maxZ + 1e-9);
-    // Records start halfway through the warm-up, once the scales have settled.
     if (this.#n >= o.warmup / 2) {
       this.#maxErr = Math.max(this.#maxErr * o.recordDecay, err);
       this.#maxZ = Math.max(this.#maxZ * o.recordDecay, zPos);
     }
-    const evidence = Math.max(o.likelihoodWeight * zPos, o.rawWeight * zRaw, o.spatialWeight * spatial * 10, o.recordWeight * 10 * Math.max(0, rErr - 1), o.recordWeight * 10 * Math.max(0, rZ - 1));
-    let combined = 1 - Math.exp(-evidence / o.outputScale);
-    if (this.#n <= o.warmup) combined = 0;
-    // Suppression: report only what beats the decayed previous peak.
+
+    // 4c. Contextual novelty: a short sequence of quantised values (hashed into a fixed table).
+    const levels = o.contextLevels;
+    const span = this.#max - this.#min;
+    const q = span > 0 ? Math.min(levels - 1, Math.floor((levels * (x - this.#min)) / (span * 1.0000001))) : 0;
+    this.#context = (this.#context * levels + q) % Math.pow(levels, o.contextLength + 1);
+    const slot = (Math.imul(this.#context + 1, 2654435761) >>> 0) % CONTEXT_SLOTS;
+    const count = this.#contexts[slot] as number;
+    let context = 0;
+    if (this.#n > 50) {
+      const novel = count === 0 ? 1 : 0;
+      context = novel * Math.max(0, -Math.log(this.#novelRate + 1e-4) - o.contextBias);
+      this.#novelRate += o.contextAlpha * (novel - this.#novelRate);
+    }
+    if (count < 255) this.#contexts[slot] = count + 1;
+
+    // Combine: evidence in sigma-like units, squashed into [0, 1) without saturating.
+    const record = o.recordWeight * 10 * Math.max(0, rErr - 1, rZ - 1);
+    const evidence = Math.max(record, o.spatialWeight * 10 * spatial, o.contextWeight * context, o.likelihoodWeight * zPos);
+    const combined = this.#n <= o.warmup ? 0 : 1 - Math.exp(-evidence / o.outputScale);
+    const spatialEvidence = o.spatialWeight * 10 * spatial;
+    const lo = this.#min;
+    const hi = this.#max;
+
+    // 5. Suppression: report only what beats the decayed previous peak.
     this.#peak *= o.suppressDecay;
     let score = 0;
     if (combined > this.#peak) {
       score = combined;
       this.#peak = combined;
     }
+    const likelihood = 1 - normalTail(z);
     return {
       score,
       explanation: {
-        reason: `value ${x} is ${err.toFixed(1)} robust sigmas from the expected ${expected.toPrecision(6)}`,
+        // Formatted on demand: most explanations are never read, and formatting dominates the cost.
+        get reason(): string {
+          const base = `value ${x} is ${err.toFixed(1)} robust sigmas from the expected ${expected.toPrecision(6)}`;
+          if (evidence <= 0) return base;
+          if (evidence === spatialEvidence) return `${base}; it leaves the range seen so far (${lo.toPrecision(6)} to ${hi.toPrecision(6)})`;
+          if (evidence === record) return `${base}, the largest surprise in recent history`;
+          if (evidence === context) return `${base}; this sequence of values has not been seen before`;
+          return `${base}; surprises have been unusually frequent lately`;
+        },
         expected,
-        components: { surprise: raw, likelihood, spatial },
+        components: {
+          record: 1 - Math.exp(-record / o.outputScale),
+          spatial,
+          context: 1 - Math.exp(-context / o.outputScale),
+          likelihood,
+        },
       },
     };
   }

@@ -68,6 +68,8 @@ export class WorkloadPredictor {
   /** Running quantile of |error| per horizon. */
   readonly #q: Float64Array;
   readonly #qSeen: Uint32Array;
+  /** Running mean of |error| per horizon. */
+  readonly #mae: Float64Array;
   readonly #pending: Pending[] = [];
 
   constructor(options: WorkloadPredictorOptions = {}) {
@@ -79,6 +81,7 @@ export class WorkloadPredictor {
     this.#errorAlpha = options.errorAlpha ?? 0.05;
     this.#q = new Float64Array(this.horizon);
     this.#qSeen = new Uint32Array(this.horizon);
+    this.#mae = new Float64Array(this.horizon);
   }
 
   /** The detected seasonal period (rows), if any. */
@@ -190,7 +193,11 @@ export class WorkloadPredictor {
       this.#qSeen[k] = seen;
       const q = this.#q[k] as number;
       // Stochastic-approximation quantile: step proportional to the current error scale.
-      const eta = Math.max(0.01, 1 / seen) * Math.max(q, 1e-9);
+      // Step scaled by the current quantile, or by the mean error when the quantile has collapsed
+      // (long runs of exact predictions) so that it can recover.
+      const mae = (this.#mae[k] as number) + Math.max(0.01, 1 / seen) * (e - (this.#mae[k] as number));
+      this.#mae[k] = mae;
+      const eta = Math.max(0.01, 1 / seen) * Math.max(q, mae, 1e-9);
       this.#q[k] = seen === 1 ? e : Math.max(0, q + eta * ((e > q ? 1 : 0) - target));
     }
     while (this.#pending.length > 0 && this.#n - (this.#pending[0] as Pending).origin >= this.horizon - 1) this.#pending.shift();

@@ -11,6 +11,8 @@ import { validatePolicy, type ValidatorOptions } from './policyValidator.js';
 export interface ParsePolicyOptions extends ValidatorOptions {
   /** File name used in messages (default `<inline>`). */
   file?: string;
+  /** Run the static checks (knob bounds, conflicts, unreachable rules, loops). Default true; only tools that build synthetic policies turn them off. */
+  staticChecks?: boolean;
 }
 
 /** Result of {@link checkPolicy}: the policy when it has no errors, and every issue (errors and warnings). */
@@ -156,7 +158,7 @@ function zodIssues(loc: Locator, data: unknown, issues: readonly z.core.$ZodIssu
       case 'invalid_value': {
         const want = issue.values.map((v) => `'${String(v)}'`).join(' or ');
         const guess = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : '';
-        out.push(loc.issue('schema', path, `${describe(value)} is not ${want}; ${guess ? `did you mean '${guess}'?` : `use ${issue.values.length > 1 ? 'one of those' : 'that'}`}`));
+        out.push(loc.issue('schema', path, `${describe(value)} is not ${want}; ${guess ? `did you mean '${guess}'?` : issue.values.length > 1 ? 'use one of those' : `write ${String(last)}: ${String(issue.values[0])}`}`));
         break;
       }
       case 'too_small':
@@ -293,6 +295,7 @@ export function checkPolicy(text: string, options: ParsePolicyOptions = {}): Pol
   const issues: PolicyIssue[] = [];
   const policy = buildPolicy(loc, parsed.data, issues);
   if (issues.length > 0) return { issues: sortIssues(issues) };
+  if (options.staticChecks === false) return { policy, issues: [] };
   const checks = validatePolicy(policy, { ...options, locate: (path, kind, message, severity) => loc.issue(kind, path, message, { severity }) });
   const sorted = sortIssues(checks);
   return sorted.some((i) => i.severity === 'error') ? { issues: sorted } : { policy, issues: sorted };

@@ -151,7 +151,8 @@ export function renderKernelGenSource(abi: AbiSpec = defaultAbi): string {
     const { min, max } = a.checks ?? {};
     if (a.replyOnly || min === undefined || max === undefined) continue;
     if (min >= -32768 && max <= 32767) continue;
-    out.push(`static const struct netlink_range_validation ainka_range_${a.name.replace(/-/g, '_')} = {`, `\t.min = ${min},`, `\t.max = ${max},`, '};', '');
+    // Not const: struct nla_policy.range points to non-const data before Linux 6.2 (Debian 6.1 warns).
+    out.push(`static struct netlink_range_validation ainka_range_${a.name.replace(/-/g, '_')} = {`, `\t.min = ${min},`, `\t.max = ${max},`, '};', '');
   }
   out.push(`const struct nla_policy ainka_nl_policy[${top.prefix}MAX + 1] = {`);
   for (const a of top.attributes) {

@@ -121,10 +121,12 @@ export class CgroupSource implements MetricSource {
   private readonly maxCgroups: number;
   private prev = new Map<string, CgroupCounters>();
   private prevMs = 0;
+  private cgroups: string[] | undefined;
+  private walkedAt = 0;
   private readonly v1Dirs: { cpuacct?: string; cpu?: string; memory?: string; blkio?: string } = {};
 
   constructor(options: CgroupSourceOptions = {}) {
-    this.files = new KernelFiles(options.root);
+    this.files = new KernelFiles(options.root, { keepOpen: true, negativeCacheMs: 10_000, maxOpen: 256 });
     this.maxDepth = options.maxDepth ?? 2;
     this.maxCgroups = options.maxCgroups ?? 64;
     this.mode = options.mode ?? detectCgroupMode(options.root);
@@ -161,6 +163,11 @@ export class CgroupSource implements MetricSource {
     return out;
   }
 
+  /** Closes the kernel files kept open between ticks. */
+  close(): void {
+    this.files.close();
+  }
+
   collect(ctx: CollectContext): MetricSample[] {
     if (this.mode === 'none') {
       throw new TelemetryError(
@@ -172,12 +179,13 @@ export class CgroupSource implements MetricSource {
     const out: MetricSample[] = [];
     const dt = ctx.monotonicMs - this.prevMs;
     const next = new Map<string, CgroupCounters>();
-    if (this.mode === 'v2') {
-      for (const cg of this.walk('sys/fs/cgroup')) next.set(cg, this.collectV2(cg, ctx, dt, out));
-    } else {
-      const base = this.v1Dirs.memory ?? this.v1Dirs.cpuacct ?? this.v1Dirs.blkio;
-      for (const cg of base === undefined ? ['/'] : this.walk(base)) next.set(cg, this.collectV1(cg, ctx, dt, out));
+    // Cgroups come and go at service (not tick) pace: re-walk the hierarchy every 10 s.
+    if (this.cgroups === undefined || ctx.monotonicMs - this.walkedAt >= 10_000 || ctx.monotonicMs < this.walkedAt) {
+      const base = this.mode === 'v2' ? 'sys/fs/cgroup' : (this.v1Dirs.memory ?? this.v1Dirs.cpuacct ?? this.v1Dirs.blkio);
+      this.cgroups = base === undefined ? ['/'] : this.walk(base);
+      this.walkedAt = ctx.monotonicMs;
     }
+    for (const cg of this.cgroups) next.set(cg, this.mode === 'v2' ? this.collectV2(cg, ctx, dt, out) : this.collectV1(cg, ctx, dt, out));
     this.prev = next;
     this.prevMs = ctx.monotonicMs;
     return out;

@@ -41,3 +41,52 @@ export { BlockQueueSource, parseScheduler } from './sysBlockQueue.js';
 export { CpufreqSource } from './sysCpufreq.js';
 export { ProcessSource, parseProcessStat } from './procProcesses.js';
 export type { ProcessSourceOptions, ProcessStat } from './procProcesses.js';
+export { HistoryManager, defaultHistoryTiers } from './HistoryManager.js';
+export type {
+  HistoryAggregate,
+  HistoryAggregateQuery,
+  HistoryOptions,
+  HistoryPoint,
+  HistoryQuery,
+  HistorySeries,
+  HistoryStats,
+  HistoryTier,
+  MaintenanceReport,
+  SeriesInfo,
+} from './HistoryManager.js';
+export { parseKmsgRecord, parseJournalEntry } from './logEvent.js';
+export type { LogEvent } from './logEvent.js';
+export {
+  defaultLogDetectors,
+  detectHungTask,
+  detectIoError,
+  detectLockup,
+  detectOomKill,
+  detectSegfault,
+  detectServiceFailure,
+} from './logDetectors.js';
+export type { Detection, DetectionKind, LogDetector, Severity } from './logDetectors.js';
+export { LogAnalyzer } from './LogAnalyzer.js';
+export type { LogAnalyzerOptions } from './LogAnalyzer.js';
+export { AlertManager, alertFromDetection } from './AlertManager.js';
+export type {
+  Alert,
+  AlertEvidence,
+  AlertInput,
+  AlertManagerOptions,
+  AlertNotification,
+  AlertSink,
+  SeriesEvidence,
+  Silence,
+  SilenceInput,
+} from './AlertManager.js';
+export { logSink, stdoutJsonSink, webhookSink } from './alertSinks.js';
+export type { AlertLogger, LineWriter, WebhookSinkOptions } from './alertSinks.js';
+export { AlertRuleEngine } from './alertRules.js';
+export type { AlertRule } from './alertRules.js';
+export { PrometheusExporter, prometheusName } from './PrometheusExporter.js';
+export type { PrometheusExporterOptions } from './PrometheusExporter.js';
+export { otlpJsonLines, toOtlpJson } from './otlpJson.js';
+export type { OtlpAttribute, OtlpDataPoint, OtlpMetric, OtlpMetricsRequest, OtlpOptions } from './otlpJson.js';
+export { TelemetryHub } from './TelemetryHub.js';
+export type { TelemetryHubOptions } from './TelemetryHub.js';

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { TelemetryError } from './errors.js';
 
 const hints: Record<string, string> = {
@@ -48,9 +49,60 @@ export function fsError(err: unknown, abs: string, rel: string): TelemetryError 
 export class KernelFiles {
   /** The root every relative path is resolved against. */
   readonly root: string;
+  private readonly keepOpen: boolean;
+  private readonly maxOpen: number;
+  private readonly negativeCacheMs: number;
+  private readonly fds = new Map<string, number>();
+  private readonly missing = new Map<string, number>();
+  private static buf = Buffer.allocUnsafe(64 * 1024);
 
-  constructor(root = '/') {
+  /**
+   * @param root - the root of the file tree (default `/`).
+   * @param options - `keepOpen`: keep files open between reads and re-read them with `pread(fd, 0)`, as
+   *   `top` does (procfs and sysfs regenerate the content on every read at offset 0; the open/close
+   *   system calls are saved); at most `maxOpen` descriptors (default 128), call
+   *   {@link KernelFiles.close} to release them. `negativeCacheMs`: remember for this long that a file
+   *   does not exist, so `tryRead` does not retry it on every tick (default 0).
+   */
+  constructor(root = '/', options: { readonly keepOpen?: boolean; readonly maxOpen?: number; readonly negativeCacheMs?: number } = {}) {
     this.root = root;
+    this.keepOpen = options.keepOpen ?? false;
+    this.maxOpen = options.maxOpen ?? 128;
+    this.negativeCacheMs = options.negativeCacheMs ?? 0;
+  }
+
+  private readOpen(rel: string): string {
+    let fd = this.fds.get(rel);
+    const abs = join(this.root, rel);
+    if (fd === undefined) {
+      if (this.fds.size >= this.maxOpen) return this.readOnce(rel);
+      try {
+        fd = openSync(abs, 'r');
+      } catch (err) {
+        throw fsError(err, abs, rel);
+      }
+      this.fds.set(rel, fd);
+    }
+    try {
+      return KernelFiles.readFd(fd);
+    } catch (err) {
+      // The file went away (device unplugged, cgroup removed): forget the descriptor.
+      closeSync(fd);
+      this.fds.delete(rel);
+      throw fsError(err, abs, rel);
+    }
+  }
+
+  /** Closes the descriptors kept open by a `keepOpen` instance. */
+  close(): void {
+    for (const fd of this.fds.values()) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    }
+    this.fds.clear();
   }
 
   /** Absolute path of `rel` (e.g. `proc/stat`) under the root. */
@@ -60,19 +112,53 @@ export class KernelFiles {
 
   /** Reads a file as text; throws a {@link TelemetryError} naming the fix when it is missing or unreadable. */
   read(rel: string): string {
+    return this.keepOpen ? this.readOpen(rel) : this.readOnce(rel);
+  }
+
+  private readOnce(rel: string): string {
     const abs = join(this.root, rel);
+    let fd: number;
     try {
-      return readFileSync(abs, 'latin1');
+      fd = openSync(abs, 'r');
     } catch (err) {
       throw fsError(err, abs, rel);
+    }
+    try {
+      return KernelFiles.readFd(fd);
+    } catch (err) {
+      throw fsError(err, abs, rel);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Reads a whole kernel file from an open descriptor with one `pread` at offset 0 into a shared
+   * buffer (3x cheaper than `readFileSync`, which stats and reads in chunks).
+   */
+  static readFd(fd: number): string {
+    for (;;) {
+      const buf = KernelFiles.buf;
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      // A seq_file fills the whole buffer when it can, so a full buffer means "maybe more": grow.
+      if (n < buf.length) return buf.toString('latin1', 0, n);
+      KernelFiles.buf = Buffer.allocUnsafe(buf.length * 2);
     }
   }
 
   /** Reads a file, or returns `undefined` when it does not exist or is unreadable. */
   tryRead(rel: string): string | undefined {
+    if (this.negativeCacheMs > 0) {
+      const until = this.missing.get(rel);
+      if (until !== undefined) {
+        if (performance.now() < until) return undefined;
+        this.missing.delete(rel);
+      }
+    }
     try {
-      return readFileSync(join(this.root, rel), 'latin1');
-    } catch {
+      return this.read(rel);
+    } catch (err) {
+      if (this.negativeCacheMs > 0 && (err as TelemetryError).errno === 'ENOENT') this.missing.set(rel, performance.now() + this.negativeCacheMs);
       return undefined;
     }
   }

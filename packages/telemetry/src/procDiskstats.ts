@@ -145,13 +145,18 @@ export class DiskstatsSource implements MetricSource {
   private wholeDisksAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: DiskstatsSourceOptions = {}) {
-    this.files = new KernelFiles(options.root);
+    this.files = new KernelFiles(options.root, { keepOpen: true });
     this.include = options.includeDevice ?? ((dev, c) => this.defaultInclude(dev, c));
   }
 
   private defaultInclude(dev: string, c: DiskCounters): boolean {
     if (/^(loop|ram)\d+$/.test(dev) && c.reads === 0 && c.writes === 0) return false;
     return this.wholeDisks === undefined || this.wholeDisks.has(dev);
+  }
+
+  /** Closes the kernel files kept open between ticks. */
+  close(): void {
+    this.files.close();
   }
 
   collect(ctx: CollectContext): MetricSample[] {

@@ -51,7 +51,12 @@ export class MeminfoSource implements MetricSource {
   private readonly files: KernelFiles;
 
   constructor(options: { readonly root?: string } = {}) {
-    this.files = new KernelFiles(options.root);
+    this.files = new KernelFiles(options.root, { keepOpen: true });
+  }
+
+  /** Closes the kernel files kept open between ticks. */
+  close(): void {
+    this.files.close();
   }
 
   collect(ctx: CollectContext): MetricSample[] {

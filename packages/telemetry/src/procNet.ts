@@ -95,7 +95,12 @@ export class NetDevSource implements MetricSource {
   private prevMs = 0;
 
   constructor(options: { readonly root?: string } = {}) {
-    this.files = new KernelFiles(options.root);
+    this.files = new KernelFiles(options.root, { keepOpen: true });
+  }
+
+  /** Closes the kernel files kept open between ticks. */
+  close(): void {
+    this.files.close();
   }
 
   collect(ctx: CollectContext): MetricSample[] {
@@ -161,7 +166,12 @@ export class NetSnmpSource implements MetricSource {
   private prevMs = 0;
 
   constructor(options: { readonly root?: string } = {}) {
-    this.files = new KernelFiles(options.root);
+    this.files = new KernelFiles(options.root, { keepOpen: true });
+  }
+
+  /** Closes the kernel files kept open between ticks. */
+  close(): void {
+    this.files.close();
   }
 
   collect(ctx: CollectContext): MetricSample[] {

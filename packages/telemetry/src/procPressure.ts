@@ -83,7 +83,12 @@ export class PressureSource implements MetricSource {
   private prevMs = 0;
 
   constructor(options: { readonly root?: string } = {}) {
-    this.files = new KernelFiles(options.root);
+    this.files = new KernelFiles(options.root, { keepOpen: true });
+  }
+
+  /** Closes the kernel files kept open between ticks. */
+  close(): void {
+    this.files.close();
   }
 
   collect(ctx: CollectContext): MetricSample[] {

@@ -208,8 +208,13 @@ export class ProcStatSource implements MetricSource {
   private prevMs = 0;
 
   constructor(options: ProcStatSourceOptions = {}) {
-    this.files = new KernelFiles(options.root);
+    this.files = new KernelFiles(options.root, { keepOpen: true });
     this.perCpu = options.perCpu ?? true;
+  }
+
+  /** Closes the kernel files kept open between ticks. */
+  close(): void {
+    this.files.close();
   }
 
   collect(ctx: CollectContext): MetricSample[] {

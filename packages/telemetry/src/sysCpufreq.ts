@@ -15,9 +15,11 @@ export class CpufreqSource implements MetricSource {
   readonly id = 'sys.cpufreq';
   readonly minIntervalMs: number;
   private readonly files: KernelFiles;
+  private cached: Array<[string, string]> | undefined;
+  private listedAt = 0;
 
   constructor(options: { readonly root?: string; readonly minIntervalMs?: number } = {}) {
-    this.files = new KernelFiles(options.root);
+    this.files = new KernelFiles(options.root, { keepOpen: true });
     this.minIntervalMs = options.minIntervalMs ?? 0;
   }
 
@@ -34,8 +36,18 @@ export class CpufreqSource implements MetricSource {
       .map((d): [string, string] => [d.slice(3), `${base}/${d}/cpufreq`]);
   }
 
+  /** Closes the kernel files kept open between ticks. */
+  close(): void {
+    this.files.close();
+  }
+
   collect(ctx: CollectContext): MetricSample[] {
-    const policies = this.policies();
+    // Policies change only on CPU hot-plug or driver load: list them every 10 s.
+    if (this.cached === undefined || ctx.monotonicMs - this.listedAt >= 10_000 || ctx.monotonicMs < this.listedAt) {
+      this.cached = this.policies();
+      this.listedAt = ctx.monotonicMs;
+    }
+    const policies = this.cached;
     if (policies.length === 0) {
       throw new TelemetryError(
         'ERR_AINKA_TELEMETRY_SOURCE_UNAVAILABLE',

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CollectContext, MetricSample } from '../src/index.js';
@@ -30,9 +30,22 @@ export function writeTree(root: string, files: Record<string, string>): string {
   return root;
 }
 
-/** Copies a recorded snapshot over `root`. */
+/**
+ * Copies a recorded snapshot over `root`, rewriting existing files in place (same inode), as the
+ * kernel does: sources keep procfs files open between ticks and re-read them at offset 0.
+ */
 export function copySnapshot(snap: 't0' | 't1', root: string): void {
-  cpSync(recorded(snap), root, { recursive: true, force: true });
+  const src = recorded(snap);
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(src, rel), { withFileTypes: true })) {
+      const r = join(rel, e.name);
+      if (e.isDirectory()) {
+        mkdirSync(join(root, r), { recursive: true });
+        walk(r);
+      } else writeFileSync(join(root, r), readFileSync(join(src, r)));
+    }
+  };
+  walk('');
 }
 
 export const ctx = (monotonicMs: number, now = 1_700_000_000_000 + monotonicMs): CollectContext => ({ now, monotonicMs });

@@ -33,7 +33,16 @@ ip link set lo up 2>/dev/null
 hostname ainka-guest
 echo "${MARKER}-$tb_nonce booted uptime=$(cut -d' ' -f1 /proc/uptime)"
 cd "$tb_repo" || die "no repository at $tb_repo"
-export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb CI=1
+# npx spends ~15 s of TCG time resolving a local binary; this shim runs node_modules/.bin/<name>
+# directly when it exists and falls back to the real npx otherwise.
+mkdir -p /tmp/testbed-bin
+cat > /tmp/testbed-bin/npx <<'NPX'
+#!/bin/sh
+case "$1" in -*|'') ;; *) [ -x "node_modules/.bin/$1" ] && { b="node_modules/.bin/$1"; shift; exec "$b" "$@"; } ;; esac
+exec /usr/bin/npx "$@"
+NPX
+chmod 755 /tmp/testbed-bin/npx
+export HOME=/root PATH=/tmp/testbed-bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb CI=1 NO_COLOR=1
 SH=/bin/sh
 [ -x /usr/bin/bash ] && SH=/usr/bin/bash
 $SH "$tb_repo/$tb_run/cmd.sh" </dev/null

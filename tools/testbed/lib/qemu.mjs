@@ -28,7 +28,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
     .join('\n');
   writeFileSync(join(runDir, 'cmd.sh'), `${exports}\ncd ${shq(repoRoot)}\n${script}\n`);
 
-  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=unstable', `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`];
+  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`];
   const qemuArgs = [
     '-accel', 'tcg,thread=multi',
     '-cpu', 'max',
@@ -46,6 +46,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
   let rc = null;
   let guestRunMs = null;
   let bootUptime = null;
+  const bootLog = [];
   const child = spawn('timeout', ['-k', '5', String(timeoutS), 'qemu-system-x86_64', ...qemuArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -78,6 +79,11 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
       }
       return;
     }
+    // Firmware and shutdown chatter is noise; with --kernel-log everything is shown.
+    if (!kernelLog && (bootMs === null || rc !== null)) {
+      bootLog.push(line);
+      return;
+    }
     onLine(line);
   };
   child.stdout.on('data', (buf) => {
@@ -100,7 +106,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
   // The console marker is the primary result; the file the guest wrote is the fallback.
   if (rc === null && existsSync(join(runDir, 'rc'))) rc = Number(readFileSync(join(runDir, 'rc'), 'utf8').trim());
   const timedOut = status === 124 || status === 137;
-  const result = { rc, bootMs, runMs: guestRunMs ?? (bootMs !== null ? totalMs - bootMs : null), totalMs, timedOut, runDir, qemuStatus: status, stderr: stderr.trim() };
+  const result = { rc, bootMs, runMs: guestRunMs ?? (bootMs !== null ? totalMs - bootMs : null), totalMs, timedOut, runDir, qemuStatus: status, stderr: stderr.trim(), bootLog };
   return result;
 }
 
@@ -113,6 +119,8 @@ export function cleanRun(runDir) {
 export function noResultError(r, timeoutS) {
   if (r.timedOut) return new TestbedError('ERR_AINKA_TESTBED_TIMEOUT', `the guest did not finish within ${timeoutS} s (booted: ${r.bootMs !== null}); raise --timeout or check the command for a hang.`, 124);
   const why = r.bootMs === null ? 'before /init reported boot (kernel panic or qemu error)' : 'after boot without reporting an exit status (guest crash or panic)';
+  const tail = r.bootLog.filter((l) => l.trim()).slice(-15).join('\n');
+  if (tail) process.stderr.write(`${tail}\n`);
   return new TestbedError('ERR_AINKA_TESTBED_NO_RESULT', `the guest stopped ${why}; qemu exit ${r.qemuStatus}${r.stderr ? `: ${r.stderr}` : ''}. Rerun with --kernel-log to see the kernel messages.`, 125);
 }
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { adviseCommand, anomaliesCommand, explainCommand, forecastCommand } from './adviceCommands.js';
+import { bashCompletion } from './completion.js';
+import { Context, reportError, type GlobalOptions } from './context.js';
+import { EXIT } from './exitCodes.js';
+import { historyCommand } from './historyCommand.js';
+import { policyApplyCommand, policyListCommand, policyValidateCommand } from './policyCommands.js';
+import { rollbackCommand } from './rollbackCommand.js';
+import { statusCommand } from './statusCommand.js';
+import { topCommand } from './topCommand.js';
+
+const program = new Command('ainka')
+  .description('Administer AINKA: what the daemon sees, what it would change and why, and undo what it changed.')
+  .version('0.1.0')
+  .option('--socket <path>', 'daemon socket (default /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock; env AINKA_SOCKET)')
+  .option('--state-dir <dir>', 'daemon state dir, for `history` when the daemon is down (env AINKA_STATE_DIR)')
+  .option('--json', 'machine-readable output (one JSON document on stdout)')
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 ok, 1 failed, 2 usage, 3 daemon not reachable, 4 not found, 5 invalid input,
+            6 permission denied, 10 advice pending (advise --exit-code).`,
+  )
+  .exitOverride()
+  .showHelpAfterError();
+
+let exitCode: number = EXIT.ok;
+const ctx = (): Context => new Context(program.opts<GlobalOptions>());
+const run = (fn: () => Promise<number> | number) => async () => {
+  exitCode = await fn();
+};
+
+program.command('status').description('daemon state, decision layers and their latency, what is missing').action(run(() => statusCommand(ctx())));
+program
+  .command('top')
+  .description('live view: state, pressure, latency histograms, anomalies, advice (q quits)')
+  .option('--once', 'print one frame and exit')
+  .option('--interval <ms>', 'refresh interval', '1000')
+  .action((o: { once?: boolean; interval: string }) => run(() => topCommand(ctx(), o))());
+program.command('explain <id>').description('why an action (D3), anomaly (A7) or journal change (#12) happened, with its evidence').action((id: string) => run(() => explainCommand(ctx(), id))());
+const policy = program.command('policy').description('validate, apply and list policies');
+policy.command('validate <files...>').description('check policy files (locally; no daemon needed)').action((files: string[]) => run(() => policyValidateCommand(ctx(), files))());
+policy.command('apply <files...>').description('validate, store and load policies in the daemon').action((files: string[]) => run(() => policyApplyCommand(ctx(), files))());
+policy.command('list').description('the policies the daemon evaluates').action(run(() => policyListCommand(ctx())));
+program
+  .command('advise')
+  .description('what AINKA would change now, and why')
+  .option('--exit-code', 'exit with 10 when there is advice')
+  .action((o: { exitCode?: boolean }) => run(() => adviseCommand(ctx(), o))());
+program
+  .command('rollback [id]')
+  .description('undo an applied change (journal id or action id), or --all')
+  .option('--all', 'roll back every change AINKA manages')
+  .action((id: string | undefined, o: { all?: boolean }) => run(() => rollbackCommand(ctx(), id, o))());
+program.command('forecast <metric>').description('forecast a metric or series, with capacity when a limit is known').action((m: string) => run(() => forecastCommand(ctx(), m))());
+program
+  .command('anomalies')
+  .description('active anomalies (--all: with recently closed ones)')
+  .option('--all', 'include closed anomalies')
+  .action((o: { all?: boolean }) => run(() => anomaliesCommand(ctx(), o))());
+program
+  .command('history <metric>')
+  .description('stored history of a metric or series (from SQLite when the daemon is down)')
+  .option('--since <when>', 'start: 30s, 10m, 2h, 1d or a date', '1h')
+  .option('--limit <n>', 'at most this many points per series', '1000')
+  .action((m: string, o: { since: string; limit: string }) => run(() => historyCommand(ctx(), m, o))());
+program
+  .command('completion [shell]')
+  .description('print a shell completion script (bash; zsh via bashcompinit)')
+  .action((shell: string | undefined) => {
+    if (shell !== undefined && shell !== 'bash' && shell !== 'zsh') {
+      process.stderr.write(`ainka: completion for ${shell} is not available; use bash (zsh: bashcompinit)\n`);
+      exitCode = EXIT.usage;
+      return;
+    }
+    process.stdout.write(bashCompletion(program));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    exitCode = err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+  } else {
+    exitCode = reportError(err, program.opts<GlobalOptions>().json === true);
+  }
+}
+process.exitCode = exitCode;

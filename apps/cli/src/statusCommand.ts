@@ -1,0 +1,40 @@
+import type { StatusResult } from '@ainka/daemon';
+import type { Context } from './context.js';
+import { bytes, duration, num, table } from './format.js';
+
+/** Render `status` for a person. */
+export function renderStatus(s: StatusResult): string {
+  const lines = [
+    `ainkad ${s.version}  pid ${s.pid}  up ${duration(s.uptimeSeconds)}  mode ${s.mode}  source ${s.source}`,
+    `state ${s.stateDir}  socket ${s.socket}  metrics ${s.metricsUrl ?? 'off'}`,
+    `${s.ticks} ticks, ${s.series} series (${s.seriesPerSecond}/s), ${s.detectors} anomaly detectors, rss ${bytes(s.rssBytes)}`,
+    `${s.policies} policies, ${s.activeAnomalies} active anomalies, ${s.pendingAdvice} pieces of advice, ${s.managedKnobs} knobs managed`,
+    '',
+    'decision layers:',
+    table(
+      s.layers.map((l) => [
+        l.name,
+        l.available ? 'on' : 'off',
+        l.latency === null ? '-' : `p50 ${num(l.latency.p50)} ms  p99 ${num(l.latency.p99)} ms  max ${num(l.latency.max)} ms  (budget ${l.latency.budgetMs} ms, ${l.latency.overBudget} over, n=${l.latency.count})`,
+        l.reason ?? '',
+      ]),
+    ),
+  ];
+  const missing = s.capabilities.filter((c) => !c.available);
+  if (missing.length > 0) {
+    lines.push('', 'missing (AINKA works without them, with less telemetry):');
+    for (const c of missing) lines.push(`  ${c.id}: ${c.reason ?? ''}`);
+  }
+  const r = s.recovery;
+  if (r.reverted.length + r.completed.length + r.rolledBackSessions.length > 0) {
+    lines.push('', `recovered at start: reverted batches [${r.reverted.join(', ')}], completed [${r.completed.join(', ')}], rolled back sessions [${r.rolledBackSessions.join(', ')}]`);
+  }
+  return lines.join('\n');
+}
+
+/** `ainka status`. */
+export async function statusCommand(ctx: Context): Promise<number> {
+  const s = await ctx.withClient((c) => c.call<StatusResult>('status'));
+  ctx.print(s, () => renderStatus(s));
+  return 0;
+}

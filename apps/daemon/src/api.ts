@@ -1,0 +1,188 @@
+/**
+ * The local API of `ainkad`: one JSON object per line on a Unix socket, each request answered by one
+ * response with the same `id`. These types are the contract between the daemon and `ainka`.
+ *
+ * @packageDocumentation
+ */
+
+/** Methods of the local API. Methods marked "changes" need an allowed uid. @public */
+export type ApiMethod =
+  | 'status'
+  | 'snapshot'
+  | 'advise'
+  | 'actions'
+  | 'explain'
+  | 'anomalies'
+  | 'forecast'
+  | 'history'
+  | 'policy.list'
+  | 'policy.validate'
+  | 'policy.apply'
+  | 'rollback';
+
+/** The methods that change the machine or the daemon. @public */
+export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback'];
+
+/** One request line. @public */
+export interface ApiRequest {
+  readonly id: number;
+  readonly method: ApiMethod;
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** One response line. @public */
+export type ApiResponse =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+
+/** A series' value with its key, as evidence. @public */
+export interface Evidence {
+  /** Series key, e.g. `psi.cpu.some_avg10` or `disk.write_bytes_per_second{device="vda"}`. */
+  readonly series: string;
+  /** Observed value. */
+  readonly value: number;
+  /** The condition it met, e.g. `> 0.9 for 5 s`. */
+  readonly condition: string;
+}
+
+/** Percentiles of a latency histogram (milliseconds). @public */
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+  /** Budget in ms, and how many observations exceeded it. */
+  readonly budgetMs: number;
+  readonly overBudget: number;
+  /** Bucket upper bounds (ms) and counts, for histograms in `ainka top`. */
+  readonly buckets: readonly { readonly le: number; readonly count: number }[];
+}
+
+/** One decision layer's state. @public */
+export interface LayerStatus {
+  readonly name: 'immediate' | 'fast' | 'deep';
+  readonly available: boolean;
+  /** Why it is unavailable, naming the fix. */
+  readonly reason?: string;
+  readonly latency: LatencySummary | null;
+}
+
+/** A capability (collector, eBPF, kernel module) and whether it works here. @public */
+export interface CapabilityStatus {
+  readonly id: string;
+  readonly available: boolean;
+  readonly reason?: string;
+}
+
+/** Result of `status`. @public */
+export interface StatusResult {
+  readonly pid: number;
+  readonly version: string;
+  readonly uptimeSeconds: number;
+  readonly mode: 'advise' | 'enforce';
+  readonly stateDir: string;
+  readonly socket: string;
+  readonly metricsUrl: string | null;
+  readonly source: 'live' | 'replay';
+  readonly ticks: number;
+  readonly series: number;
+  readonly detectors: number;
+  readonly seriesPerSecond: number;
+  readonly rssBytes: number;
+  readonly layers: readonly LayerStatus[];
+  readonly capabilities: readonly CapabilityStatus[];
+  readonly policies: number;
+  readonly activeAnomalies: number;
+  readonly pendingAdvice: number;
+  readonly managedKnobs: number;
+  readonly recovery: { readonly reverted: readonly number[]; readonly completed: readonly number[]; readonly rolledBackSessions: readonly string[] };
+}
+
+/** An anomaly (alert) raised by per-series detection. @public */
+export interface AnomalyRecord {
+  /** Stable id, `A<n>`. */
+  readonly id: string;
+  readonly series: string;
+  readonly value: number;
+  readonly expected: number | null;
+  readonly score: number;
+  readonly reason: string;
+  readonly at: number;
+  /** Last time the series was still anomalous. */
+  readonly lastAt: number;
+  readonly count: number;
+}
+
+/** One piece of advice (or applied action): a rule hit turned into a knob change. @public */
+export interface ActionRecord {
+  /** Stable id, `D<n>`. */
+  readonly id: string;
+  readonly policy: string;
+  readonly rule: string;
+  readonly knob: string;
+  readonly value: string;
+  readonly mode: 'advise' | 'enforce';
+  /** `proposed` (advice), `applied`, `skipped`, `failed`, `rolled-back`. */
+  readonly status: string;
+  readonly before: string | null;
+  /** The "what changed and why" line. */
+  readonly line: string;
+  readonly because: string;
+  readonly evidence: readonly Evidence[];
+  /** Journal change id when applied. */
+  readonly changeId: number | null;
+  readonly at: number;
+  /** Sample-to-decision latency of the tick that produced it (ms). */
+  readonly latencyMs: number;
+}
+
+/** A forecast for one series. @public */
+export interface ForecastResult {
+  readonly series: string;
+  readonly method: string;
+  readonly horizonSeconds: number;
+  readonly last: number | null;
+  readonly points: readonly { readonly t: number; readonly value: number; readonly lower: number; readonly upper: number }[];
+  /** Time until the series crosses `limit`, when a limit is known. */
+  readonly capacity: { readonly limit: number; readonly secondsToLimit: number | null; readonly note: string } | null;
+}
+
+/** What `snapshot` returns: everything `ainka top` draws. @public */
+export interface SnapshotResult {
+  readonly status: StatusResult;
+  /** Headline values (CPU, memory, PSI, disk, network). */
+  readonly headline: Readonly<Record<string, number>>;
+  /** Recent history of the headline series (oldest first), for sparklines. */
+  readonly trends: Readonly<Record<string, readonly number[]>>;
+  readonly anomalies: readonly AnomalyRecord[];
+  readonly advice: readonly ActionRecord[];
+  /** Top processes by CPU. */
+  readonly processes: readonly { readonly pid: string; readonly comm: string; readonly cores: number; readonly rssBytes: number }[];
+}
+
+/** A policy as the daemon knows it. @public */
+export interface PolicySummary {
+  readonly name: string;
+  readonly mode: 'advise' | 'enforce';
+  readonly source: string;
+  readonly rules: readonly { readonly name: string; readonly description: string; readonly enabled: boolean }[];
+}
+
+/** Result of `policy.validate`. @public */
+export interface PolicyValidation {
+  readonly valid: boolean;
+  readonly errors: readonly string[];
+  readonly policies: readonly PolicySummary[];
+}
+
+/** One history point. @public */
+export interface HistoryPoint {
+  readonly t: number;
+  readonly value: number;
+}
+
+/** Result of `history`. @public */
+export interface HistoryResult {
+  readonly series: readonly { readonly series: string; readonly points: readonly HistoryPoint[] }[];
+}

@@ -1,0 +1,95 @@
+import type { MetricSource } from '@ainka/telemetry';
+import type { CapabilityStatus } from './api.js';
+import { describeError } from './errors.js';
+
+/** What the optional kernel paths gave the daemon. */
+export interface OptionalPaths {
+  readonly kernel: CapabilityStatus;
+  readonly ebpf: CapabilityStatus;
+  /** Extra telemetry sources (eBPF streams) to add to the hub. */
+  readonly sources: readonly MetricSource[];
+  /** Close whatever was opened. */
+  close(): void;
+}
+
+type Module = Readonly<Record<string, unknown>>;
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** Read a probe result of unknown shape: `{ available | loaded | ok: boolean, reason | message?: string }` or a boolean. */
+function readProbe(r: unknown): { ok: boolean; reason?: string } {
+  if (typeof r === 'boolean') return { ok: r };
+  if (r !== null && typeof r === 'object') {
+    const o = r as Record<string, unknown>;
+    const ok = [o.available, o.loaded, o.ok, o.present].find((v) => typeof v === 'boolean');
+    let reason = [o.reason, o.message, o.why].find((v) => typeof v === 'string') as string | undefined;
+    const list = [o.problems, o.reasons].find((v) => Array.isArray(v) && v.length > 0) as unknown[] | undefined;
+    if (reason === undefined && list !== undefined) reason = list.map(String).join('; ');
+    if (reason !== undefined) reason = reason.replace(/\s+/g, ' ').trim();
+    return reason === undefined ? { ok: ok === true } : { ok: ok === true, reason };
+  }
+  return { ok: false, reason: 'the probe returned nothing usable' };
+}
+
+async function probeKernel(mode: 'auto' | 'off'): Promise<CapabilityStatus> {
+  if (mode === 'off') return { id: 'kernel-module', available: false, reason: 'disabled by config (kernel.module: off)' };
+  let mod: Module;
+  try {
+    mod = (await import('@ainka/ipc')) as Module;
+  } catch (err) {
+    return { id: 'kernel-module', available: false, reason: `@ainka/ipc failed to load (${describeError(err).message})` };
+  }
+  const K = mod.AinkaKernel as { probe?: () => unknown } | undefined;
+  const probe = K?.probe ?? (mod.probeKernel as (() => unknown) | undefined);
+  if (typeof probe !== 'function') {
+    return { id: 'kernel-module', available: false, reason: '@ainka/ipc exports no AinkaKernel.probe() yet: the immediate (kernel policy cache) layer is off' };
+  }
+  try {
+    const r = readProbe(await probe.call(K));
+    return r.ok
+      ? { id: 'kernel-module', available: true }
+      : { id: 'kernel-module', available: false, reason: r.reason ?? 'the ainka module is not loaded (modprobe ainka, or install the DKMS package)' };
+  } catch (err) {
+    return { id: 'kernel-module', available: false, reason: describeError(err).message.replace(/\s+/g, ' ') };
+  }
+}
+
+async function probeEbpf(mode: 'auto' | 'off'): Promise<{ status: CapabilityStatus; sources: MetricSource[]; close: () => void }> {
+  const none = (reason: string) => ({ status: { id: 'ebpf', available: false, reason }, sources: [], close: () => undefined });
+  if (mode === 'off') return none('disabled by config (telemetry.ebpf: off)');
+  if (!isRoot()) return none('not root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (run as root or via the systemd unit); using procfs telemetry only');
+  let mod: Module;
+  try {
+    mod = (await import('@ainka/ebpf')) as Module;
+  } catch (err) {
+    return none(`@ainka/ebpf failed to load (${describeError(err).message})`);
+  }
+  const probe = mod.probeEbpf as (() => unknown) | undefined;
+  if (typeof probe !== 'function') return none('@ainka/ebpf exports no probeEbpf() yet; using procfs telemetry only');
+  let r: { ok: boolean; reason?: string };
+  try {
+    r = readProbe(await probe());
+  } catch (err) {
+    return none(`eBPF probe failed: ${describeError(err).message}`);
+  }
+  if (!r.ok) return none(r.reason ?? 'BPF is not usable on this kernel');
+  const make = (mod.createEbpfSources ?? mod.ebpfSources) as (() => unknown) | undefined;
+  if (typeof make !== 'function') {
+    return none('eBPF works here, but @ainka/ebpf exports no MetricSource adapter (createEbpfSources) yet; using procfs telemetry only');
+  }
+  try {
+    const made = await make();
+    const sources = (Array.isArray(made) ? made : []) as MetricSource[];
+    return { status: { id: 'ebpf', available: sources.length > 0 }, sources, close: () => sources.forEach((s) => s.close?.()) };
+  } catch (err) {
+    return none(`eBPF sources failed to start: ${describeError(err).message}`);
+  }
+}
+
+/** Probe the kernel module and eBPF; never throws — what is missing is reported with its reason. */
+export async function probeOptionalPaths(kernel: 'auto' | 'off', ebpf: 'auto' | 'off'): Promise<OptionalPaths> {
+  const [k, e] = await Promise.all([probeKernel(kernel), probeEbpf(ebpf)]);
+  return { kernel: k, ebpf: e.status, sources: e.sources, close: e.close };
+}

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { Document, parse as parseYaml, YAMLMap, isMap, isScalar, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import { DaemonError } from './errors.js';
+
+const mode = z.enum(['advise', 'enforce']);
+
+/**
+ * The zod schema of `ainkad.yaml`. Every key has a default, so an empty file (or none) is a valid config.
+ * Unknown keys are errors (a typo must not silently fall back to a default).
+ *
+ * @public
+ */
+export const daemonConfigSchema = z
+  .object({
+    mode: mode.default('advise'),
+    stateDir: z.string().min(1).nullable().default(null),
+    root: z.string().min(1).default('/'),
+    telemetry: z
+      .object({
+        intervalMs: z.number().int().min(10).max(60_000).default(1000),
+        procRoot: z.string().min(1).default('/'),
+        processes: z.object({ enabled: z.boolean().default(true), topN: z.number().int().min(1).max(1000).default(10), intervalMs: z.number().int().min(100).default(5000) }).strict().prefault({}),
+        cgroups: z.object({ enabled: z.boolean().default(true), maxDepth: z.number().int().min(0).max(8).default(2), maxCgroups: z.number().int().min(1).max(4096).default(64) }).strict().prefault({}),
+        replay: z.string().min(1).nullable().default(null),
+        replayLoop: z.boolean().default(false),
+        ebpf: z.enum(['auto', 'off']).default('auto'),
+      })
+      .strict()
+      .prefault({}),
+    kernel: z.object({ module: z.enum(['auto', 'off']).default('auto') }).strict().prefault({}),
+    history: z
+      .object({
+        enabled: z.boolean().default(true),
+        retentionHours: z.number().positive().max(24 * 366).default(6),
+        maxMegabytes: z.number().positive().default(256),
+        flushIntervalMs: z.number().int().min(100).default(5000),
+      })
+      .strict()
+      .prefault({}),
+    ml: z
+      .object({
+        anomaly: z
+          .object({
+            enabled: z.boolean().default(true),
+            threshold: z.number().min(0).max(1).default(0.9),
+            warmup: z.number().int().min(1).default(60),
+            maxSeries: z.number().int().min(1).default(5000),
+            exclude: z.array(z.string()).default(['*_total', 'process.*', '*.info']),
+          })
+          .strict()
+          .prefault({}),
+        windowPoints: z.number().int().min(10).max(100_000).default(300),
+        forecastHorizonSeconds: z.number().positive().default(600),
+      })
+      .strict()
+      .prefault({}),
+    layers: z
+      .object({
+        fastBudgetMs: z.number().positive().default(100),
+        deepIntervalMs: z.number().int().min(100).default(10_000),
+        deepBudgetMs: z.number().positive().default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    policy: z
+      .object({
+        builtin: z.boolean().default(true),
+        packs: z.array(z.string()).default(['memory-pressure']),
+        files: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    actions: z
+      .object({
+        rollbackOnExit: z.boolean().default(true),
+        recovery: z.enum(['revert', 'complete']).default('revert'),
+        maxPerMinute: z.number().int().min(0).default(6),
+        adminCheckIntervalMs: z.number().int().min(100).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({
+        socket: z.string().min(1).nullable().default(null),
+        socketMode: z.string().regex(/^0?[0-7]{3}$/).default('0660'),
+        allowUids: z.array(z.number().int().min(0)).default([]),
+      })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(9464),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        live: z.boolean().default(false),
+        liveIntervalMs: z.number().int().min(100).default(2000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** A validated daemon config (every default filled in). @public */
+export type DaemonConfig = z.infer<typeof daemonConfigSchema>;
+
+/** What each config key means; printed as comments by `ainkad --print-default-config`. */
+const docs: Record<string, string> = {
+  mode: 'advise (default): propose changes, write nothing. enforce: apply the actions of policies whose own mode is enforce.',
+  stateDir: 'SQLite history, change journal and applied policies. null: /var/lib/ainka as root, else ~/.local/state/ainka.',
+  root: 'Root of the file tree actions write under (/ on a live machine; a temporary tree in tests).',
+  telemetry: 'Collectors (@ainka/telemetry), one tick drives them all.',
+  'telemetry.intervalMs': 'Tick interval.',
+  'telemetry.procRoot': 'Root the collectors read /proc and /sys under.',
+  'telemetry.processes': 'Top-N processes by CPU (the costliest collector; its own interval).',
+  'telemetry.cgroups': 'cgroup v2 (or v1) per-cgroup statistics, breadth-first to maxDepth.',
+  'telemetry.replay': 'Path of a recorded stream (JSON lines written by `ainkad record`) to replay instead of the live machine.',
+  'telemetry.replayLoop': 'Start the recording again when it ends.',
+  'telemetry.ebpf': 'auto: use the eBPF programs (@ainka/ebpf) when root and BPF allow it; off: never.',
+  kernel: 'The AINKA kernel module (@ainka/ipc): the immediate decision layer (policy cache).',
+  'kernel.module': 'auto: use it when loaded; off: never.',
+  history: 'Embedded SQLite history (<stateDir>/history.db).',
+  'history.retentionHours': 'Raw samples older than this are deleted.',
+  'history.maxMegabytes': 'On-disk bound of the database; oldest samples go first.',
+  'history.flushIntervalMs': 'Samples are inserted in one transaction per flush.',
+  ml: 'Per-series anomaly detection, forecasts and capacity (@ainka/ml).',
+  'ml.anomaly.threshold': 'Score in [0, 1] from which a point is reported as an anomaly.',
+  'ml.anomaly.warmup': 'Samples each series learns from before it can be anomalous.',
+  'ml.anomaly.maxSeries': 'At most this many series get a detector (memory bound).',
+  'ml.anomaly.exclude': 'Glob patterns (* wildcard) of series names left out of detection.',
+  'ml.windowPoints': 'Recent points kept in memory per series (top, explain, forecasts).',
+  'ml.forecastHorizonSeconds': 'How far ahead forecasts and capacity estimates look.',
+  layers: 'The three decision layers: immediate (kernel policy cache), fast (userspace rules on every tick), deep (retraining).',
+  'layers.fastBudgetMs': 'Sample-to-decision budget of the fast layer; overruns are counted and logged.',
+  'layers.deepIntervalMs': 'How often the deep layer (model refits, forecasts, capacity) runs.',
+  'layers.deepBudgetMs': 'Budget of one deep cycle; overruns are counted and logged.',
+  policy: 'Policies the fast layer evaluates.',
+  'policy.builtin': 'Load the built-in policy pack (cpu-saturation, memory-growth, writeback-pressure, io-pressure).',
+  'policy.packs': 'Shipped @ainka/policy packs to load: throughput, latency, balanced, powersave, memory-pressure, network-under-loss.',
+  'policy.files': 'Extra policy files (YAML); `ainka policy apply` adds to <stateDir>/policies.',
+  actions: 'Journaled, reversible changes (@ainka/actuators).',
+  'actions.rollbackOnExit': 'Roll back this session\'s changes on shutdown (and after a crash, on the next start).',
+  'actions.recovery': 'What to do on start with a change a crash interrupted: revert or complete.',
+  'actions.maxPerMinute': 'Rate limit of applied (enforced) changes.',
+  'actions.adminCheckIntervalMs': 'How often managed knobs are checked for writes by someone else.',
+  api: 'Local API: JSON lines on a Unix socket.',
+  'api.socket': 'null: /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock (or in stateDir).',
+  'api.socketMode': 'File mode of the socket (0660: owner and group).',
+  'api.allowUids': 'Extra uids allowed to change things (root and the daemon\'s own uid always are).',
+  metrics: 'Prometheus exposition (GET /metrics).',
+  'metrics.host': 'Listen address; keep it on loopback.',
+  'metrics.port': 'Listen port (0: any free port, printed at start).',
+  log: 'Structured logs (pino, JSON on stdout).',
+  'log.live': 'Print a human-readable live view (what AINKA sees and would do) on stderr.',
+};
+
+/** Parse and validate a config object; the error names each bad key and the fix. @public */
+export function parseDaemonConfig(input: unknown, source = 'config'): DaemonConfig {
+  const r = daemonConfigSchema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new DaemonError(
+    'ERR_AINKA_DAEMON_CONFIG_INVALID',
+    `${source} is invalid:\n${lines.join('\n')}\nfix these keys (\`ainkad --print-default-config\` shows every key with its default and meaning).`,
+  );
+}
+
+/** Read and validate a YAML config file. @public */
+export function loadDaemonConfig(path: string): DaemonConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new DaemonError('ERR_AINKA_DAEMON_CONFIG_UNREADABLE', `cannot read config ${path}: ${(err as Error).message}; fix the path or omit --config to use the defaults.`, { cause: err });
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    throw new DaemonError('ERR_AINKA_DAEMON_CONFIG_INVALID', `config ${path} is not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
+  return parseDaemonConfig(data, `config ${path}`);
+}
+
+function annotate(node: YamlNode | null | undefined, prefix: string): void {
+  if (!isMap(node)) return;
+  for (const pair of (node as YAMLMap).items) {
+    if (!isScalar(pair.key)) continue;
+    const path = prefix === '' ? String(pair.key.value) : `${prefix}.${String(pair.key.value)}`;
+    const doc = docs[path];
+    if (doc !== undefined) pair.key.commentBefore = ` ${doc}`;
+    annotate(pair.value as YamlNode, path);
+  }
+}
+
+/** The default config as commented YAML (what `ainkad --print-default-config` prints). @public */
+export function defaultConfigYaml(): string {
+  const doc = new Document(daemonConfigSchema.parse({}));
+  doc.commentBefore = ' ainkad configuration. Every key is optional; these are the defaults.';
+  annotate(doc.contents as YamlNode, '');
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,438 @@
+import { StreamingAnomalyDetector } from '@ainka/ml';
+import { MetricsCollector, createDefaultSources, seriesKey, type MetricSource, type SampleBatch } from '@ainka/telemetry';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Subscription } from 'rxjs';
+import { ActionStage } from './actionStage.js';
+import { AnomalyStage } from './anomalyStage.js';
+import type { ActionRecord, AnomalyRecord, CapabilityStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
+import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
+import type { DaemonConfig } from './config.js';
+import { describeError } from './errors.js';
+import { forecastSeries } from './forecastStage.js';
+import { headlineSeries, sumOf, summedMetrics } from './headline.js';
+import { DaemonHistory } from './history.js';
+import { LatencyHistogram } from './latency.js';
+import type { Logger } from './logger.js';
+import { defaultPaths } from './paths.js';
+import { CompositePolicyEngine, LibraryPolicyEngine } from './libraryPolicyEngine.js';
+import { BuiltinPolicyEngine, builtinPolicyYaml } from './policySet.js';
+import { ReplaySource } from './replay.js';
+import type { LatestSample, RuleContext } from './ruleContext.js';
+import { SeriesWindows } from './seriesWindow.js';
+import { version } from './version.js';
+
+/** Events the live view and tests listen to. */
+export interface DaemonEvents {
+  onAnomaly?(a: AnomalyRecord): void;
+  onAction?(a: ActionRecord): void;
+  onTick?(batch: SampleBatch, fastMs: number): void;
+  onDeep?(ms: number): void;
+}
+
+const wallNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * `ainkad`'s composition: telemetry (collectors or a replay) → per-series anomaly detection and windows
+ * → policy rules (fast layer, every tick) → actions (advice or journaled changes); a deep layer refits
+ * forecasts and capacity estimates; the immediate layer is the kernel module's policy cache when loaded.
+ */
+export class Daemon {
+  readonly config: DaemonConfig;
+  readonly stateDir: string;
+  readonly socketPath: string;
+  readonly log: Logger;
+  readonly windows: SeriesWindows;
+  readonly anomalies: AnomalyStage;
+  readonly policy: CompositePolicyEngine;
+  readonly fast: LatencyHistogram;
+  readonly deep: LatencyHistogram;
+  readonly startedAt = Date.now();
+  private readonly events: DaemonEvents;
+  private readonly latest = new Map<string, LatestSample>();
+  private byName = new Map<string, LatestSample[]>();
+  private collector!: MetricsCollector;
+  private replay: ReplaySource | undefined;
+  private history: DaemonHistory | undefined;
+  actions!: ActionStage;
+  private optional!: OptionalPaths;
+  private sub: Subscription | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private forecasts = new Map<string, ForecastResult>();
+  private ticks = 0;
+  private lastSampleCount = 0;
+  private stopping = false;
+  /** Counters exported on /metrics. */
+  readonly counters = { anomalies: 0, actions: new Map<string, number>(), fastOverBudget: 0, deepOverBudget: 0, tickErrors: 0 };
+
+  constructor(config: DaemonConfig, log: Logger, events: DaemonEvents = {}) {
+    this.config = config;
+    this.log = log;
+    this.events = events;
+    const paths = defaultPaths();
+    this.stateDir = resolve(config.stateDir ?? paths.stateDir);
+    this.socketPath = resolve(config.api.socket ?? paths.socket);
+    this.windows = new SeriesWindows(config.ml.windowPoints);
+    const warmup = config.ml.anomaly.warmup;
+    this.anomalies = new AnomalyStage({
+      factory: () => new StreamingAnomalyDetector({ warmup }),
+      threshold: config.ml.anomaly.threshold,
+      maxSeries: config.ml.anomaly.maxSeries,
+      exclude: config.ml.anomaly.exclude,
+    });
+    this.policy = new CompositePolicyEngine(
+      new BuiltinPolicyEngine(),
+      new LibraryPolicyEngine({ anomalyScore: (k) => this.anomalies.score(k), forecast: (k, h) => this.forecastAt(k, h) }),
+    );
+    this.fast = new LatencyHistogram(config.layers.fastBudgetMs);
+    this.deep = new LatencyHistogram(config.layers.deepBudgetMs, 256);
+  }
+
+  /** Where applied policies are kept. */
+  get policyDir(): string {
+    return join(this.stateDir, 'policies');
+  }
+
+  /** Start everything; resolves once the first tick is scheduled. */
+  async start(): Promise<void> {
+    const c = this.config;
+    mkdirSync(this.stateDir, { recursive: true, mode: 0o750 });
+    mkdirSync(this.policyDir, { recursive: true, mode: 0o750 });
+    this.loadPolicies();
+
+    this.optional = await probeOptionalPaths(c.kernel.module, c.telemetry.ebpf);
+    for (const cap of [this.optional.kernel, this.optional.ebpf]) {
+      if (!cap.available) this.log.warn({ capability: cap.id, reason: cap.reason }, `${cap.id} unavailable: ${cap.reason ?? 'unknown reason'}; continuing with procfs telemetry`);
+    }
+
+    let sources: MetricSource[];
+    if (c.telemetry.replay !== null) {
+      this.replay = new ReplaySource(c.telemetry.replay, c.telemetry.replayLoop);
+      sources = [this.replay];
+      this.log.info({ replay: c.telemetry.replay, ticks: this.replay.length }, `replaying ${this.replay.length} recorded ticks from ${c.telemetry.replay}`);
+    } else {
+      sources = createDefaultSources({
+        root: c.telemetry.procRoot,
+        processes: c.telemetry.processes.enabled ? { topN: c.telemetry.processes.topN, minIntervalMs: c.telemetry.processes.intervalMs } : false,
+        cgroups: c.telemetry.cgroups.enabled ? { maxDepth: c.telemetry.cgroups.maxDepth, maxCgroups: c.telemetry.cgroups.maxCgroups } : false,
+      });
+      sources.push(...this.optional.sources);
+    }
+    this.collector = new MetricsCollector({ sources, intervalMs: c.telemetry.intervalMs });
+
+    if (c.history.enabled) {
+      this.history = new DaemonHistory({
+        path: join(this.stateDir, 'history.db'),
+        retentionMs: c.history.retentionHours * 3600_000,
+        maxBytes: c.history.maxMegabytes * 1024 * 1024,
+        flushIntervalMs: c.history.flushIntervalMs,
+      });
+    }
+
+    const applyDelay = Number(process.env.AINKA_TEST_APPLY_DELAY_MS ?? 0);
+    this.actions = await ActionStage.open({
+      stateDir: this.stateDir,
+      root: c.root,
+      mode: c.mode,
+      rollbackOnExit: c.actions.rollbackOnExit,
+      recovery: c.actions.recovery,
+      maxPerMinute: c.actions.maxPerMinute,
+      log: (line) => this.log.info({ event: 'change' }, line),
+      ...(applyDelay > 0 ? { applyDelayMs: applyDelay } : {}),
+    });
+    const rec = this.actions.manager.recovery;
+    if (rec.reverted.length + rec.completed.length + rec.rolledBackSessions.length > 0) {
+      this.log.warn({ recovery: rec }, `recovered from the journal: reverted batches [${rec.reverted.join(', ')}], completed [${rec.completed.join(', ')}], rolled back sessions [${rec.rolledBackSessions.join(', ')}]`);
+    }
+
+    this.sub = this.collector.batches$.subscribe({
+      next: (b) => this.onBatch(b),
+      error: (err: unknown) => this.log.error({ err: describeError(err) }, 'telemetry stream failed'),
+    });
+    this.collector.start();
+    this.timers.push(setInterval(() => this.deepCycle(), c.layers.deepIntervalMs));
+    this.timers.push(setInterval(() => void this.checkAdmin(), c.actions.adminCheckIntervalMs));
+    for (const t of this.timers) t.unref();
+    setTimeout(() => {
+      for (const s of this.collector.status()) if (!s.available) this.log.warn({ source: s.id, code: s.code }, `collector ${s.id} unavailable: ${s.reason ?? ''}`);
+    }, Math.min(2500, c.telemetry.intervalMs * 2 + 50)).unref();
+    this.log.info(
+      { mode: c.mode, stateDir: this.stateDir, socket: this.socketPath, root: c.root, uid: process.getuid?.() },
+      `ainkad ${version} started in ${c.mode} mode (${c.mode === 'advise' ? 'proposes changes, writes nothing' : 'applies the actions of enforce-mode policies'})`,
+    );
+  }
+
+  private loadPolicies(): void {
+    if (this.config.policy.builtin) this.policy.load(builtinPolicyYaml(), 'builtin');
+    for (const pack of this.config.policy.packs) {
+      try {
+        this.policy.library.loadPack(pack);
+      } catch (err) {
+        this.log.error({ pack, err: describeError(err) }, `policy pack ${pack} not loaded: ${describeError(err).message}`);
+      }
+    }
+    const files = [...this.config.policy.files];
+    try {
+      for (const f of readdirSync(this.policyDir).sort()) if (/\.ya?ml$/.test(f)) files.push(join(this.policyDir, f));
+    } catch {
+      // no applied policies yet
+    }
+    for (const f of files) {
+      try {
+        this.policy.load(readFileSync(f, 'utf8'), f);
+      } catch (err) {
+        this.log.error({ file: f, err: describeError(err) }, `policy ${f} not loaded: ${describeError(err).message}`);
+      }
+    }
+  }
+
+  /** Validate, store under `<stateDir>/policies/<name>.yaml` and load a policy document. */
+  applyPolicy(text: string, source: string): ReturnType<CompositePolicyEngine['load']> {
+    const loaded = this.policy.load(text, source);
+    for (const p of loaded) {
+      writeFileSync(join(this.policyDir, `${p.name}.yaml`), text, { mode: 0o640 });
+      this.log.info({ policy: p.name, mode: p.mode, source }, `policy ${p.name} applied (${p.mode} mode, ${p.rules.length} rules)`);
+    }
+    return loaded;
+  }
+
+  /** The fast layer: runs on every tick, from samples to decisions. */
+  private onBatch(batch: SampleBatch): void {
+    if (this.stopping) return;
+    try {
+      this.ticks++;
+      this.lastSampleCount = batch.samples.length;
+      const t = batch.timestamp;
+      const byName = new Map<string, LatestSample[]>();
+      const detect = this.config.ml.anomaly.enabled;
+      for (const s of batch.samples) {
+        const key = seriesKey(s);
+        const l: LatestSample = { name: s.name, labels: s.labels, value: s.value, t };
+        this.latest.set(key, l);
+        let list = byName.get(s.name);
+        if (list === undefined) byName.set(s.name, (list = []));
+        list.push(l);
+        this.windows.push(key, t, s.value);
+        if (detect) {
+          const opened = this.anomalies.update(key, s.name, t, s.value);
+          if (opened !== undefined) {
+            this.counters.anomalies++;
+            this.log.info({ event: 'anomaly', anomaly: opened }, `anomaly ${opened.id} on ${opened.series}: ${opened.reason}`);
+            this.events.onAnomaly?.(opened);
+          }
+        }
+      }
+      // Keep series that were not in this batch (slower sources) available to rules.
+      for (const [key, l] of this.latest) {
+        if (l.t === t) continue;
+        let list = byName.get(l.name);
+        if (list === undefined) byName.set(l.name, (list = []));
+        list.push(l);
+        if (t - l.t > 600_000) this.latest.delete(key);
+      }
+      this.byName = byName;
+      for (const m of summedMetrics) {
+        const v = sumOf(byName, m);
+        if (v !== undefined) this.windows.push(`sum(${m})`, t, v);
+      }
+      this.history?.write(batch.samples);
+      const ctx: RuleContext = {
+        now: t,
+        windows: this.windows,
+        latest: this.latest,
+        byName,
+        isAnomalous: (k) => this.anomalies.isActive(k),
+      };
+      const decisions = this.policy.evaluate(ctx);
+      const fastMs = Math.max(0, wallNow() - t);
+      if (this.fast.observe(fastMs)) {
+        this.counters.fastOverBudget++;
+        this.log.warn({ layer: 'fast', ms: fastMs, budgetMs: this.fast.budgetMs }, `fast layer over budget: ${fastMs.toFixed(1)} ms from sample to decision`);
+      }
+      this.events.onTick?.(batch, fastMs);
+      if (decisions.length > 0 && !this.actions.inFlight) {
+        void this.actions.handle(decisions, t, fastMs).then(
+          (records) => {
+            for (const r of records) {
+              this.counters.actions.set(r.status, (this.counters.actions.get(r.status) ?? 0) + 1);
+              this.log.info({ event: 'action', action: { id: r.id, policy: r.policy, rule: r.rule, knob: r.knob, value: r.value, before: r.before, status: r.status, evidence: r.evidence, changeId: r.changeId } }, r.line);
+              this.events.onAction?.(r);
+            }
+          },
+          (err: unknown) => this.log.error({ err: describeError(err) }, `actions failed: ${describeError(err).message}`),
+        );
+      }
+      if (this.replay?.ended === true && this.ticks % 50 === 0) this.log.info('replay finished; waiting (set telemetry.replayLoop to loop)');
+    } catch (err) {
+      this.counters.tickErrors++;
+      this.log.error({ err: describeError(err) }, `tick failed: ${describeError(err).message}`);
+    }
+  }
+
+  /** The deep layer: refit forecasts and capacity estimates of the headline series. */
+  deepCycle(): number {
+    const start = performance.now();
+    const horizon = this.config.ml.forecastHorizonSeconds;
+    for (const key of headlineSeries) {
+      const pts = this.windows.points(key);
+      if (pts.length < 10) continue;
+      try {
+        this.forecasts.set(key, forecastSeries(key, key.replace(/^sum\((.*)\)$/, '$1'), pts, horizon));
+      } catch (err) {
+        this.log.debug({ err: describeError(err), series: key }, 'forecast failed');
+      }
+    }
+    const ms = performance.now() - start;
+    if (this.deep.observe(ms)) {
+      this.counters.deepOverBudget++;
+      this.log.warn({ layer: 'deep', ms }, `deep layer over budget: ${ms.toFixed(0)} ms`);
+    }
+    this.events.onDeep?.(ms);
+    return ms;
+  }
+
+  private async checkAdmin(): Promise<void> {
+    try {
+      await this.actions.manager.checkAdminWrites();
+    } catch (err) {
+      this.log.warn({ err: describeError(err) }, 'admin-write check failed');
+    }
+  }
+
+  /** The deep layer's forecast of a series `horizonSeconds` ahead (for policy conditions). */
+  private forecastAt(key: string, horizonSeconds: number): number | undefined {
+    const f = this.forecasts.get(key);
+    if (f === undefined || f.points.length === 0) return undefined;
+    const target = (this.windows.points(key).at(-1)?.t ?? Date.now()) + horizonSeconds * 1000;
+    return (f.points.find((p) => p.t >= target) ?? f.points[f.points.length - 1])?.value;
+  }
+
+  /** A forecast of one series or metric (on demand, from the in-memory window). */
+  forecast(series: string): ForecastResult {
+    const cached = this.forecasts.get(series);
+    if (cached !== undefined) return cached;
+    let key = series;
+    if (this.windows.points(key).length === 0) {
+      const first = this.byName.get(series)?.[0];
+      if (first !== undefined) key = seriesKey(first);
+    }
+    const name = key.replace(/^sum\((.*)\)$/, '$1').replace(/\{.*$/, '');
+    return forecastSeries(key, name, this.windows.points(key), this.config.ml.forecastHorizonSeconds);
+  }
+
+  /** History of a series or metric from the SQLite store. */
+  historyOf(series: string, since: number): ReturnType<DaemonHistory['query']> {
+    if (this.history === undefined) return { series: [] };
+    return this.history.query(series, since);
+  }
+
+  /** The three decision layers and their latency. */
+  layers(): LayerStatus[] {
+    const k = this.optional?.kernel;
+    return [
+      k?.available === true
+        ? { name: 'immediate', available: true, latency: null }
+        : { name: 'immediate', available: false, reason: k?.reason ?? 'not probed yet', latency: null },
+      { name: 'fast', available: true, latency: this.fast.summary() },
+      { name: 'deep', available: true, latency: this.deep.summary() },
+    ];
+  }
+
+  /** Capabilities: optional kernel paths and every collector. */
+  capabilities(): CapabilityStatus[] {
+    const out: CapabilityStatus[] = [];
+    if (this.optional !== undefined) out.push(this.optional.kernel, this.optional.ebpf);
+    for (const s of this.collector?.status() ?? []) out.push(s.available ? { id: `collector:${s.id}`, available: true } : { id: `collector:${s.id}`, available: false, reason: s.reason ?? 'unknown' });
+    return out;
+  }
+
+  /** The `status` API result. */
+  status(metricsUrl: string | null): StatusResult {
+    const now = Date.now();
+    return {
+      pid: process.pid,
+      version,
+      uptimeSeconds: Math.round((now - this.startedAt) / 1000),
+      mode: this.config.mode,
+      stateDir: this.stateDir,
+      socket: this.socketPath,
+      metricsUrl,
+      source: this.replay === undefined ? 'live' : 'replay',
+      ticks: this.ticks,
+      series: this.windows.size,
+      detectors: this.anomalies.detectorCount,
+      seriesPerSecond: Math.round((this.lastSampleCount * 1000) / this.config.telemetry.intervalMs),
+      rssBytes: process.memoryUsage.rss(),
+      layers: this.layers(),
+      capabilities: this.capabilities(),
+      policies: this.policy.list().length,
+      activeAnomalies: this.anomalies.activeRecords().length,
+      pendingAdvice: this.actions?.advice(now).length ?? 0,
+      managedKnobs: this.actions?.manager.managed().length ?? 0,
+      recovery: this.actions?.manager.recovery ?? { reverted: [], completed: [], rolledBackSessions: [] },
+    };
+  }
+
+  /** Latest value of a headline series. */
+  headlineValue(key: string): number | undefined {
+    return this.windows.last(key);
+  }
+
+  /** Everything `ainka top` draws. */
+  snapshot(metricsUrl: string | null): SnapshotResult {
+    const headline: Record<string, number> = {};
+    const trends: Record<string, number[]> = {};
+    for (const k of headlineSeries) {
+      const v = this.windows.last(k);
+      if (v !== undefined) headline[k] = v;
+      trends[k] = this.windows.values(k, 60);
+    }
+    const procs = (this.byName.get('process.cpu_cores') ?? [])
+      .map((s) => ({
+        pid: s.labels?.pid ?? '?',
+        comm: s.labels?.comm ?? '?',
+        cores: s.value,
+        rssBytes: this.latest.get(seriesKey({ name: 'process.rss_bytes', labels: s.labels }))?.value ?? 0,
+      }))
+      .sort((a, b) => b.cores - a.cores)
+      .slice(0, 8);
+    return {
+      status: this.status(metricsUrl),
+      headline,
+      trends,
+      anomalies: this.anomalies.activeRecords().slice(0, 20),
+      advice: this.actions.advice(Date.now()).slice(0, 20),
+      processes: procs,
+    };
+  }
+
+  /** Latest samples (for /metrics). */
+  latestSamples(): ReadonlyMap<string, LatestSample> {
+    return this.latest;
+  }
+
+  /** Stop: collectors, timers, journal session (rollback-on-exit when configured), history. */
+  async stop(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info({ reason }, `stopping (${reason})`);
+    for (const t of this.timers) clearInterval(t);
+    this.sub?.unsubscribe();
+    this.collector?.close();
+    this.optional?.close();
+    if (this.actions !== undefined) {
+      try {
+        await this.actions.close();
+      } catch (err) {
+        this.log.error({ err: describeError(err) }, `journal close failed: ${describeError(err).message}`);
+      }
+      this.log.info({ summary: this.actions.manager.summary() }, this.actions.manager.summary().split('\n').join('; '));
+    }
+    try {
+      this.history?.close();
+    } catch (err) {
+      this.log.error({ err: describeError(err) }, 'history close failed');
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { HistoryManager, seriesKey, type MetricSample } from '@ainka/telemetry';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { HistoryResult } from './api.js';
+
+/** Options of {@link openHistory}. @public */
+export interface OpenHistoryOptions {
+  /** Database file (`<stateDir>/history.db`). */
+  readonly path: string;
+  /** Raw-tier retention. */
+  readonly retentionMs?: number;
+  /** On-disk bound. */
+  readonly maxBytes?: number;
+  /** Flush interval. */
+  readonly flushIntervalMs?: number;
+}
+
+/** Parse `name{k="v",…}` (a series key) into a name and labels. @public */
+export function parseSeriesKey(key: string): { name: string; labels?: Record<string, string> } {
+  const brace = key.indexOf('{');
+  if (brace < 0 || !key.endsWith('}')) return { name: key };
+  const labels: Record<string, string> = {};
+  const re = /([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*")/g;
+  for (const m of key.slice(brace + 1, -1).matchAll(re)) labels[m[1] as string] = JSON.parse(m[2] as string) as string;
+  return { name: key.slice(0, brace), labels };
+}
+
+/**
+ * The daemon's history: `@ainka/telemetry`'s HistoryManager (SQLite, WAL, downsampling tiers, size bound)
+ * under `<stateDir>/history.db`, plus the query shape of the local API. `ainka history` opens the same
+ * file directly when the daemon is down.
+ *
+ * @public
+ */
+export class DaemonHistory {
+  readonly manager: HistoryManager;
+
+  constructor(opts: OpenHistoryOptions) {
+    mkdirSync(dirname(opts.path), { recursive: true });
+    const raw = opts.retentionMs ?? 6 * 3600_000;
+    this.manager = new HistoryManager({
+      path: opts.path,
+      tiers: [
+        { name: 'raw', resolutionMs: 1000, retentionMs: raw },
+        { name: '1m', resolutionMs: 60_000, retentionMs: Math.max(30 * 86_400_000, raw * 2) },
+        { name: '1h', resolutionMs: 3_600_000, retentionMs: Math.max(365 * 86_400_000, raw * 4) },
+      ],
+      ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+      ...(opts.flushIntervalMs !== undefined ? { flushIntervalMs: opts.flushIntervalMs } : {}),
+    });
+  }
+
+  /** Buffer samples for the next flush. */
+  write(samples: readonly MetricSample[]): void {
+    this.manager.write(samples);
+  }
+
+  /** Points of a metric (every series of that name) or of one series key, from `since` until now. */
+  query(series: string, since: number, until = Date.now() + 1): HistoryResult {
+    const { name, labels } = parseSeriesKey(series);
+    this.manager.flush();
+    const found = this.manager.query({ name, ...(labels !== undefined ? { labels } : {}), from: since, to: until });
+    return { series: found.map((s) => ({ series: seriesKey(s), points: s.points.map((p) => ({ t: p.timestamp, value: p.value })) })) };
+  }
+
+  /** Flush and close. */
+  close(): void {
+    try {
+      this.manager.flush();
+    } finally {
+      this.manager.close();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * `@ainka/daemon`: `ainkad`, the AINKA daemon. The package's library entry holds what clients need —
+ * the local API's types, a client, the default paths and the config schema; the daemon itself is the
+ * `ainkad` binary.
+ *
+ * @packageDocumentation
+ */
+export type {
+  ActionRecord,
+  AnomalyRecord,
+  ApiMethod,
+  ApiRequest,
+  ApiResponse,
+  CapabilityStatus,
+  Evidence,
+  ForecastResult,
+  HistoryPoint,
+  HistoryResult,
+  LatencySummary,
+  LayerStatus,
+  PolicySummary,
+  PolicyValidation,
+  SnapshotResult,
+  StatusResult,
+} from './api.js';
+export { mutatingMethods } from './api.js';
+export { DaemonClient } from './client.js';
+export { DaemonError, describeError } from './errors.js';
+export type { DaemonErrorCode } from './errors.js';
+export { defaultPaths } from './paths.js';
+export type { DefaultPaths } from './paths.js';
+export { daemonConfigSchema, defaultConfigYaml, loadDaemonConfig, parseDaemonConfig } from './config.js';
+export type { DaemonConfig } from './config.js';
+export { DaemonHistory, parseSeriesKey } from './history.js';
+export type { OpenHistoryOptions } from './history.js';
+export { BuiltinPolicyEngine, builtinPolicyYaml } from './policySet.js';
+export type { PolicyEngine } from './policySet.js';
+export { builtinRules } from './builtinRules.js';
+export type { BuiltinRule } from './builtinRules.js';
+export type { Decision, LatestSample, RuleContext } from './ruleContext.js';
+export { SeriesWindows } from './seriesWindow.js';
+export { CompositePolicyEngine, LibraryPolicyEngine } from './libraryPolicyEngine.js';
+export type { MlLookups } from './libraryPolicyEngine.js';

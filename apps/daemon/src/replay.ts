@@ -1,0 +1,78 @@
+import type { MetricSample, MetricSource, SampleBatch } from '@ainka/telemetry';
+import { createWriteStream, readFileSync } from 'node:fs';
+import type { Observable, Subscription } from 'rxjs';
+import { DaemonError } from './errors.js';
+
+/** One recorded tick: `{ "t": ms, "s": [[name, labels|null, value, unit], …] }` per line. */
+interface RecordedTick {
+  readonly t: number;
+  readonly s: readonly (readonly [string, Record<string, string> | null, number, MetricSample['unit']])[];
+}
+
+/**
+ * A telemetry source that replays a recording made by `ainkad record`, one recorded tick per live tick,
+ * re-stamped with the current time (so rules with durations behave as they did when recorded).
+ */
+export class ReplaySource implements MetricSource {
+  readonly id = 'replay';
+  private readonly ticks: RecordedTick[];
+  private i = 0;
+  private readonly loop: boolean;
+  /** Set once the recording ran out (and `loop` is off). */
+  ended = false;
+
+  constructor(path: string, loop: boolean) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new DaemonError('ERR_AINKA_DAEMON_CONFIG_INVALID', `cannot read the recording ${path} (telemetry.replay): ${(err as Error).message}; record one with \`ainkad record --out ${path}\`.`);
+    }
+    this.ticks = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l, n) => {
+        try {
+          return JSON.parse(l) as RecordedTick;
+        } catch {
+          throw new DaemonError('ERR_AINKA_DAEMON_CONFIG_INVALID', `${path}:${n + 1} is not a recorded tick (JSON); re-record it with \`ainkad record\`.`);
+        }
+      });
+    this.loop = loop;
+  }
+
+  /** Number of recorded ticks. */
+  get length(): number {
+    return this.ticks.length;
+  }
+
+  collect(ctx: { now: number }): MetricSample[] {
+    if (this.i >= this.ticks.length) {
+      if (!this.loop || this.ticks.length === 0) {
+        this.ended = true;
+        return [];
+      }
+      this.i = 0;
+    }
+    const tick = this.ticks[this.i++] as RecordedTick;
+    return tick.s.map(([name, labels, value, unit]) => (labels === null ? { name, value, unit, timestamp: ctx.now } : { name, labels, value, unit, timestamp: ctx.now }));
+  }
+}
+
+/** Write every batch of a collector to a recording until `stop()`; returns the number of ticks written. */
+export function recordBatches(batches$: Observable<SampleBatch>, path: string): { stop: () => Promise<number> } {
+  const out = createWriteStream(path, { flags: 'w' });
+  let n = 0;
+  const sub: Subscription = batches$.subscribe((b) => {
+    const line: RecordedTick = { t: b.timestamp, s: b.samples.map((s) => [s.name, s.labels === undefined ? null : { ...s.labels }, s.value, s.unit] as const) };
+    out.write(`${JSON.stringify(line)}\n`);
+    n++;
+  });
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        sub.unsubscribe();
+        out.end(() => resolve(n));
+      }),
+  };
+}

@@ -1,0 +1,277 @@
+import { join } from 'node:path';
+import { Subject, type Observable } from 'rxjs';
+import { BpfObject, loadWithFallbacks, u32, type BpfLoaded, type BpfRing, type BpfVariantFailure } from '@ainka/native';
+import { BPF_PATH_LEN } from '@ainka/protocol';
+import { EbpfError } from './errors.js';
+import { decodeBatch, type BpfEvent } from './events.js';
+import { defaultBpfDir, loadManifest, manifestObject, type Concern, type EbpfManifest } from './manifest.js';
+
+/** Options of an {@link EbpfHost}. */
+export interface EbpfHostOptions {
+  /** Directory of the .bpf.o files and manifest.json (default: the package's `bpf/`). */
+  readonly bpfDir?: string;
+  /** Ring buffer drain period in ms (default 5). */
+  readonly drainIntervalMs?: number;
+  /** Bound of one drain in bytes (default 4 MiB). */
+  readonly maxBatchBytes?: number;
+  /** Ring buffer size in bytes, a power of two ≥ 4096 (default 4 MiB). */
+  readonly ringBytes?: number;
+  /** Never observe this process (default true): its tgid goes to `ignore_tgid`. */
+  readonly ignoreSelf?: boolean;
+  /** Only this tgid feeds the run-queue histogram and syscall counters (default: all). */
+  readonly targetTgid?: number;
+  /** Paths whose opens are reported (exact string given to open/openat/openat2). */
+  readonly watchPaths?: readonly string[];
+  /** Emit every TCP state change, not only connects, closes and retransmits (default true). */
+  readonly allTcpStates?: boolean;
+}
+
+/** Counters of one concern, since the host started. */
+export interface ConcernStats {
+  readonly loaded: boolean;
+  /** Subscribers holding the object. */
+  readonly refs: number;
+  /** Batches and records delivered from the ring buffer. */
+  readonly batches: number;
+  readonly records: number;
+  readonly bytes: number;
+  /** Records the kernel could not put in the ring (ring full) or aggregation entries that did not fit. */
+  readonly kernelDrops: number;
+  /** Records that could not be decoded. */
+  readonly decodeErrors: number;
+  /** slot → program used. */
+  readonly chosen: Readonly<Record<string, string>>;
+  /** Optional slots with no working variant on this kernel. */
+  readonly missing: readonly string[];
+  /** Variants that were tried and failed here (fentry/kprobe on kernels without them…). */
+  readonly failures: readonly BpfVariantFailure[];
+}
+
+interface Live {
+  loaded: BpfLoaded;
+  ring?: BpfRing;
+  refs: number;
+}
+
+interface Counters {
+  batches: number;
+  records: number;
+  bytes: number;
+  decodeErrors: number;
+  kernelDropsClosed: number;
+  chosen: Readonly<Record<string, string>>;
+  missing: readonly string[];
+  failures: readonly BpfVariantFailure[];
+}
+
+/**
+ * Owns the eBPF objects: one per concern, loaded when the first user acquires it and closed
+ * (after a last drain) when the last one releases it. Ring buffer batches are decoded once and
+ * fanned out to every stream of the concern.
+ */
+export class EbpfHost {
+  readonly options: EbpfHostOptions;
+  readonly bpfDir: string;
+  #manifest: EbpfManifest | undefined;
+  readonly #live = new Map<Concern, Live>();
+  readonly #events = new Map<Concern, Subject<readonly BpfEvent[]>>();
+  readonly #counters = new Map<Concern, Counters>();
+  #watchPaths: readonly string[];
+  /** Variants that failed on this kernel, never retried by this host. */
+  readonly #knownBad = new Map<Concern, Set<string>>();
+
+  constructor(options: EbpfHostOptions = {}) {
+    this.options = options;
+    this.bpfDir = options.bpfDir ?? defaultBpfDir();
+    this.#watchPaths = options.watchPaths ?? [];
+  }
+
+  /** The checked manifest (read on first use). */
+  get manifest(): EbpfManifest {
+    this.#manifest ??= loadManifest(this.bpfDir);
+    return this.#manifest;
+  }
+
+  /** Decoded ring buffer records of a concern, one array per drain (hot: only while acquired). */
+  events(concern: Concern): Observable<readonly BpfEvent[]> {
+    return this.#subject(concern).asObservable();
+  }
+
+  #subject(concern: Concern): Subject<readonly BpfEvent[]> {
+    let s = this.#events.get(concern);
+    if (!s) {
+      s = new Subject();
+      this.#events.set(concern, s);
+    }
+    return s;
+  }
+
+  #count(concern: Concern): Counters {
+    let c = this.#counters.get(concern);
+    if (!c) {
+      c = { batches: 0, records: 0, bytes: 0, decodeErrors: 0, kernelDropsClosed: 0, chosen: {}, missing: [], failures: [] };
+      this.#counters.set(concern, c);
+    }
+    return c;
+  }
+
+  /** Loads and attaches a concern's object on first use; every acquire needs one release. */
+  acquire(concern: Concern): BpfObject {
+    const live = this.#live.get(concern);
+    if (live) {
+      live.refs++;
+      return live.loaded.object;
+    }
+    const loaded = this.#load(concern);
+    const entry: Live = { loaded, refs: 1 };
+    this.#live.set(concern, entry);
+    const c = this.#count(concern);
+    c.chosen = loaded.chosen;
+    c.missing = loaded.missing;
+    const ringMap = manifestObject(this.manifest, concern).ringBuffer;
+    if (ringMap) {
+      entry.ring = loaded.object.openRing(ringMap, { intervalMs: this.options.drainIntervalMs ?? 5, maxBytes: this.options.maxBatchBytes ?? 4 << 20 }, (batch) =>
+        this.#deliver(concern, batch),
+      );
+    }
+    if (concern === 'process') this.#applyWatchList(loaded.object);
+    return loaded.object;
+  }
+
+  /** Drops one reference; the last one drains the ring a final time, detaches and unloads. */
+  release(concern: Concern): void {
+    const live = this.#live.get(concern);
+    if (!live) return;
+    if (--live.refs > 0) return;
+    this.#live.delete(concern);
+    if (live.ring) {
+      for (let i = 0; i < 64; i++) {
+        const batch = live.ring.drain();
+        if (!batch) break;
+        this.#deliver(concern, batch);
+      }
+      live.ring.close();
+    }
+    this.#count(concern).kernelDropsClosed += this.#kernelDrops(live.loaded.object);
+    live.loaded.object.close();
+  }
+
+  /** The loaded object of a concern, if acquired. */
+  object(concern: Concern): BpfObject | undefined {
+    return this.#live.get(concern)?.loaded.object;
+  }
+
+  /** Drains a concern's ring now (besides the timer); returns the records delivered. */
+  drainNow(concern: Concern): number {
+    const ring = this.#live.get(concern)?.ring;
+    let total = 0;
+    for (let i = 0; ring && i < 64; i++) {
+      const batch = ring.drain();
+      if (!batch) break;
+      total += this.#deliver(concern, batch);
+    }
+    return total;
+  }
+
+  /** Replaces the watch list (applied now if the process object is loaded, and on every load). */
+  setWatchPaths(paths: readonly string[]): void {
+    for (const p of paths) {
+      if (Buffer.byteLength(p) >= BPF_PATH_LEN || p.length === 0) {
+        throw new EbpfError('ERR_AINKA_EBPF_BAD_CONFIG', `watch path '${p}' must be 1..${BPF_PATH_LEN - 1} bytes`);
+      }
+    }
+    this.#watchPaths = [...paths];
+    const obj = this.object('process');
+    if (obj) this.#applyWatchList(obj);
+  }
+
+  /** The current watch list. */
+  get watchPaths(): readonly string[] {
+    return this.#watchPaths;
+  }
+
+  /** Counters per concern: deliveries, kernel drops, decode errors, variants used. */
+  stats(): Readonly<Partial<Record<Concern, ConcernStats>>> {
+    const out: Partial<Record<Concern, ConcernStats>> = {};
+    for (const [concern, c] of this.#counters) {
+      const live = this.#live.get(concern);
+      out[concern] = {
+        loaded: !!live,
+        refs: live?.refs ?? 0,
+        batches: c.batches,
+        records: c.records,
+        bytes: c.bytes,
+        kernelDrops: c.kernelDropsClosed + (live ? this.#kernelDrops(live.loaded.object) : 0),
+        decodeErrors: c.decodeErrors,
+        chosen: c.chosen,
+        missing: c.missing,
+        failures: c.failures,
+      };
+    }
+    return out;
+  }
+
+  /** Releases everything (for shutdown). */
+  closeAll(): void {
+    for (const [concern, live] of [...this.#live]) {
+      live.refs = 1;
+      this.release(concern);
+    }
+  }
+
+  #deliver(concern: Concern, batch: Buffer): number {
+    const c = this.#count(concern);
+    const decoded = decodeBatch(batch);
+    c.batches++;
+    c.bytes += batch.length;
+    c.records += decoded.events.length;
+    c.decodeErrors += decoded.errors;
+    if (decoded.events.length) this.#subject(concern).next(decoded.events);
+    return decoded.events.length;
+  }
+
+  #kernelDrops(obj: BpfObject): number {
+    const v = obj.lookup('drops', u32(0));
+    if (!v) return 0;
+    let total = 0;
+    for (let off = 0; off + 8 <= v.length; off += 8) total += Number(v.readBigUInt64LE(off));
+    return total;
+  }
+
+  #load(concern: Concern): BpfLoaded {
+    const m = manifestObject(this.manifest, concern);
+    const o = this.options;
+    const bad = this.#knownBad.get(concern) ?? new Set<string>();
+    this.#knownBad.set(concern, bad);
+    const loaded = loadWithFallbacks({
+      exclude: bad,
+      path: join(this.bpfDir, m.file),
+      slots: m.slots,
+      run: m.run.map((r) => r.program),
+      configure: (obj) => {
+        const set = (name: string, value: Buffer): void => {
+          if (m.rodata.includes(name)) obj.setRodata(name, value);
+        };
+        if (o.ignoreSelf !== false) set('ignore_tgid', u32(process.pid));
+        if (o.targetTgid) set('target_tgid', u32(o.targetTgid));
+        set('watch_enabled', Buffer.from([1]));
+        set('all_states', Buffer.from([o.allTcpStates === false ? 0 : 1]));
+        if (m.ringBuffer) obj.setMaxEntries(m.ringBuffer, o.ringBytes ?? 4 << 20);
+      },
+    });
+    for (const f of loaded.failures) bad.add(f.program);
+    const c = this.#count(concern);
+    c.failures = [...c.failures, ...loaded.failures];
+    return loaded;
+  }
+
+  #applyWatchList(obj: BpfObject): void {
+    const existing = obj.dump('watch_paths');
+    for (let i = 0; i < existing.count; i++) obj.delete('watch_paths', existing.keys.subarray(i * BPF_PATH_LEN, (i + 1) * BPF_PATH_LEN));
+    this.#watchPaths.forEach((p, i) => {
+      const key = Buffer.alloc(BPF_PATH_LEN);
+      key.write(p, 'utf8');
+      obj.update('watch_paths', key, u32(i));
+    });
+  }
+}

@@ -1,0 +1,216 @@
+import { BpfEventType, decodeBpfRecord, type StructValue } from '@ainka/protocol';
+
+interface EventBase {
+  /** CPU that produced the record. */
+  readonly cpu: number;
+  /** bpf_ktime_get_ns() (CLOCK_MONOTONIC) when it was produced. */
+  readonly timestampNs: bigint;
+}
+
+/** A process called exec. */
+export interface ExecEvent extends EventBase {
+  readonly kind: 'exec';
+  readonly pid: number;
+  readonly ppid: number;
+  readonly uid: number;
+  readonly cgroupId: bigint;
+  /** Command name after exec. */
+  readonly comm: string;
+  /** Path given to exec (up to 127 bytes). */
+  readonly filename: string;
+}
+
+/** A process (its thread group leader) exited. */
+export interface ExitEvent extends EventBase {
+  readonly kind: 'exit';
+  readonly pid: number;
+  readonly ppid: number;
+  readonly uid: number;
+  /** task->exit_code: status << 8 | signal. */
+  readonly exitCode: number;
+  readonly cgroupId: bigint;
+  readonly durationNs: bigint;
+  readonly comm: string;
+}
+
+/** A watched file was opened (open, openat, openat2). */
+export interface FileOpenEvent extends EventBase {
+  readonly kind: 'fileOpen';
+  readonly pid: number;
+  readonly uid: number;
+  /** open(2) flags (0 for openat2). */
+  readonly flags: number;
+  /** Index of the path in the watch list. */
+  readonly watchId: number;
+  readonly cgroupId: bigint;
+  readonly comm: string;
+  readonly filename: string;
+}
+
+/** The OOM killer chose a victim. */
+export interface OomKillEvent extends EventBase {
+  readonly kind: 'oomKill';
+  readonly pid: number;
+  readonly uid: number;
+  readonly totalVmKb: bigint;
+  readonly anonRssKb: bigint;
+  readonly oomScoreAdj: number;
+  readonly comm: string;
+}
+
+/** Names of TCP states (include/net/tcp_states.h). */
+export const TCP_STATE_NAMES: readonly string[] = [
+  'UNKNOWN',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
+  'BOUND_INACTIVE',
+];
+
+/** A TCP state change or retransmit. */
+export interface TcpEvent extends EventBase {
+  readonly kind: 'tcpState' | 'tcpRetransmit';
+  /** Process that started the connect (for connects), else the current one (0 in softirq). */
+  readonly pid: number;
+  /** 4 or 6. */
+  readonly ipVersion: 4 | 6;
+  readonly saddr: string;
+  readonly sport: number;
+  readonly daddr: string;
+  readonly dport: number;
+  readonly oldState: string;
+  readonly newState: string;
+  /** SYN_SENT → ESTABLISHED time, else 0n. */
+  readonly connectLatencyNs: bigint;
+  readonly comm: string;
+}
+
+/** Any record of the eBPF ring buffers. */
+export type BpfEvent = ExecEvent | ExitEvent | FileOpenEvent | OomKillEvent | TcpEvent;
+
+/** Formats an address of a TCP record (network order bytes). */
+export function formatAddress(bytes: readonly number[], ipVersion: 4 | 6): string {
+  if (ipVersion === 4) return bytes.slice(0, 4).join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  return groups.join(':');
+}
+
+const n = (v: StructValue, k: string): number => v[k] as number;
+const b = (v: StructValue, k: string): bigint => v[k] as bigint;
+const s = (v: StructValue, k: string): string => v[k] as string;
+
+/** Converts one decoded record into its typed event. */
+export function toEvent(v: StructValue): BpfEvent {
+  const base = { cpu: n(v, 'cpu'), timestampNs: b(v, 'timestamp_ns') };
+  switch (n(v, 'type')) {
+    case BpfEventType.EXEC:
+      return { kind: 'exec', ...base, pid: n(v, 'pid'), ppid: n(v, 'ppid'), uid: n(v, 'uid'), cgroupId: b(v, 'cgroup_id'), comm: s(v, 'comm'), filename: s(v, 'filename') };
+    case BpfEventType.EXIT:
+      return {
+        kind: 'exit',
+        ...base,
+        pid: n(v, 'pid'),
+        ppid: n(v, 'ppid'),
+        uid: n(v, 'uid'),
+        exitCode: n(v, 'exit_code'),
+        cgroupId: b(v, 'cgroup_id'),
+        durationNs: b(v, 'duration_ns'),
+        comm: s(v, 'comm'),
+      };
+    case BpfEventType.FILE_OPEN:
+      return {
+        kind: 'fileOpen',
+        ...base,
+        pid: n(v, 'pid'),
+        uid: n(v, 'uid'),
+        flags: n(v, 'flags'),
+        watchId: n(v, 'watch_id'),
+        cgroupId: b(v, 'cgroup_id'),
+        comm: s(v, 'comm'),
+        filename: s(v, 'filename'),
+      };
+    case BpfEventType.OOM_KILL:
+      return {
+        kind: 'oomKill',
+        ...base,
+        pid: n(v, 'pid'),
+        uid: n(v, 'uid'),
+        totalVmKb: b(v, 'total_vm_kb'),
+        anonRssKb: b(v, 'anon_rss_kb'),
+        oomScoreAdj: n(v, 'oom_score_adj'),
+        comm: s(v, 'comm'),
+      };
+    default: {
+      const ipVersion = n(v, 'family') === 10 ? 6 : 4;
+      return {
+        kind: n(v, 'type') === BpfEventType.TCP_RETRANSMIT ? 'tcpRetransmit' : 'tcpState',
+        ...base,
+        pid: n(v, 'pid'),
+        ipVersion,
+        saddr: formatAddress(v.saddr as readonly number[], ipVersion),
+        sport: n(v, 'sport'),
+        daddr: formatAddress(v.daddr as readonly number[], ipVersion),
+        dport: n(v, 'dport'),
+        oldState: TCP_STATE_NAMES[n(v, 'old_state')] ?? String(n(v, 'old_state')),
+        newState: TCP_STATE_NAMES[n(v, 'new_state')] ?? String(n(v, 'new_state')),
+        connectLatencyNs: b(v, 'connect_latency_ns'),
+        comm: s(v, 'comm'),
+      };
+    }
+  }
+}
+
+/** Result of decoding one drained batch. */
+export interface DecodedBatch {
+  readonly events: BpfEvent[];
+  /** Records that could not be decoded (the rest of the batch is skipped after the first). */
+  readonly errors: number;
+  /** The first decoding error, if any. */
+  readonly firstError?: Error;
+}
+
+/**
+ * Decodes a batch delivered by the addon: records back to back, each starting with struct
+ * ainka_bpf_event_hdr whose `size` gives the next record's offset.
+ */
+export function decodeBatch(batch: Uint8Array): DecodedBatch {
+  const events: BpfEvent[] = [];
+  let offset = 0;
+  while (offset < batch.length) {
+    try {
+      const v = decodeBpfRecord(batch, offset);
+      events.push(toEvent(v));
+      offset += v.size as number;
+    } catch (err) {
+      return { events, errors: 1, firstError: err as Error };
+    }
+  }
+  return { events, errors: 0 };
+}
+
+/**
+ * Counts the records of a batch by walking the envelopes only (no decoding): the fast path of
+ * throughput measurements. Returns -1 when an envelope is malformed.
+ */
+export function countRecords(batch: Uint8Array): number {
+  const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+  let offset = 0;
+  let count = 0;
+  while (offset + 16 <= batch.length) {
+    const size = view.getUint16(offset + 2, true);
+    if (size < 16 || offset + size > batch.length) return -1;
+    offset += size;
+    count++;
+  }
+  return offset === batch.length ? count : -1;
+}

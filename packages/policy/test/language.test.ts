@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { checkPolicy, conditionText, formatIssue, loadPolicyPack, parseCondition, parsePolicy, PolicyError, policyPacks, type PolicyPackName } from '../src/index.js';
+import { corpusExpected, corpusInputs } from './fixtures-corpus.js';
+
+describe('malformed policies', () => {
+  it('the corpus has one expected message per case', () => {
+    expect(corpusExpected.map((e) => e[0])).toEqual(corpusInputs.map((c) => c.name));
+  });
+
+  for (const [i, c] of corpusInputs.entries()) {
+    it(`${c.name}: reports file, line, path and the fix`, () => {
+      const [, code, message] = corpusExpected[i] ?? ['', '', ''];
+      let caught: unknown;
+      try {
+        parsePolicy(c.text, { file: c.file });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(PolicyError);
+      expect((caught as PolicyError).code).toBe(code);
+      expect((caught as PolicyError).message).toBe(message);
+    });
+  }
+});
+
+const yamlPolicy = `apiVersion: ainka.dev/v1
+kind: Policy
+name: demo
+mode: enforce
+rules:
+  - name: relieve-memory
+    when:
+      all:
+        - psi.memory.some_avg10 > 20 for 30s
+        - any: ["mem.available_bytes < 1GiB", "not swap.used_ratio < 0.5"]
+    then:
+      - knob: sysctl:vm.swappiness
+        adjust: {by: -10}
+        min: 10
+    cooldown: 2m
+    priority: 70
+    tags: [memory]
+  - name: slow-service
+    scope: {process: {comm: postgres}}
+    mode: advise
+    when: anomaly(process.cpu_cores) > 0.95
+    then:
+      - knob: process:{pid}:nice
+        set: 5
+`;
+
+const jsonPolicy = JSON.stringify({
+  apiVersion: 'ainka.dev/v1',
+  kind: 'Policy',
+  name: 'demo',
+  mode: 'enforce',
+  rules: [
+    {
+      name: 'relieve-memory',
+      when: { all: ['psi.memory.some_avg10 > 20 for 30s', { any: ['mem.available_bytes < 1GiB', 'not swap.used_ratio < 0.5'] }] },
+      then: [{ knob: 'sysctl:vm.swappiness', adjust: { by: -10 }, min: 10 }],
+      cooldown: 120,
+      priority: 70,
+      tags: ['memory'],
+    },
+    { name: 'slow-service', scope: { process: { comm: 'postgres' } }, mode: 'advise', when: 'anomaly(process.cpu_cores) > 0.95', then: [{ knob: 'process:{pid}:nice', set: 5 }] },
+  ],
+});
+
+describe('policy language', () => {
+  it('reads YAML and JSON into the same policy', () => {
+    const y = parsePolicy(yamlPolicy, { file: 'demo.yaml' });
+    const j = parsePolicy(jsonPolicy, { file: 'demo.json' });
+    expect({ ...y, file: '' }).toEqual({ ...j, file: '' });
+    const rule = y.rules[0];
+    expect(rule?.whenText).toBe('psi.memory.some_avg10 > 20 for 30s and (mem.available_bytes < 1073741824 or not swap.used_ratio < 0.5)');
+    expect(rule).toMatchObject({ priority: 70, cooldown: 120, mode: 'enforce', scope: { kind: 'host' }, tags: ['memory'] });
+    expect(y.rules[1]).toMatchObject({ mode: 'advise', scope: { kind: 'process', comm: 'postgres' }, priority: 50, cooldown: 300 });
+  });
+
+  it('defaults to advise mode', () => {
+    const p = parsePolicy('apiVersion: ainka.dev/v1\nkind: Policy\nname: x\nrules:\n  - name: a\n    when: x > 1\n    then: [{knob: "sysctl:vm.swappiness", set: 10}]\n');
+    expect(p.mode).toBe('advise');
+    expect(p.rules[0]?.mode).toBe('advise');
+  });
+
+  it('parses thresholds, rates, durations, hysteresis, anomaly and forecast predicates', () => {
+    const cases = [
+      'psi.memory.some_avg10 > 20 for 30s',
+      'rate(net.tcp.retransmits_total) >= 50 for 1min hysteresis 10',
+      'forecast(mem.available_bytes, 5min) < 268435456',
+      'cpu.busy_ratio > seasonal p95 * 1.2',
+      'disk.read_bytes_per_second{device="sda"} > 104857600',
+      'not (a.b > 1 or c.d < 2) and e.f != 3',
+    ];
+    for (const text of cases) {
+      const r = parseCondition(text);
+      expect(r.ok, text).toBe(true);
+      if (r.ok) expect(conditionText(r.condition)).toBe(text);
+    }
+  });
+
+  it('reports warnings without refusing the policy', () => {
+    const r = checkPolicy(yamlPolicy);
+    expect(r.policy).toBeDefined();
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('reports a feedback loop between rules of different priority as a warning, with its location', () => {
+    const text = `apiVersion: ainka.dev/v1
+kind: Policy
+name: loop
+rules:
+  - name: up
+    when: psi.memory.some_avg10 > 20
+    then: [{knob: "sysctl:vm.watermark_scale_factor", adjust: {by: 50}, max: 500}]
+    priority: 60
+  - name: down
+    when: psi.memory.some_avg10 <= 20
+    then: [{knob: "sysctl:vm.watermark_scale_factor", adjust: {by: -50}, min: 10}]
+`;
+    const r = checkPolicy(text, { file: 'loop.yaml' });
+    expect(r.policy?.name).toBe('loop');
+    expect(r.issues.map(formatIssue)).toEqual([
+      "loop.yaml:9:5: rules[1]: rules 'up' and 'down' form a feedback loop on sysctl:vm.watermark_scale_factor: each changes metrics the other reads, 'up' raises it by 50 and 'down' lowers it by 50, and no gap separates their conditions; leave a gap between the thresholds (e.g. > 20 vs < 10) or add hysteresis",
+    ]);
+    expect(r.issues[0]?.severity).toBe('warning');
+  });
+
+  it('accepts the same loop when a gap separates the conditions', () => {
+    const text = `apiVersion: ainka.dev/v1
+kind: Policy
+name: loop
+rules:
+  - name: up
+    when: psi.memory.some_avg10 > 20
+    then: [{knob: "sysctl:vm.watermark_scale_factor", adjust: {by: 50}, max: 500}]
+  - name: down
+    when: psi.memory.some_avg10 < 5 for 10m
+    then: [{knob: "sysctl:vm.watermark_scale_factor", adjust: {by: -50}, min: 10}]
+`;
+    expect(checkPolicy(text).issues).toEqual([]);
+  });
+
+  it('ships packs that pass every static check', () => {
+    for (const name of Object.keys(policyPacks) as PolicyPackName[]) {
+      const r = checkPolicy(policyPacks[name], { file: name });
+      expect(r.issues, name).toEqual([]);
+      expect(loadPolicyPack(name).name).toBe(name);
+    }
+    expect(() => loadPolicyPack('turbo' as PolicyPackName)).toThrow(/unknown policy pack 'turbo'; use one of throughput, latency/);
+  });
+});

@@ -1,0 +1,515 @@
+import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { TelemetryError } from './errors.js';
+import { type MetricLabels, type MetricSample, type MetricUnit, seriesKey } from './metricSample.js';
+
+/**
+ * One storage tier. The first tier stores samples as written ("raw"); each later tier stores
+ * per-bucket aggregates (count, sum, min, max) of the tier before it at `resolutionMs`.
+ *
+ * @public
+ */
+export interface HistoryTier {
+  /** Lower-case identifier (`raw`, `1m`, `1h`), used in table names and queries. */
+  readonly name: string;
+  /** Bucket width in milliseconds. For the first tier it is informational (the collection interval). */
+  readonly resolutionMs: number;
+  /** How long data stays in this tier. */
+  readonly retentionMs: number;
+}
+
+/** Default tiers: 1 s for 6 h, 1 min for 30 d, 1 h for 1 y. @public */
+export const defaultHistoryTiers: readonly HistoryTier[] = Object.freeze([
+  { name: 'raw', resolutionMs: 1000, retentionMs: 6 * 3600_000 },
+  { name: '1m', resolutionMs: 60_000, retentionMs: 30 * 86_400_000 },
+  { name: '1h', resolutionMs: 3_600_000, retentionMs: 365 * 86_400_000 },
+]);
+
+/** Options of {@link HistoryManager}. @public */
+export interface HistoryOptions {
+  /** Database file (created if missing), or `:memory:`. */
+  readonly path: string;
+  /** Storage tiers, finest first. Default {@link defaultHistoryTiers}. */
+  readonly tiers?: readonly HistoryTier[];
+  /** Upper bound of the database size on disk (main file + WAL after maintenance). Default 256 MiB. */
+  readonly maxBytes?: number;
+  /** Buffered samples that trigger a flush. Default 10 000. */
+  readonly batchSize?: number;
+  /** Flush buffered samples at least this often (0 = only on `flush()`/`batchSize`). Default 1000 ms. */
+  readonly flushIntervalMs?: number;
+  /** Run `maintain()` from `flush()` at least this often (0 = never automatically). Default 60 000 ms. */
+  readonly maintenanceIntervalMs?: number;
+  /**
+   * `normal` (default): WAL with synchronous=NORMAL — a killed process never corrupts the database or
+   * loses a committed batch; a power cut may lose the last batches. `full`: also durable on power loss.
+   */
+  readonly durability?: 'normal' | 'full';
+  /** Clock (ms since the epoch) for retention; injectable for tests. */
+  readonly now?: () => number;
+}
+
+/** A series known to the history. @public */
+export interface SeriesInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly labels: MetricLabels;
+  readonly unit: MetricUnit;
+}
+
+/** A point returned by {@link HistoryManager.query}. Rollup tiers fill `min`, `max`, `count`; `value` is the mean. @public */
+export interface HistoryPoint {
+  readonly timestamp: number;
+  readonly value: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly count?: number;
+}
+
+/** Range query. `labels` matches series carrying at least these labels. @public */
+export interface HistoryQuery {
+  readonly name: string;
+  readonly labels?: MetricLabels;
+  /** Inclusive start, ms since the epoch. */
+  readonly from: number;
+  /** Exclusive end, ms since the epoch. */
+  readonly to: number;
+  /** A tier name, or `auto` (default): the finest tier that still holds `from`. */
+  readonly tier?: string;
+}
+
+/** Aggregation function of {@link HistoryManager.aggregate}. @public */
+export type HistoryAggregate = 'avg' | 'min' | 'max' | 'sum' | 'count';
+
+/** Aggregate query: one value per `stepMs` bucket per series. @public */
+export interface HistoryAggregateQuery extends HistoryQuery {
+  readonly stepMs: number;
+  readonly fn: HistoryAggregate;
+}
+
+/** One series of a query result. @public */
+export interface HistorySeries {
+  readonly name: string;
+  readonly labels: MetricLabels;
+  readonly unit: MetricUnit;
+  /** The tier the points came from. */
+  readonly tier: string;
+  readonly points: HistoryPoint[];
+}
+
+/** What one {@link HistoryManager.maintain} run did. @public */
+export interface MaintenanceReport {
+  /** Rows written per rollup tier. */
+  readonly rolledUp: Record<string, number>;
+  /** Rows removed by retention per tier. */
+  readonly expired: Record<string, number>;
+  /** Rows removed to respect `maxBytes`. */
+  readonly evicted: number;
+  /** Database size on disk after maintenance. */
+  readonly sizeBytes: number;
+}
+
+/** Row counts and size, for monitoring and benchmarks. @public */
+export interface HistoryStats {
+  readonly rows: Record<string, number>;
+  readonly series: number;
+  readonly sizeBytes: number;
+  readonly pageSize: number;
+  readonly pages: number;
+  readonly freePages: number;
+}
+
+const TIER_NAME = /^[a-z0-9_]{1,32}$/;
+
+function invalid(message: string): TelemetryError {
+  return new TelemetryError('ERR_AINKA_TELEMETRY_INVALID_OPTION', message);
+}
+
+function validateTiers(tiers: readonly HistoryTier[]): void {
+  if (tiers.length === 0) throw invalid('tiers is empty: give at least one tier, e.g. { name: "raw", resolutionMs: 1000, retentionMs: 21600000 }.');
+  const seen = new Set<string>();
+  tiers.forEach((t, i) => {
+    if (!TIER_NAME.test(t.name)) throw invalid(`tier name "${t.name}" is not allowed: use 1-32 characters from [a-z0-9_].`);
+    if (seen.has(t.name)) throw invalid(`tier name "${t.name}" is used twice: give each tier its own name.`);
+    seen.add(t.name);
+    if (!(t.resolutionMs > 0 && t.retentionMs > 0)) throw invalid(`tier "${t.name}" needs positive resolutionMs and retentionMs.`);
+    const prev = tiers[i - 1];
+    if (prev !== undefined && (t.resolutionMs <= prev.resolutionMs || t.resolutionMs % prev.resolutionMs !== 0)) {
+      throw invalid(`tier "${t.name}" resolution ${t.resolutionMs} ms must be a multiple of, and larger than, tier "${prev.name}" (${prev.resolutionMs} ms).`);
+    }
+  });
+}
+
+interface Statements {
+  insertRaw: Database.Statement<[number, number, number]>;
+  insertSeries: Database.Statement<[string, string, string]>;
+  getMeta: Database.Statement<[string], { value: string }>;
+  setMeta: Database.Statement<[string, string]>;
+}
+
+/**
+ * Metric history on embedded SQLite (better-sqlite3, WAL).
+ *
+ * Schema: a `series` table (id, name, canonical labels JSON, unit) and one `WITHOUT ROWID` table per
+ * tier keyed by (series, ts): `(series, ts, value)` for the raw tier, `(series, ts, count, sum, min, max)`
+ * for rollups. Samples are buffered and written in one transaction per batch. `maintain()` rolls
+ * complete buckets up into coarser tiers (tracking a watermark per tier, in the same transaction, so a
+ * crash never double-counts or skips), applies retention (never dropping rows not yet rolled up),
+ * then enforces `maxBytes` by evicting the oldest already-rolled-up data, finest tier first, and gives
+ * the space back to the file system (incremental vacuum + WAL truncation).
+ *
+ * @public
+ */
+export class HistoryManager {
+  /** The tiers in use, finest first. */
+  readonly tiers: readonly HistoryTier[];
+  /** The size bound in bytes. */
+  readonly maxBytes: number;
+  private readonly db: Database.Database;
+  private readonly path: string;
+  private readonly st: Statements;
+  private readonly seriesIds = new Map<string, number>();
+  private readonly seriesById = new Map<number, SeriesInfo>();
+  private buffer: MetricSample[] = [];
+  private readonly batchSize: number;
+  private readonly maintenanceIntervalMs: number;
+  private readonly nowFn: () => number;
+  private lastMaintenance: number;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly writeBatch: (samples: readonly MetricSample[]) => number;
+
+  constructor(options: HistoryOptions) {
+    this.tiers = options.tiers ?? defaultHistoryTiers;
+    validateTiers(this.tiers);
+    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    if (!(this.maxBytes >= 64 * 1024)) throw invalid(`maxBytes ${this.maxBytes} is too small: use at least 65536.`);
+    this.batchSize = options.batchSize ?? 10_000;
+    this.maintenanceIntervalMs = options.maintenanceIntervalMs ?? 60_000;
+    this.nowFn = options.now ?? Date.now;
+    this.lastMaintenance = this.nowFn();
+    this.path = options.path;
+    this.db = new Database(options.path);
+    // auto_vacuum must be set before the first table exists; it is a no-op on an existing database.
+    this.db.pragma('auto_vacuum = INCREMENTAL');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('journal_size_limit = 4194304');
+    this.db.pragma('cache_size = -16384');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS series (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL, labels TEXT NOT NULL, unit TEXT NOT NULL, UNIQUE (name, labels));
+    `);
+    this.tiers.forEach((t, i) => {
+      this.db.exec(
+        i === 0
+          ? `CREATE TABLE IF NOT EXISTS "t_${t.name}" (series INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (series, ts)) WITHOUT ROWID`
+          : `CREATE TABLE IF NOT EXISTS "t_${t.name}" (series INTEGER NOT NULL, ts INTEGER NOT NULL, count INTEGER NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, PRIMARY KEY (series, ts)) WITHOUT ROWID`,
+      );
+    });
+    const raw = (this.tiers[0] as HistoryTier).name;
+    this.st = {
+      insertRaw: this.db.prepare(`INSERT OR REPLACE INTO "t_${raw}" (series, ts, value) VALUES (?, ?, ?)`),
+      insertSeries: this.db.prepare('INSERT INTO series (name, labels, unit) VALUES (?, ?, ?)'),
+      getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+    };
+    for (const row of this.db.prepare('SELECT id, name, labels, unit FROM series').all() as Array<{ id: number; name: string; labels: string; unit: MetricUnit }>) {
+      const labels = JSON.parse(row.labels) as MetricLabels;
+      const info: SeriesInfo = { id: row.id, name: row.name, labels, unit: row.unit };
+      this.seriesById.set(row.id, info);
+      this.seriesIds.set(seriesKey({ name: row.name, labels }), row.id);
+    }
+    this.writeBatch = this.db.transaction((samples: readonly MetricSample[]): number => {
+      let minTs = Number.POSITIVE_INFINITY;
+      for (const s of samples) {
+        const id = this.seriesId(s);
+        const ts = Math.round(s.timestamp);
+        if (ts < minTs) minTs = ts;
+        this.st.insertRaw.run(id, ts, s.value);
+      }
+      // First write: start every rollup watermark at the bucket of the oldest sample.
+      for (const t of this.tiers.slice(1)) {
+        if (this.st.getMeta.get(`watermark:${t.name}`) === undefined && Number.isFinite(minTs)) {
+          this.st.setMeta.run(`watermark:${t.name}`, String(Math.floor(minTs / t.resolutionMs) * t.resolutionMs));
+        }
+      }
+      return samples.length;
+    });
+    const every = options.flushIntervalMs ?? 1000;
+    if (every > 0) {
+      this.timer = setInterval(() => {
+        if (this.buffer.length > 0) this.flush();
+      }, every);
+      this.timer.unref();
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new TelemetryError('ERR_AINKA_TELEMETRY_HISTORY_CLOSED', `the history at ${this.path} is closed: open a new HistoryManager.`);
+  }
+
+  private seriesId(s: MetricSample): number {
+    const key = seriesKey(s);
+    let id = this.seriesIds.get(key);
+    if (id === undefined) {
+      const labels: Record<string, string> = {};
+      for (const k of Object.keys(s.labels ?? {}).sort()) labels[k] = (s.labels as MetricLabels)[k] as string;
+      id = Number(this.st.insertSeries.run(s.name, JSON.stringify(labels), s.unit).lastInsertRowid);
+      this.seriesIds.set(key, id);
+      this.seriesById.set(id, { id, name: s.name, labels, unit: s.unit });
+    }
+    return id;
+  }
+
+  /** Buffers samples; they are written by the next flush (batch size, interval, or `flush()`). */
+  write(samples: readonly MetricSample[]): void {
+    this.ensureOpen();
+    for (const s of samples) this.buffer.push(s);
+    if (this.buffer.length >= this.batchSize) this.flush();
+  }
+
+  /**
+   * Writes the buffered samples in one transaction and returns how many were written. Runs
+   * `maintain()` when it is due or the database has grown past `maxBytes`.
+   */
+  flush(): number {
+    this.ensureOpen();
+    const n = this.commit();
+    if (n === 0) return 0;
+    const now = this.nowFn();
+    const due = this.maintenanceIntervalMs > 0 && now - this.lastMaintenance >= this.maintenanceIntervalMs;
+    if (due || this.usedBytes() > this.maxBytes) this.maintain(now);
+    return n;
+  }
+
+  private commit(): number {
+    if (this.buffer.length === 0) return 0;
+    const batch = this.buffer;
+    this.buffer = [];
+    return this.writeBatch(batch);
+  }
+
+  private usedBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
+  }
+
+  private watermark(tier: HistoryTier): number | undefined {
+    const row = this.st.getMeta.get(`watermark:${tier.name}`);
+    return row === undefined ? undefined : Number(row.value);
+  }
+
+  /** Rolls up, expires and evicts (see the class docs). Called from `flush()` when due. */
+  maintain(now = this.nowFn()): MaintenanceReport {
+    this.ensureOpen();
+    this.commit();
+    this.lastMaintenance = now;
+    const rolledUp: Record<string, number> = {};
+    const expired: Record<string, number> = {};
+    for (let i = 1; i < this.tiers.length; i++) {
+      const t = this.tiers[i] as HistoryTier;
+      const src = this.tiers[i - 1] as HistoryTier;
+      const from = this.watermark(t);
+      const to = Math.floor(now / t.resolutionMs) * t.resolutionMs;
+      if (from === undefined || to <= from) {
+        rolledUp[t.name] = 0;
+        continue;
+      }
+      const select =
+        i === 1
+          ? `SELECT r.series, (r.ts / ${t.resolutionMs}) * ${t.resolutionMs} AS b, count(*), sum(r.value), min(r.value), max(r.value)`
+          : `SELECT r.series, (r.ts / ${t.resolutionMs}) * ${t.resolutionMs} AS b, sum(r.count), sum(r.sum), min(r.min), max(r.max)`;
+      const sql = `INSERT OR REPLACE INTO "t_${t.name}" (series, ts, count, sum, min, max)
+        ${select} FROM series s CROSS JOIN "t_${src.name}" r ON r.series = s.id AND r.ts >= ? AND r.ts < ? GROUP BY r.series, b`;
+      rolledUp[t.name] = this.db.transaction(() => {
+        const n = this.db.prepare(sql).run(from, to).changes;
+        this.st.setMeta.run(`watermark:${t.name}`, String(to));
+        return n;
+      })();
+    }
+    this.tiers.forEach((t, i) => {
+      const next = this.tiers[i + 1];
+      const nextMark = next === undefined ? undefined : this.watermark(next);
+      // Never drop what the next tier has not rolled up yet.
+      let cutoff = now - t.retentionMs;
+      if (next !== undefined) cutoff = Math.min(cutoff, nextMark ?? Number.NEGATIVE_INFINITY);
+      expired[t.name] = Number.isFinite(cutoff) ? this.deleteBefore(t, cutoff) : 0;
+    });
+    const evicted = this.enforceBound();
+    this.db.pragma('incremental_vacuum');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return { rolledUp, expired, evicted, sizeBytes: this.sizeBytes() };
+  }
+
+  private deleteBefore(t: HistoryTier, cutoff: number): number {
+    return this.db.prepare(`DELETE FROM "t_${t.name}" WHERE series IN (SELECT id FROM series) AND ts < ?`).run(cutoff).changes;
+  }
+
+  private oldest(t: HistoryTier): number | undefined {
+    const row = this.db
+      .prepare(`SELECT min((SELECT ts FROM "t_${t.name}" WHERE series = s.id ORDER BY ts LIMIT 1)) AS ts FROM series s`)
+      .get() as { ts: number | null };
+    return row.ts ?? undefined;
+  }
+
+  private enforceBound(): number {
+    const target = this.maxBytes * 0.85; // leave room for the WAL and the next batches
+    let evicted = 0;
+    for (let i = 0; i < this.tiers.length; i++) {
+      const t = this.tiers[i] as HistoryTier;
+      const next = this.tiers[i + 1];
+      for (let round = 0; round < 40; round++) {
+        const used = this.usedBytes();
+        if (used <= target) break;
+        const oldest = this.oldest(t);
+        if (oldest === undefined) break;
+        // Coarser tiers keep what is evicted here, so only evict rows already rolled up.
+        const limit = next === undefined ? Number.POSITIVE_INFINITY : (this.watermark(next) ?? Number.NEGATIVE_INFINITY);
+        const newest = (this.db.prepare(`SELECT max((SELECT ts FROM "t_${t.name}" WHERE series = s.id ORDER BY ts DESC LIMIT 1)) AS ts FROM series s`).get() as { ts: number }).ts;
+        const span = Math.max(t.resolutionMs, newest - oldest);
+        // Assume data is spread evenly over time: cut the share that is over the target (at least 5 %).
+        const share = Math.min(1, Math.max(0.05, ((used - target) / used) * 1.1));
+        const cutoff = Math.min(limit, oldest + Math.max(t.resolutionMs, Math.ceil(span * share)));
+        if (!(cutoff > oldest)) break;
+        const n = this.deleteBefore(t, cutoff);
+        evicted += n; // freed pages go to the freelist, which usedBytes() does not count
+        if (n === 0) break;
+      }
+    }
+    return evicted;
+  }
+
+  /** Main file + WAL size on disk, in bytes (the page count for `:memory:`). */
+  sizeBytes(): number {
+    if (this.path === ':memory:' || this.path === '') return this.usedBytes();
+    let total = 0;
+    for (const p of [this.path, `${this.path}-wal`]) {
+      try {
+        total += statSync(p).size;
+      } catch {
+        /* no WAL yet */
+      }
+    }
+    return total;
+  }
+
+  /** Series whose name matches and whose labels include `labels`. */
+  findSeries(name: string, labels?: MetricLabels): SeriesInfo[] {
+    const out: SeriesInfo[] = [];
+    for (const s of this.seriesById.values()) {
+      if (s.name !== name) continue;
+      if (labels !== undefined && Object.entries(labels).some(([k, v]) => s.labels[k] !== v)) continue;
+      out.push(s);
+    }
+    return out;
+  }
+
+  private pickTier(q: HistoryQuery): HistoryTier {
+    if (q.tier !== undefined && q.tier !== 'auto') {
+      const t = this.tiers.find((x) => x.name === q.tier);
+      if (t === undefined) throw invalid(`unknown tier "${q.tier}": use one of ${this.tiers.map((x) => x.name).join(', ')} or "auto".`);
+      return t;
+    }
+    const now = this.nowFn();
+    return this.tiers.find((t) => now - t.retentionMs <= q.from) ?? (this.tiers[this.tiers.length - 1] as HistoryTier);
+  }
+
+  /** Points of every matching series in [from, to), from one tier (buffered samples are flushed first). */
+  query(q: HistoryQuery): HistorySeries[] {
+    this.ensureOpen();
+    this.flush();
+    const tier = this.pickTier(q);
+    const isRaw = tier === this.tiers[0];
+    const stmt = this.db.prepare(
+      isRaw
+        ? `SELECT ts, value FROM "t_${tier.name}" WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts`
+        : `SELECT ts, sum, min, max, count FROM "t_${tier.name}" WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts`,
+    );
+    return this.findSeries(q.name, q.labels).map((s) => {
+      const rows = stmt.raw().all(s.id, q.from, q.to) as number[][];
+      const points: HistoryPoint[] = isRaw
+        ? rows.map((r) => ({ timestamp: r[0] as number, value: r[1] as number }))
+        : rows.map((r) => ({
+            timestamp: r[0] as number,
+            value: (r[1] as number) / (r[4] as number),
+            min: r[2] as number,
+            max: r[3] as number,
+            count: r[4] as number,
+          }));
+      return { name: s.name, labels: s.labels, unit: s.unit, tier: tier.name, points };
+    });
+  }
+
+  /** One value per `stepMs` bucket per matching series, computed in SQLite. */
+  aggregate(q: HistoryAggregateQuery): HistorySeries[] {
+    this.ensureOpen();
+    if (!(Number.isInteger(q.stepMs) && q.stepMs > 0)) throw invalid(`stepMs ${q.stepMs} must be a positive integer.`);
+    this.flush();
+    const tier = this.pickTier(q);
+    const isRaw = tier === this.tiers[0];
+    const expr: Record<HistoryAggregate, string> = isRaw
+      ? { avg: 'avg(value)', min: 'min(value)', max: 'max(value)', sum: 'sum(value)', count: 'count(*)' }
+      : { avg: 'sum(sum) / sum(count)', min: 'min(min)', max: 'max(max)', sum: 'sum(sum)', count: 'sum(count)' };
+    const stmt = this.db.prepare(
+      `SELECT (ts / ${q.stepMs}) * ${q.stepMs} AS b, ${expr[q.fn]} FROM "t_${tier.name}" WHERE series = ? AND ts >= ? AND ts < ? GROUP BY b ORDER BY b`,
+    );
+    return this.findSeries(q.name, q.labels).map((s) => ({
+      name: s.name,
+      labels: s.labels,
+      unit: s.unit,
+      tier: tier.name,
+      points: (stmt.raw().all(s.id, q.from, q.to) as number[][]).map((r) => ({ timestamp: r[0] as number, value: r[1] as number })),
+    }));
+  }
+
+  /** The newest raw point of each matching series. */
+  latest(name: string, labels?: MetricLabels): Array<{ series: SeriesInfo; point: HistoryPoint }> {
+    this.ensureOpen();
+    this.flush();
+    const raw = (this.tiers[0] as HistoryTier).name;
+    const stmt = this.db.prepare(`SELECT ts, value FROM "t_${raw}" WHERE series = ? ORDER BY ts DESC LIMIT 1`);
+    const out: Array<{ series: SeriesInfo; point: HistoryPoint }> = [];
+    for (const s of this.findSeries(name, labels)) {
+      const row = stmt.get(s.id) as { ts: number; value: number } | undefined;
+      if (row !== undefined) out.push({ series: s, point: { timestamp: row.ts, value: row.value } });
+    }
+    return out;
+  }
+
+  /** Row counts per tier and size figures. */
+  stats(): HistoryStats {
+    this.ensureOpen();
+    const rows: Record<string, number> = {};
+    for (const t of this.tiers) rows[t.name] = (this.db.prepare(`SELECT count(*) AS n FROM "t_${t.name}"`).get() as { n: number }).n;
+    return {
+      rows,
+      series: this.seriesById.size,
+      sizeBytes: this.sizeBytes(),
+      pageSize: this.db.pragma('page_size', { simple: true }) as number,
+      pages: this.db.pragma('page_count', { simple: true }) as number,
+      freePages: this.db.pragma('freelist_count', { simple: true }) as number,
+    };
+  }
+
+  /** SQLite's `PRAGMA integrity_check`: `['ok']` on a healthy database. */
+  integrityCheck(): string[] {
+    this.ensureOpen();
+    return (this.db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
+  }
+
+  /** Flushes, checkpoints and closes. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    try {
+      this.flush();
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HistoryManager, type HistoryTier, type MetricSample } from '../src/index.js';
+import { cleanupTemp, tempDir } from './helpers.js';
+
+afterEach(cleanupTemp);
+
+const T0 = 1_700_000_000_000 - (1_700_000_000_000 % 3_600_000); // an hour boundary
+const tiers: HistoryTier[] = [
+  { name: 'raw', resolutionMs: 1000, retentionMs: 3_600_000 },
+  { name: '1m', resolutionMs: 60_000, retentionMs: 86_400_000 },
+  { name: '1h', resolutionMs: 3_600_000, retentionMs: 30 * 86_400_000 },
+];
+
+function open(path: string, now: { t: number }, extra: Partial<ConstructorParameters<typeof HistoryManager>[0]> = {}): HistoryManager {
+  return new HistoryManager({ path, tiers, flushIntervalMs: 0, maintenanceIntervalMs: 0, now: () => now.t, ...extra });
+}
+
+/** value(t) for second t: deterministic, with known per-minute aggregates. */
+const f = (sec: number): number => (sec % 60) + Math.floor(sec / 60);
+
+function seconds(from: number, to: number, device = 'vda'): MetricSample[] {
+  const out: MetricSample[] = [];
+  for (let s = from; s < to; s++) out.push({ name: 'disk.reads_per_second', labels: { device }, unit: 'per_second', value: f(s), timestamp: T0 + s * 1000 });
+  return out;
+}
+
+describe('HistoryManager', () => {
+  it('stores and returns raw points by name and label subset', () => {
+    const now = { t: T0 + 100_000 };
+    const h = open(join(tempDir(), 'h.db'), now);
+    h.write([...seconds(0, 100, 'vda'), ...seconds(0, 100, 'sda')]);
+    const r = h.query({ name: 'disk.reads_per_second', labels: { device: 'sda' }, from: T0 + 10_000, to: T0 + 20_000 });
+    expect(r).toHaveLength(1);
+    expect(r[0]?.tier).toBe('raw');
+    expect(r[0]?.points.map((p) => p.value)).toEqual(seconds(10, 20).map((s) => s.value));
+    expect(h.query({ name: 'disk.reads_per_second', from: T0, to: T0 + 1000 })).toHaveLength(2);
+    expect(h.latest('disk.reads_per_second', { device: 'vda' })[0]?.point).toEqual({ timestamp: T0 + 99_000, value: f(99) });
+    h.close();
+  });
+
+  it('rolls 1 s data up into exact 1 min and 1 h aggregates', () => {
+    const now = { t: T0 + 2 * 3_600_000 };
+    const h = open(join(tempDir(), 'h.db'), now);
+    h.write(seconds(0, 7200));
+    const report = h.maintain();
+    expect(report.rolledUp['1m']).toBe(120);
+    expect(report.rolledUp['1h']).toBe(2);
+    const m = h.query({ name: 'disk.reads_per_second', from: T0, to: T0 + 7_200_000, tier: '1m' })[0];
+    expect(m?.points).toHaveLength(120);
+    // minute k holds f = k + 0..59: mean k + 29.5, min k, max k + 59
+    expect(m?.points[7]).toEqual({ timestamp: T0 + 7 * 60_000, value: 7 + 29.5, min: 7, max: 66, count: 60 });
+    const hr = h.query({ name: 'disk.reads_per_second', from: T0, to: T0 + 7_200_000, tier: '1h' })[0];
+    expect(hr?.points[1]).toEqual({ timestamp: T0 + 3_600_000, value: 89.5 + 29.5, min: 60, max: 119 + 59, count: 3600 });
+    // a second maintenance run is idempotent
+    expect(h.maintain().rolledUp['1m']).toBe(0);
+    expect(h.query({ name: 'disk.reads_per_second', from: T0, to: T0 + 7_200_000, tier: '1h' })[0]?.points[1]?.count).toBe(3600);
+    h.close();
+  });
+
+  it('applies retention per tier and never drops what is not rolled up yet', () => {
+    const now = { t: T0 + 2 * 3_600_000 + 30_000 };
+    const h = open(join(tempDir(), 'h.db'), now);
+    h.write(seconds(0, 7230));
+    const r = h.maintain();
+    // raw keeps 1 h: everything older than now - 1 h goes, the rest stays
+    expect(r.expired['raw']).toBe(3630);
+    const raw = h.query({ name: 'disk.reads_per_second', from: T0, to: now.t, tier: 'raw' })[0];
+    expect(raw?.points[0]?.timestamp).toBe(now.t - 3_600_000);
+    expect(raw?.points).toHaveLength(3600);
+    // the minute in progress (7200..7230 s) is not rolled up and not deleted
+    const m = h.query({ name: 'disk.reads_per_second', from: T0, to: now.t, tier: '1m' })[0];
+    expect(m?.points).toHaveLength(120);
+    // auto picks the finest tier that still holds `from`
+    expect(h.query({ name: 'disk.reads_per_second', from: T0, to: now.t })[0]?.tier).toBe('1m');
+    expect(h.query({ name: 'disk.reads_per_second', from: now.t - 60_000, to: now.t })[0]?.tier).toBe('raw');
+    // two days later the 1m tier is gone too, the hours stay
+    now.t += 2 * 86_400_000;
+    h.maintain();
+    expect(h.query({ name: 'disk.reads_per_second', from: T0, to: now.t, tier: '1m' })[0]?.points).toHaveLength(0);
+    expect(h.query({ name: 'disk.reads_per_second', from: T0, to: now.t, tier: '1h' })[0]?.points.length).toBeGreaterThanOrEqual(2);
+    h.close();
+  });
+
+  it('aggregates in SQLite per step', () => {
+    const now = { t: T0 + 3_600_000 };
+    const h = open(join(tempDir(), 'h.db'), now);
+    h.write(seconds(0, 600));
+    const r = h.aggregate({ name: 'disk.reads_per_second', from: T0, to: T0 + 600_000, stepMs: 300_000, fn: 'max' })[0];
+    expect(r?.points).toEqual([
+      { timestamp: T0, value: 4 + 59 },
+      { timestamp: T0 + 300_000, value: 9 + 59 },
+    ]);
+    const c = h.aggregate({ name: 'disk.reads_per_second', from: T0, to: T0 + 600_000, stepMs: 60_000, fn: 'count' })[0];
+    expect(c?.points.every((p) => p.value === 60)).toBe(true);
+    h.maintain();
+    const avg = h.aggregate({ name: 'disk.reads_per_second', from: T0, to: T0 + 600_000, stepMs: 600_000, fn: 'avg', tier: '1m' })[0];
+    expect(avg?.points[0]?.value).toBeCloseTo(4.5 + 29.5, 9);
+    expect(() => h.aggregate({ name: 'x', from: 0, to: 1, stepMs: 0, fn: 'avg' })).toThrow(/stepMs/);
+    h.close();
+  });
+
+  it('enforces the on-disk size bound, evicting the oldest data first', () => {
+    const dir = tempDir();
+    const path = join(dir, 'h.db');
+    const now = { t: T0 + 6 * 3_600_000 };
+    const maxBytes = 1024 * 1024;
+    const h = open(path, now, { maxBytes, batchSize: 20_000, tiers: [{ name: 'raw', resolutionMs: 1000, retentionMs: 86_400_000 }, { name: '1m', resolutionMs: 60_000, retentionMs: 86_400_000 }] });
+    for (let s = 0; s < 6 * 3600; s += 600) {
+      const batch: MetricSample[] = [];
+      for (let d = 0; d < 20; d++) batch.push(...seconds(s, s + 600, `d${d}`));
+      h.write(batch);
+    }
+    h.flush();
+    h.maintain();
+    expect(h.stats().rows['raw']).toBeLessThan(20 * 6 * 3600); // something was evicted
+    const onDisk = statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+    expect(onDisk).toBeLessThanOrEqual(maxBytes);
+    // newest raw data is still there, oldest is gone but its minutes remain
+    const raw = h.query({ name: 'disk.reads_per_second', labels: { device: 'd3' }, from: T0, to: now.t, tier: 'raw' })[0];
+    expect(raw?.points[raw.points.length - 1]?.timestamp).toBe(T0 + (6 * 3600 - 1) * 1000);
+    expect(raw?.points[0]?.timestamp).toBeGreaterThan(T0);
+    expect(h.integrityCheck()).toEqual(['ok']);
+    h.close();
+  });
+
+  it('reopens with its series and data, and refuses use after close', () => {
+    const path = join(tempDir(), 'h.db');
+    const now = { t: T0 + 100_000 };
+    const h = open(path, now);
+    h.write(seconds(0, 10));
+    h.close();
+    expect(() => h.write(seconds(0, 1))).toThrow(expect.objectContaining({ code: 'ERR_AINKA_TELEMETRY_HISTORY_CLOSED' }));
+    const h2 = open(path, now);
+    h2.write(seconds(10, 20));
+    const r = h2.query({ name: 'disk.reads_per_second', from: T0, to: T0 + 20_000 });
+    expect(r[0]?.points).toHaveLength(20);
+    expect(h2.stats().series).toBe(1);
+    h2.close();
+  });
+
+  it('rejects inconsistent tiers', () => {
+    const path = join(tempDir(), 'h.db');
+    const bad = (t: HistoryTier[]) => () => new HistoryManager({ path, tiers: t, flushIntervalMs: 0 });
+    expect(bad([])).toThrow(expect.objectContaining({ code: 'ERR_AINKA_TELEMETRY_INVALID_OPTION' }));
+    expect(bad([{ name: 'raw', resolutionMs: 1000, retentionMs: 1 }, { name: 'x', resolutionMs: 1500, retentionMs: 1 }])).toThrow(/multiple/);
+    expect(bad([{ name: 'Raw; DROP', resolutionMs: 1000, retentionMs: 1 }])).toThrow(/not allowed/);
+  });
+});
+
+describe('HistoryManager crash safety', () => {
+  it('survives kill -9 of a writer in the middle of a batch: no corruption, no partial batch', async () => {
+    const path = join(tempDir(), 'crash.db');
+    const size = 5000;
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const child = spawn(process.execPath, ['--import', tsx, join(import.meta.dirname, 'crashWriter.ts'), path, String(size)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let committed = -1;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('writer did not commit 5 batches within 40 s')), 40_000);
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        for (const m of chunk.matchAll(/committed (\d+)/g)) committed = Number(m[1]);
+        if (committed >= 4) {
+          clearTimeout(timer);
+          // Kill at an arbitrary point of the next batch.
+          setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, Math.floor(Math.random() * 15));
+        }
+      });
+      child.on('error', reject);
+    });
+    await new Promise((r) => child.once('exit', r));
+    expect(child.signalCode).toBe('SIGKILL');
+
+    const db = new Database(path);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const rows = db.prepare('SELECT value AS batch, count(*) AS n FROM t_raw GROUP BY value ORDER BY value').all() as Array<{ batch: number; n: number }>;
+    db.close();
+    // every reported batch is there, complete; at most one unreported batch, also complete
+    expect(rows.length).toBeGreaterThanOrEqual(committed + 1);
+    expect(rows.length).toBeLessThanOrEqual(committed + 2);
+    rows.forEach((r, i) => {
+      expect(r.batch).toBe(i);
+      expect(r.n).toBe(size);
+    });
+    // and the history opens and keeps working
+    const h = new HistoryManager({ path, flushIntervalMs: 0 });
+    expect(h.integrityCheck()).toEqual(['ok']);
+    expect(h.findSeries('test.crash')).toHaveLength(50);
+    h.close();
+  }, 60_000);
+});
