@@ -33,20 +33,24 @@ const about = {
     optional: ['retransmit'],
     ring: 'events',
   },
-  syscall: { doc: 'syscalls per syscall number and per process, in-kernel top-N', optional: [], run: ['collect_top'] },
+  syscall: { doc: 'syscalls per syscall number and per process, in-kernel top-N', optional: ['flush'], run: ['collect_threads', 'collect_top'] },
 };
 
+const runRequires = {
+  raw_tp: ['BPF_PROG_TYPE_RAW_TRACEPOINT test run (5.10+)', 'bpf_for_each_map_elem (5.13+)'],
+  iter: ['BPF task iterator (iter/task, 5.8+)', 'BPF_MAP_TYPE_TASK_STORAGE (5.11+)'],
+};
 const requires = {
   fentry: ['BTF (/sys/kernel/btf/vmlinux)', 'BPF trampoline (fentry, 5.5+; refused on some kernels)'],
   kprobe: ['kprobes (CONFIG_KPROBES, kprobe PMU)'],
   tp_btf: ['BTF (/sys/kernel/btf/vmlinux)', 'BPF_PROG_TYPE_TRACING / BPF_TRACE_RAW_TP (5.5+)'],
   raw_tp: ['BTF (/sys/kernel/btf/vmlinux) for CO-RE', 'BPF_PROG_TYPE_RAW_TRACEPOINT (4.17+)'],
-  run: ['BPF_PROG_TYPE_RAW_TRACEPOINT test run (5.10+)', 'bpf_for_each_map_elem (5.13+)'],
 };
 const mapFeature = {
   ringbuf: 'BPF_MAP_TYPE_RINGBUF (5.8+)',
   lru_hash: 'BPF_MAP_TYPE_LRU_HASH (4.10+)',
   percpu_hash: 'BPF_MAP_TYPE_PERCPU_HASH (4.6+)',
+  task_storage: 'BPF_MAP_TYPE_TASK_STORAGE (5.11+)',
 };
 
 function symbols(file) {
@@ -80,7 +84,7 @@ for (const concern of concerns) {
   for (const s of syms.filter((x) => x.kind === 'F')) {
     const [kind, attachPoint] = s.section.split('/');
     if (meta.run?.includes(s.name)) {
-      run.push({ program: s.name, section: s.section, requires: requires.run });
+      run.push({ program: s.name, section: s.section, how: kind === 'iter' ? 'iterate' : 'test_run', requires: runRequires[kind] ?? [] });
       continue;
     }
     const sep = s.name.lastIndexOf('__');

@@ -4,7 +4,8 @@
  * CPU time per cgroup. Everything is aggregated in per-CPU maps (no atomics, no ring buffer, so
  * nothing here wakes the consumer); userspace sums the CPUs when it reads.
  *
- * Variants: tp_btf first, raw_tp second (same code, fields read with CO-RE).
+ * Variants: tp_btf first (direct loads, task-local storage), raw_tp second (CO-RE probe reads,
+ * a pid-keyed hash).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -19,13 +20,21 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* Set through .rodata: when non-zero, only tasks of this tgid feed the run-queue histogram. */
 const volatile __u32 target_tgid = 0;
 
-/* pid → time it became runnable */
+/* pid → time it became runnable (raw_tp variants) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, __u64);
 } wakeup_ts SEC(".maps");
+
+/* task → time it became runnable, 0 once consumed (tp_btf variants: no hashing, no deletes) */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} wakeup_ts_task SEC(".maps");
 
 /* slot 0: run-queue latency in ns, summed over CPUs by userspace */
 struct {
@@ -38,7 +47,12 @@ struct {
 struct cpu_state {
 	__u64 switches;     /* context switches on this CPU */
 	__u64 since_ns;     /* when the current task was switched in */
+	__u64 cgid;         /* cgroup whose on-CPU time is pending */
+	__u64 pending_ns;   /* on-CPU time of cgid not yet added to cgroup_ns */
 };
+
+/* Pending per-CPU cgroup time is flushed to the map at least this often (bounds staleness). */
+#define CGROUP_FLUSH_NS 10000000ULL
 
 /* slot 0: per-CPU switch counter and the on-CPU start of the current task */
 struct {
@@ -61,61 +75,126 @@ static __always_inline bool wanted(__u32 tgid)
 	return tgid != ignore_tgid && (!target_tgid || tgid == target_tgid);
 }
 
-static __always_inline int on_wakeup(struct task_struct *p)
-{
-	__u32 pid = BPF_CORE_READ(p, pid);
-	__u64 ts;
+/*
+ * Each handler comes in two builds: `btf` (tp_btf: typed, trusted pointers, direct loads and
+ * task-local storage) and raw (raw_tp: CO-RE probe reads and a pid-keyed hash). `btf` is a
+ * compile-time constant at every call site, so each program keeps only its own branch.
+ */
+#define TASK_READ(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
 
-	if (!pid || !wanted(BPF_CORE_READ(p, tgid)))
-		return 0;
-	ts = bpf_ktime_get_ns();
-	bpf_map_update_elem(&wakeup_ts, &pid, &ts, BPF_ANY);
-	return 0;
+static __always_inline void mark_runnable(struct task_struct *p, bool btf, __u64 now)
+{
+	__u32 pid = TASK_READ(btf, p, pid);
+	__u64 *ts;
+
+	if (!pid || !wanted(TASK_READ(btf, p, tgid)))
+		return;
+	if (btf) {
+		ts = bpf_task_storage_get(&wakeup_ts_task, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (ts)
+			*ts = now;
+		else
+			count_drop();
+		return;
+	}
+	if (bpf_map_update_elem(&wakeup_ts, &pid, &now, BPF_ANY))
+		count_drop();
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(wakeup__btf, struct task_struct *p)
 {
-	return on_wakeup(p);
+	mark_runnable(p, true, bpf_ktime_get_ns());
+	return 0;
 }
 
 SEC("raw_tp/sched_wakeup")
 int BPF_PROG(wakeup__raw, struct task_struct *p)
 {
-	return on_wakeup(p);
+	mark_runnable(p, false, bpf_ktime_get_ns());
+	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(wakeup_new__btf, struct task_struct *p)
 {
-	return on_wakeup(p);
+	mark_runnable(p, true, bpf_ktime_get_ns());
+	return 0;
 }
 
 SEC("raw_tp/sched_wakeup_new")
 int BPF_PROG(wakeup_new__raw, struct task_struct *p)
 {
-	return on_wakeup(p);
+	mark_runnable(p, false, bpf_ktime_get_ns());
+	return 0;
 }
 
-static __always_inline void account_cgroup(__u64 delta)
+static __always_inline void flush_cgroup(__u64 cgid, __u64 ns)
 {
-	__u64 cgid = bpf_get_current_cgroup_id();
-	__u64 *ns = bpf_map_lookup_elem(&cgroup_ns, &cgid);
+	__u64 *total;
 
-	if (ns) {
-		*ns += delta;
+	if (!ns)
+		return;
+	total = bpf_map_lookup_elem(&cgroup_ns, &cgid);
+	if (total) {
+		*total += ns;
 		return;
 	}
-	if (bpf_map_update_elem(&cgroup_ns, &cgid, &delta, BPF_NOEXIST))
+	if (bpf_map_update_elem(&cgroup_ns, &cgid, &ns, BPF_NOEXIST))
 		count_drop();
 }
 
-static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next)
+/*
+ * Charges `delta` to the current task's cgroup. Consecutive slices of one cgroup on a CPU (the
+ * common case) add up in the per-CPU state; the hash map is touched only when the cgroup
+ * changes or every CGROUP_FLUSH_NS, so userspace sees the totals at most that late.
+ */
+static __always_inline void account_cgroup(struct cpu_state *cs, __u64 delta)
+{
+	__u64 cgid = bpf_get_current_cgroup_id();
+
+	if (cgid == cs->cgid) {
+		cs->pending_ns += delta;
+		if (cs->pending_ns < CGROUP_FLUSH_NS)
+			return;
+		flush_cgroup(cgid, cs->pending_ns);
+		cs->pending_ns = 0;
+		return;
+	}
+	flush_cgroup(cs->cgid, cs->pending_ns);
+	cs->cgid = cgid;
+	cs->pending_ns = delta;
+}
+
+/* Time `next` waited on the run queue, or 0 when it was not marked. Consumes the mark. */
+static __always_inline __u64 take_wait(struct task_struct *next, bool btf, __u64 now)
+{
+	__u64 *tsp, ts;
+	__u32 pid;
+
+	if (btf) {
+		tsp = bpf_task_storage_get(&wakeup_ts_task, next, NULL, 0);
+		if (!tsp || !*tsp)
+			return 0;
+		ts = *tsp;
+		*tsp = 0;
+	} else {
+		pid = BPF_CORE_READ(next, pid);
+		tsp = bpf_map_lookup_elem(&wakeup_ts, &pid);
+		if (!tsp)
+			return 0;
+		ts = *tsp;
+		bpf_map_delete_elem(&wakeup_ts, &pid);
+	}
+	return now > ts ? now - ts : 0;
+}
+
+static __always_inline int on_switch(struct task_struct *prev, struct task_struct *next, bool btf)
 {
 	struct ainka_bpf_hist *h;
 	struct cpu_state *cs;
-	__u32 zero = 0, pid;
-	__u64 now, *tsp;
+	__u32 zero = 0, slot;
+	__u64 now, wait;
 
 	now = bpf_ktime_get_ns();
 	cs = bpf_map_lookup_elem(&cpu_state, &zero);
@@ -123,39 +202,38 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 		return 0;
 	cs->switches++;
 	/* current is still prev here: charge its slice to its cgroup (not the idle task) */
-	if (cs->since_ns && BPF_CORE_READ(prev, pid))
-		account_cgroup(now - cs->since_ns);
+	if (cs->since_ns && TASK_READ(btf, prev, pid))
+		account_cgroup(cs, now - cs->since_ns);
 	cs->since_ns = now;
 
 	/* a preempted task goes straight back to the run queue */
-	if (BPF_CORE_READ(prev, __state) == TASK_RUNNING)
-		on_wakeup(prev);
+	if (TASK_READ(btf, prev, __state) == TASK_RUNNING)
+		mark_runnable(prev, btf, now);
 
-	pid = BPF_CORE_READ(next, pid);
-	tsp = bpf_map_lookup_elem(&wakeup_ts, &pid);
-	if (!tsp)
+	if (!TASK_READ(btf, next, pid))
+		return 0;
+	wait = take_wait(next, btf, now);
+	if (!wait)
 		return 0;
 	h = bpf_map_lookup_elem(&runq_hist, &zero);
-	if (h && now > *tsp) {
-		__u32 slot = log2_slot(now - *tsp);
-
-		if (slot < AINKA_BPF_HIST_SLOTS)
-			h->slots[slot]++;
-		h->count++;
-		h->sum_ns += now - *tsp;
-	}
-	bpf_map_delete_elem(&wakeup_ts, &pid);
+	if (!h)
+		return 0;
+	slot = log2_slot(wait);
+	if (slot < AINKA_BPF_HIST_SLOTS)
+		h->slots[slot]++;
+	h->count++;
+	h->sum_ns += wait;
 	return 0;
 }
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(switch__btf, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(prev, next);
+	return on_switch(prev, next, true);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(switch__raw, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(prev, next);
+	return on_switch(prev, next, false);
 }

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
- * syscall: syscall counts per syscall number (per-CPU array) and per process (LRU hash), and a
- * top-N of processes by syscalls computed in the kernel: userspace runs `collect_top` (never
- * attached, run with BPF_PROG_TEST_RUN once per interval), which walks the per-process map,
- * takes and zeroes each count, and keeps the N largest in the `top` array.
+ * syscall: syscall counts per syscall number (per-CPU array) and per process, and a top-N of
+ * processes by syscalls computed in the kernel.
  *
- * Variants of the counter: tp_btf first, raw_tp second.
+ * Hot path (every syscall), two variants:
+ *   count__btf  counts per thread in task-local storage (no hashing, no shared cache line);
+ *               `flush__btf` moves an exiting thread's count into `per_process`, and the
+ *               `collect_threads` task iterator moves every live thread's count there;
+ *   count__raw  fallback: counts straight into the `per_process` LRU hash (atomic add).
+ * Once per interval userspace runs `collect_threads` (iter/task, read to EOF) and then
+ * `collect_top` (BPF_PROG_TEST_RUN), which walks `per_process`, takes and zeroes each count and
+ * keeps the N largest in `top`.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -45,19 +50,79 @@ struct {
 	__type(value, struct top_n);
 } top SEC(".maps");
 
-static __always_inline int on_sys_enter(long id)
+/* per thread, since the last collection (count__btf) */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} per_thread SEC(".maps");
+
+static __always_inline bool counted(__u32 tgid)
 {
-	struct ainka_bpf_proc_count *pc, fresh = {};
-	__u32 tgid = current_tgid(), nr = id;
+	return tgid != ignore_tgid && (!target_tgid || tgid == target_tgid);
+}
+
+static __always_inline void count_syscall(long id)
+{
+	__u32 nr = id;
 	__u64 *n;
 
-	if (tgid == ignore_tgid || (target_tgid && tgid != target_tgid))
-		return 0;
 	if (nr < MAX_SYSCALLS) {
 		n = bpf_map_lookup_elem(&per_syscall, &nr);
 		if (n)
 			*n += 1;
 	}
+}
+
+/* Adds `c` syscalls to a process's entry, creating it (with `comm`) when missing. */
+static __always_inline void add_to_process(__u32 tgid, __u64 c, const char *comm)
+{
+	struct ainka_bpf_proc_count *pc = bpf_map_lookup_elem(&per_process, &tgid), fresh = {};
+
+	if (pc) {
+		__sync_fetch_and_add(&pc->count, c);
+		return;
+	}
+	fresh.count = c;
+	fresh.tgid = tgid;
+	bpf_probe_read_kernel_str(fresh.comm, sizeof(fresh.comm), comm);
+	if (bpf_map_update_elem(&per_process, &tgid, &fresh, BPF_NOEXIST)) {
+		pc = bpf_map_lookup_elem(&per_process, &tgid);
+		if (pc)
+			__sync_fetch_and_add(&pc->count, c);
+		else
+			count_drop();
+	}
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(count__btf, struct pt_regs *regs, long id)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 *n;
+
+	if (!counted(t->tgid))
+		return 0;
+	count_syscall(id);
+	n = bpf_task_storage_get(&per_thread, t, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	else
+		count_drop();
+	return 0;
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(count__raw, struct pt_regs *regs, long id)
+{
+	struct ainka_bpf_proc_count *pc;
+	char comm[AINKA_BPF_COMM_LEN];
+	__u32 tgid = current_tgid();
+
+	if (!counted(tgid))
+		return 0;
+	count_syscall(id);
 	pc = bpf_map_lookup_elem(&per_process, &tgid);
 	if (pc) {
 		/* refresh the name now and then: the first syscall may predate exec */
@@ -65,23 +130,41 @@ static __always_inline int on_sys_enter(long id)
 			bpf_get_current_comm(pc->comm, sizeof(pc->comm));
 		return 0;
 	}
-	fresh.count = 1;
-	fresh.tgid = tgid;
-	bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
-	bpf_map_update_elem(&per_process, &tgid, &fresh, BPF_NOEXIST);
+	bpf_get_current_comm(comm, sizeof(comm));
+	add_to_process(tgid, 1, comm);
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(count__btf, struct pt_regs *regs, long id)
+/* Takes a thread's count into its process's entry. */
+static __always_inline void flush_thread(struct task_struct *t)
 {
-	return on_sys_enter(id);
+	__u64 *n = bpf_task_storage_get(&per_thread, t, NULL, 0);
+	__u64 c;
+
+	if (!n)
+		return;
+	c = __sync_lock_test_and_set(n, 0);
+	if (c)
+		add_to_process(t->tgid, c, t->group_leader->comm);
 }
 
-SEC("raw_tp/sys_enter")
-int BPF_PROG(count__raw, struct pt_regs *regs, long id)
+/* A thread is exiting: keep its count (count__btf only; optional). */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(flush__btf, struct task_struct *p)
 {
-	return on_sys_enter(id);
+	flush_thread(p);
+	return 0;
+}
+
+/* Run by userspace each interval (read to EOF): every live thread's count into per_process. */
+SEC("iter/task")
+int collect_threads(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+
+	if (t)
+		flush_thread(t);
+	return 0;
 }
 
 static long collect_one(struct bpf_map *map, __u32 *key, struct ainka_bpf_proc_count *pc, void *ctx)

@@ -23,13 +23,7 @@
 
 #include "ainka_nl_gen.h"
 
-struct ainka_slot {
-	struct ainka_rule rule;
-	u64 since_ns;		/* when the condition started to hold */
-	u64 last_hit_ns;
-	bool holding;
-	bool hit_before;
-};
+#include "policy_eval.h"
 
 struct ainka_policy {
 	struct rcu_head rcu;
@@ -156,6 +150,7 @@ int ainka_policy_load(const struct ainka_rule *rules, unsigned int n, bool repla
 			goto out;
 		}
 		p->slots[keep + i].rule = rules[i];
+		ainka_slot_prepare(&p->slots[keep + i]);
 	}
 	sort(p->slots, p->count, sizeof(p->slots[0]), slot_cmp, NULL);
 	rcu_assign_pointer(policy, p);
@@ -200,41 +195,6 @@ size_t ainka_policy_bytes(void)
 	return b;
 }
 
-static bool compare(s64 v, u8 cmp, s64 thr)
-{
-	switch (cmp) {
-	case AINKA_CMP_GT: return v > thr;
-	case AINKA_CMP_GE: return v >= thr;
-	case AINKA_CMP_LT: return v < thr;
-	case AINKA_CMP_LE: return v <= thr;
-	case AINKA_CMP_EQ: return v == thr;
-	case AINKA_CMP_NE: return v != thr;
-	}
-	return false;
-}
-
-/* One rule against one sample; true when it hits (condition held for for_ms, cool-down over). */
-static bool slot_step(struct ainka_slot *s, const s64 *metrics, u64 now)
-{
-	const struct ainka_rule *r = &s->rule;
-
-	if (!compare(metrics[r->metric], r->cmp, r->threshold)) {
-		s->holding = false;
-		return false;
-	}
-	if (!s->holding) {
-		s->holding = true;
-		s->since_ns = now;
-	}
-	if (now - s->since_ns < (u64)r->for_ms * NSEC_PER_MSEC)
-		return false;
-	if (s->hit_before && now - s->last_hit_ns < (u64)r->cooldown_ms * NSEC_PER_MSEC)
-		return false;
-	s->hit_before = true;
-	s->last_hit_ns = now;
-	return true;
-}
-
 /* Called by the sampler (softirq context) for every sample. */
 void ainka_policy_evaluate(const s64 *metrics, u32 top_pid, u64 now)
 {
@@ -250,7 +210,7 @@ void ainka_policy_evaluate(const s64 *metrics, u32 top_pid, u64 now)
 		struct ainka_slot *s = &p->slots[i];
 		struct ainka_hit *h;
 
-		if (!slot_step(s, metrics, now))
+		if (!ainka_slot_step(s, metrics, now))
 			continue;
 		if (nhits == AINKA_HITS_PER_SAMPLE) {
 			dropped++;

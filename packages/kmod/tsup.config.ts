@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // packageRoot() uses import.meta.url, which the CJS build needs shimmed.
+  shims: true,
 });

@@ -22,12 +22,13 @@ options:
   --mem MB       guest memory (default 2048)
   --smp N        guest CPUs (default 2)
   --kernel-log   show kernel messages on the console (drops "quiet")
+  --kernel-only  test: run only the kernel C tests (skip *.guest.test.ts)
 environment in the guest: AINKA_TEST_TARGET=guest, AINKA_KMOD=<built ainka.ko>, AINKA_TESTBED_RUN_DIR`;
 
 const log = (m) => process.stderr.write(`testbed: ${m}\n`);
 
 function parseOptions(argv) {
-  const opts = { timeoutS: null, memMb: 2048, smp: 2, kernelLog: false, rest: [] };
+  const opts = { timeoutS: null, memMb: 2048, smp: 2, kernelLog: false, kernelOnly: false, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (name) => {
@@ -42,6 +43,7 @@ function parseOptions(argv) {
     else if (a === '--mem') opts.memMb = num(a);
     else if (a === '--smp') opts.smp = num(a);
     else if (a === '--kernel-log') opts.kernelLog = true;
+    else if (a === '--kernel-only') opts.kernelOnly = true;
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -97,11 +99,11 @@ const PHASE = '@@AINKA-TB-PHASE';
 async function cmdTest(opts) {
   const paths = await buildAll({ log });
   const progs = testPrograms(paths.testsDir);
-  const guest = guestTests();
+  const guest = opts.kernelOnly ? [] : guestTests();
   const lines = [`echo ${PHASE} kernel`];
   for (const p of progs) {
     const bin = join(paths.testsDir, p);
-    lines.push(`echo "# ${p}"`, `${shq(bin)}`, `s=$?`, `[ $s -gt 1 ] && echo "not ok - ${p} exited with status $s"`);
+    lines.push(`echo "# ${p}"`, 't0=$(cut -d" " -f1 /proc/uptime)', `${shq(bin)}`, `s=$?`, `[ $s -gt 1 ] && echo "not ok - ${p} exited with status $s"`, `echo "# ${p}: exit $s, $(awk -v a=$t0 '{printf "%.1f", $1 - a}' /proc/uptime) s"`);
   }
   // Kernel tests may leave the module loaded; the vitest suites load it themselves.
   lines.push('rmmod ainka 2>/dev/null');

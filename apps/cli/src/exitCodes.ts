@@ -30,7 +30,7 @@ export function exitCodeFor(code: string): number {
     case 'ERR_AINKA_DAEMON_TIMEOUT':
       return EXIT.unreachable;
     case 'ERR_AINKA_DAEMON_NOT_FOUND':
-    case 'ERR_AINKA_ACTUATOR_NOT_IN_JOURNAL':
+    case 'ERR_AINKA_JOURNAL_UNKNOWN_CHANGE':
       return EXIT.notFound;
     case 'ERR_AINKA_DAEMON_POLICY_INVALID':
     case 'ERR_AINKA_DAEMON_BAD_REQUEST':
@@ -38,6 +38,6 @@ export function exitCodeFor(code: string): number {
     case 'ERR_AINKA_DAEMON_PERMISSION_DENIED':
       return EXIT.permission;
     default:
-      return code.includes('NOT_IN_JOURNAL') ? EXIT.notFound : EXIT.failure;
+      return EXIT.failure;
   }
 }

@@ -2,12 +2,20 @@ import { seriesKey } from '@ainka/telemetry';
 import type { Evidence } from './api.js';
 import type { LatestSample, RuleContext } from './ruleContext.js';
 
+/** What a built-in rule asks for. */
+export interface RuleHitSpec {
+  readonly knob: string;
+  readonly value: string;
+  readonly because: string;
+  readonly evidence: Evidence[];
+}
+
 /** A built-in rule: parameters with defaults and a check that returns the change and its evidence. */
 export interface BuiltinRule {
   readonly id: string;
   readonly description: string;
   readonly defaults: Readonly<Record<string, number>>;
-  check(ctx: RuleContext, p: Readonly<Record<string, number>>): { knob: string; value: string; because: string; evidence: Evidence[] } | undefined;
+  check(ctx: RuleContext, p: Readonly<Record<string, number>>): RuleHitSpec | RuleHitSpec[] | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -30,26 +38,29 @@ function ev(s: LatestSample, condition: string): Evidence {
 export const builtinRules: readonly BuiltinRule[] = [
   {
     id: 'cpu-saturation',
-    description: 'All CPUs busy for a while and one process takes most of it: lower that process\'s priority (nice) so interactive work keeps running.',
-    defaults: { busyRatio: 0.85, forSeconds: 10, minCores: 0.5, nice: 10, maxAgeSeconds: 15 },
+    description: 'All CPUs busy for a while and a few processes take most of it: lower their priority (nice) so interactive work keeps running.',
+    defaults: { busyRatio: 0.85, forSeconds: 10, minCores: 0.5, nice: 10, maxAgeSeconds: 15, maxProcesses: 3 },
     check(ctx, p) {
       const busy = ctx.latest.get('cpu.busy_ratio');
       if (busy === undefined || busy.value < (p.busyRatio as number)) return undefined;
       if (!ctx.windows.held('cpu.busy_ratio', ctx.now - (p.forSeconds as number) * 1000, (v) => v >= (p.busyRatio as number))) return undefined;
       const procs = (ctx.byName.get('process.cpu_cores') ?? []).filter((s) => ctx.now - s.t <= (p.maxAgeSeconds as number) * 1000);
-      const top = procs.reduce<LatestSample | undefined>((a, s) => (a === undefined || s.value > a.value ? s : a), undefined);
-      if (top === undefined || top.value < (p.minCores as number)) return undefined;
-      const pid = top.labels?.pid;
-      if (pid === undefined || pid === String(process.pid)) return undefined;
-      const evidence = [ev(busy, `>= ${fmt(p.busyRatio as number, 'ratio')} for ${p.forSeconds} s`), ev(top, `top process, >= ${p.minCores} cores`)];
+      const top = procs
+        .filter((s) => s.value >= (p.minCores as number) && s.labels?.pid !== undefined && s.labels.pid !== String(process.pid))
+        .sort((a, b) => b.value - a.value)
+        .slice(0, p.maxProcesses as number);
       const psi = ctx.latest.get('psi.cpu.some_avg10');
-      if (psi !== undefined) evidence.push(ev(psi, 'CPU pressure (PSI some avg10, %)'));
-      return {
-        knob: `process:${pid}:nice`,
-        value: String(p.nice),
-        because: `CPU busy ${fmt(busy.value, 'ratio')} for ${p.forSeconds} s and ${top.labels?.comm ?? 'pid ' + pid} (pid ${pid}) uses ${fmt(top.value)} cores`,
-        evidence,
-      };
+      return top.map((s, rank) => {
+        const pid = s.labels?.pid as string;
+        const evidence = [ev(busy, `>= ${fmt(p.busyRatio as number, 'ratio')} for ${p.forSeconds} s`), ev(s, `CPU consumer #${rank + 1}, >= ${p.minCores} cores`)];
+        if (psi !== undefined) evidence.push(ev(psi, 'CPU pressure (PSI some avg10, %)'));
+        return {
+          knob: `process:${pid}:nice`,
+          value: String(p.nice),
+          because: `CPU busy ${fmt(busy.value, 'ratio')} for ${p.forSeconds} s and ${s.labels?.comm ?? 'pid ' + pid} (pid ${pid}) uses ${fmt(s.value)} cores`,
+          evidence,
+        };
+      });
     },
   },
   {

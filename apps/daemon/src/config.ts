@@ -76,6 +76,7 @@ export const daemonConfigSchema = z
         rollbackOnExit: z.boolean().default(true),
         recovery: z.enum(['revert', 'complete']).default('revert'),
         maxPerMinute: z.number().int().min(0).default(6),
+        cooldownSeconds: z.number().min(0).default(60),
         adminCheckIntervalMs: z.number().int().min(100).default(30_000),
       })
       .strict()
@@ -147,6 +148,7 @@ const docs: Record<string, string> = {
   actions: 'Journaled, reversible changes (@ainka/actuators).',
   'actions.rollbackOnExit': 'Roll back this session\'s changes on shutdown (and after a crash, on the next start).',
   'actions.recovery': 'What to do on start with a change a crash interrupted: revert or complete.',
+  'actions.cooldownSeconds': 'The same knob is not proposed or changed again within this time (one line per decision, not per tick).',
   'actions.maxPerMinute': 'Rate limit of applied (enforced) changes.',
   'actions.adminCheckIntervalMs': 'How often managed knobs are checked for writes by someone else.',
   api: 'Local API: JSON lines on a Unix socket.',

@@ -138,6 +138,7 @@ export class Daemon {
       rollbackOnExit: c.actions.rollbackOnExit,
       recovery: c.actions.recovery,
       maxPerMinute: c.actions.maxPerMinute,
+      cooldownMs: c.actions.cooldownSeconds * 1000,
       log: (line) => this.log.info({ event: 'change' }, line),
       ...(applyDelay > 0 ? { applyDelayMs: applyDelay } : {}),
     });
@@ -256,7 +257,7 @@ export class Daemon {
           (records) => {
             for (const r of records) {
               this.counters.actions.set(r.status, (this.counters.actions.get(r.status) ?? 0) + 1);
-              this.log.info({ event: 'action', action: { id: r.id, policy: r.policy, rule: r.rule, knob: r.knob, value: r.value, before: r.before, status: r.status, evidence: r.evidence, changeId: r.changeId } }, r.line);
+              this.log.info({ event: 'action', action: { id: r.id, policy: r.policy, rule: r.rule, knob: r.knob, value: r.value, before: r.before, status: r.status, mode: r.mode, evidence: r.evidence, changeId: r.changeId, at: r.at, latencyMs: r.latencyMs } }, r.line);
               this.events.onAction?.(r);
             }
           },

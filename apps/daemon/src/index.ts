@@ -36,7 +36,7 @@ export type { OpenHistoryOptions } from './history.js';
 export { BuiltinPolicyEngine, builtinPolicyYaml } from './policySet.js';
 export type { PolicyEngine } from './policySet.js';
 export { builtinRules } from './builtinRules.js';
-export type { BuiltinRule } from './builtinRules.js';
+export type { BuiltinRule, RuleHitSpec } from './builtinRules.js';
 export type { Decision, LatestSample, RuleContext } from './ruleContext.js';
 export { SeriesWindows } from './seriesWindow.js';
 export { CompositePolicyEngine, LibraryPolicyEngine } from './libraryPolicyEngine.js';

@@ -127,7 +127,8 @@ export class BuiltinPolicyEngine implements PolicyEngine {
       for (const r of p.rules) {
         if (!r.enabled) continue;
         const hit = r.rule.check(ctx, r.params);
-        if (hit !== undefined) out.push({ policy: p.name, rule: r.rule.id, mode: p.mode, ...hit });
+        if (hit === undefined) continue;
+        for (const h of Array.isArray(hit) ? hit : [hit]) out.push({ policy: p.name, rule: r.rule.id, mode: p.mode, ...h });
       }
     }
     return out;

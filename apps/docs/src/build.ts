@@ -107,11 +107,11 @@ async function main(): Promise<number> {
   const logger = app.logger;
   const print = logger.log.bind(logger);
   logger.log = (message: string, level: LogLevel): void => {
+    // The repository has no public remote yet, so "Defined in" is shown without a link: expected.
+    if (level === LogLevel.Warn && /git remote .* was not valid/.test(message)) return;
     if (level === LogLevel.Warn) warnings.push(message);
     // TSDoc gaps are many and expected while packages grow: summarised below instead of printed.
     if (level === LogLevel.Warn && isNotDocumentedWarning(message)) return;
-    // The repository has no public remote yet, so "Defined in" is shown without a link: expected.
-    if (level === LogLevel.Warn && /git remote .* was not valid/.test(message)) return;
     print(message, level);
   };
 

@@ -77,8 +77,9 @@ async function visit(page: Page, url: string): Promise<Visit> {
   try {
     const response = await page.goto(url, { waitUntil: 'load' });
     if (!response || !response.ok()) problems.push(`HTTP ${response?.status() ?? 'no response'} for ${url}`);
-    // typedoc's main.js builds the navigation and search after load; let it run.
-    await page.waitForLoadState('networkidle');
+    // typedoc's scripts build the sidebar after load (from assets/navigation.js): wait until they have,
+    // so that errors they log are caught here.
+    await page.waitForSelector('#tsd-nav-container a', { state: 'attached', timeout: 10_000 });
   } finally {
     page.off('console', onConsole);
     page.off('pageerror', onPageError);
@@ -195,30 +196,46 @@ describe.skipIf(!haveChromium)('docs site', () => {
     expect(statSync(screenshotPath).size).toBeGreaterThan(10_000);
   });
 
+  /** The href of the home page's link whose text is exactly `text`, resolved against the home page. */
+  async function homeLink(text: string): Promise<string | undefined> {
+    const hrefs = await page.$$eval('.col-content a', (links) =>
+      links.map((a) => ({ text: (a.textContent ?? '').trim(), href: (a as HTMLAnchorElement).href })),
+    );
+    return hrefs.find((l) => l.text === text)?.href;
+  }
+
   it("links from the home page to every package's reference, which opens cleanly", async () => {
     const packages = discoverPackages().filter((p) => p.hasEntryPoint);
     expect(packages.length).toBeGreaterThan(0);
-    for (const pkg of packages) {
-      await visit(page, `${origin}/index.html`);
-      const link = page.locator('.tsd-panel a, .col-content a', { hasText: pkg.name }).first();
-      expect(await link.count(), `home page has no link to ${pkg.name}`).toBe(1);
-      const href = await link.getAttribute('href');
-      const target = await visit(page, new URL(href ?? '', `${origin}/index.html`).href);
-      expect(target.problems, `${pkg.name} reference page`).toEqual([]);
-      expect(await page.locator('h1').first().textContent()).toContain(pkg.name);
+    expect((await visit(page, `${origin}/index.html`)).problems).toEqual([]);
+    const targets = new Map<string, string | undefined>();
+    for (const pkg of packages) targets.set(pkg.name, await homeLink(pkg.name));
+    for (const [name, href] of targets) {
+      expect(href, `home page has no link to ${name}`).toBeDefined();
+      const target = await visit(page, href as string);
+      expect(target.problems, `${name} reference page`).toEqual([]);
+      expect(await page.locator('h1').first().textContent()).toContain(name);
+      // The reference lists the package's exports (or says it has none yet).
+      expect(await page.locator('.col-content').first().textContent()).not.toBe('');
     }
   });
 
   it('links from the home page to every guide, which opens cleanly', async () => {
     const guides = discoverGuides();
-    for (const guide of guides) {
-      await visit(page, `${origin}/index.html`);
-      const link = page.locator('.col-content a', { hasText: guide.title }).first();
-      expect(await link.count(), `home page has no link to the guide "${guide.title}"`).toBe(1);
-      const href = await link.getAttribute('href');
-      const target = await visit(page, new URL(href ?? '', `${origin}/index.html`).href);
-      expect(target.problems, `guide ${guide.slug}`).toEqual([]);
-      expect(await page.locator('h1').first().textContent()).toContain(guide.title);
+    expect(guides.length).toBeGreaterThan(0);
+    expect((await visit(page, `${origin}/index.html`)).problems).toEqual([]);
+    const targets = new Map<string, string | undefined>();
+    for (const guide of guides) targets.set(guide.title, await homeLink(guide.title));
+    for (const [title, href] of targets) {
+      expect(href, `home page has no link to the guide "${title}"`).toBeDefined();
+      const target = await visit(page, href as string);
+      expect(target.problems, `guide "${title}"`).toEqual([]);
+      expect(await page.locator('h1').first().textContent()).toContain(title);
+      // Every image in the guide loaded (the architecture diagram is an SVG file).
+      const broken = await page.$$eval('.col-content img', (imgs) =>
+        imgs.filter((i) => !(i as HTMLImageElement).complete || (i as HTMLImageElement).naturalWidth === 0).map((i) => (i as HTMLImageElement).src),
+      );
+      expect(broken, `broken images in "${title}"`).toEqual([]);
     }
   });
 

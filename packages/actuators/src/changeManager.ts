@@ -196,6 +196,7 @@ export class ChangeManager {
           // fall through to revert
         }
       }
+      const problems: string[] = [];
       for (const c of [...changes].reverse()) {
         if (!c.reversible) continue;
         const knob = parseKnobId(c.knob);
@@ -205,9 +206,15 @@ export class ChangeManager {
         } catch {
           current = undefined;
         }
-        if (current !== normalizeValue(c.before)) await this.write(knob, c.before, 'revert');
+        try {
+          if (current !== normalizeValue(c.before)) await this.write(knob, c.before, 'revert');
+        } catch (error) {
+          // The knob may be gone (a cgroup removed, a process exited): record it and keep starting.
+          problems.push(`could not restore ${c.knob} to ${c.before}: ${(error as Error).message}`);
+        }
       }
-      this.append({ type: 'abort', batch, at: this.clock(), note: 'interrupted; reverted on start' });
+      this.append({ type: 'abort', batch, at: this.clock(), note: problems.length ? `interrupted; reverted on start except: ${problems.join('; ')}` : 'interrupted; reverted on start' });
+      for (const p of problems) this.logLine(`recovery: ${p}`);
       reverted.push(batch);
       this.logLine(`recovery: reverted interrupted batch ${batch} (${changes.map((c) => `${c.knob} back to ${c.before}`).join(', ')})`);
     }
@@ -507,10 +514,11 @@ export class ChangeManager {
     return lines.join('\n');
   }
 
-  /** Close the session: roll back its changes if `rollbackOnExit` is set, then close the journal. */
+  /** Close the session: roll back its changes if `rollbackOnExit` is set, log the {@link summary}, close the journal. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.options.rollbackOnExit) await this.rollbackSession();
+    if (this.counts.size > 0) for (const line of this.summary().split('\n')) this.logLine(line);
     await this.serial(async () => {
       this.append({ type: 'end', session: this.session, at: this.clock() });
     });

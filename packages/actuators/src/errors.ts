@@ -16,6 +16,8 @@ export const ActuatorErrorCode = {
   commandFailed: 'ERR_AINKA_COMMAND_FAILED',
   /** The change journal is damaged before its last record. */
   journalCorrupt: 'ERR_AINKA_JOURNAL_CORRUPT',
+  /** Another live process holds the journal. */
+  journalLocked: 'ERR_AINKA_JOURNAL_LOCKED',
   /** The change id, session id or knob passed to a rollback is not in the journal. */
   notInJournal: 'ERR_AINKA_JOURNAL_UNKNOWN_CHANGE',
   /** The change manager was used after `close()`. */

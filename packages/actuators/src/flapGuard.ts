@@ -8,7 +8,7 @@ export interface FlapGuardOptions {
   maxChanges: number;
   /** Rate-limit window (ms). Default 1 h. */
   windowMs: number;
-  /** Damped step: an integer knob moves at most this fraction of its current value per change (at least 1). Default 0.5; 1 or more disables damping. */
+  /** Damped step for integer knobs: one change lowers the value by at most this fraction, or raises it by at most the inverse factor (0.5: halve or double; always at least 1). Default 0.5; 1 or more disables damping. */
   maxRelativeStep: number;
 }
 
@@ -97,7 +97,10 @@ export class FlapGuard {
       const from = Number(current);
       const to = Number(target);
       if (Number.isInteger(from) && Number.isInteger(to)) {
-        const limit = Math.max(1, Math.ceil(Math.max(Math.abs(from), from === 0 ? Math.abs(to) : 0) * s.maxRelativeStep));
+        // Geometric damping: down to at most (1 − f)×, up to at most 1/(1 − f)× the current value (f = 0.5: halve or double).
+        const f = s.maxRelativeStep;
+        const base = from === 0 ? Math.abs(to) * f : Math.abs(from) * (to < from ? f : f / (1 - f));
+        const limit = Math.max(1, Math.ceil(base));
         if (Math.abs(to - from) > limit) {
           return { allowed: true, value: String(from + Math.sign(to - from) * limit), damped: true };
         }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ActuatorError, ActuatorErrorCode } from './errors.js';
@@ -49,11 +49,19 @@ export class ChangeJournal {
   private fd: number | undefined;
   private readonly loaded: JournalRecord[] = [];
 
-  /** Open (creating if needed) the journal at `path` and read its records. */
+  private readonly lockPath: string;
+
+  /**
+   * Open (creating if needed) the journal at `path` and read its records. Takes `<path>.lock` (the pid of
+   * the owner); a lock left by a dead process is taken over.
+   * @throws {@link ActuatorError} `ERR_AINKA_JOURNAL_LOCKED` when another live process holds it.
+   */
   constructor(path: string) {
     this.path = path;
+    this.lockPath = `${path}.lock`;
     const fresh = !existsSync(path);
     if (fresh) mkdirSync(dirname(path), { recursive: true });
+    takeLock(this.lockPath);
     const fd = openSync(path, 'a+');
     this.fd = fd;
     if (fresh) {
@@ -105,10 +113,12 @@ export class ChangeJournal {
     this.loaded.push(...records);
   }
 
-  /** Close the file. */
+  /** Close the file and release the lock. */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
     this.fd = undefined;
+    rmSync(this.lockPath, { force: true });
   }
 }
 
@@ -135,4 +145,32 @@ function syncDirectory(dir: string): void {
   } catch {
     // Some filesystems refuse fsync on directories; the file itself is synced.
   }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function takeLock(lockPath: string): void {
+  try {
+    const fd = openSync(lockPath, 'wx');
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const owner = Number(readFileSync(lockPath, 'utf8').trim());
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+    throw new ActuatorError(
+      ActuatorErrorCode.journalLocked,
+      `change journal is in use by process ${owner} (${lockPath}); stop that ainkad first, or remove the lock file if that process is not AINKA`,
+    );
+  }
+  writeFileSync(lockPath, `${process.pid}\n`);
 }

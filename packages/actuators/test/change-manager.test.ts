@@ -126,6 +126,20 @@ describe('ChangeManager', () => {
     }
   });
 
+  it('still starts when a knob of an interrupted batch has disappeared, and says so', async () => {
+    const { root, stateDir, lines, options } = setup();
+    const { ChangeJournal } = await import('../src/index.js');
+    const { rmSync } = await import('node:fs');
+    const j = new ChangeJournal(join(stateDir, 'journal.log'));
+    j.append({ type: 'begin', batch: 1, session: 'dead', at: 0, changes: [{ id: 1, knob: 'cgroup:app.slice:cpu.weight', before: '100', after: '200', reason: 'r', because: 'b', reversible: true }] });
+    j.close();
+    rmSync(join(root, 'sys/fs/cgroup/app.slice'), { recursive: true });
+    const m = await ChangeManager.open(options);
+    expect(m.recovery.reverted).toEqual([1]);
+    expect(lines[0]).toMatch(/^recovery: could not restore cgroup:app.slice:cpu.weight to 100: failed to write '100' to cgroup:app.slice:cpu.weight .*ENOENT/);
+    await m.close();
+  });
+
   it('drops a torn last journal line and refuses a journal damaged in the middle', async () => {
     const { stateDir, options } = setup();
     const m = await ChangeManager.open(options);
@@ -215,5 +229,19 @@ describe('anti-flapping', () => {
     const hold = await m.apply([swap(60, 'latency')]);
     expect(hold.outcomes[0]?.line).toMatch(/^hold sysctl:vm.swappiness at \d+ \(anti-flapping\): /);
     await m.close();
+  });
+});
+
+describe('journal lock', () => {
+  it('refuses a second live owner and takes over a lock left by a dead process', async () => {
+    const { stateDir, options } = setup();
+    const m = await ChangeManager.open(options);
+    writeFileSync(join(stateDir, 'journal.log.lock'), '1\n'); // pid 1 is alive and is not us
+    await m.close();
+    writeFileSync(join(stateDir, 'journal.log.lock'), '1\n');
+    await expect(ChangeManager.open(options)).rejects.toMatchObject({ code: 'ERR_AINKA_JOURNAL_LOCKED' });
+    writeFileSync(join(stateDir, 'journal.log.lock'), '999999999\n'); // no such process
+    const again = await ChangeManager.open(options);
+    await again.close();
   });
 });

@@ -84,6 +84,8 @@ export interface TcpEndpointSummary {
 
 const OPS = ['read', 'write', 'flush', 'discard', 'other'] as const;
 const PAD8 = (n: number): number => (n + 7) & ~7;
+/** sizeof(struct cpu_state) in sched.bpf.c: switches, since_ns, cgid, pending_ns. */
+const CPU_STATE_BYTES = 32;
 
 /**
  * The eBPF telemetry as rxjs streams. Every stream is lazy, shared and ref-counted: the first
@@ -215,7 +217,7 @@ export class EbpfStreams {
       let obj: BpfObject;
       try {
         obj = this.host.acquire('syscall');
-        obj.run('collect_top'); // start the first interval from zero
+        collect(obj); // start the first interval from zero
       } catch (err) {
         sub.error(err);
         return undefined;
@@ -224,7 +226,7 @@ export class EbpfStreams {
       let last = Date.now();
       const timer = setInterval(() => {
         try {
-          obj.run('collect_top');
+          collect(obj);
           const top = readTop(obj);
           const cur = readPerSyscall(obj);
           const perSyscall = cur
@@ -265,6 +267,12 @@ function scanPairs<T, R>(f: (cur: T, prev: T | undefined) => R) {
     });
 }
 
+/** Moves per-thread counts into the per-process map, then builds the top-N in the kernel. */
+function collect(obj: BpfObject): void {
+  obj.iterate('collect_threads');
+  obj.run('collect_top');
+}
+
 function u32le(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(n);
@@ -280,7 +288,7 @@ function readRunQueue(obj: BpfObject): Log2Histogram {
 function readSwitches(obj: BpfObject): ContextSwitches {
   const v = obj.lookup('cpu_state', u32le(0));
   const perCpu: number[] = [];
-  if (v) for (let off = 0; off + 16 <= v.length; off += 16) perCpu.push(Number(v.readBigUInt64LE(off)));
+  if (v) for (let off = 0; off + CPU_STATE_BYTES <= v.length; off += CPU_STATE_BYTES) perCpu.push(Number(v.readBigUInt64LE(off)));
   return { perCpu, total: perCpu.reduce((a, b) => a + b, 0) };
 }
 

@@ -1,4 +1,5 @@
-import { BpfEventType, decodeBpfRecord, type StructValue } from '@ainka/protocol';
+import { BpfEventType, type StructValue } from '@ainka/protocol';
+import { decodeRecordFast } from './fastDecode.js';
 
 interface EventBase {
   /** CPU that produced the record. */
@@ -180,17 +181,19 @@ export interface DecodedBatch {
 }
 
 /**
- * Decodes a batch delivered by the addon: records back to back, each starting with struct
+ * Decodes a batch delivered by the addon (fast path on the ABI offsets; {@link toEvent} over
+ * `decodeBpfRecord` gives the same events with the codec's full checks): records back to back, each starting with struct
  * ainka_bpf_event_hdr whose `size` gives the next record's offset.
  */
 export function decodeBatch(batch: Uint8Array): DecodedBatch {
   const events: BpfEvent[] = [];
+  const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
   let offset = 0;
   while (offset < batch.length) {
     try {
-      const v = decodeBpfRecord(batch, offset);
-      events.push(toEvent(v));
-      offset += v.size as number;
+      const r = decodeRecordFast(batch, view, offset);
+      events.push(r.event);
+      offset += r.size;
     } catch (err) {
       return { events, errors: 1, firstError: err as Error };
     }

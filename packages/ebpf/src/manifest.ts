@@ -33,8 +33,8 @@ export interface ManifestObject {
   /** `const volatile` settings that can be written before load. */
   readonly rodata: readonly string[];
   readonly slots: readonly (BpfSlot & { readonly variants: readonly ManifestVariant[] })[];
-  /** Programs loaded but not attached, run with BPF_PROG_TEST_RUN. */
-  readonly run: readonly { readonly program: string; readonly section: string; readonly requires: readonly string[] }[];
+  /** Programs loaded but not attached: run with BPF_PROG_TEST_RUN or read as an iterator. */
+  readonly run: readonly { readonly program: string; readonly section: string; readonly how: 'test_run' | 'iterate'; readonly requires: readonly string[] }[];
   /** Kernel features of the maps. */
   readonly requires: readonly string[];
 }
@@ -52,7 +52,9 @@ export interface EbpfManifest {
 /** Directory of the built objects: `AINKA_EBPF_DIR`, else `<package>/bpf`. */
 export function defaultBpfDir(): string {
   if (process.env.AINKA_EBPF_DIR) return process.env.AINKA_EBPF_DIR;
-  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  // ESM: import.meta.url; the CJS build has no import.meta.url (esbuild empties it), so __dirname
+  const url = (import.meta as { url?: string }).url;
+  const here = url ? dirname(fileURLToPath(url)) : __dirname;
   return join(here, '..', 'bpf');
 }
 

@@ -214,7 +214,7 @@ export class GenlConnection {
       return;
     }
     if (type === NlmsgType.NOOP || type === NlmsgType.OVERRUN) return;
-    pending.parts.push({ ...message, payload: message.payload.slice() });
+    pending.parts.push(message); // each datagram is a fresh buffer from the addon: no copy needed
     if (!pending.options.dump && (flags & NlmFlags.MULTI) === 0 && (pending.request.length < 8 || (new DataView(pending.request.buffer, pending.request.byteOffset).getUint16(6, true) & NlmFlags.ACK) === 0)) {
       this.#settle(seq, pending.parts);
     }

@@ -289,14 +289,21 @@ export class AinkaKernel {
     const ids = new Set<number>();
     const encoded: Uint8Array[] = [];
     rules.forEach((rule, i) => {
+      let bytes: Uint8Array;
       try {
-        validateKernelRule(rule, i);
+        bytes = encodeKernelRule(rule); // validates every bound the kernel enforces
       } catch (error) {
+        // Re-run the check with the index so the error names rules[i].<field>.
+        try {
+          validateKernelRule(rule, i);
+        } catch (indexed) {
+          throw invalidArgument(indexed, 'loadPolicies');
+        }
         throw invalidArgument(error, 'loadPolicies');
       }
       if (ids.has(rule.id)) throw new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', `loadPolicies: rule id ${rule.id} appears twice; ids must be unique`, { attribute: `rules[${i}].id` });
       ids.add(rule.id);
-      encoded.push(encodeKernelRule(rule));
+      encoded.push(bytes);
     });
     const attrs: AttrObject = options.replace ? { policyRule: encoded, policyReplace: true } : { policyRule: encoded };
     const [reply] = await this.#command('policy-load', { attrs, idempotent: options.replace === true });

@@ -5,6 +5,7 @@ import MultivariateLinearRegression from 'ml-regression-multivariate-linear';
  * `x_t = c + Σ a_i x_{t−lag_i}`. Lags are typically 1…p plus the seasonal lag.
  */
 export class ArForecaster {
+  /** The lags used as regressors, ascending. */
   readonly lags: readonly number[];
   #weights: number[] | undefined;
 

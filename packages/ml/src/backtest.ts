@@ -3,7 +3,9 @@ import type { ForecastPoint } from './workloadPredictor.js';
 
 /** Anything that learns online and forecasts with intervals, e.g. {@link WorkloadPredictor}. */
 export interface OnlineForecaster {
+  /** Consume the next observation. */
   update(t: number, x: number): void;
+  /** Forecast the next `h` rows with intervals. */
   forecast(h: number): ForecastPoint[];
 }
 
@@ -29,7 +31,9 @@ export interface BacktestResult {
   readonly mase: number;
   /** Fraction of actual values inside the forecaster's prediction interval. */
   readonly coverage: number;
+  /** Mean absolute error of the forecaster. */
   readonly mae: number;
+  /** Mean absolute error of seasonal naive at the same origins and horizons. */
   readonly maeSeasonalNaive: number;
   /** Seasonal-naive period used, in rows. */
   readonly period: number;

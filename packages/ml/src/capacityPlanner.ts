@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import { normalTail } from './normal.js';
 
 /** Options of {@link CapacityPlanner}. */
@@ -18,13 +19,15 @@ export interface CapacityPlannerOptions {
 export interface CapacityEstimate {
   /** Milliseconds from the last observation until the limit is first crossed (Infinity: not on this trend). */
   readonly timeToLimit: number;
-  /** Band on `timeToLimit` at the configured confidence: earliest and latest plausible crossing. */
+  /** Earliest plausible crossing (ms from the last observation) at the configured confidence. */
   readonly earliest: number;
+  /** Latest plausible crossing (ms from the last observation; Infinity if the trend may be flat). */
   readonly latest: number;
   /** Timestamp of the expected crossing (Infinity when none). */
   readonly crossingAt: number;
-  /** Trend in units per day, with its standard error. */
+  /** Trend in units per day. */
   readonly slopePerDay: number;
+  /** Standard error of the trend (inflated for residual autocorrelation). */
   readonly slopeStdErrPerDay: number;
   /** Daily-cycle peak above the trend (0 without a daily cycle): the limit is first crossed at a peak. */
   readonly dailyPeak: number;
@@ -185,12 +188,6 @@ function fitLine(
   const level = my - slope * mt; // trend value at the last observation
   const res = idx.map((i) => (y[i] as number) - (level + slope * (((ts[i] as number) - last) / DAY)));
   return { slope, level, mt, stt, res };
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
 }
 
 /** The daily profile at time t, linearly interpolated between bucket centres (no steps at bucket edges). */

@@ -15,7 +15,9 @@ export interface HoltWintersParams {
  * O(period) memory. With `period` 0 it is damped-trend Holt smoothing.
  */
 export class HoltWinters {
+  /** Seasonal period in rows (0: no season). */
   readonly period: number;
+  /** The smoothing parameters. */
   readonly params: HoltWintersParams;
   #level = 0;
   #trend = 0;

@@ -1,4 +1,5 @@
 import { kmeans } from 'ml-kmeans';
+import { quantileSorted } from 'simple-statistics';
 import { seededRandom } from './random.js';
 
 /** Options of {@link MultivariateAnomalyDetector}. */
@@ -19,6 +20,14 @@ export interface MultivariateDetectorOptions {
   readonly seed?: number;
 }
 
+/** Why a vector scored the way it did. */
+export interface MultivariateExplanation {
+  /** A sentence naming the metrics that moved, with their share and how many sigmas they moved. */
+  readonly reason: string;
+  /** Up to three metrics with the largest share (the first always, others from 10%). */
+  readonly top: readonly string[];
+}
+
 /** Result of one multivariate update. */
 export interface MultivariateAnomalyResult {
   /** Anomaly score in [0, 1]. */
@@ -28,7 +37,7 @@ export interface MultivariateAnomalyResult {
   /** Share of the distance contributed by each metric (sums to 1 when the distance is non-zero). */
   readonly contributions: Readonly<Record<string, number>>;
   /** The metrics that explain most of the anomaly, largest share first, with a readable sentence. */
-  readonly explanation: { readonly reason: string; readonly top: readonly string[] };
+  readonly explanation: MultivariateExplanation;
 }
 
 /**
@@ -42,6 +51,7 @@ export interface MultivariateAnomalyResult {
  * `retrainEvery` updates.
  */
 export class MultivariateAnomalyDetector {
+  /** The metric names, in the order vectors are read. */
   readonly metrics: readonly string[];
   readonly #k: number;
   readonly #sampleSize: number;
@@ -112,7 +122,7 @@ export class MultivariateAnomalyDetector {
     const res = kmeans(this.#sample, k, { seed: this.#seed, initialization: 'kmeans++', maxIterations: 50 });
     this.#centroids = res.centroids;
     const dists = this.#sample.map((v) => Math.sqrt(this.#nearest(v).dist2)).sort((p, q) => p - q);
-    this.#p99 = Math.max(dists[Math.floor(0.99 * (dists.length - 1))] ?? 1, 1e-6);
+    this.#p99 = Math.max(dists.length > 0 ? quantileSorted(dists, 0.99) : 1, 1e-6);
   }
 
   #nearest(v: readonly number[]): { index: number; dist2: number } {

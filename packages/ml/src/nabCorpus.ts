@@ -19,6 +19,7 @@ export interface NabSeries {
 
 /** A NAB-layout corpus: every `data/<category>/<file>.csv` plus its windows. */
 export interface NabCorpus {
+  /** Every series, sorted by category then file name. */
   readonly series: readonly NabSeries[];
   /** Total number of labelled windows. */
   readonly windowCount: number;
@@ -26,7 +27,9 @@ export interface NabCorpus {
 
 /** Error raised when a corpus cannot be read; `code` is stable. */
 export class NabCorpusError extends Error {
+  /** Always `NabCorpusError`. */
   override readonly name = 'NabCorpusError';
+  /** Stable error code: `ERR_AINKA_NAB_CORPUS`. */
   readonly code: 'ERR_AINKA_NAB_CORPUS';
   constructor(message: string) {
     super(message);
@@ -45,8 +48,18 @@ export function parseNabTimestamp(text: string): number {
   return Date.parse(base.replace(' ', 'T') + 'Z');
 }
 
+/** The columns of one parsed NAB data file. */
+export interface ParsedNabCsv {
+  /** Timestamps as written in the file. */
+  readonly timestampText: string[];
+  /** Timestamps in epoch milliseconds (UTC). */
+  readonly timestamps: Float64Array;
+  /** The values. */
+  readonly values: Float64Array;
+}
+
 /** Parse one NAB data file (`timestamp,value` with a header). */
-export function parseNabCsv(text: string): { timestampText: string[]; timestamps: Float64Array; values: Float64Array } {
+export function parseNabCsv(text: string): ParsedNabCsv {
   const lines = text.split(/\r?\n/);
   const timestampText: string[] = [];
   const ts: number[] = [];

@@ -7,9 +7,13 @@
 
 /** A NAB cost profile. */
 export interface NabProfile {
+  /** Profile name, e.g. `standard`. */
   readonly name: string;
+  /** Reward for detecting a window (at its left edge). */
   readonly tpWeight: number;
+  /** Cost of missing a window. */
   readonly fnWeight: number;
+  /** Cost of a detection outside windows (scaled by the sweep sigmoid). */
   readonly fpWeight: number;
 }
 
@@ -22,6 +26,7 @@ export const NAB_PROFILES: readonly NabProfile[] = [
 
 /** One scored file: its timestamps, the detector's scores, and its labelled windows. */
 export interface NabScoringInput {
+  /** File name, used in error messages. */
   readonly name: string;
   /** Row timestamps (any monotone number, typically epoch ms). */
   readonly timestamps: ArrayLike<number>;
@@ -33,6 +38,7 @@ export interface NabScoringInput {
 
 /** The result of scoring a corpus under one profile. */
 export interface NabProfileScore {
+  /** The profile's name. */
   readonly profile: string;
   /** The corpus-wide threshold that maximises the raw score (`> 1` means "never fire"). */
   readonly threshold: number;
@@ -44,9 +50,11 @@ export interface NabProfileScore {
   readonly perfectScore: number;
   /** `100 (S − S_null) / (S_perfect − S_null)`. */
   readonly normalized: number;
-  /** Detected windows, false-positive rows, and missed windows at the threshold. */
+  /** Windows detected at the threshold. */
   readonly tp: number;
+  /** Detected rows outside any window at the threshold. */
   readonly fp: number;
+  /** Windows missed at the threshold. */
   readonly fn: number;
 }
 

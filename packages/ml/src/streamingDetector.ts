@@ -1,4 +1,4 @@
-import type { AnomalyDetector, AnomalyResult } from './detector.js';
+import type { AnomalyDetector, AnomalyExplanation, AnomalyResult } from './detector.js';
 import { normalTail } from './normal.js';
 
 /** Hyper-parameters of {@link StreamingAnomalyDetector}; the defaults are global values chosen on NAB. */
@@ -127,16 +127,22 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #novelRate = 0.5;
   readonly #contexts = new Uint8Array(CONTEXT_SLOTS);
   #peak = 0;
-  readonly #week = new Float32Array(168);
-  readonly #weekSeen = new Uint8Array(168);
-  #weekScale = 0;
+
+  readonly #contextModulus: number;
 
   constructor(options: StreamingDetectorOptions = {}) {
     this.#o = { ...DEFAULTS, ...options };
+    this.#contextModulus = Math.pow(this.#o.contextLevels, this.#o.contextLength + 1);
     this.#season = new Float64Array(this.#o.dailyBuckets);
     this.#seasonSeen = new Uint8Array(this.#o.dailyBuckets);
   }
 
+  /**
+   * Consume one observation and score it (0 during the warm-up, and whenever the point does not beat
+   * the decayed previous alert).
+   * @param t - timestamp in milliseconds since the epoch (drives the daily seasonal model)
+   * @param x - the observed value; non-finite values are ignored and score 0
+   */
   update(t: number, x: number): AnomalyResult {
     const o = this.#o;
     if (!Number.isFinite(x)) return { score: 0, explanation: { reason: `non-finite value ${x} ignored` } };
@@ -174,20 +180,6 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (this.#scale <= competent) err = e1;
     if (this.#stepScale <= competent && e2 < err) err = e2;
     if (seasonal && this.#seasonScale <= competent && e3 < err) err = e3;
-    const W = (globalThis as { __week?: number }).__week ?? 0;
-    const wb = Math.floor((((t % (7 * DAY_MS)) + 7 * DAY_MS) % (7 * DAY_MS)) / (7 * DAY_MS / 168));
-    const wSeen = this.#weekSeen[wb] as number;
-    const wExpected = wSeen > 0 ? (this.#week[wb] as number) : expected;
-    const e4abs = Math.abs(x - wExpected);
-    const weekly = W > 0 && t - this.#firstT >= 14 * DAY_MS;
-    const e4 = e4abs / (this.#weekScale + floor);
-    if (weekly && this.#weekScale <= W * bestScale + floor && e4 < err) err = e4;
-    if (wSeen === 0) this.#week[wb] = x;
-    else {
-      this.#week[wb] = wExpected + 0.3 * (x - wExpected);
-      this.#weekScale += sa * (e4abs - this.#weekScale);
-    }
-    if (wSeen < 255) this.#weekSeen[wb] = wSeen + 1;
     if (!Number.isFinite(err)) err = Math.min(e1, e2);
 
     // 4a. Spatial novelty: how far beyond the range seen so far, relative to that range.
@@ -231,7 +223,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     const levels = o.contextLevels;
     const span = this.#max - this.#min;
     const q = span > 0 ? Math.min(levels - 1, Math.floor((levels * (x - this.#min)) / (span * 1.0000001))) : 0;
-    this.#context = (this.#context * levels + q) % Math.pow(levels, o.contextLength + 1);
+    this.#context = (this.#context * levels + q) % this.#contextModulus;
     const slot = (Math.imul(this.#context + 1, 2654435761) >>> 0) % CONTEXT_SLOTS;
     const count = this.#contexts[slot] as number;
     let context = 0;
@@ -246,7 +238,6 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     const record = o.recordWeight * 10 * Math.max(0, rErr - 1, rZ - 1);
     const evidence = Math.max(record, o.spatialWeight * 10 * spatial, o.contextWeight * context, o.likelihoodWeight * zPos);
     const combined = this.#n <= o.warmup ? 0 : 1 - Math.exp(-evidence / o.outputScale);
-    const spatialEvidence = o.spatialWeight * 10 * spatial;
     const lo = this.#min;
     const hi = this.#max;
 
@@ -257,26 +248,49 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
       score = combined;
       this.#peak = combined;
     }
-    const likelihood = 1 - normalTail(z);
+    return new StreamingResult(score, x, err, expected, evidence, record, 10 * o.spatialWeight * spatial, spatial, context, z, lo, hi, o.outputScale);
+  }
+}
+
+/**
+ * One update's result. The explanation is built only when read: most are never read, and building
+ * strings and objects for each of thousands of series per second would dominate the cost.
+ */
+class StreamingResult implements AnomalyResult {
+  constructor(
+    readonly score: number,
+    private readonly x: number,
+    private readonly err: number,
+    private readonly expected: number,
+    private readonly evidence: number,
+    private readonly record: number,
+    private readonly spatialEvidence: number,
+    private readonly spatial: number,
+    private readonly context: number,
+    private readonly z: number,
+    private readonly lo: number,
+    private readonly hi: number,
+    private readonly outputScale: number,
+  ) {}
+
+  get explanation(): AnomalyExplanation {
+    const { x, err, expected, evidence, record, spatialEvidence, context, lo, hi } = this;
+    const base = `value ${x} is ${err.toFixed(1)} robust sigmas from the expected ${expected.toPrecision(6)}`;
+    let reason = base;
+    if (evidence > 0) {
+      if (evidence === spatialEvidence) reason = `${base}; it leaves the range seen so far (${lo.toPrecision(6)} to ${hi.toPrecision(6)})`;
+      else if (evidence === record) reason = `${base}, the largest surprise in recent history`;
+      else if (evidence === context) reason = `${base}; this sequence of values has not been seen before`;
+      else reason = `${base}; surprises have been unusually frequent lately`;
+    }
     return {
-      score,
-      explanation: {
-        // Formatted on demand: most explanations are never read, and formatting dominates the cost.
-        get reason(): string {
-          const base = `value ${x} is ${err.toFixed(1)} robust sigmas from the expected ${expected.toPrecision(6)}`;
-          if (evidence <= 0) return base;
-          if (evidence === spatialEvidence) return `${base}; it leaves the range seen so far (${lo.toPrecision(6)} to ${hi.toPrecision(6)})`;
-          if (evidence === record) return `${base}, the largest surprise in recent history`;
-          if (evidence === context) return `${base}; this sequence of values has not been seen before`;
-          return `${base}; surprises have been unusually frequent lately`;
-        },
-        expected,
-        components: {
-          record: 1 - Math.exp(-record / o.outputScale),
-          spatial,
-          context: 1 - Math.exp(-context / o.outputScale),
-          likelihood,
-        },
+      reason,
+      expected,
+      components: {
+        record: 1 - Math.exp(-record / this.outputScale),
+        spatial: this.spatial,
+        context: 1 - Math.exp(-context / this.outputScale),
+        likelihood: 1 - normalTail(this.z),
       },
     };
   }

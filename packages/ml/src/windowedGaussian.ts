@@ -33,6 +33,7 @@ export class WindowedGaussianDetector implements AnomalyDetector {
     this.#window = new Float64Array(this.#windowSize);
   }
 
+  /** Score `x` against the current window, then add it to the window. */
   update(_t: number, x: number): AnomalyResult {
     let score = 0;
     let z = 0;

@@ -24,8 +24,11 @@ export interface ForecastPoint {
   readonly h: number;
   /** Timestamp of the forecast row, extrapolated from the sampling interval. */
   readonly t: number;
+  /** Point forecast (the ensemble's weighted mean). */
   readonly mean: number;
+  /** Lower bound of the prediction interval. */
   readonly lower: number;
+  /** Upper bound of the prediction interval. */
   readonly upper: number;
 }
 
@@ -51,6 +54,7 @@ const MEMBERS: readonly ForecasterName[] = ['holtWinters', 'ar', 'seasonalNaive'
  * Memory is O(historySize); each update is O(horizon × members), plus a refit every `refitEvery` rows.
  */
 export class WorkloadPredictor {
+  /** Longest horizon, in rows, that forecasts are made and calibrated for. */
   readonly horizon: number;
   readonly #historySize: number;
   readonly #refitEvery: number;

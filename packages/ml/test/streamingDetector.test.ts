@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom, StreamingAnomalyDetector } from '../src/index.js';
+import { EwmaDetector, seededRandom, StreamingAnomalyDetector } from '../src/index.js';
 
 const STEP = 5 * 60_000;
 
@@ -69,5 +69,16 @@ describe('StreamingAnomalyDetector', () => {
     const b = scores([1, 2, 3, NaN, 4, 5, Infinity, 6]);
     expect(a).toEqual(b);
     expect(a.every((x) => x >= 0 && x <= 1)).toBe(true);
+  });
+});
+
+describe('EwmaDetector', () => {
+  it('scores a jump of many deviations near 1 and an ordinary point low', () => {
+    const d = new EwmaDetector();
+    const rand = seededRandom(9);
+    let last = 0;
+    for (let i = 0; i < 500; i++) last = d.update(i, 10 + gaussian(rand)).score;
+    expect(last).toBeLessThan(0.8);
+    expect(d.update(500, 30).score).toBeGreaterThan(0.99);
   });
 });

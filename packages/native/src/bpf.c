@@ -955,6 +955,118 @@ static napi_value bpf_prog_run(napi_env env, napi_callback_info info)
 	return out;
 }
 
+/* bpfIterate(obj, program) → bytes the iterator printed: runs an iter program once to EOF */
+static napi_value bpf_iterate(napi_env env, napi_callback_info info)
+{
+	napi_value argv[2], out;
+	struct ainka_bpf_obj *o;
+	struct bpf_program *p;
+	struct bpf_link *link;
+	double total = 0;
+	char buf[4096];
+	ssize_t n;
+	int fd, err;
+
+	if (get_args(env, info, 2, argv))
+		return NULL;
+	o = get_obj(env, argv[0]);
+	if (!o || !(p = get_prog(env, o, argv[1])))
+		return NULL;
+	if (!o->loaded) {
+		throw_arg(env, "bpfIterate needs a loaded object");
+		return NULL;
+	}
+	log_reset();
+	link = bpf_program__attach_iter(p, NULL);
+	err = libbpf_get_error(link);
+	if (err) {
+		throw_bpf(env, "ERR_AINKA_BPF_RUN", "attach iterator", NULL, bpf_program__name(p),
+			  bpf_program__section_name(p), err);
+		return NULL;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = errno;
+		bpf_link__destroy(link);
+		throw_bpf(env, "ERR_AINKA_BPF_RUN", "create iterator", NULL, bpf_program__name(p),
+			  bpf_program__section_name(p), err);
+		return NULL;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	err = n < 0 ? errno : 0;
+	close(fd);
+	bpf_link__destroy(link);
+	if (err) {
+		throw_bpf(env, "ERR_AINKA_BPF_RUN", "read iterator", NULL, bpf_program__name(p),
+			  bpf_program__section_name(p), err);
+		return NULL;
+	}
+	napi_create_double(env, total, &out);
+	return out;
+}
+
+/* bpfProgInfo(obj, program) → { id, runTimeNs, runCount } (run stats need bpfEnableStats) */
+static napi_value bpf_prog_info(napi_env env, napi_callback_info info)
+{
+	struct bpf_prog_info pi;
+	__u32 len = sizeof(pi);
+	napi_value argv[2], out, v;
+	struct ainka_bpf_obj *o;
+	struct bpf_program *p;
+
+	if (get_args(env, info, 2, argv))
+		return NULL;
+	o = get_obj(env, argv[0]);
+	if (!o || !(p = get_prog(env, o, argv[1])))
+		return NULL;
+	if (!o->loaded || bpf_program__fd(p) < 0) {
+		throw_arg(env, "bpfProgInfo needs a loaded program");
+		return NULL;
+	}
+	memset(&pi, 0, sizeof(pi));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &pi, &len)) {
+		throw_bpf(env, "ERR_AINKA_BPF_RUN", "read info of", NULL, bpf_program__name(p), NULL, errno);
+		return NULL;
+	}
+	napi_create_object(env, &out);
+	napi_create_uint32(env, pi.id, &v);
+	napi_set_named_property(env, out, "id", v);
+	napi_create_double(env, (double)pi.run_time_ns, &v);
+	napi_set_named_property(env, out, "runTimeNs", v);
+	napi_create_double(env, (double)pi.run_cnt, &v);
+	napi_set_named_property(env, out, "runCount", v);
+	return out;
+}
+
+/* bpfEnableStats() → fd: run time/count accounting of every program while the fd is open */
+static napi_value bpf_enable_stats_fn(napi_env env, napi_callback_info info)
+{
+	napi_value out;
+	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+
+	if (fd < 0) {
+		throw_bpf(env, "ERR_AINKA_BPF_RUN", "enable", "BPF run-time statistics", NULL, NULL, errno);
+		return NULL;
+	}
+	napi_create_int32(env, fd, &out);
+	return out;
+}
+
+/* bpfDisableStats(fd) */
+static napi_value bpf_disable_stats_fn(napi_env env, napi_callback_info info)
+{
+	napi_value argv[1];
+	int32_t fd;
+
+	if (get_args(env, info, 1, argv) || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
+		throw_arg(env, "expected the fd returned by bpfEnableStats");
+		return NULL;
+	}
+	close(fd);
+	return undefined(env);
+}
+
 /* ---- maps ---- */
 
 static size_t value_size_of(struct bpf_map *m)
@@ -1260,6 +1372,10 @@ int ainka_bpf_register(napi_env env, napi_value exports)
 		{ "bpfLoad", bpf_load },
 		{ "bpfAttach", bpf_attach },
 		{ "bpfProgRun", bpf_prog_run },
+		{ "bpfProgInfo", bpf_prog_info },
+		{ "bpfIterate", bpf_iterate },
+		{ "bpfEnableStats", bpf_enable_stats_fn },
+		{ "bpfDisableStats", bpf_disable_stats_fn },
 		{ "bpfMapInfo", bpf_map_info },
 		{ "bpfMapLookup", bpf_map_lookup },
 		{ "bpfMapUpdate", bpf_map_update },

@@ -17,6 +17,16 @@ export interface BpfProgramInfo {
   readonly autoload: boolean;
 }
 
+/** Kernel-side identity and run statistics of a loaded program. */
+export interface BpfProgramStats {
+  /** Kernel program id (as in `bpftool prog show`). */
+  readonly id: number;
+  /** Total ns spent in the program while statistics were enabled ({@link bpfSystem.enableStats}). */
+  readonly runTimeNs: number;
+  /** Runs counted while statistics were enabled. */
+  readonly runCount: number;
+}
+
 /** Geometry of a loaded map. */
 export interface BpfMapInfo {
   /** `enum bpf_map_type`. */
@@ -56,6 +66,10 @@ interface NativeBpf {
   bpfLoad(o: ObjHandle): void;
   bpfAttach(o: ObjHandle, prog: string): void;
   bpfProgRun(o: ObjHandle, prog: string): number;
+  bpfProgInfo(o: ObjHandle, prog: string): BpfProgramStats;
+  bpfIterate(o: ObjHandle, prog: string): number;
+  bpfEnableStats(): number;
+  bpfDisableStats(fd: number): void;
   bpfMapInfo(o: ObjHandle, map: string): BpfMapInfo;
   bpfMapLookup(o: ObjHandle, map: string, key: Buffer): Buffer | null;
   bpfMapUpdate(o: ObjHandle, map: string, key: Buffer, value: Buffer, flags: number): void;
@@ -206,6 +220,18 @@ export class BpfObject {
     return call(() => native().bpfProgRun(h, program));
   }
 
+  /** Runs a loaded iter/* program once over everything it iterates (read to EOF); returns the bytes it printed. */
+  iterate(program: string): number {
+    const h = this.#h();
+    return call(() => native().bpfIterate(h, program));
+  }
+
+  /** Kernel id and run statistics of a loaded program (counted only while statistics are enabled). */
+  programStats(program: string): BpfProgramStats {
+    const h = this.#h();
+    return call(() => native().bpfProgInfo(h, program));
+  }
+
   /** Key/value sizes, type and capacity of a loaded map. */
   mapInfo(map: string): BpfMapInfo {
     const h = this.#h();
@@ -264,6 +290,18 @@ export const bpfSystem = {
   probeMapType: (type: number): number => call(() => native().bpfProbeMapType(type)),
   /** libbpf_probe_bpf_prog_type: 1 supported, 0 not, negative errno when the probe failed. */
   probeProgType: (type: number): number => call(() => native().bpfProbeProgType(type)),
+  /**
+   * Turns on the kernel's per-program run time/count accounting (BPF_ENABLE_STATS) until the
+   * returned function is called; it costs two clock reads per program run.
+   */
+  enableStats: (): (() => void) => {
+    const fd = call(() => native().bpfEnableStats());
+    let open = true;
+    return () => {
+      if (open) call(() => native().bpfDisableStats(fd));
+      open = false;
+    };
+  },
   /** Copies libbpf's debug output to stderr. */
   setDebug: (on: boolean): void => call(() => native().bpfSetDebug(on)),
 } as const;

@@ -21,9 +21,13 @@ export type Threshold =
 
 /** A comparison leaf: `subject op threshold [for duration] [hysteresis band]`. */
 export interface Comparison {
+  /** Discriminant. */
   readonly kind: 'compare';
+  /** What is compared. */
   readonly subject: Subject;
+  /** The operator. */
   readonly op: ComparisonOp;
+  /** What it is compared with. */
   readonly threshold: Threshold;
   /** Must hold continuously this many seconds (0 = immediately). */
   readonly for: number;

@@ -147,9 +147,18 @@ export function validatePolicy(policy: Policy, options: ValidatorOptions & { loc
   const edges = policy.rules.map((r) =>
     policy.rules.map((_, k) => r.then.some((a) => influence(a.knob).some((prefix) => (reads[k] ?? []).some((m) => m.startsWith(prefix))))),
   );
-  for (let i = 0; i < policy.rules.length; i++) {
-    for (let j = i + 1; j < policy.rules.length; j++) {
-      if (!edges[i]?.[j] || !edges[j]?.[i]) continue;
+  // Rules on a common cycle of the influence graph (any length): transitive closure, fine for policy sizes.
+  const n = policy.rules.length;
+  const reach = edges.map((row) => [...row]);
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < n; i++) {
+      if (!reach[i]?.[k]) continue;
+      for (let j = 0; j < n; j++) if (reach[k]?.[j]) (reach[i] as boolean[])[j] = true;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (!reach[i]?.[j] || !reach[j]?.[i]) continue;
       const a = policy.rules[i] as PolicyRule;
       const b = policy.rules[j] as PolicyRule;
       if (scopeKey(a) !== scopeKey(b)) continue;
@@ -161,7 +170,7 @@ export function validatePolicy(policy: Policy, options: ValidatorOptions & { loc
           locate(
             ['rules', j],
             'cycle',
-            `rules '${a.name}' and '${b.name}' form a feedback loop on ${x.knob}: each changes metrics the other reads, '${a.name}' ${movement(x).text} and '${b.name}' ${movement(y).text}, and no gap separates their conditions; leave a gap between the thresholds (e.g. > 20 vs < 10) or add hysteresis`,
+            `rules '${a.name}' and '${b.name}' form a feedback loop on ${x.knob}: ${edges[i]?.[j] && edges[j]?.[i] ? 'each changes metrics the other reads' : 'they move each other\'s metrics through a chain of rules'}, '${a.name}' ${movement(x).text} and '${b.name}' ${movement(y).text}, and no gap separates their conditions; leave a gap between the thresholds (e.g. > 20 vs < 10) or add hysteresis`,
             // Different priorities decide which wins when both hold, so the loop is only a warning then.
             a.priority === b.priority ? 'error' : 'warning',
           ),

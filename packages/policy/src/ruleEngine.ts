@@ -86,6 +86,7 @@ export class RuleEngine {
   readonly thresholds: ThresholdManager;
   private readonly index = new Map<string, number>();
   private readonly compiled: CompiledRule[] = [];
+  private readonly fns: CompiledCondition[] = [];
 
   /**
    * @param policies policies to compile (rules keep their order; policies their order).
@@ -97,6 +98,7 @@ export class RuleEngine {
     for (const policy of policies) {
       for (const rule of policy.rules) this.compiled.push({ rule, policy: policy.name, order: order++, node: this.compile(rule.when) });
     }
+    for (const c of this.compiled) this.fns.push(c.node.fn);
   }
 
   /** Number of compiled rules. */
@@ -176,6 +178,21 @@ export class RuleEngine {
       const slot = this.slot(c.subject.metric);
       return { fn: constantLeaf(slot, c.op, c.threshold.value), stateful: false, explain: explainWith((v) => v[slot] as number) };
     }
+    // Fast path with a duration: the plain leaf plus a `since` timestamp.
+    if (c.subject.kind === 'metric' && c.threshold.kind === 'value' && c.hysteresis === 0) {
+      const slot = this.slot(c.subject.metric);
+      const inner = constantLeaf(slot, c.op, c.threshold.value);
+      let since0 = Number.NaN;
+      const fn0: CompiledCondition = (v, now) => {
+        if (inner(v, now, EMPTY)) {
+          if (since0 !== since0) since0 = now;
+          return now - since0 >= forMs;
+        }
+        since0 = Number.NaN;
+        return false;
+      };
+      return { fn: fn0, stateful: true, explain: explainWith((v) => v[slot] as number) };
+    }
     const subject = this.subjectFn(c.subject);
     const cmp = compareFn(c.op);
     const h = c.hysteresis;
@@ -232,7 +249,20 @@ export class RuleEngine {
         const isAll = c.kind === 'all';
         let fn: CompiledCondition;
         if (fns.length === 0) fn = () => isAll;
-        else if (stateful) {
+        else if (stateful && fns.length === 2) {
+          const [a, b] = fns as [CompiledCondition, CompiledCondition];
+          fn = isAll
+            ? (v, n, x) => {
+                const p = a(v, n, x);
+                const q = b(v, n, x);
+                return p && q;
+              }
+            : (v, n, x) => {
+                const p = a(v, n, x);
+                const q = b(v, n, x);
+                return p || q;
+              };
+        } else if (stateful) {
           // Every stateful child must see every evaluation (rates, durations), so no short-circuit.
           fn = isAll
             ? (v, n, x) => {
@@ -275,9 +305,10 @@ export class RuleEngine {
   evaluate(frame: MetricFrame, now: number, ctx: EvaluationContext = EMPTY): RuleHit[] {
     const v = frame.values;
     const hits: RuleHit[] = [];
-    for (let i = 0; i < this.compiled.length; i++) {
-      const c = this.compiled[i] as CompiledRule;
-      if (c.node.fn(v, now, ctx)) {
+    const fns = this.fns;
+    for (let i = 0; i < fns.length; i++) {
+      if ((fns[i] as CompiledCondition)(v, now, ctx)) {
+        const c = this.compiled[i] as CompiledRule;
         const evidence: Evidence[] = [];
         c.node.explain(v, ctx, false, evidence);
         const held = evidence.filter((e) => e.negated || holds(e));
@@ -290,7 +321,8 @@ export class RuleEngine {
   /** Evaluate and return only which rules hold (no evidence, no allocation beyond the result). */
   decide(frame: MetricFrame, now: number, ctx: EvaluationContext = EMPTY, out: boolean[] = []): boolean[] {
     const v = frame.values;
-    for (let i = 0; i < this.compiled.length; i++) out[i] = (this.compiled[i] as CompiledRule).node.fn(v, now, ctx);
+    const fns = this.fns;
+    for (let i = 0; i < fns.length; i++) out[i] = (fns[i] as CompiledCondition)(v, now, ctx);
     return out;
   }
 
@@ -304,6 +336,15 @@ export class RuleEngine {
   }
 }
 
+const COMPARE: Readonly<Record<ComparisonOp, (x: number, t: number) => boolean>> = {
+  '>': compareFn('>'),
+  '>=': compareFn('>='),
+  '<': compareFn('<'),
+  '<=': compareFn('<='),
+  '==': compareFn('=='),
+  '!=': compareFn('!='),
+};
+
 function holds(e: Evidence): boolean {
-  return compareFn(e.op)(e.value, e.threshold) || e.for > 0;
+  return e.for > 0 || COMPARE[e.op](e.value, e.threshold);
 }

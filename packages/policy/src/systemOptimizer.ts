@@ -1,11 +1,14 @@
+/** A knob setting the optimizer can try: a number (ordered) or a word such as a congestion-control name. */
+export type OptimizerValue = number | string;
+
 /** Options of {@link SystemOptimizer}. */
-export interface SystemOptimizerOptions {
+export interface SystemOptimizerOptions<T extends OptimizerValue = number> {
   /** Knob being tuned (for messages), e.g. `block:sda:read_ahead_kb`. */
   readonly knob: string;
-  /** The settings it may try, ascending (e.g. read_ahead_kb 128, 256, … 4096); all inside the knob's bounds. */
-  readonly candidates: readonly number[];
+  /** The settings it may try, in an order where neighbours are similar (ascending numbers, e.g. read_ahead_kb 128 … 4096, or words such as `['reno', 'cubic', 'bbr']`); all inside the knob's bounds. */
+  readonly candidates: readonly T[];
   /** The current setting: the baseline every other setting is judged against. */
-  readonly initial: number;
+  readonly initial: T;
   /** Initial trust-region radius, in candidate steps around the best-known setting. Default 1. */
   readonly trustRadius?: number;
   /** Largest radius the region grows to. Default 4. */
@@ -19,9 +22,18 @@ export interface SystemOptimizerOptions {
 }
 
 /** Something the optimizer decided that callers should log. */
-export type OptimizerEvent =
-  | { readonly type: 'rollback'; readonly knob: string; readonly from: number; readonly to: number; readonly why: string }
-  | { readonly type: 'moved'; readonly knob: string; readonly from: number; readonly to: number; readonly why: string };
+export interface OptimizerEvent<T extends OptimizerValue = number> {
+  /** `rollback`: a setting was banned and the optimizer went back; `moved`: the best-known setting changed. */
+  readonly type: 'rollback' | 'moved';
+  /** Knob being tuned. */
+  readonly knob: string;
+  /** Setting before. */
+  readonly from: T;
+  /** Setting after. */
+  readonly to: T;
+  /** Why, in words. */
+  readonly why: string;
+}
 
 interface Arm {
   n: number;
@@ -37,10 +49,10 @@ interface Arm {
  * banned and the optimizer returns to the best-known one — when a setting is confidently worse than the
  * baseline by more than `rollbackMargin`. Objectives are "higher is better" (pass −latency for latency).
  */
-export class SystemOptimizer {
+export class SystemOptimizer<T extends OptimizerValue = number> {
   /** Knob being tuned. */
   readonly knob: string;
-  private readonly candidates: readonly number[];
+  private readonly candidates: readonly T[];
   private readonly arms: Arm[];
   private readonly baseIndex: number;
   private readonly maxRadius: number;
@@ -52,7 +64,7 @@ export class SystemOptimizer {
   private rollbackCount = 0;
 
   /** @param options candidates, baseline and safety settings. */
-  constructor(options: SystemOptimizerOptions) {
+  constructor(options: SystemOptimizerOptions<T>) {
     if (options.candidates.length === 0) throw new RangeError('SystemOptimizer needs at least one candidate setting; pass the values it may try');
     this.knob = options.knob;
     this.candidates = options.candidates;
@@ -66,10 +78,16 @@ export class SystemOptimizer {
     this.z = options.confidence ?? 2;
   }
 
-  private nearest(value: number): number {
+  private nearest(value: T): number {
+    if (typeof value === 'string') {
+      const i = this.candidates.indexOf(value);
+      if (i < 0) throw new RangeError(`'${value}' is not one of the candidates of ${this.knob} (${this.candidates.join(', ')}); pass a candidate`);
+      return i;
+    }
+    const v = Number(value);
     let best = 0;
     this.candidates.forEach((c, i) => {
-      if (Math.abs(c - value) < Math.abs((this.candidates[best] as number) - value)) best = i;
+      if (Math.abs(Number(c) - v) < Math.abs(Number(this.candidates[best]) - v)) best = i;
     });
     return best;
   }
@@ -92,9 +110,9 @@ export class SystemOptimizer {
   }
 
   /** The setting to try next. */
-  suggest(): number {
+  suggest(): T {
     const base = this.arm(this.baseIndex);
-    if (base.n < this.minSamples) return this.candidates[this.baseIndex] as number;
+    if (base.n < this.minSamples) return this.candidates[this.baseIndex] as T;
     const lo = Math.max(0, this.center - this.radius);
     const hi = Math.min(this.candidates.length - 1, this.center + this.radius);
     // First, settings in the region that have not been judged yet, nearest to the centre first.
@@ -108,7 +126,7 @@ export class SystemOptimizer {
         }
       }
     }
-    if (pick >= 0) return this.candidates[pick] as number;
+    if (pick >= 0) return this.candidates[pick] as T;
     const sd = this.noise();
     let bestScore = -Infinity;
     for (let i = lo; i <= hi; i++) {
@@ -120,11 +138,11 @@ export class SystemOptimizer {
         pick = i;
       }
     }
-    return this.candidates[pick < 0 ? this.center : pick] as number;
+    return this.candidates[pick < 0 ? this.center : pick] as T;
   }
 
   /** Record the objective measured while the knob held `value`. Returns an event to log, if any. */
-  observe(value: number, objective: number): OptimizerEvent | undefined {
+  observe(value: T, objective: number): OptimizerEvent<T> | undefined {
     const i = this.nearest(value);
     const a = this.arm(i);
     a.n++;
@@ -146,7 +164,7 @@ export class SystemOptimizer {
           type: 'rollback',
           knob: this.knob,
           from: value,
-          to: this.candidates[back] as number,
+          to: this.candidates[back] as T,
           why: `objective ${a.mean.toFixed(3)} at ${value} is worse than the baseline ${base.mean.toFixed(3)} by more than ${Math.round(this.margin * 100)} % (with confidence)`,
         };
       }
@@ -158,24 +176,24 @@ export class SystemOptimizer {
       if (!arm.banned && arm.n >= this.minSamples && arm.mean > this.arm(best).mean) best = k;
     }
     if (best !== this.center) {
-      const from = this.candidates[this.center] as number;
+      const from = this.candidates[this.center] as T;
       if (Math.abs(best - this.center) >= this.radius) this.radius = Math.min(this.maxRadius, this.radius + 1);
       this.center = best;
-      return { type: 'moved', knob: this.knob, from, to: this.candidates[best] as number, why: `objective ${this.arm(best).mean.toFixed(3)} is the best measured so far` };
+      return { type: 'moved', knob: this.knob, from, to: this.candidates[best] as T, why: `objective ${this.arm(best).mean.toFixed(3)} is the best measured so far` };
     }
     return undefined;
   }
 
   /** The best-known setting and its mean objective. */
-  get best(): { readonly value: number; readonly mean: number; readonly samples: number } {
+  get best(): { readonly value: T; readonly mean: number; readonly samples: number } {
     const a = this.arm(this.center);
-    return { value: this.candidates[this.center] as number, mean: a.mean, samples: a.n };
+    return { value: this.candidates[this.center] as T, mean: a.mean, samples: a.n };
   }
 
   /** The baseline setting and its mean objective. */
-  get baseline(): { readonly value: number; readonly mean: number; readonly samples: number } {
+  get baseline(): { readonly value: T; readonly mean: number; readonly samples: number } {
     const a = this.arm(this.baseIndex);
-    return { value: this.candidates[this.baseIndex] as number, mean: a.mean, samples: a.n };
+    return { value: this.candidates[this.baseIndex] as T, mean: a.mean, samples: a.n };
   }
 
   /** How many times a setting was rolled back. */
@@ -184,24 +202,24 @@ export class SystemOptimizer {
   }
 
   /** Settings banned after a rollback. */
-  banned(): number[] {
+  banned(): T[] {
     return this.candidates.filter((_, i) => this.arm(i).banned);
   }
 }
 
 /** What {@link runOptimizer} needs to drive a real knob. */
-export interface OptimizerDriver {
+export interface OptimizerDriver<T extends OptimizerValue = number> {
   /** Set the knob (e.g. through `ChangeManager.apply`). */
-  apply(value: number): Promise<void>;
+  apply(value: T): Promise<void>;
   /** Measure the objective with the knob at its current value (higher is better). */
   measure(): Promise<number>;
   /** Receives rollback/move events. */
-  onEvent?(event: OptimizerEvent): void;
+  onEvent?(event: OptimizerEvent<T>): void;
 }
 
 /** Run `steps` suggest → apply → measure → observe rounds, then leave the knob at the best-known setting. */
-export async function runOptimizer(optimizer: SystemOptimizer, driver: OptimizerDriver, steps: number): Promise<number> {
-  let current: number | undefined;
+export async function runOptimizer<T extends OptimizerValue>(optimizer: SystemOptimizer<T>, driver: OptimizerDriver<T>, steps: number): Promise<T> {
+  let current: T | undefined;
   for (let s = 0; s < steps; s++) {
     const next = optimizer.suggest();
     if (next !== current) {

@@ -30,8 +30,8 @@ describe('policy → plan → change manager', () => {
       const plan = planner.generate(engine.evaluate(frame, now), now);
       if (plan.actions.length > 0) await manager.apply(plan.actions);
     }
-    expect(readFileSync(join(root, 'proc/sys/vm/watermark_scale_factor'), 'utf8')).toBe('15\n'); // 10 + 50 damped to +50 % on the first step
-    expect(lines).toEqual(["reason 'reclaim-earlier-under-pressure' on knob sysctl:vm.watermark_scale_factor: 10 → 15 (damped step towards 60), because psi.memory.some_avg10 = 31 > 20 for 30 s"]);
+    expect(readFileSync(join(root, 'proc/sys/vm/watermark_scale_factor'), 'utf8')).toBe('20\n'); // 10 + 50 damped to a doubling on the first step
+    expect(lines).toEqual(["reason 'reclaim-earlier-under-pressure' on knob sysctl:vm.watermark_scale_factor: 10 → 20 (damped step towards 60), because psi.memory.some_avg10 = 31 > 20 for 30 s"]);
     await manager.rollbackAll();
     expect(readFileSync(join(root, 'proc/sys/vm/watermark_scale_factor'), 'utf8')).toBe('10\n');
     await manager.close();

@@ -127,6 +127,27 @@ rules:
     expect(r.issues[0]?.severity).toBe('warning');
   });
 
+  it('finds loops through a chain of rules', () => {
+    const text = `apiVersion: ainka.dev/v1
+kind: Policy
+name: chain
+rules:
+  - name: a
+    when: psi.memory.some_avg10 > 20
+    then: [{knob: "sysctl:vm.swappiness", set: 10}]
+    priority: 60
+  - name: b
+    when: swap.used_ratio > 0.5
+    then: [{knob: "cpufreq:policy0:scaling_governor", set: powersave}]
+  - name: c
+    when: cpu.busy_ratio > 0.5
+    then: [{knob: "sysctl:vm.swappiness", set: 100}]
+`;
+    expect(checkPolicy(text, { file: 'chain.yaml' }).issues.map(formatIssue)).toEqual([
+      "chain.yaml:12:5: rules[2]: rules 'a' and 'c' form a feedback loop on sysctl:vm.swappiness: they move each other's metrics through a chain of rules, 'a' sets it to 10 and 'c' sets it to 100, and no gap separates their conditions; leave a gap between the thresholds (e.g. > 20 vs < 10) or add hysteresis",
+    ]);
+  });
+
   it('accepts the same loop when a gap separates the conditions', () => {
     const text = `apiVersion: ainka.dev/v1
 kind: Policy

@@ -6,15 +6,21 @@ import { type MetricLabels, type MetricUnit, seriesKey } from './metricSample.js
 
 /** A series and the values that raised an alert. @public */
 export interface SeriesEvidence {
+  /** Metric name. */
   readonly name: string;
+  /** Series labels. */
   readonly labels?: MetricLabels;
+  /** Unit of the values. */
   readonly unit?: MetricUnit;
+  /** The values, oldest first. */
   readonly points: ReadonlyArray<{ readonly timestamp: number; readonly value: number }>;
 }
 
 /** What raised an alert: metric values and/or log records. Every alert carries some. @public */
 export interface AlertEvidence {
+  /** Metric series and their recent values. */
   readonly series?: readonly SeriesEvidence[];
+  /** Log records. */
   readonly logs?: readonly LogEvent[];
   /** A short explanation, e.g. `psi.memory.some_avg10 > 20 for 30 s`. */
   readonly note?: string;
@@ -24,10 +30,13 @@ export interface AlertEvidence {
 export interface AlertInput {
   /** Stable alert name, e.g. `oom_kill`, `memory_pressure_high`. */
   readonly name: string;
+  /** How bad it is. */
   readonly severity: Severity;
+  /** One line for humans. */
   readonly summary: string;
   /** Identify the alert instance together with `name` (dedup key), e.g. `{ device: 'sda' }`. */
   readonly labels?: MetricLabels;
+  /** What raised it (required). */
   readonly evidence: AlertEvidence;
   /** When it happened (ms since the epoch). Default: now. */
   readonly timestamp?: number;
@@ -35,15 +44,23 @@ export interface AlertInput {
 
 /** An alert as tracked by the manager. @public */
 export interface Alert {
+  /** Alert name. */
   readonly name: string;
+  /** Highest severity seen while firing. */
   readonly severity: Severity;
+  /** Latest summary. */
   readonly summary: string;
+  /** Identifying labels. */
   readonly labels: MetricLabels;
   /** `name` + sorted labels: the dedup key. */
   readonly fingerprint: string;
+  /** Firing until resolved. */
   readonly status: 'firing' | 'resolved';
+  /** First raised, ms since the epoch. */
   readonly startsAt: number;
+  /** Last raised, ms since the epoch. */
   readonly lastSeenAt: number;
+  /** When it was resolved. */
   readonly endsAt?: number;
   /** How many times it was raised while firing. */
   readonly occurrences: number;
@@ -57,15 +74,19 @@ export interface Alert {
 export interface AlertNotification {
   /** Values of the `groupBy` labels shared by the alerts. */
   readonly groupLabels: MetricLabels;
+  /** The alerts of the group. */
   readonly alerts: readonly Alert[];
   /** Notifications dropped by the rate limit since the previous one that went out. */
   readonly suppressed: number;
+  /** When it was sent, ms since the epoch. */
   readonly timestamp: number;
 }
 
 /** A destination for notifications. Errors are caught and reported on `errors$`. @public */
 export interface AlertSink {
+  /** Name used in `errors$`. */
   readonly name: string;
+  /** Delivers one notification; may return a promise. */
   send(notification: AlertNotification): void | Promise<void>;
 }
 
@@ -83,12 +104,15 @@ export interface SilenceInput {
 
 /** A registered silence. @public */
 export interface Silence extends SilenceInput {
+  /** Id to pass to `unsilence`. */
   readonly id: string;
+  /** When it was created, ms since the epoch. */
   readonly createdAt: number;
 }
 
 /** Options of {@link AlertManager}. @public */
 export interface AlertManagerOptions {
+  /** Where notifications go. */
   readonly sinks?: readonly AlertSink[];
   /** Alerts sharing these label values (plus `name` when listed) are sent together. Default `['name']`. */
   readonly groupBy?: readonly string[];
@@ -100,6 +124,7 @@ export interface AlertManagerOptions {
   readonly rateLimit?: { readonly max: number; readonly perMs: number };
   /** Evidence entries kept per alert. Default 20. */
   readonly maxEvidence?: number;
+  /** Clock (ms since the epoch); injectable for tests. */
   readonly now?: () => number;
 }
 

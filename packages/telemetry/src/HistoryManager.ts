@@ -50,30 +50,41 @@ export interface HistoryOptions {
 
 /** A series known to the history. @public */
 export interface SeriesInfo {
+  /** Row id in the `series` table. */
   readonly id: number;
+  /** Metric name. */
   readonly name: string;
+  /** Labels (canonical, sorted). */
   readonly labels: MetricLabels;
+  /** Unit of the values. */
   readonly unit: MetricUnit;
 }
 
 /** A point returned by {@link HistoryManager.query}. Rollup tiers fill `min`, `max`, `count`; `value` is the mean. @public */
 export interface HistoryPoint {
+  /** Bucket or sample time, ms since the epoch. */
   readonly timestamp: number;
+  /** The value (the mean for rollup points). */
   readonly value: number;
+  /** Smallest value in the bucket (rollups). */
   readonly min?: number;
+  /** Largest value in the bucket (rollups). */
   readonly max?: number;
+  /** Samples in the bucket (rollups). */
   readonly count?: number;
 }
 
 /** Range query. `labels` matches series carrying at least these labels. @public */
 export interface HistoryQuery {
+  /** Metric name. */
   readonly name: string;
+  /** Only series carrying at least these labels. */
   readonly labels?: MetricLabels;
   /** Inclusive start, ms since the epoch. */
   readonly from: number;
   /** Exclusive end, ms since the epoch. */
   readonly to: number;
-  /** A tier name, or `auto` (default): the finest tier that still holds `from`. */
+  /** A tier name, or `auto` (default): the finest tier holding each part of the range. */
   readonly tier?: string;
 }
 
@@ -82,17 +93,23 @@ export type HistoryAggregate = 'avg' | 'min' | 'max' | 'sum' | 'count';
 
 /** Aggregate query: one value per `stepMs` bucket per series. @public */
 export interface HistoryAggregateQuery extends HistoryQuery {
+  /** Bucket width in ms (buckets start at multiples of it). */
   readonly stepMs: number;
+  /** The aggregation. */
   readonly fn: HistoryAggregate;
 }
 
 /** One series of a query result. @public */
 export interface HistorySeries {
+  /** Metric name. */
   readonly name: string;
+  /** The series labels. */
   readonly labels: MetricLabels;
+  /** Unit of the values. */
   readonly unit: MetricUnit;
   /** The tier the points came from. */
   readonly tier: string;
+  /** Points in time order. */
   readonly points: HistoryPoint[];
 }
 
@@ -110,15 +127,24 @@ export interface MaintenanceReport {
 
 /** Row counts and size, for monitoring and benchmarks. @public */
 export interface HistoryStats {
+  /** Rows per tier. */
   readonly rows: Record<string, number>;
+  /** Distinct series. */
   readonly series: number;
+  /** Main file + WAL size on disk. */
   readonly sizeBytes: number;
+  /** SQLite page size. */
   readonly pageSize: number;
+  /** Pages in the database. */
   readonly pages: number;
+  /** Pages on the free list. */
   readonly freePages: number;
 }
 
 const TIER_NAME = /^[a-z0-9_]{1,32}$/;
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
 
 function invalid(message: string): TelemetryError {
   return new TelemetryError('ERR_AINKA_TELEMETRY_INVALID_OPTION', message);
@@ -176,6 +202,10 @@ export class HistoryManager {
   private lastMaintenance: number;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Samples skipped because their value or timestamp was not a finite number. */
+  droppedSamples = 0;
+  /** The error of the last background flush, if it failed (cleared by the next success). */
+  lastError: unknown;
   private readonly writeBatch: (samples: readonly MetricSample[]) => number;
 
   constructor(options: HistoryOptions) {
@@ -223,6 +253,10 @@ export class HistoryManager {
     this.writeBatch = this.db.transaction((samples: readonly MetricSample[]): number => {
       let minTs = Number.POSITIVE_INFINITY;
       for (const s of samples) {
+        if (!Number.isFinite(s.value) || !Number.isFinite(s.timestamp)) {
+          this.droppedSamples += 1; // NaN/Infinity cannot be stored as REAL NOT NULL
+          continue;
+        }
         const id = this.seriesId(s);
         const ts = Math.round(s.timestamp);
         if (ts < minTs) minTs = ts;
@@ -239,7 +273,14 @@ export class HistoryManager {
     const every = options.flushIntervalMs ?? 1000;
     if (every > 0) {
       this.timer = setInterval(() => {
-        if (this.buffer.length > 0) this.flush();
+        if (this.buffer.length === 0) return;
+        try {
+          this.flush();
+          this.lastError = undefined;
+        } catch (err) {
+          // A timer must not crash the process (disk full, database locked): keep the error for status.
+          this.lastError = err;
+        }
       }, every);
       this.timer.unref();
     }
@@ -407,62 +448,100 @@ export class HistoryManager {
     return out;
   }
 
-  private pickTier(q: HistoryQuery): HistoryTier {
-    if (q.tier !== undefined && q.tier !== 'auto') {
-      const t = this.tiers.find((x) => x.name === q.tier);
-      if (t === undefined) throw invalid(`unknown tier "${q.tier}": use one of ${this.tiers.map((x) => x.name).join(', ')} or "auto".`);
-      return t;
-    }
-    const now = this.nowFn();
-    return this.tiers.find((t) => now - t.retentionMs <= q.from) ?? (this.tiers[this.tiers.length - 1] as HistoryTier);
+  private tierNamed(name: string): HistoryTier {
+    const t = this.tiers.find((x) => x.name === name);
+    if (t === undefined) throw invalid(`unknown tier "${name}": use one of ${this.tiers.map((x) => x.name).join(', ')} or "auto".`);
+    return t;
   }
 
-  /** Points of every matching series in [from, to), from one tier (buffered samples are flushed first). */
+  /**
+   * Which tier serves which part of [from, to) for one series. `auto` uses the finest tier that holds
+   * data, back to its oldest point, and coarser tiers before that; boundaries fall on bucket edges of
+   * the coarser tier (and of `step`) where the coarser tier has rolled that bucket up, so no sample is
+   * counted twice or lost.
+   */
+  private plan(seriesId: number, q: HistoryQuery, step = 1): Array<{ tier: HistoryTier; from: number; to: number }> {
+    if (q.tier !== undefined && q.tier !== 'auto') return [{ tier: this.tierNamed(q.tier), from: q.from, to: q.to }];
+    const segs: Array<{ tier: HistoryTier; from: number; to: number }> = [];
+    let end = q.to;
+    for (let i = 0; i < this.tiers.length && end > q.from; i++) {
+      const t = this.tiers[i] as HistoryTier;
+      const coarser = this.tiers[i + 1];
+      if (coarser === undefined) {
+        segs.push({ tier: t, from: q.from, to: end });
+        break;
+      }
+      const row = this.db.prepare(`SELECT ts FROM "t_${t.name}" WHERE series = ? ORDER BY ts LIMIT 1`).get(seriesId) as { ts: number } | undefined;
+      if (row === undefined) continue;
+      let start = q.from;
+      if (row.ts > q.from) {
+        const align = lcm(coarser.resolutionMs, step);
+        const aligned = Math.ceil(row.ts / align) * align;
+        const mark = this.watermark(coarser);
+        start = mark !== undefined && aligned <= mark ? aligned : row.ts;
+      }
+      if (start < end) {
+        segs.push({ tier: t, from: start, to: end });
+        end = start;
+      }
+    }
+    return segs.reverse();
+  }
+
+  /**
+   * Points of every matching series in [from, to) (buffered samples are flushed first). With
+   * `tier: 'auto'` (default) recent points come from the finest tier and older ones from rollups;
+   * rollup points carry `min`, `max`, `count` and the mean as `value`.
+   */
   query(q: HistoryQuery): HistorySeries[] {
     this.ensureOpen();
     this.flush();
-    const tier = this.pickTier(q);
-    const isRaw = tier === this.tiers[0];
-    const stmt = this.db.prepare(
-      isRaw
-        ? `SELECT ts, value FROM "t_${tier.name}" WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts`
-        : `SELECT ts, sum, min, max, count FROM "t_${tier.name}" WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts`,
-    );
     return this.findSeries(q.name, q.labels).map((s) => {
-      const rows = stmt.raw().all(s.id, q.from, q.to) as number[][];
-      const points: HistoryPoint[] = isRaw
-        ? rows.map((r) => ({ timestamp: r[0] as number, value: r[1] as number }))
-        : rows.map((r) => ({
-            timestamp: r[0] as number,
-            value: (r[1] as number) / (r[4] as number),
-            min: r[2] as number,
-            max: r[3] as number,
-            count: r[4] as number,
-          }));
-      return { name: s.name, labels: s.labels, unit: s.unit, tier: tier.name, points };
+      const points: HistoryPoint[] = [];
+      const used: string[] = [];
+      for (const seg of this.plan(s.id, q)) {
+        used.push(seg.tier.name);
+        if (seg.tier === this.tiers[0]) {
+          const rows = this.db.prepare(`SELECT ts, value FROM "t_${seg.tier.name}" WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts`).raw().all(s.id, seg.from, seg.to) as number[][];
+          for (const r of rows) points.push({ timestamp: r[0] as number, value: r[1] as number });
+        } else {
+          const rows = this.db
+            .prepare(`SELECT ts, sum, min, max, count FROM "t_${seg.tier.name}" WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts`)
+            .raw()
+            .all(s.id, seg.from, seg.to) as number[][];
+          for (const r of rows) {
+            points.push({ timestamp: r[0] as number, value: (r[1] as number) / (r[4] as number), min: r[2] as number, max: r[3] as number, count: r[4] as number });
+          }
+        }
+      }
+      return { name: s.name, labels: s.labels, unit: s.unit, tier: used.join(',') || (this.tiers[0] as HistoryTier).name, points };
     });
   }
 
-  /** One value per `stepMs` bucket per matching series, computed in SQLite. */
+  /**
+   * One value per `stepMs` bucket per matching series, computed in SQLite. With `tier: 'auto'`
+   * (default) each bucket comes from the finest tier that holds it.
+   */
   aggregate(q: HistoryAggregateQuery): HistorySeries[] {
     this.ensureOpen();
     if (!(Number.isInteger(q.stepMs) && q.stepMs > 0)) throw invalid(`stepMs ${q.stepMs} must be a positive integer.`);
     this.flush();
-    const tier = this.pickTier(q);
-    const isRaw = tier === this.tiers[0];
-    const expr: Record<HistoryAggregate, string> = isRaw
-      ? { avg: 'avg(value)', min: 'min(value)', max: 'max(value)', sum: 'sum(value)', count: 'count(*)' }
-      : { avg: 'sum(sum) / sum(count)', min: 'min(min)', max: 'max(max)', sum: 'sum(sum)', count: 'sum(count)' };
-    const stmt = this.db.prepare(
-      `SELECT (ts / ${q.stepMs}) * ${q.stepMs} AS b, ${expr[q.fn]} FROM "t_${tier.name}" WHERE series = ? AND ts >= ? AND ts < ? GROUP BY b ORDER BY b`,
-    );
-    return this.findSeries(q.name, q.labels).map((s) => ({
-      name: s.name,
-      labels: s.labels,
-      unit: s.unit,
-      tier: tier.name,
-      points: (stmt.raw().all(s.id, q.from, q.to) as number[][]).map((r) => ({ timestamp: r[0] as number, value: r[1] as number })),
-    }));
+    const rawExpr: Record<HistoryAggregate, string> = { avg: 'avg(value)', min: 'min(value)', max: 'max(value)', sum: 'sum(value)', count: 'count(*)' };
+    const rollExpr: Record<HistoryAggregate, string> = { avg: 'sum(sum) / sum(count)', min: 'min(min)', max: 'max(max)', sum: 'sum(sum)', count: 'sum(count)' };
+    return this.findSeries(q.name, q.labels).map((s) => {
+      const points: HistoryPoint[] = [];
+      const used: string[] = [];
+      for (const seg of this.plan(s.id, q, q.stepMs)) {
+        used.push(seg.tier.name);
+        const expr = seg.tier === this.tiers[0] ? rawExpr[q.fn] : rollExpr[q.fn];
+        const rows = this.db
+          .prepare(`SELECT (ts / ${q.stepMs}) * ${q.stepMs} AS b, ${expr} FROM "t_${seg.tier.name}" WHERE series = ? AND ts >= ? AND ts < ? GROUP BY b ORDER BY b`)
+          .raw()
+          .all(s.id, seg.from, seg.to) as number[][];
+        for (const r of rows) points.push({ timestamp: r[0] as number, value: r[1] as number });
+      }
+      return { name: s.name, labels: s.labels, unit: s.unit, tier: used.join(',') || (this.tiers[0] as HistoryTier).name, points };
+    });
   }
 
   /** The newest raw point of each matching series. */

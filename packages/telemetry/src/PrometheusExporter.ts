@@ -29,6 +29,7 @@ export interface PrometheusExporterOptions {
   readonly prefix?: string;
   /** Forget a metric not updated for this long (its source stopped). Default 10 minutes. */
   readonly staleAfterMs?: number;
+  /** Clock (ms since the epoch) for staleness; injectable for tests. */
   readonly now?: () => number;
 }
 

@@ -31,6 +31,7 @@ export interface TelemetryHubOptions {
   readonly prometheus?: PrometheusExporter | boolean;
   /** Clocks, for tests. */
   readonly now?: () => number;
+  /** Monotonic clock in ms, for tests. */
   readonly monotonic?: () => number;
 }
 
@@ -70,6 +71,7 @@ export class TelemetryHub {
 
   private readonly latest = new Map<string, Map<string, MetricSample>>();
   private readonly ownsHistory: boolean;
+  private readonly consumerStatus = new Map<string, SourceStatus>();
   private readonly subs: Subscription[] = [];
   private started = false;
 
@@ -105,11 +107,30 @@ export class TelemetryHub {
     }
     // A source reports the complete set of a metric's series: replace per name.
     for (const [name, m] of byName) this.latest.set(name, m);
-    this.history?.write(batch.samples);
-    this.rules.evaluate(batch.samples);
+    // One failing consumer (disk full, a bad rule) must not stop the others or the tick.
+    this.guard('hub.history', () => this.history?.write(batch.samples));
+    this.guard('hub.rules', () => this.rules.evaluate(batch.samples));
     if (this.prometheus !== undefined) {
-      this.prometheus.update(batch.samples);
-      this.prometheus.setSourceStatus(this.status());
+      const p = this.prometheus;
+      this.guard('hub.prometheus', () => {
+        p.update(batch.samples);
+        p.setSourceStatus(this.status());
+      });
+    }
+  }
+
+  private guard(id: string, fn: () => void): void {
+    try {
+      fn();
+      if (this.consumerStatus.has(id)) this.consumerStatus.delete(id);
+    } catch (err) {
+      const e = err as { message?: unknown; code?: unknown };
+      this.consumerStatus.set(id, {
+        id,
+        available: false,
+        reason: String(e.message ?? err),
+        code: typeof e.code === 'string' ? e.code : 'ERR_AINKA_TELEMETRY_SOURCE_UNAVAILABLE',
+      });
     }
   }
 
@@ -152,9 +173,12 @@ export class TelemetryHub {
     return this.latest.get(name)?.get(seriesKey({ name, labels }));
   }
 
-  /** Availability of every source and log input, with reasons and fixes. */
+  /**
+   * Availability of every source and log input, with reasons and fixes, plus `hub.history`,
+   * `hub.rules` or `hub.prometheus` entries while one of them is failing.
+   */
   status(): SourceStatus[] {
-    return [...this.collector.status(), ...(this.logs?.status() ?? [])];
+    return [...this.collector.status(), ...(this.logs?.status() ?? []), ...this.consumerStatus.values()];
   }
 
   /** Stops, closes sources, the log analyzer, the alert manager and (if the hub opened it) the history. */

@@ -10,10 +10,13 @@ export interface AlertRule {
   readonly metric: string;
   /** Only series carrying these labels. */
   readonly labels?: MetricLabels;
+  /** Comparison between the value and `threshold`. */
   readonly op: '>' | '>=' | '<' | '<=';
+  /** The value compared against. */
   readonly threshold: number;
   /** The condition must hold this long before the alert fires. Default 0. */
   readonly forMs?: number;
+  /** Severity of the raised alert. */
   readonly severity: Severity;
   /** Summary; `{value}`, `{threshold}` and `{labels}` are replaced. */
   readonly summary?: string;

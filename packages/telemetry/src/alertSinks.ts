@@ -3,8 +3,11 @@ import type { AlertNotification, AlertSink } from './AlertManager.js';
 
 /** The subset of `console` the log sink uses. @public */
 export interface AlertLogger {
+  /** Resolutions and info alerts. */
   info(message: string): void;
+  /** Warnings and rate-limit notes. */
   warn(message: string): void;
+  /** Critical alerts. */
   error(message: string): void;
 }
 
@@ -32,6 +35,7 @@ export function logSink(logger: AlertLogger = console): AlertSink {
 
 /** A writable that takes strings (`process.stdout`, a file stream). @public */
 export interface LineWriter {
+  /** Writes one chunk (a JSON line). */
   write(chunk: string): unknown;
 }
 

@@ -95,6 +95,7 @@ interface CgroupCounters {
 
 /** Options of {@link CgroupSource}. @public */
 export interface CgroupSourceOptions {
+  /** Root of the file tree (default `/`). */
   readonly root?: string;
   /** Depth of the hierarchy to report (0 = the root cgroup only). Default 2. */
   readonly maxDepth?: number;
@@ -115,6 +116,7 @@ const UNLIMITED_V1 = 2 ** 62;
  */
 export class CgroupSource implements MetricSource {
   readonly id = 'cgroup';
+  /** The cgroup layout in use. */
   readonly mode: CgroupMode;
   private readonly files: KernelFiles;
   private readonly maxDepth: number;

@@ -73,8 +73,8 @@ export class KernelFiles {
 
   private readOpen(rel: string): string {
     let fd = this.fds.get(rel);
-    const abs = join(this.root, rel);
     if (fd === undefined) {
+      const abs = join(this.root, rel);
       if (this.fds.size >= this.maxOpen) return this.readOnce(rel);
       try {
         fd = openSync(abs, 'r');
@@ -89,7 +89,7 @@ export class KernelFiles {
       // The file went away (device unplugged, cgroup removed): forget the descriptor.
       closeSync(fd);
       this.fds.delete(rel);
-      throw fsError(err, abs, rel);
+      throw fsError(err, join(this.root, rel), rel);
     }
   }
 

@@ -8,7 +8,9 @@ export type Severity = 'info' | 'warning' | 'critical';
 
 /** A problem recognised in a log event. @public */
 export interface Detection {
+  /** What was recognised. */
   readonly kind: DetectionKind;
+  /** How bad it is. */
   readonly severity: Severity;
   /** One line for humans, e.g. `OOM killer killed stress (pid 4242)`. */
   readonly summary: string;

@@ -8,6 +8,7 @@ import type { MetricUnit } from './metricSample.js';
 export interface MetricDefinition {
   /** Dot-separated name, e.g. `mem.available_bytes`. */
   readonly name: string;
+  /** The unit of the values. */
   readonly unit: MetricUnit;
   /** `counter` = cumulative and monotonic (exported as `_total`); `gauge` = anything else. */
   readonly kind: 'gauge' | 'counter';

@@ -6,28 +6,39 @@ import type { SampleBatch } from './MetricsCollector.js';
 
 /** An OTLP attribute (`KeyValue` with a string value). @public */
 export interface OtlpAttribute {
+  /** Attribute name. */
   readonly key: string;
+  /** Attribute value. */
   readonly value: { readonly stringValue: string };
 }
 
 /** An OTLP number data point in the JSON encoding (times are decimal strings of nanoseconds). @public */
 export interface OtlpDataPoint {
+  /** The sample labels. */
   readonly attributes: readonly OtlpAttribute[];
+  /** Nanoseconds since the epoch, as a decimal string. */
   readonly timeUnixNano: string;
+  /** The value. */
   readonly asDouble: number;
 }
 
 /** An OTLP metric (gauge, or cumulative monotonic sum for counters). @public */
 export interface OtlpMetric {
+  /** `ainka.` + the metric name. */
   readonly name: string;
+  /** UCUM unit. */
   readonly unit: string;
+  /** Help text from the catalogue. */
   readonly description: string;
+  /** Set for gauges. */
   readonly gauge?: { readonly dataPoints: readonly OtlpDataPoint[] };
+  /** Set for counters. */
   readonly sum?: { readonly dataPoints: readonly OtlpDataPoint[]; readonly aggregationTemporality: 2; readonly isMonotonic: true };
 }
 
 /** The OTLP/JSON `ExportMetricsServiceRequest` shape. @public */
 export interface OtlpMetricsRequest {
+  /** One resource (this host) with one scope. */
   readonly resourceMetrics: ReadonlyArray<{
     readonly resource: { readonly attributes: readonly OtlpAttribute[] };
     readonly scopeMetrics: ReadonlyArray<{

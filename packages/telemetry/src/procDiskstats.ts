@@ -6,26 +6,43 @@ import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** Counters of one `/proc/diskstats` line. Times are milliseconds; sectors are 512 bytes. @public */
 export interface DiskCounters {
+  /** Device major number. */
   readonly major: number;
+  /** Device minor number. */
   readonly minor: number;
+  /** Kernel device name (`sda`, `nvme0n1`). */
   readonly device: string;
+  /** Reads completed. */
   readonly reads: number;
+  /** Adjacent reads merged. */
   readonly readsMerged: number;
+  /** 512-byte sectors read. */
   readonly sectorsRead: number;
+  /** Milliseconds spent reading (wraps at 2^32). */
   readonly readMs: number;
+  /** Writes completed. */
   readonly writes: number;
+  /** Adjacent writes merged. */
   readonly writesMerged: number;
+  /** 512-byte sectors written. */
   readonly sectorsWritten: number;
+  /** Milliseconds spent writing (wraps at 2^32). */
   readonly writeMs: number;
+  /** Requests in flight now. */
   readonly inFlight: number;
+  /** Milliseconds with I/O in flight (wraps at 2^32). */
   readonly ioMs: number;
+  /** Milliseconds weighted by requests in flight (wraps at 2^32). */
   readonly weightedIoMs: number;
   /** Since 4.18. */
   readonly discards?: number;
+  /** 512-byte sectors discarded (4.18+). */
   readonly sectorsDiscarded?: number;
+  /** Milliseconds spent discarding (4.18+). */
   readonly discardMs?: number;
   /** Since 5.5. */
   readonly flushes?: number;
+  /** Milliseconds spent flushing (5.5+). */
   readonly flushMs?: number;
 }
 
@@ -81,17 +98,23 @@ export function parseDiskstats(text: string, file = '/proc/diskstats'): DiskCoun
 
 /** Per-device rates between two reads. @public */
 export interface DiskRates {
+  /** Completed reads per second. */
   readonly readsPerSecond: number;
+  /** Completed writes per second. */
   readonly writesPerSecond: number;
+  /** Bytes read per second. */
   readonly readBytesPerSecond: number;
+  /** Bytes written per second. */
   readonly writeBytesPerSecond: number;
   /** Mean time per completed read in seconds (0 when there were no reads). */
   readonly readAwaitSeconds: number;
+  /** Mean time per completed write in seconds (0 when there were no writes). */
   readonly writeAwaitSeconds: number;
   /** Share of the interval during which the device had I/O in flight, in [0, 1]. */
   readonly utilisation: number;
   /** Mean number of requests in flight. */
   readonly avgQueueLength: number;
+  /** Bytes discarded per second (4.18+). */
   readonly discardBytesPerSecond?: number;
 }
 
@@ -122,6 +145,7 @@ export function diskRates(prev: DiskCounters, cur: DiskCounters, dtMs: number): 
 
 /** Options of {@link DiskstatsSource}. @public */
 export interface DiskstatsSourceOptions {
+  /** Root of the file tree (default `/`). */
   readonly root?: string;
   /**
    * Which devices to report. Default: whole disks listed in `/sys/block` (partitions are skipped when

@@ -5,13 +5,17 @@ import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** Parsed `/proc/loadavg`. @public */
 export interface Loadavg {
+  /** 1-minute load average. */
   readonly avg1: number;
+  /** 5-minute load average. */
   readonly avg5: number;
+  /** 15-minute load average. */
   readonly avg15: number;
   /** Runnable scheduling entities (the number before the slash). */
   readonly runnable: number;
   /** Existing scheduling entities (the number after the slash). */
   readonly threads: number;
+  /** The most recently allocated pid. */
   readonly lastPid: number;
 }
 

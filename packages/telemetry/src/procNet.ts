@@ -6,14 +6,23 @@ import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** Counters of one interface in `/proc/net/dev`. @public */
 export interface NetDevCounters {
+  /** Interface name. */
   readonly interface: string;
+  /** Bytes received. */
   readonly rxBytes: number;
+  /** Packets received. */
   readonly rxPackets: number;
+  /** Receive errors. */
   readonly rxErrors: number;
+  /** Received packets dropped. */
   readonly rxDrops: number;
+  /** Bytes sent. */
   readonly txBytes: number;
+  /** Packets sent. */
   readonly txPackets: number;
+  /** Transmit errors. */
   readonly txErrors: number;
+  /** Packets dropped on transmit. */
   readonly txDrops: number;
 }
 

@@ -6,15 +6,21 @@ import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** One line (`some` or `full`) of a PSI file. Averages are percent; `totalUs` is microseconds. @public */
 export interface PressureLine {
+  /** Percent of time stalled, 10 s average. */
   readonly avg10: number;
+  /** Percent of time stalled, 60 s average. */
   readonly avg60: number;
+  /** Percent of time stalled, 300 s average. */
   readonly avg300: number;
+  /** Total stall time in microseconds. */
   readonly totalUs: number;
 }
 
 /** A parsed PSI file (`/proc/pressure/*`, `<cgroup>/*.pressure`). `full` is absent for system CPU before 5.13. @public */
 export interface Pressure {
+  /** At least one task stalled. */
   readonly some: PressureLine;
+  /** All non-idle tasks stalled. */
   readonly full?: PressureLine;
 }
 

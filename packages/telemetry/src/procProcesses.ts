@@ -6,18 +6,29 @@ import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** The fields of `/proc/<pid>/stat` the process collector uses. Times are clock ticks. @public */
 export interface ProcessStat {
+  /** Process id. */
   readonly pid: number;
+  /** Command name (up to 15 characters, may contain spaces). */
   readonly comm: string;
+  /** State letter (R, S, D, Z, …). */
   readonly state: string;
+  /** Parent process id. */
   readonly ppid: number;
+  /** Minor page faults. */
   readonly minorFaults: number;
+  /** Major page faults (needing I/O). */
   readonly majorFaults: number;
+  /** User time in clock ticks. */
   readonly utime: number;
+  /** System time in clock ticks. */
   readonly stime: number;
+  /** Threads in the process. */
   readonly numThreads: number;
   /** Clock ticks after boot. */
   readonly startTime: number;
+  /** Virtual memory size in bytes. */
   readonly vsizeBytes: number;
+  /** Resident set size in pages. */
   readonly rssPages: number;
 }
 
@@ -56,6 +67,7 @@ export function parseProcessStat(text: string, file = '/proc/<pid>/stat'): Proce
 
 /** Options of {@link ProcessSource}. @public */
 export interface ProcessSourceOptions {
+  /** Root of the file tree (default `/`). */
   readonly root?: string;
   /** How many processes to report (by CPU over the last interval, then RSS). Default 10. */
   readonly topN?: number;

@@ -6,13 +6,21 @@ import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** CPU time counters of one `cpu` line of `/proc/stat`, in USER_HZ ticks. @public */
 export interface CpuTimes {
+  /** Time in user mode (includes guest). */
   readonly user: number;
+  /** Time in user mode at low priority (includes guest_nice). */
   readonly nice: number;
+  /** Time in kernel mode. */
   readonly system: number;
+  /** Idle time. */
   readonly idle: number;
+  /** Idle time with I/O outstanding (may go backwards on some kernels). */
   readonly iowait: number;
+  /** Time servicing hard interrupts. */
   readonly irq: number;
+  /** Time servicing soft interrupts. */
   readonly softirq: number;
+  /** Time stolen by the hypervisor. */
   readonly steal: number;
   /** Included in `user` by the kernel; kept for completeness. */
   readonly guest: number;
@@ -26,11 +34,15 @@ export interface ProcStat {
   readonly total: CpuTimes;
   /** Per-CPU lines keyed by CPU number (`"0"`, `"1"`, …); offline CPUs are absent. */
   readonly cpus: ReadonlyMap<string, CpuTimes>;
+  /** `ctxt`: context switches since boot. */
   readonly contextSwitches?: number;
+  /** `intr` total: interrupts since boot. */
   readonly interrupts?: number;
   /** Forks since boot. */
   readonly processesCreated?: number;
+  /** `procs_running`: runnable tasks now. */
   readonly procsRunning?: number;
+  /** `procs_blocked`: tasks blocked on I/O now. */
   readonly procsBlocked?: number;
   /** Boot time, seconds since the epoch. */
   readonly bootTime?: number;
@@ -110,12 +122,19 @@ export function parseProcStat(text: string, file = '/proc/stat'): ProcStat {
 
 /** Fractions of CPU time over an interval. All in [0, 1]; they sum to 1. @public */
 export interface CpuUtilisation {
+  /** 1 - idle - iowait. */
   readonly busy: number;
+  /** user + nice. */
   readonly user: number;
+  /** Kernel time. */
   readonly system: number;
+  /** Idle with I/O outstanding. */
   readonly iowait: number;
+  /** Hard + soft interrupts. */
   readonly irq: number;
+  /** Stolen by the hypervisor. */
   readonly steal: number;
+  /** Idle. */
   readonly idle: number;
 }
 

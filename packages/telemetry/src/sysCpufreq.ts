@@ -17,6 +17,7 @@ export class CpufreqSource implements MetricSource {
   private readonly files: KernelFiles;
   private cached: Array<[string, string]> | undefined;
   private listedAt = 0;
+  private unavailable: TelemetryError | undefined;
 
   constructor(options: { readonly root?: string; readonly minIntervalMs?: number } = {}) {
     this.files = new KernelFiles(options.root, { keepOpen: true });
@@ -46,13 +47,16 @@ export class CpufreqSource implements MetricSource {
     if (this.cached === undefined || ctx.monotonicMs - this.listedAt >= 10_000 || ctx.monotonicMs < this.listedAt) {
       this.cached = this.policies();
       this.listedAt = ctx.monotonicMs;
+      this.unavailable = undefined;
     }
     const policies = this.cached;
     if (policies.length === 0) {
-      throw new TelemetryError(
+      // Built once per listing: constructing an Error (stack capture) every tick is not free.
+      this.unavailable ??= new TelemetryError(
         'ERR_AINKA_TELEMETRY_SOURCE_UNAVAILABLE',
         `no cpufreq policy under ${this.files.path('sys/devices/system/cpu/cpufreq')}: no cpufreq driver is loaded (common in virtual machines); load one (intel_pstate, amd-pstate, acpi-cpufreq) to get frequencies.`,
       );
+      throw this.unavailable;
     }
     const out: MetricSample[] = [];
     for (const [policy, dir] of policies) {

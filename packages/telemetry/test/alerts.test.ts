@@ -13,6 +13,7 @@ import {
   stdoutJsonSink,
   webhookSink,
 } from '../src/index.js';
+import { until } from './helpers.js';
 
 function collecting(): { sink: AlertSink; got: AlertNotification[] } {
   const got: AlertNotification[] = [];
@@ -51,7 +52,8 @@ describe('AlertManager', () => {
     const m = new AlertManager({ sinks: [sink], groupWaitMs: 30 });
     for (const device of ['sda', 'sdb', 'sdc']) m.raise({ name: 'io_error', severity: 'critical', summary: device, labels: { device }, evidence });
     m.raise({ name: 'oom_kill', severity: 'critical', summary: 'oom', evidence });
-    await new Promise((r) => setTimeout(r, 80));
+    expect(got).toHaveLength(0); // nothing before the group wait
+    await until(() => got.length >= 2);
     expect(got).toHaveLength(2);
     const io = got.find((n) => n.groupLabels['name'] === 'io_error');
     expect(io?.alerts.map((a) => a.labels['device'])).toEqual(['sda', 'sdb', 'sdc']);

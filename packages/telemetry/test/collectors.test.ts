@@ -12,6 +12,7 @@ import {
   diskRates,
   DiskstatsSource,
   getMetricDefinition,
+  LoadavgSource,
   MetricsCollector,
   type MetricSample,
   NetDevSource,
@@ -21,7 +22,7 @@ import {
   ProcessSource,
   ProcStatSource,
 } from '../src/index.js';
-import { cleanupTemp, copySnapshot, ctx, find, recorded, tempDir, value, writeTree } from './helpers.js';
+import { cleanupTemp, copySnapshot, ctx, find, recorded, tempDir, until, value, writeTree } from './helpers.js';
 
 afterEach(cleanupTemp);
 
@@ -217,6 +218,20 @@ describe('missing and unreadable files', () => {
     expect(st.find((x) => x.id === 'cgroup')?.reason).toMatch(/mount cgroup2/);
   });
 
+  it('a missing file marks the source unavailable until it appears, then it recovers', async () => {
+    const root = tempDir();
+    const c = new MetricsCollector({ sources: [new LoadavgSource({ root })] });
+    await c.collectOnce();
+    expect(c.status()[0]).toMatchObject({ available: false, code: 'ERR_AINKA_TELEMETRY_SOURCE_UNAVAILABLE' });
+    writeTree(root, { 'proc/loadavg': '0.50 0.40 0.30 2/100 1234\n' });
+    expect(find((await c.collectOnce()).samples, 'load.avg1')?.value).toBe(0.5);
+    expect(c.status()[0]?.available).toBe(true);
+    // the file stays open between ticks and is re-read at offset 0, as procfs files are
+    writeTree(root, { 'proc/loadavg': '0.75 0.40 0.30 2/100 1234\n' });
+    expect(find((await c.collectOnce()).samples, 'load.avg1')?.value).toBe(0.75);
+    c.close();
+  });
+
   it('PSI missing for one resource still reports the others', () => {
     const root = tempDir();
     writeTree(root, { 'proc/pressure/memory': 'some avg10=1.50 avg60=0.00 avg300=0.00 total=10\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n' });
@@ -280,20 +295,26 @@ describe('the live /proc of the test machine', () => {
     if (self !== undefined) expect(self.value).toBeGreaterThan(10 * 1024 * 1024);
   });
 
-  it('the process collector ranks by CPU and keys by pid + start time', () => {
+  it('the process collector ranks by CPU and sees this process burn CPU', () => {
     let t = 0;
-    const src = new ProcessSource({ topN: 3, minIntervalMs: 0 });
+    const src = new ProcessSource({ topN: 100_000, minIntervalMs: 0 });
     src.collect(ctx(t));
-    const end = Date.now() + 120;
-    while (Date.now() < end) {
-      /* burn CPU so this process ranks first */
+    // burn at least 50 ms of CPU (not wall time: the test box may be loaded)
+    const start = process.cpuUsage();
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      const u = process.cpuUsage(start);
+      if (u.user + u.system >= 50_000) break;
     }
-    t = 150;
+    t = 1000;
     const s = src.collect(ctx(t));
+    src.close();
     const cpu = s.filter((x) => x.name === 'process.cpu_cores');
-    expect(cpu).toHaveLength(3);
-    expect(cpu[0]?.value).toBeGreaterThanOrEqual(cpu[1]?.value ?? 0);
-    expect(cpu.some((x) => x.labels?.['pid'] === String(process.pid))).toBe(true);
+    expect(cpu.length).toBeGreaterThan(3);
+    for (let i = 1; i < cpu.length; i++) expect(cpu[i - 1]?.value).toBeGreaterThanOrEqual(cpu[i]?.value ?? 0);
+    const self = cpu.find((x) => x.labels?.['pid'] === String(process.pid));
+    expect(self?.value).toBeGreaterThan(0.02); // >= 5 clock ticks over the 1 s the source believes passed
+    expect(value(s, 'process.count')).toBe(s.filter((x) => x.name === 'process.rss_bytes').length);
   });
 });
 
@@ -317,7 +338,7 @@ describe('MetricsCollector', () => {
     const seen: number[] = [];
     const sub = c.batches$.subscribe((b) => seen.push(b.samples.length));
     c.start();
-    await new Promise((r) => setTimeout(r, 130));
+    await until(() => seen.length >= 3);
     c.stop();
     sub.unsubscribe();
     expect(seen.length).toBeGreaterThanOrEqual(3);

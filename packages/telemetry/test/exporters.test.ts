@@ -88,3 +88,14 @@ describe('OpenTelemetry JSON', () => {
     expect(JSON.parse(lines[1] as string).resourceMetrics[0].scopeMetrics[0].metrics).toHaveLength(1);
   });
 });
+
+describe('documentation', () => {
+  it('the README lists every catalogued metric with its Prometheus name', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const d of metricCatalogue) {
+      expect(readme, d.name).toContain(`| \`${d.name}\` | ${d.unit} |`);
+      expect(readme, d.name).toContain(`\`${prometheusName(d.name, d.unit).name}\``);
+    }
+  });
+});

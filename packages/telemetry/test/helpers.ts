@@ -61,3 +61,9 @@ export function value(samples: readonly MetricSample[], name: string, labels?: R
   if (s === undefined) throw new Error(`no sample ${name} ${JSON.stringify(labels ?? {})}`);
   return s.value;
 }
+
+/** Polls `cond` every 10 ms until it holds or `timeoutMs` passes (timing-tolerant on a loaded box). */
+export async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+}

@@ -75,9 +75,17 @@ describe('HistoryManager', () => {
     // the minute in progress (7200..7230 s) is not rolled up and not deleted
     const m = h.query({ name: 'disk.reads_per_second', from: T0, to: now.t, tier: '1m' })[0];
     expect(m?.points).toHaveLength(120);
-    // auto picks the finest tier that still holds `from`
-    expect(h.query({ name: 'disk.reads_per_second', from: T0, to: now.t })[0]?.tier).toBe('1m');
+    // auto: minutes where raw data is gone, raw seconds from the first whole minute raw still holds
+    const auto = h.query({ name: 'disk.reads_per_second', from: T0, to: now.t })[0];
+    expect(auto?.tier).toBe('1m,raw');
+    expect(auto?.points).toHaveLength(61 + (7230 - 3660));
+    expect(auto?.points[60]).toMatchObject({ timestamp: T0 + 3600_000, count: 60 });
+    expect(auto?.points[61]).toEqual({ timestamp: T0 + 3660_000, value: f(3660) });
     expect(h.query({ name: 'disk.reads_per_second', from: now.t - 60_000, to: now.t })[0]?.tier).toBe('raw');
+    // auto aggregates take each 10 min bucket wholly from one tier: exact means, nothing counted twice
+    const agg = h.aggregate({ name: 'disk.reads_per_second', from: T0, to: T0 + 7200_000, stepMs: 600_000, fn: 'avg' })[0];
+    expect(agg?.points.map((p) => p.value)).toEqual(Array.from({ length: 12 }, (_, k) => 10 * k + 4.5 + 29.5));
+    expect(h.aggregate({ name: 'disk.reads_per_second', from: T0, to: T0 + 7200_000, stepMs: 600_000, fn: 'count' })[0]?.points.every((p) => p.value === 600)).toBe(true);
     // two days later the 1m tier is gone too, the hours stay
     now.t += 2 * 86_400_000;
     h.maintain();
@@ -107,23 +115,26 @@ describe('HistoryManager', () => {
   it('enforces the on-disk size bound, evicting the oldest data first', () => {
     const dir = tempDir();
     const path = join(dir, 'h.db');
-    const now = { t: T0 + 6 * 3_600_000 };
-    const maxBytes = 1024 * 1024;
-    const h = open(path, now, { maxBytes, batchSize: 20_000, tiers: [{ name: 'raw', resolutionMs: 1000, retentionMs: 86_400_000 }, { name: '1m', resolutionMs: 60_000, retentionMs: 86_400_000 }] });
-    for (let s = 0; s < 6 * 3600; s += 600) {
+    const hours = 4;
+    const now = { t: T0 + hours * 3_600_000 };
+    const maxBytes = 512 * 1024;
+    const h = open(path, now, { maxBytes, batchSize: 50_000, tiers: [{ name: 'raw', resolutionMs: 1000, retentionMs: 86_400_000 }, { name: '1m', resolutionMs: 60_000, retentionMs: 86_400_000 }] });
+    for (let s = 0; s < hours * 3600; s += 600) {
       const batch: MetricSample[] = [];
-      for (let d = 0; d < 20; d++) batch.push(...seconds(s, s + 600, `d${d}`));
+      for (let d = 0; d < 10; d++) batch.push(...seconds(s, s + 600, `d${d}`));
       h.write(batch);
     }
     h.flush();
     h.maintain();
-    expect(h.stats().rows['raw']).toBeLessThan(20 * 6 * 3600); // something was evicted
+    expect(h.stats().rows['raw']).toBeLessThan(10 * hours * 3600); // something was evicted
     const onDisk = statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
     expect(onDisk).toBeLessThanOrEqual(maxBytes);
-    // newest raw data is still there, oldest is gone but its minutes remain
+    // newest raw data is still there, the oldest is gone but its minutes remain
     const raw = h.query({ name: 'disk.reads_per_second', labels: { device: 'd3' }, from: T0, to: now.t, tier: 'raw' })[0];
-    expect(raw?.points[raw.points.length - 1]?.timestamp).toBe(T0 + (6 * 3600 - 1) * 1000);
+    expect(raw?.points[raw.points.length - 1]?.timestamp).toBe(T0 + (hours * 3600 - 1) * 1000);
     expect(raw?.points[0]?.timestamp).toBeGreaterThan(T0);
+    const minutes = h.query({ name: 'disk.reads_per_second', labels: { device: 'd3' }, from: T0, to: now.t, tier: '1m' })[0];
+    expect(minutes?.points[0]?.timestamp).toBe(T0);
     expect(h.integrityCheck()).toEqual(['ok']);
     h.close();
   });
@@ -141,6 +152,16 @@ describe('HistoryManager', () => {
     expect(r[0]?.points).toHaveLength(20);
     expect(h2.stats().series).toBe(1);
     h2.close();
+  });
+
+  it('skips NaN and infinite values instead of failing the batch', () => {
+    const now = { t: T0 + 10_000 };
+    const h = open(join(tempDir(), 'h.db'), now);
+    h.write([...seconds(0, 3), { name: 'disk.reads_per_second', labels: { device: 'vda' }, unit: 'per_second', value: Number.NaN, timestamp: T0 + 5000 }]);
+    expect(h.flush()).toBe(4);
+    expect(h.droppedSamples).toBe(1);
+    expect(h.query({ name: 'disk.reads_per_second', from: T0, to: T0 + 10_000 })[0]?.points).toHaveLength(3);
+    h.close();
   });
 
   it('rejects inconsistent tiers', () => {

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AlertNotification, type MetricSample, type MetricSource, TelemetryHub } from '../src/index.js';
-import { cleanupTemp, copySnapshot, tempDir, writeTree } from './helpers.js';
+import { cleanupTemp, copySnapshot, tempDir, until, writeTree } from './helpers.js';
 
 afterEach(cleanupTemp);
 
@@ -42,7 +42,7 @@ describe('TelemetryHub', () => {
     // a kernel log record becomes an alert with its evidence
     hub.start();
     appendFileSync(join(root, 'dev/kmsg'), '3,9,5000000,-;Out of memory: Killed process 31 (hog) total-vm:1kB\n');
-    await new Promise((r) => setTimeout(r, 60));
+    await until(() => hub.alerts.active().some((a) => a.name === 'oom_kill'));
     await hub.close();
     const names = got.flatMap((n) => n.alerts.map((a) => a.name));
     expect(names).toContain('always');
@@ -59,8 +59,20 @@ describe('TelemetryHub', () => {
     hub.addSource(src);
     hub.start();
     push.next({ name: 'ebpf.runqlat_p99_seconds', unit: 'seconds', value: 0.001, timestamp: Date.now() });
-    await new Promise((r) => setTimeout(r, 60));
+    await until(() => hub.get('ebpf.runqlat_p99_seconds') !== undefined);
     expect(hub.get('ebpf.runqlat_p99_seconds')?.value).toBe(0.001);
+    await hub.close();
+  });
+
+  it('keeps ticking when the history fails, and reports it in status()', async () => {
+    const { HistoryManager } = await import('../src/index.js');
+    const history = new HistoryManager({ path: join(tempDir(), 'h.db'), flushIntervalMs: 0 });
+    history.close(); // every write now throws ERR_AINKA_TELEMETRY_HISTORY_CLOSED
+    const hub = new TelemetryHub({ sources: [{ id: 'one', collect: (c) => [{ name: 'test.one', unit: 'count', value: 1, timestamp: c.now }] }], history });
+    const b = await hub.collectOnce();
+    expect(b.samples).toHaveLength(1);
+    expect(hub.get('test.one')?.value).toBe(1);
+    expect(hub.status().find((s) => s.id === 'hub.history')).toMatchObject({ available: false, code: 'ERR_AINKA_TELEMETRY_HISTORY_CLOSED' });
     await hub.close();
   });
 
@@ -69,7 +81,7 @@ describe('TelemetryHub', () => {
     const batches: number[] = [];
     hub.samples$.subscribe((b) => batches.push(b.samples.length));
     hub.start();
-    await new Promise((r) => setTimeout(r, 180));
+    await until(() => batches.length >= 2);
     await hub.close();
     const n = batches.length;
     await new Promise((r) => setTimeout(r, 80));

@@ -14,7 +14,7 @@ import {
   parseJournalEntry,
   parseKmsgRecord,
 } from '../src/index.js';
-import { cleanupTemp, fixtures, tempDir, writeTree } from './helpers.js';
+import { cleanupTemp, fixtures, tempDir, until, writeTree } from './helpers.js';
 
 afterEach(cleanupTemp);
 
@@ -111,7 +111,7 @@ describe('LogAnalyzer inputs', () => {
     a.detections$.subscribe((d) => got.push(d));
     a.start();
     appendFileSync(join(root, 'dev/kmsg'), '3,2,2000000,-;Out of memory: Killed process 77 (new) total-vm:1kB\n');
-    await new Promise((r) => setTimeout(r, 80));
+    await until(() => got.length > 0);
     a.close();
     expect(got.map((d) => d.details['comm'])).toEqual(['new']);
     expect(got[0]?.event.timestamp).toBe(1_700_000_000_000 + 2000);
@@ -125,7 +125,7 @@ describe('LogAnalyzer inputs', () => {
     const got: Detection[] = [];
     a.detections$.subscribe((d) => got.push(d));
     a.start();
-    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 30));
+    await until(() => got.length > 0, 5000);
     const status = a.status();
     a.close();
     expect(got[0]?.details).toEqual({ unit: 'db.service', result: 'timeout' });
@@ -133,7 +133,7 @@ describe('LogAnalyzer inputs', () => {
 
     const b = new LogAnalyzer({ root, kmsg: false, journal: { command: join(root, 'no-such-journalctl') } });
     b.start();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => b.status()[0]?.available === false);
     expect(b.status()[0]?.reason).toMatch(/not found: install/);
     b.close();
   });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,7 +18,7 @@ import {
   TelemetryError,
   vmCounters,
 } from '../src/index.js';
-import { recorded } from './helpers.js';
+import { fixtures, recorded } from './helpers.js';
 
 const read = (rel: string): string => readFileSync(join(recorded('t0'), rel), 'latin1');
 
@@ -179,5 +179,31 @@ describe('parsers reject malformed input with the file and line', () => {
     expectMalformed(() => parseNetSnmp('Tcp: A B\nUdp: 1 2\n', '/x/snmp'), '/x/snmp:2');
     expectMalformed(() => parseIoStat('sda rbytes=1\n', '/x/io.stat'), '/x/io.stat:1');
     expectMalformed(() => parseProcessStat('garbage', '/x/pid/stat'), '/x/pid/stat:1');
+  });
+});
+
+// Every recorded kernel (this machine's 6.18; the Debian 6.1 guest's once recorded with
+// scripts/record-fixtures.mjs) must parse with the same invariants.
+const kernels = readdirSync(fixtures).filter((k) => existsSync(join(fixtures, k, 't0', 'proc', 'stat')));
+
+describe.each(kernels)('every recorded file of kernel %s parses', (kernel) => {
+  const root = join(fixtures, kernel, 't0');
+  const txt = (rel: string): string => readFileSync(join(root, rel), 'latin1');
+
+  it('procfs', () => {
+    const stat = parseProcStat(txt('proc/stat'));
+    expect(stat.cpus.size).toBeGreaterThan(0);
+    expect(parseMeminfo(txt('proc/meminfo')).get('MemTotal')).toBeGreaterThan(0);
+    expect(parseVmstat(txt('proc/vmstat')).size).toBeGreaterThan(50);
+    expect(parseLoadavg(txt('proc/loadavg')).threads).toBeGreaterThan(0);
+    expect(parseDiskstats(txt('proc/diskstats')).length).toBeGreaterThan(0);
+    expect(parseNetDev(txt('proc/net/dev')).some((d) => d.interface === 'lo')).toBe(true);
+    expect(parseNetSnmp(txt('proc/net/snmp')).has('Tcp')).toBe(true);
+    for (const r of ['cpu', 'memory', 'io']) {
+      if (existsSync(join(root, 'proc/pressure', r))) expect(parsePressure(txt(`proc/pressure/${r}`)).some.avg10).toBeGreaterThanOrEqual(0);
+    }
+    for (const pid of readdirSync(join(root, 'proc')).filter((n) => /^\d+$/.test(n))) {
+      expect(parseProcessStat(txt(`proc/${pid}/stat`)).pid).toBe(Number(pid));
+    }
   });
 });

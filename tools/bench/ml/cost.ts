@@ -5,27 +5,14 @@
  *
  * Feeds `series` independent detectors `updates` values each, interleaved (as a daemon watching many
  * metrics would), and prints ns/update and retained bytes per series, with ratios against a baseline
- * measured in the same run: a bare EWMA mean/deviation tracker (the cheapest useful detector).
+ * measured in the same run: `EwmaDetector`, a bare EWMA mean/deviation tracker (the cheapest useful detector).
  */
 import { performance } from 'node:perf_hooks';
-import { StreamingAnomalyDetector, WindowedGaussianDetector, type AnomalyDetector, type AnomalyResult } from '../../../packages/ml/src/index.js';
+import { EwmaDetector, StreamingAnomalyDetector, WindowedGaussianDetector, type AnomalyDetector } from '../../../packages/ml/src/index.js';
 
 const SERIES = Number(process.argv[2] ?? 10_000);
 const UPDATES = Number(process.argv[3] ?? 200);
 const gc = (globalThis as { gc?: () => void }).gc;
-
-/** Baseline: EWMA mean and absolute deviation, z-score squashed to [0, 1]. */
-class EwmaBaseline implements AnomalyDetector {
-  readonly name = 'ewma';
-  #m = 0;
-  #d = 1;
-  update(_t: number, x: number): AnomalyResult {
-    const z = Math.abs(x - this.#m) / (this.#d + 1e-9);
-    this.#m += 0.05 * (x - this.#m);
-    this.#d += 0.05 * (Math.abs(x - this.#m) - this.#d);
-    return { score: 1 - Math.exp(-z / 3), explanation: { reason: 'ewma' } };
-  }
-}
 
 function heap(): number {
   gc?.();
@@ -60,7 +47,7 @@ function measure(name: string, make: () => AnomalyDetector, series = SERIES): Ro
 }
 
 const rows = [
-  measure('ewma baseline', () => new EwmaBaseline()),
+  measure('ewma baseline (EwmaDetector)', () => new EwmaDetector()),
   measure('ainka (StreamingAnomalyDetector)', () => new StreamingAnomalyDetector()),
   measure('windowedGaussian (NAB reference)', () => new WindowedGaussianDetector(), Math.min(SERIES, 1000)),
 ];

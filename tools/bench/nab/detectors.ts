@@ -1,5 +1,6 @@
 /** The detectors the NAB runner knows, each with its global (corpus-wide) hyper-parameters. */
 import {
+  EwmaDetector,
   StreamingAnomalyDetector,
   WindowedGaussianDetector,
   type AnomalyDetectorFactory,
@@ -8,4 +9,5 @@ import {
 export const DETECTORS: Record<string, AnomalyDetectorFactory> = {
   ainka: () => new StreamingAnomalyDetector(),
   windowedGaussian: () => new WindowedGaussianDetector(),
+  ewma: () => new EwmaDetector(),
 };

@@ -103,27 +103,33 @@ function historyBench(): void {
   const naiveTx = naive.transaction((batch: MetricSample[]) => {
     for (const s of batch) ins.run(s.name, JSON.stringify(s.labels ?? {}), s.timestamp, s.value);
   });
-  let t = performance.now();
-  for (let i = 0; i < data.length; i += 1000) naiveTx(data.slice(i, i + 1000).flat());
-  const naiveRate = total / ((performance.now() - t) / 1000);
+  // CPU time (user + system) rather than wall time: the bench box is shared, and CPU time is what the
+  // daemon costs the machine. Wall time is printed alongside.
+  const naiveCpu = cpuMs(() => {
+    for (let i = 0; i < data.length; i += 1000) naiveTx(data.slice(i, i + 1000).flat());
+  });
+  const naiveRate = total / (naiveCpu / 1000);
 
   // --- HistoryManager, default tiers, batches of 10 000 samples
   const path = join(dir, 'history.db');
   let now = T0 + seconds * 1000;
   const h = new HistoryManager({ path, flushIntervalMs: 0, maintenanceIntervalMs: 0, maxBytes: 1 << 30, now: () => now });
-  t = performance.now();
-  for (const batch of data) h.write(batch);
-  h.flush();
-  const rate = total / ((performance.now() - t) / 1000);
-  rows.push([`history insert (${fmt(total, 0)} samples, ${series} series)`, `${fmt(rate / 1000, 0)}k samples/s`, `${fmt(naiveRate / 1000, 0)}k/s obvious schema`, `${fmt(rate / naiveRate)}x`]);
+  const wall = performance.now();
+  const insertCpu = cpuMs(() => {
+    for (const batch of data) h.write(batch);
+    h.flush();
+  });
+  const wallRate = total / ((performance.now() - wall) / 1000);
+  const rate = total / (insertCpu / 1000);
+  rows.push([`history insert (${fmt(total, 0)} samples, ${series} series)`, `${fmt(rate / 1000, 0)}k samples/CPU-s (${fmt(wallRate / 1000, 0)}k/s wall)`, `${fmt(naiveRate / 1000, 0)}k/CPU-s obvious schema`, `${fmt(rate / naiveRate)}x`]);
 
   // --- queries over the whole period, one series
   const reps = quick ? 5 : 10;
   const time = (fn: () => unknown): number => {
     fn();
-    const a = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    return (performance.now() - a) / reps;
+    return cpuMs(() => {
+      for (let i = 0; i < reps; i++) fn();
+    }) / reps;
   };
   const to = T0 + seconds * 1000;
   const q = { name: 'disk.reads_per_second', labels: { device: 'dev3' }, from: T0, to, tier: 'raw' };
@@ -134,8 +140,8 @@ function historyBench(): void {
   const nr = time(() => nRange.raw().all(q.name, '{"device":"dev3"}', T0, to));
   const na = time(() => nAgg.raw().all(q.name, '{"device":"dev3"}', T0, to));
   const span = `${fmt(seconds / 3600, 0)} h of 1 s data`;
-  rows.push([`range query, 1 series, ${span} (${fmt(seconds, 0)} points)`, `${fmt(range)} ms`, `${fmt(nr)} ms obvious schema`, `${fmt(range / nr)}x`]);
-  rows.push([`aggregate avg per 1 min, 1 series, ${span}`, `${fmt(agg)} ms`, `${fmt(na)} ms obvious schema`, `${fmt(agg / na)}x`]);
+  rows.push([`range query, 1 series, ${span} (${fmt(seconds, 0)} points)`, `${fmt(range)} ms CPU`, `${fmt(nr)} ms obvious schema`, `${fmt(range / nr)}x`]);
+  rows.push([`aggregate avg per 1 min, 1 series, ${span}`, `${fmt(agg)} ms CPU`, `${fmt(na)} ms obvious schema`, `${fmt(agg / na)}x`]);
 
   // --- bytes per sample: raw, then after downsampling (maintenance at the end of the period + 6 h retention)
   h.maintain(now);

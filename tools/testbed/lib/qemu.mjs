@@ -28,7 +28,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
     .join('\n');
   writeFileSync(join(runDir, 'cmd.sh'), `${exports}\ncd ${shq(repoRoot)}\n${script}\n`);
 
-  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`];
+  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=reliable', `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`];
   const qemuArgs = [
     '-accel', 'tcg,thread=multi',
     '-cpu', 'max',

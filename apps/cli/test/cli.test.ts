@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, cliJson, ensureBuilt, eventually, fixture, startDaemon, tempDir, writeConfig, type RunningDaemon } from '../../daemon/test/harness.js';
+
+interface Status {
+  ticks: number;
+  mode: string;
+  layers: { name: string; latency: { count: number } | null }[];
+}
+
+let d: RunningDaemon;
+let dir: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  dir = tempDir('cli');
+  const cfg = writeConfig(dir, ['policy: { packs: [] }', 'ml: { anomaly: { warmup: 5 } }', 'layers: { deepIntervalMs: 500 }', ''].join('\n'));
+  d = await startDaemon(dir, ['--config', cfg, '--replay', fixture, '--interval', '200']);
+  await eventually(() => (cliJson<Status>(['status'], d.socket).ticks >= 12 ? true : undefined));
+}, 120_000);
+
+afterAll(async () => {
+  await d?.stop();
+});
+
+describe('ainka against a running daemon', () => {
+  it('status: human and --json', () => {
+    const h = cli(['status'], d.socket);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/decision layers:/);
+    expect(h.stdout).toMatch(/fast\s+on\s+p50/);
+    const s = cliJson<Status>(['status'], d.socket);
+    expect(s.mode).toBe('advise');
+    expect(s.layers.map((l) => l.name)).toEqual(['immediate', 'fast', 'deep']);
+  });
+
+  it('top --once draws state, pressure, latency, anomalies and advice', () => {
+    const r = cli(['top', '--once'], d.socket);
+    expect(r.code).toBe(0);
+    for (const s of ['── state', '── pressure', '── decision latency', '── anomalies', '── advice', '── top processes']) expect(r.stdout).toContain(s);
+    expect(r.stdout).toMatch(/fast\s+p50\s+[\d.]+ ms/);
+  });
+
+  it('advise, then explain the advice with its evidence', async () => {
+    const advice = await eventually(() => {
+      const a = cliJson<{ advice: { id: string; rule: string }[] }>(['advise'], d.socket).advice;
+      return a.find((x) => x.rule === 'writeback-pressure');
+    });
+    expect(cli(['advise', '--exit-code'], d.socket).code).toBe(10);
+    const e = cli(['explain', advice.id], d.socket);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toContain('evidence: mem.dirty_bytes');
+    expect(e.stdout).toContain('why:');
+    expect(cli(['explain', 'D999999'], d.socket).code).toBe(4);
+  });
+
+  it('anomalies, forecast and history', () => {
+    expect(Array.isArray(cliJson<{ anomalies: unknown[] }>(['anomalies', '--all'], d.socket).anomalies)).toBe(true);
+    const f = cliJson<{ series: string; points: unknown[]; method: string }>(['forecast', 'mem.dirty_bytes'], d.socket);
+    expect(f.series).toBe('mem.dirty_bytes');
+    expect(f.points.length).toBeGreaterThan(0);
+    const h = cliJson<{ from: string; series: { series: string; points: unknown[] }[] }>(['history', 'mem.dirty_bytes', '--since', '10m'], d.socket);
+    expect(h.from).toBe('daemon');
+    expect(h.series[0]?.points.length).toBeGreaterThan(5);
+  });
+
+  it('policy validate (local), apply and list', () => {
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, ['apiVersion: ainka.dev/v1', 'kind: Policy', 'name: cli-test', 'rules:', '  - name: swap-less', '    when: psi.memory.some_avg10 > 50 for 30s', '    then:', '      - knob: sysctl:vm.swappiness', '        set: 10', ''].join('\n'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: Bad Name\nrules: []\n');
+    expect(cli(['policy', 'validate', good]).code).toBe(0);
+    const v = cli(['policy', 'validate', bad]);
+    expect(v.code).toBe(5);
+    expect(v.stdout).toMatch(/bad\.yaml/);
+    expect(cli(['policy', 'apply', good], d.socket).code).toBe(0);
+    const list = cliJson<{ policies: { name: string }[] }>(['policy', 'list'], d.socket).policies.map((p) => p.name);
+    expect(list).toContain('cli-test');
+    expect(list).toContain('builtin');
+  });
+
+  it('rollback of something never applied is "not found"', () => {
+    expect(cli(['rollback', '424242'], d.socket).code).toBe(4);
+    expect(cli(['rollback'], d.socket).code).toBe(2);
+  });
+});
+
+describe('ainka without a daemon', () => {
+  it('exits 3 when the daemon is unreachable, with a message naming the fix', () => {
+    const r = cli(['status'], join(tempDir('none'), 'nope.sock'));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/not running.*start it/);
+    const j = cli(['--json', 'status'], join(tempDir('none'), 'nope.sock'));
+    expect(JSON.parse(j.stdout).error.code).toBe('ERR_AINKA_DAEMON_UNREACHABLE');
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(cli(['frobnicate']).code).toBe(2);
+    expect(cli(['history']).code).toBe(2);
+  });
+
+  it('reads history straight from SQLite when the daemon is down', async () => {
+    const cdir = tempDir('cli-down');
+    const cfg = writeConfig(cdir, 'history: { flushIntervalMs: 200 }\npolicy: { packs: [] }\n');
+    const dd = await startDaemon(cdir, ['--config', cfg, '--replay', fixture, '--interval', '100']);
+    await eventually(() => (cliJson<Status>(['status'], dd.socket).ticks >= 10 ? true : undefined));
+    await dd.stop();
+    const r = cli(['--json', 'history', 'cpu.busy_ratio', '--since', '10m'], dd.socket, { stateDir: dd.stateDir });
+    expect(r.code).toBe(0);
+    const h = JSON.parse(r.stdout) as { from: string; series: { points: unknown[] }[] };
+    expect(h.from).toContain('history.db');
+    expect(h.series[0]?.points.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('prints a bash completion script that covers every command and parses', () => {
+    const r = cli(['completion', 'bash']);
+    expect(r.code).toBe(0);
+    for (const c of ['status', 'top', 'explain', 'policy', 'advise', 'rollback', 'forecast', 'anomalies', 'history', 'completion', 'validate', 'apply', 'list', '--json']) expect(r.stdout).toContain(c);
+    expect(r.stdout).toContain('complete -F _ainka ainka');
+    const syntax = spawnSync('bash', ['-n'], { input: r.stdout, encoding: 'utf8' });
+    expect(syntax.status).toBe(0);
+    const words = spawnSync('bash', ['-c', `${r.stdout}\nCOMP_WORDS=(ainka pol); COMP_CWORD=1; _ainka; echo "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+    expect(words.stdout.trim()).toBe('policy');
+  });
+});
