@@ -236,7 +236,8 @@ int ainka_set_mode(u32 mode)
 		return 0;
 	}
 	if (mode == AINKA_MODE_ENFORCE)
-		WRITE_ONCE(ainka.last_heartbeat_ns, ktime_get_ns()); /* the watchdog clock starts now */
+		/* The watchdog clock starts now. */
+		WRITE_ONCE(ainka.last_heartbeat_ns, ktime_get_ns());
 	atomic_set(&ainka.mode, mode);
 	if (old == AINKA_MODE_ENFORCE)
 		revert_all();
@@ -333,7 +334,9 @@ void ainka_queue_hit(const struct ainka_hit *hit)
 
 void ainka_queue_state_change(u32 old_state, u32 new_state)
 {
-	struct ainka_job job = { .type = JOB_STATE, .old_state = old_state, .new_state = new_state };
+	struct ainka_job job = {
+		.type = JOB_STATE, .old_state = old_state, .new_state = new_state,
+	};
 
 	queue_job(&job);
 }

@@ -122,7 +122,7 @@ static int __init ainka_init(void)
 	/* 9. Everything is in place: start sampling. */
 	ainka_sampler_start();
 
-	pr_info("loaded: version %s, abi %d, %s mode, %u ms sampling, watchdog %u ms, ring %u records, %u tracepoints\n",
+	pr_info("loaded: version %s, abi %d, %s mode, %u ms sampling, watchdog %u ms, ring %u, %u tracepoints\n",
 		AINKA_VERSION_STR, AINKA_ABI_VERSION,
 		enforce ? "enforce" : "observe", sample_interval_ms, watchdog_timeout_ms,
 		ainka_param_ring_capacity, ainka_hooks_registered());

@@ -48,26 +48,36 @@ static int counters_fill(struct sk_buff *skb)
 	struct ainka_eval_stats ev;
 	struct ainka_hook_counts hc;
 	struct nlattr *nest;
+	unsigned int i;
 
 	ainka_ring_info(&ring);
 	ainka_policy_eval_stats(&ev);
 	ainka_hooks_read(&hc);
-	nest = nla_nest_start(skb, AINKA_A_COUNTERS);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, AINKA_A_COUNTER_SAMPLES, ainka_ctr(&ainka.ctr.samples), AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_RING_OVERFLOWS, ring.overflows, AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_RULE_HITS, ainka_ctr(&ainka.ctr.rule_hits), AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_ACTIONS_APPLIED, ainka_ctr(&ainka.ctr.actions_applied), AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_ACTIONS_REVERTED, ainka_ctr(&ainka.ctr.actions_reverted), AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_WATCHDOG_FIRES, ainka_ctr(&ainka.ctr.watchdog_fires), AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_EVAL_NS_LAST, ev.last_ns, AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_EVAL_NS_P99, ev.p99_ns, AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_EVAL_NS_MAX, ev.max_ns, AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_TRACEPOINT_EVENTS, hc.events, AINKA_A_COUNTER_PAD) ||
-	    nla_put_u64_64bit(skb, AINKA_A_COUNTER_HEARTBEATS, ainka_ctr(&ainka.ctr.heartbeats), AINKA_A_COUNTER_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
+	{
+		const struct { int type; u64 value; } c[] = {
+			{ AINKA_A_COUNTER_SAMPLES, ainka_ctr(&ainka.ctr.samples) },
+			{ AINKA_A_COUNTER_RING_OVERFLOWS, ring.overflows },
+			{ AINKA_A_COUNTER_RULE_HITS, ainka_ctr(&ainka.ctr.rule_hits) },
+			{ AINKA_A_COUNTER_ACTIONS_APPLIED, ainka_ctr(&ainka.ctr.actions_applied) },
+			{ AINKA_A_COUNTER_ACTIONS_REVERTED,
+			  ainka_ctr(&ainka.ctr.actions_reverted) },
+			{ AINKA_A_COUNTER_WATCHDOG_FIRES, ainka_ctr(&ainka.ctr.watchdog_fires) },
+			{ AINKA_A_COUNTER_EVAL_NS_LAST, ev.last_ns },
+			{ AINKA_A_COUNTER_EVAL_NS_P99, ev.p99_ns },
+			{ AINKA_A_COUNTER_EVAL_NS_MAX, ev.max_ns },
+			{ AINKA_A_COUNTER_TRACEPOINT_EVENTS, hc.events },
+			{ AINKA_A_COUNTER_HEARTBEATS, ainka_ctr(&ainka.ctr.heartbeats) },
+		};
+
+		nest = nla_nest_start(skb, AINKA_A_COUNTERS);
+		if (!nest)
+			return -EMSGSIZE;
+		for (i = 0; i < ARRAY_SIZE(c); i++) {
+			if (nla_put_u64_64bit(skb, c[i].type, c[i].value, AINKA_A_COUNTER_PAD)) {
+				nla_nest_cancel(skb, nest);
+				return -EMSGSIZE;
+			}
+		}
 	}
 	nla_nest_end(skb, nest);
 	return 0;
@@ -80,10 +90,12 @@ static int status_fill(struct sk_buff *skb)
 	    nla_put_u8(skb, AINKA_A_MODE, atomic_read(&ainka.mode)) ||
 	    nla_put_u8(skb, AINKA_A_STATE, atomic_read(&ainka.state)) ||
 	    nla_put_u32(skb, AINKA_A_POLICY_COUNT, ainka_policy_count()) ||
-	    nla_put_u64_64bit(skb, AINKA_A_UPTIME_NS, ktime_get_ns() - ainka.load_ns, AINKA_A_PAD) ||
+	    nla_put_u64_64bit(skb, AINKA_A_UPTIME_NS, ktime_get_ns() - ainka.load_ns,
+			      AINKA_A_PAD) ||
 	    nla_put_u32(skb, AINKA_A_SAMPLE_INTERVAL_MS, READ_ONCE(ainka.sample_interval_ms)) ||
 	    nla_put_u32(skb, AINKA_A_WATCHDOG_TIMEOUT_MS, READ_ONCE(ainka.watchdog_timeout_ms)) ||
-	    nla_put_u64_64bit(skb, AINKA_A_HEARTBEAT_COOKIE, READ_ONCE(ainka.heartbeat_cookie), AINKA_A_PAD))
+	    nla_put_u64_64bit(skb, AINKA_A_HEARTBEAT_COOKIE, READ_ONCE(ainka.heartbeat_cookie),
+			      AINKA_A_PAD))
 		return -EMSGSIZE;
 	return counters_fill(skb);
 }
@@ -101,7 +113,8 @@ static int action_fill(struct sk_buff *skb, int attrtype, const struct ainka_act
 	    nla_put_u32(skb, AINKA_A_ACTION_PID, r->pid) ||
 	    nla_put_s32(skb, AINKA_A_ACTION_OLD_VALUE, r->old_value) ||
 	    nla_put_s32(skb, AINKA_A_ACTION_NEW_VALUE, r->new_value) ||
-	    nla_put_u64_64bit(skb, AINKA_A_ACTION_TIMESTAMP_NS, r->timestamp_ns, AINKA_A_ACTION_PAD) ||
+	    nla_put_u64_64bit(skb, AINKA_A_ACTION_TIMESTAMP_NS, r->timestamp_ns,
+			      AINKA_A_ACTION_PAD) ||
 	    (r->comm[0] && nla_put_string(skb, AINKA_A_ACTION_COMM, r->comm))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -180,14 +193,17 @@ int ainka_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	if (interval)
 		WRITE_ONCE(ainka.sample_interval_ms, nla_get_u32(interval));
 	if (timeout) {
-		WRITE_ONCE(ainka.last_heartbeat_ns, ktime_get_ns()); /* a new timeout starts afresh */
+		/* A new timeout starts afresh. */
+		WRITE_ONCE(ainka.last_heartbeat_ns, ktime_get_ns());
 		WRITE_ONCE(ainka.watchdog_timeout_ms, nla_get_u32(timeout));
 	}
 	msg = reply_new(info, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	err = nla_put_u32(msg, AINKA_A_SAMPLE_INTERVAL_MS, READ_ONCE(ainka.sample_interval_ms)) ||
-	      nla_put_u32(msg, AINKA_A_WATCHDOG_TIMEOUT_MS, READ_ONCE(ainka.watchdog_timeout_ms)) ? -EMSGSIZE : 0;
+	err = nla_put_u32(msg, AINKA_A_SAMPLE_INTERVAL_MS, READ_ONCE(ainka.sample_interval_ms));
+	if (!err)
+		err = nla_put_u32(msg, AINKA_A_WATCHDOG_TIMEOUT_MS,
+				  READ_ONCE(ainka.watchdog_timeout_ms));
 	return reply_send(msg, hdr, info, err);
 }
 
@@ -269,11 +285,13 @@ int ainka_nl_actions_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct nlattr *max_attr = info->attrs[AINKA_A_MAX_ACTIONS];
-	unsigned int max = max_attr ? min_t(u32, nla_get_u32(max_attr), AINKA_ACTION_LOG) : AINKA_ACTION_LOG;
+	unsigned int max = AINKA_ACTION_LOG;
 	struct ainka_action_rec *recs;
 	unsigned int n, i, put = 0;
 	void *hdr;
 
+	if (max_attr)
+		max = min_t(u32, nla_get_u32(max_attr), AINKA_ACTION_LOG);
 	if (cb->args[1] >= max)
 		return 0;
 	recs = kmalloc_array(AINKA_ACTION_LOG, sizeof(*recs), GFP_KERNEL);
@@ -363,7 +381,8 @@ void ainka_nl_event_hit(const struct ainka_hit *hit)
 	skb = event_begin(AINKA_EVENT_POLICY_HIT, &hdr, &nest);
 	if (skb)
 		event_end(skb, hdr, nest, nla_put_u32(skb, AINKA_A_EVENT_RULE_ID, hit->rule_id) ||
-			  nla_put_s64(skb, AINKA_A_EVENT_METRIC_VALUE, hit->metric_value, AINKA_A_EVENT_PAD));
+			  nla_put_s64(skb, AINKA_A_EVENT_METRIC_VALUE, hit->metric_value,
+				      AINKA_A_EVENT_PAD));
 }
 
 void ainka_nl_event_request(const struct ainka_hit *hit)
@@ -375,7 +394,8 @@ void ainka_nl_event_request(const struct ainka_hit *hit)
 	skb = event_begin(AINKA_EVENT_REQUEST, &hdr, &nest);
 	if (skb)
 		event_end(skb, hdr, nest, nla_put_u32(skb, AINKA_A_EVENT_RULE_ID, hit->rule_id) ||
-			  nla_put_s64(skb, AINKA_A_EVENT_METRIC_VALUE, hit->metric_value, AINKA_A_EVENT_PAD) ||
+			  nla_put_s64(skb, AINKA_A_EVENT_METRIC_VALUE, hit->metric_value,
+				      AINKA_A_EVENT_PAD) ||
 			  nla_put_s32(skb, AINKA_A_EVENT_REQUEST_CODE, hit->arg));
 }
 

@@ -166,7 +166,7 @@ unsigned int ainka_policy_clear(void)
 	struct ainka_policy *old, *p = policy_alloc(0);
 
 	if (!p)
-		return ainka_policy_count();	/* keep the old table rather than fail a clear */
+		return ainka_policy_count();	/* keep the old table, do not fail */
 	mutex_lock(&policy_lock);
 	old = rcu_dereference_protected(policy, lockdep_is_held(&policy_lock));
 	rcu_assign_pointer(policy, p);

@@ -74,12 +74,14 @@ static int ainka_proc_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "version: %s\n", AINKA_VERSION_STR);
 	seq_printf(m, "abi_version: %d\n", AINKA_ABI_VERSION);
-	seq_printf(m, "mode: %s\n", atomic_read(&ainka.mode) == AINKA_MODE_ENFORCE ? "enforce" : "observe");
+	seq_printf(m, "mode: %s\n",
+		   atomic_read(&ainka.mode) == AINKA_MODE_ENFORCE ? "enforce" : "observe");
 	seq_printf(m, "state: %s\n", ainka_state_name(atomic_read(&ainka.state)));
 	seq_printf(m, "uptime_ns: %llu\n", now - ainka.load_ns);
 	seq_printf(m, "sample_interval_ms: %u\n", READ_ONCE(ainka.sample_interval_ms));
 	seq_printf(m, "watchdog_timeout_ms: %u\n", READ_ONCE(ainka.watchdog_timeout_ms));
-	seq_printf(m, "heartbeat_age_ms: %llu\n", (now - READ_ONCE(ainka.last_heartbeat_ns)) / NSEC_PER_MSEC);
+	seq_printf(m, "heartbeat_age_ms: %llu\n",
+		   (now - READ_ONCE(ainka.last_heartbeat_ns)) / NSEC_PER_MSEC);
 	seq_printf(m, "heartbeat_cookie: %llu\n", READ_ONCE(ainka.heartbeat_cookie));
 	seq_printf(m, "policy_count: %u\n", ainka_policy_count());
 	seq_printf(m, "policy_capacity: %d\n", AINKA_POLICY_CAPACITY);

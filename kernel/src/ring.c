@@ -38,7 +38,8 @@ static_assert(sizeof(struct ainka_sample) == 128);
 
 int ainka_ring_init(unsigned int capacity)
 {
-	size_t bytes = PAGE_ALIGN(AINKA_RING_DATA_OFFSET + (size_t)capacity * sizeof(struct ainka_sample));
+	size_t bytes = PAGE_ALIGN(AINKA_RING_DATA_OFFSET +
+				  (size_t)capacity * sizeof(struct ainka_sample));
 
 	ring.base = vmalloc_user(bytes);	/* zeroed */
 	if (!ring.base)
@@ -77,7 +78,7 @@ void ainka_ring_push(u32 state, const s64 *metrics, u64 now_ns)
 
 	ring.produced++;
 	WRITE_ONCE(ring.hdr->produced, ring.produced);
-	/* A tail ahead of head or more than a ring behind is garbage from the consumer: treat as full. */
+	/* A tail ahead of head or a ring behind is consumer garbage: treat the ring as full. */
 	if (tail > head || head - tail >= ring.capacity) {
 		ring.overflows++;
 		WRITE_ONCE(ring.hdr->overflows, ring.overflows);

@@ -179,7 +179,8 @@ static void collect(s64 *m, u32 *top_pid, u64 now)
 	m[AINKA_METRIC_IO_INFLIGHT] = hc.io_inflight;
 	for (i = 0; i < PSI_COUNT; i++)
 		m[AINKA_METRIC_PSI_CPU_SOME_AVG10 + i] = READ_ONCE(psi_avg10[i]);
-	m[AINKA_METRIC_CTX_SWITCHES_PER_SEC] = sp.valid ? per_sec(hc.switches - sp.switches, dt) : 0;
+	m[AINKA_METRIC_CTX_SWITCHES_PER_SEC] =
+		sp.valid ? per_sec(hc.switches - sp.switches, dt) : 0;
 	m[AINKA_METRIC_FORKS_PER_SEC] = sp.valid ? per_sec(hc.forks - sp.forks, dt) : 0;
 	if (sp.valid && dt) {
 		u64 pm = div64_u64((busy - sp.busy_ns) * 1000, dt * ncpu);

@@ -43,6 +43,12 @@ static bool match(const struct evt *e, const void *arg)
 	       (w->status < 0 || (e->has_action && e->status == w->status));
 }
 
+static bool is_busy_transition(const struct evt *e, const void *arg)
+{
+	return e->type == AINKA_EVENT_STATE_CHANGE && e->new_state >= AINKA_STATE_BUSY &&
+	       e->new_state > e->old_state;
+}
+
 static int ioprio_of(pid_t pid)
 {
 	return syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, pid);
@@ -105,8 +111,17 @@ int main(void)
 	rules[0].for_ms = 100;
 	rules[0].cooldown_ms = 60000;
 	ok(!nl_policy_load(&nl, rules, 1, true, NULL), "observe: rule 'runnable >= 3 for 100 ms -> renice top-cpu 10' loaded");
-	w = (struct want){ AINKA_EVENT_POLICY_HIT, 1, -1 };
-	ok(evt_wait(&ev, 30000, match, &w, &e, NULL), "observe: policy-hit event for rule 1 (runnable %lld)", (long long)e.metric_value);
+	{
+		const struct want hit = { AINKA_EVENT_POLICY_HIT, 1, -1 };
+		const evt_pred preds[2] = { match, is_busy_transition };
+		const void *const args[2] = { &hit, NULL };
+		struct evt outs[2];
+		bool found[2];
+
+		evt_wait_all(&ev, 30000, 2, preds, args, outs, found);
+		ok(found[0], "observe: policy-hit event for rule 1 (runnable %lld)", (long long)outs[0].metric_value);
+		ok(found[1], "state-change event to busy or worse (%u -> %u)", outs[1].old_state, outs[1].new_state);
+	}
 	w = (struct want){ AINKA_EVENT_ACTION, 1, AINKA_ACTION_STATUS_OBSERVED };
 	ok(evt_wait(&ev, 10000, match, &w, &e, NULL) && is_hog(e.pid) && e.new_value == 10,
 	   "observe: action event 'observed' for hog pid %u", e.pid);

@@ -13,6 +13,8 @@ void evt_decode(const struct attrbuf *ev, struct evt *e)
 	attr_u8(ev->data, ev->len, AINKA_A_EVENT_TYPE, &e->type);
 	attr_u32(ev->data, ev->len, AINKA_A_EVENT_RULE_ID, &e->rule_id);
 	attr_u8(ev->data, ev->len, AINKA_A_EVENT_MODE, &e->mode);
+	attr_u8(ev->data, ev->len, AINKA_A_EVENT_OLD_STATE, &e->old_state);
+	attr_u8(ev->data, ev->len, AINKA_A_EVENT_NEW_STATE, &e->new_state);
 	attr_s32(ev->data, ev->len, AINKA_A_EVENT_REQUEST_CODE, &e->request_code);
 	attr_u64(ev->data, ev->len, AINKA_A_EVENT_METRIC_VALUE, (uint64_t *)&e->metric_value);
 	act = attr_find(ev->data, ev->len, AINKA_A_EVENT_ACTION, &alen);

@@ -9,6 +9,8 @@ struct evt {
 	uint8_t type;
 	uint32_t rule_id;
 	uint8_t mode;
+	uint8_t old_state;
+	uint8_t new_state;
 	int32_t request_code;
 	int64_t metric_value;
 	bool has_action;

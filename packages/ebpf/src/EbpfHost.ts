@@ -28,12 +28,15 @@ export interface EbpfHostOptions {
 
 /** Counters of one concern, since the host started. */
 export interface ConcernStats {
+  /** Whether the object is loaded now. */
   readonly loaded: boolean;
   /** Subscribers holding the object. */
   readonly refs: number;
   /** Batches and records delivered from the ring buffer. */
   readonly batches: number;
+  /** Records delivered from the ring buffer. */
   readonly records: number;
+  /** Bytes of records delivered. */
   readonly bytes: number;
   /** Records the kernel could not put in the ring (ring full) or aggregation entries that did not fit. */
   readonly kernelDrops: number;
@@ -70,7 +73,9 @@ interface Counters {
  * fanned out to every stream of the concern.
  */
 export class EbpfHost {
+  /** The options this host was built with. */
   readonly options: EbpfHostOptions;
+  /** Directory of the .bpf.o files and manifest.json. */
   readonly bpfDir: string;
   #manifest: EbpfManifest | undefined;
   readonly #live = new Map<Concern, Live>();

@@ -26,7 +26,9 @@ export interface Sampled<T> {
 
 /** Context switches per CPU. */
 export interface ContextSwitches {
+  /** Switches per possible CPU. */
   readonly perCpu: readonly number[];
+  /** Sum over CPUs. */
   readonly total: number;
 }
 
@@ -34,6 +36,7 @@ export interface ContextSwitches {
 export interface CgroupCpuTime {
   /** cgroup v2 id (the inode number of its directory). */
   readonly cgroupId: bigint;
+  /** On-CPU time in ns. */
   readonly cpuNs: number;
 }
 
@@ -41,8 +44,11 @@ export interface CgroupCpuTime {
 export interface BlockIoStats {
   /** Kernel dev_t: major << 20 | minor. */
   readonly dev: number;
+  /** Device major number. */
   readonly major: number;
+  /** Device minor number (of the whole disk). */
   readonly minor: number;
+  /** Operation class. */
   readonly op: 'read' | 'write' | 'flush' | 'discard' | 'other';
   /** Issue → complete latency in ns. */
   readonly latency: Log2Histogram;
@@ -52,8 +58,11 @@ export interface BlockIoStats {
 
 /** One sample of the block stream. */
 export interface BlockSample {
+  /** Date.now() of the sample. */
   readonly at: number;
+  /** Since the object was loaded. */
   readonly total: readonly BlockIoStats[];
+  /** Since the previous emission. */
   readonly interval: readonly BlockIoStats[];
   /** Requests issued and not completed, per device (dev_t → count, since load). */
   readonly inFlight: ReadonlyMap<number, number>;
@@ -61,24 +70,47 @@ export interface BlockSample {
 
 /** Syscalls of one interval. */
 export interface SyscallRates {
+  /** Date.now() of the sample. */
   readonly at: number;
+  /** Length of the interval in ms. */
   readonly intervalMs: number;
   /** Non-zero syscall numbers with their count in the interval, most frequent first. */
-  readonly perSyscall: readonly { readonly nr: number; readonly count: number }[];
+  readonly perSyscall: readonly {
+    /** Syscall number of this architecture. */
+    readonly nr: number;
+    /** Calls in the interval. */
+    readonly count: number;
+  }[];
   /** The in-kernel top-N processes by syscalls in the interval. */
-  readonly topProcesses: readonly { readonly tgid: number; readonly comm: string; readonly count: number }[];
+  readonly topProcesses: readonly {
+    /** Process id. */
+    readonly tgid: number;
+    /** Command name. */
+    readonly comm: string;
+    /** Syscalls in the interval. */
+    readonly count: number;
+  }[];
 }
 
 /** Summary of one remote TCP endpoint (since load). */
 export interface TcpEndpointSummary {
+  /** IP version of the endpoint. */
   readonly ipVersion: 4 | 6;
+  /** Remote address. */
   readonly addr: string;
+  /** Remote port. */
   readonly port: number;
+  /** Active opens that reached ESTABLISHED. */
   readonly connects: number;
+  /** Active opens that failed (SYN_SENT → CLOSE). */
   readonly connectFailures: number;
+  /** Mean SYN_SENT → ESTABLISHED time in ns. */
   readonly connectLatencyMeanNs: number;
+  /** Largest SYN_SENT → ESTABLISHED time in ns. */
   readonly connectLatencyMaxNs: number;
+  /** Retransmitted segments. */
   readonly retransmits: number;
+  /** TCP state changes seen. */
   readonly stateChanges: number;
 }
 
@@ -100,7 +132,9 @@ const CPU_STATE_BYTES = 32;
  * ```
  */
 export class EbpfStreams {
+  /** The host owning the objects (stats, watch list, direct map access). */
   readonly host: EbpfHost;
+  /** Period of the aggregated streams in ms. */
   readonly pollIntervalMs: number;
 
   /** exec and exit of every process. */

@@ -3,6 +3,7 @@ export type EbpfErrorCode = 'ERR_AINKA_EBPF_NO_MANIFEST' | 'ERR_AINKA_EBPF_ABI_M
 
 /** An error of the @ainka/ebpf layer (kernel-side failures are `BpfError` from `@ainka/native`). */
 export class EbpfError extends Error {
+  /** Always `EbpfError`. */
   override readonly name = 'EbpfError';
   /** Stable code; the message may change. */
   readonly code: EbpfErrorCode;

@@ -10,10 +10,15 @@ interface EventBase {
 
 /** A process called exec. */
 export interface ExecEvent extends EventBase {
+  /** Discriminant of the event union. */
   readonly kind: 'exec';
+  /** Thread group id (the process id). */
   readonly pid: number;
+  /** Parent process id. */
   readonly ppid: number;
+  /** Real uid. */
   readonly uid: number;
+  /** cgroup v2 id (the inode number of its directory). */
   readonly cgroupId: bigint;
   /** Command name after exec. */
   readonly comm: string;
@@ -23,39 +28,59 @@ export interface ExecEvent extends EventBase {
 
 /** A process (its thread group leader) exited. */
 export interface ExitEvent extends EventBase {
+  /** Discriminant of the event union. */
   readonly kind: 'exit';
+  /** Thread group id (the process id). */
   readonly pid: number;
+  /** Parent process id. */
   readonly ppid: number;
+  /** Real uid. */
   readonly uid: number;
   /** task->exit_code: status << 8 | signal. */
   readonly exitCode: number;
+  /** cgroup v2 id (the inode number of its directory). */
   readonly cgroupId: bigint;
+  /** Lifetime of the process in ns. */
   readonly durationNs: bigint;
+  /** Command name (up to 15 bytes). */
   readonly comm: string;
 }
 
 /** A watched file was opened (open, openat, openat2). */
 export interface FileOpenEvent extends EventBase {
+  /** Discriminant of the event union. */
   readonly kind: 'fileOpen';
+  /** Thread group id (the process id). */
   readonly pid: number;
+  /** Real uid. */
   readonly uid: number;
   /** open(2) flags (0 for openat2). */
   readonly flags: number;
   /** Index of the path in the watch list. */
   readonly watchId: number;
+  /** cgroup v2 id (the inode number of its directory). */
   readonly cgroupId: bigint;
+  /** Command name (up to 15 bytes). */
   readonly comm: string;
+  /** Path as passed to the syscall (up to 127 bytes). */
   readonly filename: string;
 }
 
 /** The OOM killer chose a victim. */
 export interface OomKillEvent extends EventBase {
+  /** Discriminant of the event union. */
   readonly kind: 'oomKill';
+  /** Thread group id (the process id). */
   readonly pid: number;
+  /** Real uid. */
   readonly uid: number;
+  /** Virtual memory of the victim in KiB (0 before Linux 6.8). */
   readonly totalVmKb: bigint;
+  /** Anonymous RSS of the victim in KiB (0 before Linux 6.8). */
   readonly anonRssKb: bigint;
+  /** oom_score_adj of the victim. */
   readonly oomScoreAdj: number;
+  /** Command name (up to 15 bytes). */
   readonly comm: string;
 }
 
@@ -79,19 +104,27 @@ export const TCP_STATE_NAMES: readonly string[] = [
 
 /** A TCP state change or retransmit. */
 export interface TcpEvent extends EventBase {
+  /** Discriminant of the event union. */
   readonly kind: 'tcpState' | 'tcpRetransmit';
   /** Process that started the connect (for connects), else the current one (0 in softirq). */
   readonly pid: number;
   /** 4 or 6. */
   readonly ipVersion: 4 | 6;
+  /** Local address (dotted IPv4, or eight hex groups for IPv6). */
   readonly saddr: string;
+  /** Local port (0 before connect has bound one). */
   readonly sport: number;
+  /** Remote address. */
   readonly daddr: string;
+  /** Remote port. */
   readonly dport: number;
+  /** TCP state before (ESTABLISHED, SYN_SENT, …). */
   readonly oldState: string;
+  /** TCP state after; equal to oldState for retransmits. */
   readonly newState: string;
   /** SYN_SENT → ESTABLISHED time, else 0n. */
   readonly connectLatencyNs: bigint;
+  /** Command name (up to 15 bytes). */
   readonly comm: string;
 }
 
@@ -173,6 +206,7 @@ export function toEvent(v: StructValue): BpfEvent {
 
 /** Result of decoding one drained batch. */
 export interface DecodedBatch {
+  /** The decoded events, in ring order. */
   readonly events: BpfEvent[];
   /** Records that could not be decoded (the rest of the batch is skipped after the first). */
   readonly errors: number;

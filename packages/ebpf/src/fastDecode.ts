@@ -37,15 +37,21 @@ const SIZES = new Map<number, number>([
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/** A NUL-terminated string of at most `len` bytes; short ASCII (comm, most paths) without TextDecoder. */
 function cstr(bytes: Uint8Array, start: number, len: number): string {
-  let end = start;
   const stop = start + len;
-  while (end < stop && bytes[end] !== 0) end++;
-  if (end === start) return '';
-  // ASCII fast path: comm and most paths
-  let ascii = true;
-  for (let i = start; i < end; i++) if (bytes[i]! > 0x7f) ascii = false;
-  return ascii ? String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]) : utf8.decode(bytes.subarray(start, end));
+  let out = '';
+  for (let i = start; i < stop; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return out;
+    if (b > 0x7f) {
+      let end = i;
+      while (end < stop && bytes[end] !== 0) end++;
+      return utf8.decode(bytes.subarray(start, end));
+    }
+    out += String.fromCharCode(b);
+  }
+  return out;
 }
 
 /**
@@ -63,11 +69,8 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
   if (want === undefined) throw new ProtocolError('ERR_AINKA_UNKNOWN', `event type ${type} is not defined`, { what: 'struct ainka_bpf_event_hdr', offset });
   if (size !== want) throw new ProtocolError('ERR_AINKA_MALFORMED', `type ${type} records are ${want} bytes, envelope says ${size}`, { what: 'struct ainka_bpf_event_hdr', offset: offset + 2 });
   if (bytes.length - offset < size) throw new ProtocolError('ERR_AINKA_TRUNCATED', `need ${size} bytes, have ${bytes.length - offset}`, { what: 'eBPF record', offset });
-  const u32 = (o: number): number => view.getUint32(offset + o, true);
-  const s32 = (o: number): number => view.getInt32(offset + o, true);
-  const u64 = (o: number): bigint => view.getBigUint64(offset + o, true);
-  const cpu = u32(4);
-  const timestampNs = u64(8);
+  const cpu = view.getUint32(offset + 4, true);
+  const timestampNs = view.getBigUint64(offset + 8, true);
   switch (type) {
     case BpfEventType.EXEC:
       return {
@@ -76,10 +79,10 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
           kind: 'exec',
           cpu,
           timestampNs,
-          pid: u32(X['pid']!),
-          ppid: u32(X['ppid']!),
-          uid: u32(X['uid']!),
-          cgroupId: u64(X['cgroup_id']!),
+          pid: view.getUint32(offset + X['pid']!, true),
+          ppid: view.getUint32(offset + X['ppid']!, true),
+          uid: view.getUint32(offset + X['uid']!, true),
+          cgroupId: view.getBigUint64(offset + X['cgroup_id']!, true),
           comm: cstr(bytes, offset + X['comm']!, 16),
           filename: cstr(bytes, offset + X['filename']!, 128),
         },
@@ -91,12 +94,12 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
           kind: 'exit',
           cpu,
           timestampNs,
-          pid: u32(E['pid']!),
-          ppid: u32(E['ppid']!),
-          uid: u32(E['uid']!),
-          exitCode: s32(E['exit_code']!),
-          cgroupId: u64(E['cgroup_id']!),
-          durationNs: u64(E['duration_ns']!),
+          pid: view.getUint32(offset + E['pid']!, true),
+          ppid: view.getUint32(offset + E['ppid']!, true),
+          uid: view.getUint32(offset + E['uid']!, true),
+          exitCode: view.getInt32(offset + E['exit_code']!, true),
+          cgroupId: view.getBigUint64(offset + E['cgroup_id']!, true),
+          durationNs: view.getBigUint64(offset + E['duration_ns']!, true),
           comm: cstr(bytes, offset + E['comm']!, 16),
         },
       };
@@ -107,11 +110,11 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
           kind: 'fileOpen',
           cpu,
           timestampNs,
-          pid: u32(F['pid']!),
-          uid: u32(F['uid']!),
-          flags: s32(F['flags']!),
-          watchId: u32(F['watch_id']!),
-          cgroupId: u64(F['cgroup_id']!),
+          pid: view.getUint32(offset + F['pid']!, true),
+          uid: view.getUint32(offset + F['uid']!, true),
+          flags: view.getInt32(offset + F['flags']!, true),
+          watchId: view.getUint32(offset + F['watch_id']!, true),
+          cgroupId: view.getBigUint64(offset + F['cgroup_id']!, true),
           comm: cstr(bytes, offset + F['comm']!, 16),
           filename: cstr(bytes, offset + F['filename']!, 128),
         },
@@ -123,11 +126,11 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
           kind: 'oomKill',
           cpu,
           timestampNs,
-          pid: u32(O['pid']!),
-          uid: u32(O['uid']!),
-          totalVmKb: u64(O['total_vm_kb']!),
-          anonRssKb: u64(O['anon_rss_kb']!),
-          oomScoreAdj: s32(O['oom_score_adj']!),
+          pid: view.getUint32(offset + O['pid']!, true),
+          uid: view.getUint32(offset + O['uid']!, true),
+          totalVmKb: view.getBigUint64(offset + O['total_vm_kb']!, true),
+          anonRssKb: view.getBigUint64(offset + O['anon_rss_kb']!, true),
+          oomScoreAdj: view.getInt32(offset + O['oom_score_adj']!, true),
           comm: cstr(bytes, offset + O['comm']!, 16),
         },
       };
@@ -143,7 +146,7 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
           kind: type === BpfEventType.TCP_RETRANSMIT ? 'tcpRetransmit' : 'tcpState',
           cpu,
           timestampNs,
-          pid: u32(T['pid']!),
+          pid: view.getUint32(offset + T['pid']!, true),
           ipVersion,
           saddr: formatAddress(Array.from(bytes.subarray(sa, sa + 16)), ipVersion),
           sport: view.getUint16(offset + T['sport']!, true),
@@ -151,7 +154,7 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
           dport: view.getUint16(offset + T['dport']!, true),
           oldState: TCP_STATE_NAMES[oldS] ?? String(oldS),
           newState: TCP_STATE_NAMES[newS] ?? String(newS),
-          connectLatencyNs: u64(T['connect_latency_ns']!),
+          connectLatencyNs: view.getBigUint64(offset + T['connect_latency_ns']!, true),
           comm: cstr(bytes, offset + T['comm']!, 16),
         },
       };

@@ -2,7 +2,9 @@ import { BPF_HIST_SLOTS } from '@ainka/protocol';
 
 /** A log2 histogram: slots[i] counts values v with floor(log2(v)) == i (slot 0 also holds 0). */
 export interface Log2Histogram {
+  /** slots[i] counts values v with floor(log2(v)) == i. */
   readonly slots: readonly number[];
+  /** Number of values recorded. */
   readonly count: number;
   /** Sum of the values (ns for latencies, bytes for sizes). */
   readonly sum: number;

@@ -10,6 +10,7 @@ export type Concern = 'process' | 'sched' | 'block' | 'net' | 'syscall';
 
 /** One attachable program of a slot. */
 export interface ManifestVariant {
+  /** Program (function) name. */
   readonly program: string;
   /** ELF section, e.g. `tp_btf/sched_switch`. */
   readonly section: string;
@@ -23,29 +24,56 @@ export interface ManifestVariant {
 
 /** One object file in the manifest. */
 export interface ManifestObject {
+  /** The concern this object serves. */
   readonly concern: Concern;
+  /** File name next to the manifest. */
   readonly file: string;
+  /** SHA-256 of the object file. */
   readonly sha256: string;
+  /** What the object does. */
   readonly doc: string;
   /** Name of the ring buffer map, when the object streams records. */
   readonly ringBuffer: string | null;
-  readonly maps: readonly { readonly name: string; readonly type: string }[];
+  /** Its maps with their types. */
+  readonly maps: readonly {
+    /** Map name. */
+    readonly name: string;
+    /** Map type, e.g. `ringbuf`, `percpu_array`. */
+    readonly type: string;
+  }[];
   /** `const volatile` settings that can be written before load. */
   readonly rodata: readonly string[];
-  readonly slots: readonly (BpfSlot & { readonly variants: readonly ManifestVariant[] })[];
+  /** Program slots, each with its variants best first. */
+  readonly slots: readonly (BpfSlot & {
+    /** Variants in the order the loader tries them. */
+    readonly variants: readonly ManifestVariant[];
+  })[];
   /** Programs loaded but not attached: run with BPF_PROG_TEST_RUN or read as an iterator. */
-  readonly run: readonly { readonly program: string; readonly section: string; readonly how: 'test_run' | 'iterate'; readonly requires: readonly string[] }[];
+  readonly run: readonly {
+    /** Program name. */
+    readonly program: string;
+    /** ELF section. */
+    readonly section: string;
+    /** `test_run`: BPF_PROG_TEST_RUN; `iterate`: an iterator read to EOF. */
+    readonly how: 'test_run' | 'iterate';
+    /** Kernel features it needs. */
+    readonly requires: readonly string[];
+  }[];
   /** Kernel features of the maps. */
   readonly requires: readonly string[];
 }
 
 /** `bpf/manifest.json`, written by `ebpf/gen-manifest.mjs` next to the objects. */
 export interface EbpfManifest {
+  /** Package name. */
   readonly name: string;
+  /** Version of the @ainka/ebpf package that built the objects. */
   readonly version: string;
   /** AINKA_ABI_VERSION of the records the objects produce. */
   readonly abiVersion: number;
+  /** Node.js arch the objects were built on (BPF objects are arch specific through pt_regs). */
   readonly arch: string;
+  /** One entry per program object. */
   readonly objects: readonly ManifestObject[];
 }
 

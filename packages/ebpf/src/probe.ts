@@ -5,6 +5,7 @@ import { defaultBpfDir, loadManifest, type Concern } from './manifest.js';
 
 /** What one concern can do on this machine. */
 export interface ConcernProbe {
+  /** Whether this concern loads and attaches here. */
   readonly available: boolean;
   /** slot → program that loads and attaches here. */
   readonly chosen: Readonly<Record<string, string>>;
@@ -14,6 +15,7 @@ export interface ConcernProbe {
   readonly failures: readonly BpfVariantFailure[];
   /** Why the whole concern is unavailable (with the fix). */
   readonly reason?: string;
+  /** Stable code of the failure. */
   readonly code?: string;
 }
 
@@ -21,6 +23,7 @@ export interface ConcernProbe {
 export interface EbpfProbe {
   /** True when at least one concern works. */
   readonly available: boolean;
+  /** The process runs as root. */
   readonly root: boolean;
   /** /sys/kernel/btf/vmlinux is readable (CO-RE needs it). */
   readonly btf: boolean;
@@ -30,7 +33,9 @@ export interface EbpfProbe {
   readonly libbpf: string | null;
   /** BPF_MAP_TYPE_RINGBUF is supported. */
   readonly ringbuf: boolean;
+  /** Release of the running kernel. */
   readonly kernel: string;
+  /** Per concern: what loads here, what failed and why. */
   readonly concerns: Readonly<Partial<Record<Concern, ConcernProbe>>>;
   /** Human-readable reasons for whatever is unavailable, each with its fix. */
   readonly reasons: readonly string[];
@@ -38,6 +43,7 @@ export interface EbpfProbe {
 
 /** Options of {@link probeEbpf}. */
 export interface EbpfProbeOptions {
+  /** Directory of the .bpf.o files and manifest.json. */
   readonly bpfDir?: string;
   /** Concerns to try (default all in the manifest). */
   readonly concerns?: readonly Concern[];

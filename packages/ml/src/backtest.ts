@@ -54,8 +54,11 @@ export function backtestForecaster(
   const stride = options.stride ?? 6;
   const n = values.length;
   const start = Math.max(2, Math.floor(n * (options.startFraction ?? 0.3)));
-  let step = Infinity;
-  for (let i = 1; i < Math.min(n, 200); i++) step = Math.min(step, (timestamps[i] as number) - (timestamps[i - 1] as number));
+  // Sampling interval: the median gap of the first rows (irregular series have short and long gaps).
+  const gaps: number[] = [];
+  for (let i = 1; i < Math.min(n, 200); i++) gaps.push((timestamps[i] as number) - (timestamps[i - 1] as number));
+  gaps.sort((a, b) => a - b);
+  const step = gaps[gaps.length >> 1] ?? Infinity;
   const daily = calendarPeriods(step)[0] ?? 1;
   let sumModel = 0;
   let sumNaive = 0;

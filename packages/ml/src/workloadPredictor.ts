@@ -65,6 +65,8 @@ export class WorkloadPredictor {
   #n = 0;
   #lastT = NaN;
   #stepMs = NaN;
+  readonly #gaps = new Float64Array(31);
+  #gapCount = 0;
   #seasonality: Seasonality | undefined;
   #hw: HoltWinters | undefined;
   #ar: ArForecaster | undefined;
@@ -102,8 +104,10 @@ export class WorkloadPredictor {
   update(t: number, x: number): void {
     if (!Number.isFinite(x)) return;
     if (Number.isFinite(this.#lastT) && t > this.#lastT) {
-      const d = t - this.#lastT;
-      this.#stepMs = Number.isFinite(this.#stepMs) ? Math.min(this.#stepMs, d) : d;
+      // Sampling interval: median of the last 31 gaps (robust to irregular sampling and outages).
+      this.#gaps[this.#gapCount++ % this.#gaps.length] = t - this.#lastT;
+      const g = Array.from(this.#gaps.subarray(0, Math.min(this.#gapCount, this.#gaps.length))).sort((a, b) => a - b);
+      this.#stepMs = g[g.length >> 1] as number;
     }
     this.#lastT = t;
     this.#score(x);

@@ -8,6 +8,8 @@ export const PolicyErrorCode = {
   rejected: 'ERR_AINKA_POLICY_REJECTED',
   /** An unknown policy pack name. */
   unknownPack: 'ERR_AINKA_POLICY_UNKNOWN_PACK',
+  /** The optimizer was given no candidates or a value that is not one of them. */
+  optimizerInput: 'ERR_AINKA_OPTIMIZER_BAD_INPUT',
   /** A rule cannot be compiled to the kernel policy-cache encoding. */
   notKernelCompilable: 'ERR_AINKA_POLICY_NOT_KERNEL_COMPILABLE',
 } as const;

@@ -13,6 +13,8 @@ export interface ValidatorOptions {
   knobSpec?: (knob: string) => KnobSpec | undefined;
   /** Metric-name prefixes a knob moves (default {@link defaultKnobInfluence}). */
   influence?: (knob: string) => readonly string[];
+  /** Known metric names (e.g. the `@ainka/telemetry` catalogue); when given, unknown names are warned about with a suggestion. */
+  metrics?: readonly string[];
 }
 
 type Locate = (path: PropertyKey[], kind: string, message: string, severity: 'error' | 'warning') => PolicyIssue;
@@ -106,6 +108,16 @@ export function validatePolicy(policy: Policy, options: ValidatorOptions & { loc
       if (a.min !== undefined && s.min !== undefined && a.min < s.min) issues.push(locate([...path, 'min'], 'bounds', `min ${a.min} is below ${a.knob}'s bound ${s.min}; raise it to at least ${s.min}`, 'error'));
       if (a.max !== undefined && s.max !== undefined && a.max > s.max) issues.push(locate([...path, 'max'], 'bounds', `max ${a.max} is above ${a.knob}'s bound ${s.max}; lower it to at most ${s.max}`, 'error'));
     });
+
+    // Unknown metric names (only when a catalogue is given: names are opaque to the engine).
+    if (options.metrics) {
+      const known = new Set(options.metrics);
+      for (const m of new Set(comparisons(rule.when).map((c) => c.subject.metric.replace(/\{.*$/, '')))) {
+        if (known.has(m)) continue;
+        const guess = didYouMean(m, options.metrics);
+        issues.push(locate(['rules', i, 'when'], 'metric', `metric '${m}' is not in the metric catalogue; ${guess ? `did you mean '${guess}'?` : 'check the name against the telemetry catalogue'}`, 'warning'));
+      }
+    }
 
     // Unreachable: some subject's interval is empty.
     for (const [subject, iv] of intervals[i] ?? []) {

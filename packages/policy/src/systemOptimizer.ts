@@ -1,3 +1,5 @@
+import { PolicyError, PolicyErrorCode } from './errors.js';
+
 /** A knob setting the optimizer can try: a number (ordered) or a word such as a congestion-control name. */
 export type OptimizerValue = number | string;
 
@@ -65,7 +67,7 @@ export class SystemOptimizer<T extends OptimizerValue = number> {
 
   /** @param options candidates, baseline and safety settings. */
   constructor(options: SystemOptimizerOptions<T>) {
-    if (options.candidates.length === 0) throw new RangeError('SystemOptimizer needs at least one candidate setting; pass the values it may try');
+    if (options.candidates.length === 0) throw new PolicyError(PolicyErrorCode.optimizerInput, [], `SystemOptimizer for ${options.knob} has no candidate settings; pass the values it may try`);
     this.knob = options.knob;
     this.candidates = options.candidates;
     this.arms = options.candidates.map(() => ({ n: 0, mean: 0, m2: 0, banned: false }));
@@ -81,7 +83,7 @@ export class SystemOptimizer<T extends OptimizerValue = number> {
   private nearest(value: T): number {
     if (typeof value === 'string') {
       const i = this.candidates.indexOf(value);
-      if (i < 0) throw new RangeError(`'${value}' is not one of the candidates of ${this.knob} (${this.candidates.join(', ')}); pass a candidate`);
+      if (i < 0) throw new PolicyError(PolicyErrorCode.optimizerInput, [], `'${value}' is not one of the candidates of ${this.knob} (${this.candidates.join(', ')}); pass a candidate`);
       return i;
     }
     const v = Number(value);

@@ -148,6 +148,13 @@ rules:
     ]);
   });
 
+  it('warns about metric names missing from a given catalogue, with a suggestion', () => {
+    const text = 'apiVersion: ainka.dev/v1\nkind: Policy\nname: m\nrules:\n  - name: a\n    when: psi.memory.some_avg01 > 20\n    then: [{knob: "sysctl:vm.swappiness", set: 10}]\n';
+    const r = checkPolicy(text, { file: 'm.yaml', metrics: ['psi.memory.some_avg10', 'cpu.busy_ratio'] });
+    expect(r.policy).toBeDefined();
+    expect(r.issues.map(formatIssue)).toEqual(["m.yaml:6:11: rules[0].when: metric 'psi.memory.some_avg01' is not in the metric catalogue; did you mean 'psi.memory.some_avg10'?"]);
+  });
+
   it('accepts the same loop when a gap separates the conditions', () => {
     const text = `apiVersion: ainka.dev/v1
 kind: Policy

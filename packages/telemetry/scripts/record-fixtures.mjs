@@ -2,7 +2,7 @@
 // Records this machine's kernel files into test/fixtures/<major.minor>/{t0,t1}/ (two snapshots one
 // second apart, so rate computations can be tested on real deltas).
 // Usage: node packages/telemetry/scripts/record-fixtures.mjs [--interval-ms 1000]
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -83,5 +83,4 @@ writeFileSync(
   join(outDir, 'RECORDED.json'),
   `${JSON.stringify({ kernel: release(), recordedAt: new Date().toISOString(), intervalMs, files: { t0: n0, t1: n1 } }, null, 2)}\n`,
 );
-void copyFileSync;
 console.log(`recorded ${n0}+${n1} files into ${outDir}`);

@@ -136,15 +136,16 @@ export class LogAnalyzer {
       return;
     }
     this.st.set('log.kmsg', { id: 'log.kmsg', available: true });
-    this.drain(this.options.replay === true);
+    // Skip (or replay) everything already in the ring buffer, however large log_buf_len is.
+    this.drain(this.options.replay === true, Number.MAX_SAFE_INTEGER);
     this.timer = setInterval(() => this.drain(true), this.options.pollIntervalMs ?? 250);
     this.timer.unref();
   }
 
-  private drain(emit: boolean): void {
+  private drain(emit: boolean, maxRecords = 10_000): void {
     const fd = this.kmsgFd;
     if (fd === undefined) return;
-    for (let i = 0; i < 10_000; i++) {
+    for (let i = 0; i < maxRecords; i++) {
       let n: number;
       try {
         n = readSync(fd, this.buf, 0, this.buf.length, null);

@@ -153,7 +153,7 @@ export class TelemetryHub {
     this.started = false;
     this.collector.stop();
     this.logs?.stop();
-    this.history?.flush();
+    this.guard('hub.history', () => this.history?.flush());
   }
 
   /** Runs one tick now (also when not started) and returns its batch. */

@@ -28,7 +28,13 @@ export function fsError(err: unknown, abs: string, rel: string): TelemetryError 
   if (code === 'EACCES' || code === 'EPERM') {
     return new TelemetryError(
       'ERR_AINKA_TELEMETRY_PERMISSION_DENIED',
-      `${abs} is not readable by this user: run as root or grant read access (e.g. CAP_SYS_PTRACE for other processes, CAP_SYSLOG for /dev/kmsg).`,
+      `${abs} is not readable by this user: ${
+        rel === 'dev/kmsg'
+          ? 'run as root, grant CAP_SYSLOG, or set kernel.dmesg_restrict=0'
+          : rel.startsWith('proc/') && /^proc\/\d+\//.test(rel)
+            ? 'run as root or grant CAP_SYS_PTRACE to read other users\' processes'
+            : 'run as root or grant read access to the file'
+      }.`,
       { cause: err, errno: code, syscall: 'open', path: abs },
     );
   }

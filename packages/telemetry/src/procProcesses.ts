@@ -75,16 +75,25 @@ export interface ProcessSourceOptions {
   readonly clockTicksPerSecond?: number;
   /** Page size in bytes (`getconf PAGESIZE`). Default 4096. */
   readonly pageSize?: number;
-  /** Collect at most this often; scanning every process is the costliest collector. Default 5000 ms. */
+  /** Collect at most this often. Default 0 (every tick; see `slices`). */
   readonly minIntervalMs?: number;
+  /**
+   * Spread the scan over this many collections (default 5): each one reads the processes whose
+   * pid ≡ n (mod slices), so every process is re-read every `slices` ticks, its rates cover that
+   * span, and no single tick pays for reading every process. 1 reads all of them every time.
+   */
+  readonly slices?: number;
   /** Keep at most this many `/proc/<pid>/stat` files open between scans (0 = none). Default 256. */
   readonly maxOpenFiles?: number;
 }
 
 /**
  * Per-process CPU and memory for the top N processes: `process.cpu_cores`, `process.rss_bytes`,
- * `process.major_faults_per_second`, `process.threads_count`, labelled `{pid, comm}`. Processes that exit
- * between listing and reading are skipped; processes of other users are readable without root.
+ * `process.major_faults_per_second`, `process.threads_count`, labelled `{pid, comm}`, plus
+ * `process.count`. The scan is spread over `slices` ticks (default 5) so the cost is flat; rates of a
+ * process are over the time between two reads of it, and a pid is tracked with its start time so a
+ * reused pid starts afresh. Processes that exit between listing and reading are skipped; processes of
+ * other users are readable without root.
  *
  * @public
  */
@@ -95,19 +104,20 @@ export class ProcessSource implements MetricSource {
   private readonly topN: number;
   private readonly hz: number;
   private readonly pageSize: number;
-  // key: pid + start time, so a recycled pid is not mistaken for the old process
   private readonly maxOpenFiles: number;
+  private readonly slices: number;
   private readonly fds = new Map<string, number>();
-  private prev = new Map<string, ProcessStat>();
-  private prevMs = 0;
+  private readonly known = new Map<string, ProcessEntry>();
+  private tick = 0;
 
   constructor(options: ProcessSourceOptions = {}) {
     this.files = new KernelFiles(options.root);
     this.topN = options.topN ?? 10;
     this.hz = options.clockTicksPerSecond ?? 100;
     this.pageSize = options.pageSize ?? 4096;
-    this.minIntervalMs = options.minIntervalMs ?? 5000;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
     this.maxOpenFiles = options.maxOpenFiles ?? 256;
+    this.slices = Math.max(1, Math.floor(options.slices ?? 5));
   }
 
   /**
@@ -150,42 +160,54 @@ export class ProcessSource implements MetricSource {
 
   collect(ctx: CollectContext): MetricSample[] {
     const pids = this.files.list('proc').filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
-    const dt = ctx.monotonicMs - this.prevMs;
-    const next = new Map<string, ProcessStat>();
-    const rows: Array<{ s: ProcessStat; cores: number; majPerSec: number | undefined }> = [];
-    const seen = new Set<string>();
-    for (const pid of pids) {
-      const path = this.files.path(`proc/${pid}/stat`);
-      const text = this.readStat(pid, path);
-      if (text === undefined) continue; // exited meanwhile
-      seen.add(pid);
-      const s = parseProcessStat(text, path);
-      const key = `${s.pid}:${s.startTime}`;
-      next.set(key, s);
-      const p = this.prev.get(key);
-      const has = p !== undefined && dt > 0;
-      const cores = has ? Math.max(0, s.utime + s.stime - p.utime - p.stime) / this.hz / (dt / 1000) : 0;
-      const majPerSec = has ? (Math.max(0, s.majorFaults - p.majorFaults) * 1000) / dt : undefined;
-      rows.push({ s, cores, majPerSec });
-    }
-    for (const [pid, fd] of this.fds) {
-      if (!seen.has(pid)) {
+    const live = new Set(pids);
+    for (const pid of this.known.keys()) {
+      if (live.has(pid)) continue;
+      this.known.delete(pid);
+      const fd = this.fds.get(pid);
+      if (fd !== undefined) {
         closeSync(fd);
         this.fds.delete(pid);
       }
     }
-    rows.sort((a, b) => b.cores - a.cores || b.s.rssPages - a.s.rssPages);
-    const out: MetricSample[] = [];
-    out.push({ name: 'process.count', unit: 'count', value: rows.length, timestamp: ctx.now });
-    for (const { s, cores, majPerSec } of rows.slice(0, this.topN)) {
+    const slice = this.tick++ % this.slices;
+    for (const pid of pids) {
+      if (this.slices > 1 && Number(pid) % this.slices !== slice) continue;
+      const path = this.files.path(`proc/${pid}/stat`);
+      const text = this.readStat(pid, path);
+      if (text === undefined) {
+        this.known.delete(pid); // exited meanwhile
+        continue;
+      }
+      const s = parseProcessStat(text, path);
+      const key = `${s.pid}:${s.startTime}`; // a recycled pid is a different process
+      const before = this.known.get(pid);
+      const dt = before === undefined ? 0 : ctx.monotonicMs - before.at;
+      const entry: ProcessEntry = { key, stat: s, at: ctx.monotonicMs };
+      if (before !== undefined && before.key === key && dt > 0) {
+        entry.cores = Math.max(0, s.utime + s.stime - before.stat.utime - before.stat.stime) / this.hz / (dt / 1000);
+        entry.majPerSec = (Math.max(0, s.majorFaults - before.stat.majorFaults) * 1000) / dt;
+      }
+      this.known.set(pid, entry);
+    }
+    const rows = [...this.known.values()].sort((a, b) => (b.cores ?? 0) - (a.cores ?? 0) || b.stat.rssPages - a.stat.rssPages);
+    const out: MetricSample[] = [{ name: 'process.count', unit: 'count', value: pids.length, timestamp: ctx.now }];
+    for (const e of rows.slice(0, this.topN)) {
+      const s = e.stat;
       const labels: MetricLabels = { pid: String(s.pid), comm: s.comm };
-      if (this.prev.size > 0) out.push({ name: 'process.cpu_cores', unit: 'cores', value: cores, labels, timestamp: ctx.now });
+      if (e.cores !== undefined) out.push({ name: 'process.cpu_cores', unit: 'cores', value: e.cores, labels, timestamp: ctx.now });
       out.push({ name: 'process.rss_bytes', unit: 'bytes', value: s.rssPages * this.pageSize, labels, timestamp: ctx.now });
       out.push({ name: 'process.threads_count', unit: 'count', value: s.numThreads, labels, timestamp: ctx.now });
-      if (majPerSec !== undefined) out.push({ name: 'process.major_faults_per_second', unit: 'per_second', value: majPerSec, labels, timestamp: ctx.now });
+      if (e.majPerSec !== undefined) out.push({ name: 'process.major_faults_per_second', unit: 'per_second', value: e.majPerSec, labels, timestamp: ctx.now });
     }
-    this.prev = next;
-    this.prevMs = ctx.monotonicMs;
     return out;
   }
+}
+
+interface ProcessEntry {
+  key: string;
+  stat: ProcessStat;
+  at: number;
+  cores?: number;
+  majPerSec?: number;
 }

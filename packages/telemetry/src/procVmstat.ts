@@ -16,9 +16,10 @@ export function parseVmstat(text: string, file = '/proc/vmstat'): Map<string, nu
     const line = lines[i] as string;
     if (line === '') continue;
     const sp = line.indexOf(' ');
-    const v = sp > 0 ? Number(line.slice(sp + 1)) : Number.NaN;
-    // Some counters are signed (nr_* can be transiently negative per-CPU sums): allow a sign.
-    if (!Number.isFinite(v) || !/^-?\d+$/.test(line.slice(sp + 1))) throw malformed(file, i + 1, line, '"<name> <integer>"');
+    const text = sp > 0 ? line.slice(sp + 1) : '';
+    const v = text === '' ? Number.NaN : Number(text);
+    // Some counters are signed (nr_* can be transiently negative per-CPU sums): a sign is allowed.
+    if (!Number.isInteger(v)) throw malformed(file, i + 1, line, '"<name> <integer>"');
     out.set(line.slice(0, sp), v);
   }
   return out;
