@@ -16,6 +16,10 @@
 
 #define AINKA_RB_FLAGS BPF_RB_NO_WAKEUP
 
+#ifndef READ_ONCE
+#define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
+#endif
+
 /* Set through .rodata before load: the consumer's tgid, never observed. */
 const volatile __u32 ignore_tgid = 0;
 

@@ -50,12 +50,21 @@ struct {
 	__type(value, struct top_n);
 } top SEC(".maps");
 
-/* per thread, since the last collection (count__btf) */
+/*
+ * Per thread (count__btf). Single writer per field, so no atomics on the hot path: the thread
+ * itself only increments `count`, collectors only advance `taken`; count - taken is what has not
+ * been collected yet.
+ */
+struct thread_count {
+	__u64 count;
+	__u64 taken;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, __u64);
+	__type(value, struct thread_count);
 } per_thread SEC(".maps");
 
 static __always_inline bool counted(__u32 tgid)
@@ -100,14 +109,14 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(count__btf, struct pt_regs *regs, long id)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 *n;
+	struct thread_count *tc;
 
 	if (!counted(t->tgid))
 		return 0;
 	count_syscall(id);
-	n = bpf_task_storage_get(&per_thread, t, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (n)
-		__sync_fetch_and_add(n, 1);
+	tc = bpf_task_storage_get(&per_thread, t, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (tc)
+		tc->count++;
 	else
 		count_drop();
 	return 0;
@@ -135,17 +144,23 @@ int BPF_PROG(count__raw, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/* Takes a thread's count into its process's entry. */
+/*
+ * Takes a thread's uncollected count into its process's entry. Collectors (the exit hook and the
+ * iterator) may race each other on one thread, so `taken` advances by compare-and-swap and only
+ * the winner adds the difference.
+ */
 static __always_inline void flush_thread(struct task_struct *t)
 {
-	__u64 *n = bpf_task_storage_get(&per_thread, t, NULL, 0);
-	__u64 c;
+	struct thread_count *tc = bpf_task_storage_get(&per_thread, t, NULL, 0);
+	__u64 count, taken;
 
-	if (!n)
+	if (!tc)
 		return;
-	c = __sync_lock_test_and_set(n, 0);
-	if (c)
-		add_to_process(t->tgid, c, t->group_leader->comm);
+	count = READ_ONCE(tc->count);
+	taken = READ_ONCE(tc->taken);
+	if (count == taken || __sync_val_compare_and_swap(&tc->taken, taken, count) != taken)
+		return;
+	add_to_process(t->tgid, count - taken, t->group_leader->comm);
 }
 
 /* A thread is exiting: keep its count (count__btf only; optional). */

@@ -28,6 +28,7 @@
 struct ainka_policy {
 	struct rcu_head rcu;
 	u32 count;
+	struct ainka_index index;	/* the decision tree over slots[] */
 	struct ainka_slot slots[];
 };
 
@@ -141,6 +142,9 @@ int ainka_policy_load(const struct ainka_rule *rules, unsigned int n, bool repla
 		goto out;
 	}
 	memcpy(p->slots, old->slots, keep * sizeof(p->slots[0]));
+	/* Kept rules keep their cool-down; their hold time restarts with the new index. */
+	for (i = 0; i < keep; i++)
+		p->slots[i].holding = false;
 	for (i = 0; i < n; i++) {
 		if (id_taken(p->slots, keep + i, rules[i].id)) {
 			*why = "duplicate rule id (ids are unique in the cache)";
@@ -153,6 +157,7 @@ int ainka_policy_load(const struct ainka_rule *rules, unsigned int n, bool repla
 		ainka_slot_prepare(&p->slots[keep + i]);
 	}
 	sort(p->slots, p->count, sizeof(p->slots[0]), slot_cmp, NULL);
+	ainka_index_build(&p->index, p->slots, p->count);
 	rcu_assign_pointer(policy, p);
 	kfree_rcu(old, rcu);
 	err = p->count;
@@ -195,35 +200,48 @@ size_t ainka_policy_bytes(void)
 	return b;
 }
 
-/* Called by the sampler (softirq context) for every sample. */
+static void hit_fill(struct ainka_hit *h, const struct ainka_slot *s, const s64 *metrics,
+		     u32 top_pid)
+{
+	const struct ainka_rule *r = &s->rule;
+
+	h->rule_id = r->id;
+	h->action = r->action;
+	h->target = r->target;
+	h->arg = r->arg;
+	h->metric_value = metrics[r->metric];
+	h->pid = r->target == AINKA_TARGET_PID ? r->target_pid :
+		 r->target == AINKA_TARGET_TOP_CPU ? top_pid : 0;
+}
+
+/*
+ * Called by the sampler (softirq context) for every sample. The timed part is the decision: the
+ * index walk and collecting up to AINKA_HITS_PER_SAMPLE hits in priority order (slot order).
+ */
 void ainka_policy_evaluate(const s64 *metrics, u32 top_pid, u64 now)
 {
 	struct ainka_hit hits[AINKA_HITS_PER_SAMPLE];
-	unsigned int nhits = 0, dropped = 0, i;
+	u64 hitmap[AINKA_HITMAP_WORDS] = { 0 };
+	unsigned int nhits = 0, dropped = 0, w, i;
 	struct ainka_policy *p;
 	u64 t0, cost;
 
 	rcu_read_lock();
 	p = rcu_dereference(policy);
 	t0 = ktime_get_ns();
-	for (i = 0; i < p->count; i++) {
-		struct ainka_slot *s = &p->slots[i];
-		struct ainka_hit *h;
+	ainka_index_eval(&p->index, p->slots, metrics, now, hitmap);
+	for (w = 0; w < AINKA_HITMAP_WORDS; w++) {
+		u64 bits = hitmap[w];
 
-		if (!ainka_slot_step(s, metrics, now))
-			continue;
-		if (nhits == AINKA_HITS_PER_SAMPLE) {
-			dropped++;
-			continue;
+		while (bits) {
+			unsigned int n = w * 64 + __builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (nhits == AINKA_HITS_PER_SAMPLE)
+				dropped++;
+			else
+				hit_fill(&hits[nhits++], &p->slots[n], metrics, top_pid);
 		}
-		h = &hits[nhits++];
-		h->rule_id = s->rule.id;
-		h->action = s->rule.action;
-		h->target = s->rule.target;
-		h->arg = s->rule.arg;
-		h->metric_value = metrics[s->rule.metric];
-		h->pid = s->rule.target == AINKA_TARGET_PID ? s->rule.target_pid :
-			 s->rule.target == AINKA_TARGET_TOP_CPU ? top_pid : 0;
 	}
 	cost = ktime_get_ns() - t0;
 	rcu_read_unlock();

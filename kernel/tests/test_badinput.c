@@ -210,6 +210,17 @@ int main(void)
 {
 	int err;
 
+	/* Module parameters out of range are refused at load time. */
+	if (kmod_loaded())
+		kmod_unload();
+	ok(kmod_load("sample_interval_ms=0") == -EINVAL, "sample_interval_ms=0 refused");
+	ok(kmod_load("watchdog_timeout_ms=600001") == -EINVAL, "watchdog_timeout_ms=600001 refused");
+	ok(kmod_load("ring_capacity=8") == -EINVAL, "ring_capacity=8 refused");
+	ok(!kmod_loaded(), "no half-loaded module left behind");
+	ok(kmod_load("ring_capacity=100 enforce=1") == 0 && proc_get("ring_capacity") == 128 &&
+	   proc_get("policy_count") == 0, "ring_capacity=100 rounds up to 128; enforce=1 loads");
+	ok(!kmod_unload(), "unload right after an enforce-mode load");
+
 	kmod_reload(NULL);
 	if ((err = nl_open(&nl)))
 		bail("cannot resolve the ainka family: %s", strerror(-err));

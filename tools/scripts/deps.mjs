@@ -39,6 +39,8 @@ export const testOnlyDebianPackages = [
   'bpftrace',
   // tools/bench/ebpf: perf bench sched pipe for the eBPF overhead ratio (bpftrace above is its reference)
   'linux-perf',
+  // tools/bench/daemon (optional, bench only): netdata is the baseline the daemon's RSS/CPU are compared
+  // with (the script starts and stops its own instance); tmux captures `ainka top` for the docs
   'tmux',
   'netdata',
 ];

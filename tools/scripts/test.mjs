@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: everything, on a fresh Debian/Ubuntu machine as root.
 //   1. install what is missing (Debian packages from tools/scripts/deps.mjs, npm ci)
-//   2. check the generated C headers, build every package (nx), typecheck
+//   2. check the generated C headers, build every package (nx), typecheck, lint the packed packages
 //   3. host tests (vitest: unit, property, real eBPF on this kernel, real SQLite, docs in Chromium)
 //   4. guest tests (tools/testbed: Debian's kernel in QEMU, the real ainka.ko, the TS client inside)
 // Ends with one line: "ainka: N passed, M failed, K skipped".
@@ -25,6 +25,10 @@ done();
 
 done = step('typecheck (nx run-many -t typecheck)');
 mustRun('typecheck', 'npx', ['nx', 'run-many', '-t', 'typecheck', '--output-style=static']);
+done();
+
+done = step('lint the packed packages (publint, are-the-types-wrong)');
+mustRun('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--output-style=static']);
 done();
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

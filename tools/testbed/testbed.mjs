@@ -96,6 +96,32 @@ function guestTests() {
 
 const PHASE = '@@AINKA-TB-PHASE';
 
+/**
+ * Guest script lines checking that @ainka/kmod's prebuilt module for the guest kernel (if the
+ * package was built) loads and reports the manifest's version.
+ */
+function packagedModuleCheck(release) {
+  const manifestFile = join(repoRoot, 'packages', 'kmod', 'manifest.json');
+  if (!existsSync(manifestFile)) return ['echo "# @ainka/kmod not built (npm run build -w packages/kmod): packaged module not checked"'];
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  } catch {
+    return ['echo "not ok - @ainka/kmod manifest.json is not JSON"'];
+  }
+  const entry = (manifest.prebuilt ?? []).find((p) => p.kernelRelease === release);
+  if (!entry) return [`echo "# @ainka/kmod has no prebuilt for ${release}: packaged module not checked"`];
+  const ko = shq(join(repoRoot, 'packages', 'kmod', entry.path));
+  const ver = String(manifest.moduleVersion).replace(/[^0-9A-Za-z.+-]/g, '');
+  return [
+    'echo "# @ainka/kmod prebuilt"',
+    'rmmod ainka 2>/dev/null',
+    `if insmod ${ko} && [ "$(cat /sys/module/ainka/version)" = "${ver}" ] && grep -q "^version: ${ver}$" /proc/ainka && rmmod ainka; ` +
+      `then echo "ok - @ainka/kmod ${entry.path} loads in ${release} and reports version ${ver}"; ` +
+      `else echo "not ok - @ainka/kmod ${entry.path} does not load or reports another version than ${ver}"; rmmod ainka 2>/dev/null; fi`,
+  ];
+}
+
 async function cmdTest(opts) {
   const paths = await buildAll({ log });
   const progs = testPrograms(paths.testsDir);
@@ -105,6 +131,7 @@ async function cmdTest(opts) {
     const bin = join(paths.testsDir, p);
     lines.push(`echo "# ${p}"`, 't0=$(cut -d" " -f1 /proc/uptime)', `${shq(bin)}`, `s=$?`, `[ $s -gt 1 ] && echo "not ok - ${p} exited with status $s"`, `echo "# ${p}: exit $s, $(awk -v a=$t0 '{printf "%.1f", $1 - a}' /proc/uptime) s"`);
   }
+  lines.push(...packagedModuleCheck(paths.kernel.release));
   // Kernel tests may leave the module loaded; the vitest suites load it themselves.
   lines.push('rmmod ainka 2>/dev/null');
   if (guest.length > 0) {

@@ -20,4 +20,9 @@ export interface Actuator {
   verify(root: string, knob: KnobId, value: string): Promise<boolean>;
   /** Restore a previous value (not bounds-checked: the previous value was the administrator's). */
   revert(root: string, knob: KnobId, previous: string): Promise<void>;
+  /**
+   * Identity of the object behind the knob when it can be replaced by another with the same name (a process:
+   * its start time), so a rollback never touches a different process that reused the pid. `undefined` = unknown.
+   */
+  identity?(root: string, knob: KnobId): Promise<string | undefined>;
 }

@@ -207,6 +207,7 @@ export class ChangeManager {
           current = undefined;
         }
         try {
+          if (c.identity !== undefined && (await this.actuatorFor(knob).identity?.(this.root, knob)) !== c.identity) continue;
           if (current !== normalizeValue(c.before)) await this.write(knob, c.before, 'revert');
         } catch (error) {
           // The knob may be gone (a cgroup removed, a process exited): record it and keep starting.
@@ -311,10 +312,11 @@ export class ChangeManager {
         this.logLine(`advise: ${line}`);
         continue;
       }
+      const identity = await actuator.identity?.(this.root, knob);
       planned.push({
         knob,
         actuator,
-        change: { id: nextId++, knob: knob.id, before, after: target, reason: req.reason, because: req.because, reversible: spec.reversible },
+        change: { id: nextId++, knob: knob.id, before, after: target, reason: req.reason, because: req.because, reversible: spec.reversible, ...(identity !== undefined ? { identity } : {}) },
       });
       outcomes.push({ knob: knob.id, status: 'applied', before, after: target, id: nextId - 1, line });
     }
@@ -402,6 +404,10 @@ export class ChangeManager {
       const knob = parseKnobId(knobId);
       const actuator = this.actuatorFor(knob);
       const undone = this.activeChanges((c) => c.knob === knobId && c.id >= earliest.id).map((c) => c.id);
+      if (earliest.identity !== undefined && (await actuator.identity?.(this.root, knob)) !== earliest.identity) {
+        outcomes.push({ knob: knobId, status: 'skipped', line: `leave ${knobId}: the object AINKA changed is gone (${knob.kind === 'process' ? `pid ${knob.target} exited or now belongs to another process` : 'replaced'}), not rolled back` });
+        continue;
+      }
       let current: string;
       try {
         current = await actuator.read(this.root, knob);
@@ -455,11 +461,17 @@ export class ChangeManager {
       for (const m of managedKnobs(this.state).values()) {
         if (this.state.released.has(m.knob)) continue;
         const knob = parseKnobId(m.knob);
+        const actuator = this.actuatorFor(knob);
         let observed: string;
         try {
-          observed = await this.actuatorFor(knob).read(this.root, knob);
+          observed = await actuator.read(this.root, knob);
         } catch {
           observed = '(unreadable)';
+        }
+        const identity = this.state.changes.get(m.changes[0] ?? 0)?.identity;
+        if (identity !== undefined && (await actuator.identity?.(this.root, knob)) !== identity) {
+          found.push(this.release(m.knob, m.value, observed, `nobody: pid ${knob.target} exited or was reused`));
+          continue;
         }
         if (observed === normalizeValue(m.value)) continue;
         found.push(this.release(m.knob, m.value, observed));
@@ -468,8 +480,8 @@ export class ChangeManager {
     });
   }
 
-  private release(knob: string, expected: string, observed: string): ReleasedKnob {
-    const who = this.whoChanged(this.root, knob, observed) ?? 'an unknown writer';
+  private release(knob: string, expected: string, observed: string, known?: string): ReleasedKnob {
+    const who = known ?? this.whoChanged(this.root, knob, observed) ?? 'an unknown writer';
     const record = { type: 'release' as const, knob, expected, observed, who, at: this.clock() };
     this.append(record);
     this.logLine(
@@ -484,6 +496,47 @@ export class ChangeManager {
       if (!this.state.released.has(knob)) return;
       this.append({ type: 'reclaim', knob, at: this.clock() });
       this.logLine(`knob ${knob} reclaimed: AINKA manages it again`);
+    });
+  }
+
+  /**
+   * Shrink the journal to what rollbacks and admin respect still need: this session, every active change
+   * (one committed batch per knob, ids and previous values kept), and the released knobs. History of
+   * finished, rolled-back and irreversible changes is dropped. Atomic (write, fsync, rename).
+   * @returns the number of records before and after.
+   */
+  compact(): Promise<{ before: number; after: number }> {
+    return this.serial(async () => {
+      const before = this.journal.records.length;
+      const at = this.clock();
+      const me = this.state.sessions.get(this.session);
+      const records: JournalRecord[] = [{ type: 'session', session: this.session, pid: process.pid, rollbackOnExit: me?.rollbackOnExit ?? false, at }];
+      const byKnob = new Map<string, ChangeEntry[]>();
+      for (const c of this.activeChanges(() => true)) byKnob.set(c.knob, [...(byKnob.get(c.knob) ?? []), c]);
+      let batch = 1;
+      for (const list of byKnob.values()) {
+        const changes: JournalChange[] = list.map(({ id, knob, before: b, after, reason, because, reversible, identity }) => ({
+          id,
+          knob,
+          before: b,
+          after,
+          reason,
+          because,
+          reversible,
+          ...(identity !== undefined ? { identity } : {}),
+        }));
+        const session = list[list.length - 1]?.session ?? this.session;
+        records.push({ type: 'begin', batch, session, at, changes }, { type: 'commit', batch, at });
+        batch++;
+      }
+      for (const r of this.state.released.values()) records.push({ type: 'release', ...r });
+      this.journal.rewrite(records);
+      const fresh = replayJournal(records);
+      fresh.nextChange = Math.max(fresh.nextChange, this.state.nextChange);
+      fresh.nextBatch = Math.max(fresh.nextBatch, this.state.nextBatch);
+      Object.assign(this.state, fresh);
+      this.logLine(`journal compacted: ${before} → ${records.length} records`);
+      return { before, after: records.length };
     });
   }
 

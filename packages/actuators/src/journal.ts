@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ActuatorError, ActuatorErrorCode } from './errors.js';
@@ -21,6 +21,8 @@ export interface JournalChange {
   readonly reversible: boolean;
   /** Ids of the changes this change undoes (rollbacks). */
   readonly undoes?: readonly number[];
+  /** Identity of the object changed (a process's start time), checked before any rollback. */
+  readonly identity?: string;
 }
 
 /** A journal record. Each is one line `JSON<TAB>crc32` and is fsync'd before the journal returns. */
@@ -110,6 +112,28 @@ export class ChangeJournal {
     if (this.fd === undefined) throw new ActuatorError(ActuatorErrorCode.closed, `change journal ${this.path} is closed; open a new ChangeJournal`);
     writeSync(this.fd, records.map(encode).join(''));
     fsyncSync(this.fd);
+    this.loaded.push(...records);
+  }
+
+  /**
+   * Replace the whole journal with `records`, atomically: written to `<path>.tmp`, fsync'd, renamed over
+   * the journal, directory fsync'd. A crash leaves either the old or the new journal.
+   */
+  rewrite(records: readonly JournalRecord[]): void {
+    if (this.fd === undefined) throw new ActuatorError(ActuatorErrorCode.closed, `change journal ${this.path} is closed; open a new ChangeJournal`);
+    const tmp = `${this.path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, records.map(encode).join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.path);
+    syncDirectory(dirname(this.path));
+    closeSync(this.fd);
+    this.fd = openSync(this.path, 'a+');
+    this.loaded.length = 0;
     this.loaded.push(...records);
   }
 

@@ -1,7 +1,7 @@
 import { getPriority, setPriority } from 'node:os';
 import type { Actuator } from './actuator.js';
 import { ActuatorError, ActuatorErrorCode } from './errors.js';
-import { checkBounds, FileActuator } from './fileActuator.js';
+import { checkBounds, FileActuator, readRootFile } from './fileActuator.js';
 import type { KnobId } from './knobId.js';
 import { runCommand, type CommandRunner } from './runCommand.js';
 
@@ -92,6 +92,15 @@ export class ProcessActuator implements Actuator {
 
   async verify(root: string, knob: KnobId, value: string): Promise<boolean> {
     return (await this.read(root, knob)) === value;
+  }
+
+  /** The process start time (field 22 of `/proc/<pid>/stat`), or `undefined` when it cannot be read. */
+  async identity(root: string, knob: KnobId): Promise<string | undefined> {
+    const stat = readRootFile(root, `proc/${knob.target}/stat`);
+    if (stat === undefined) return undefined;
+    // Fields after the command name (which may contain spaces) start at field 3; start time is field 22.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19];
   }
 
   async revert(root: string, knob: KnobId, previous: string): Promise<void> {

@@ -156,6 +156,33 @@ describe('ChangeManager', () => {
   });
 });
 
+describe('journal compaction', () => {
+  it('keeps what rollbacks and admin respect need, and survives a restart', async () => {
+    let now = 0;
+    const { root, options } = setup({ clock: () => now });
+    const m = await ChangeManager.open(options);
+    for (const v of [50, 40, 30, 20]) {
+      now += 1000;
+      await m.apply([swap(v)]);
+    }
+    const ra = await m.apply([{ knob: 'block:sda:read_ahead_kb', value: 512, reason: 'throughput', because: 'x' }]);
+    await m.apply([{ knob: 'thp:enabled', value: 'never', reason: 'latency', because: 'x' }]);
+    await m.rollback(ra.outcomes[0]?.id ?? 0);
+    writeTree(root, { 'sys/kernel/mm/transparent_hugepage/enabled': 'always [madvise] never\n' });
+    await m.checkAdminWrites();
+    const { before, after } = await m.compact();
+    expect(before).toBeGreaterThan(after);
+    expect(m.managed().map((k) => `${k.knob}=${k.value} (was ${k.original})`)).toEqual(['sysctl:vm.swappiness=20 (was 60)']);
+    await m.close();
+    const again = await ChangeManager.open(options);
+    expect(again.released().map((k) => k.knob)).toEqual(['thp:enabled']);
+    await again.rollbackAll();
+    expect(readTree(root, 'proc/sys/vm/swappiness')).toBe('60\n');
+    expect(readTree(root, 'sys/kernel/mm/transparent_hugepage/enabled')).toBe('always [madvise] never\n');
+    await again.close();
+  });
+});
+
 describe('admin respect', () => {
   it('notices a knob changed by someone else, says who, stops managing it and never rolls it back', async () => {
     const { root, lines, options } = setup();
@@ -193,6 +220,24 @@ describe('admin respect without an explicit check', () => {
     expect(r.outcomes[0]).toMatchObject({ status: 'skipped', line: 'skip sysctl:vm.swappiness: changed outside AINKA (to 35, by an unknown writer); AINKA no longer manages it — reclaim it to manage it again' });
     expect(readTree(root, 'proc/sys/vm/swappiness')).toBe('35\n');
     expect(lines.at(-1)).toMatch(/^knob sysctl:vm.swappiness was changed outside AINKA: expected 10, found 35/);
+    await m.close();
+  });
+});
+
+describe('process identity', () => {
+  it('never rolls back a pid that now belongs to another process', async () => {
+    const { root, options } = setup();
+    const stat = (start: number) => `4242 (my worker) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 ${start} 1000 100\n`;
+    writeTree(root, { 'proc/4242/oom_score_adj': '0\n', 'proc/4242/stat': stat(777) });
+    const m = await ChangeManager.open(options);
+    await m.apply([{ knob: 'process:4242:oom_score_adj', value: 500, reason: 'protect-db', because: 'x' }]);
+    expect(m.history()[0]?.identity).toBe('777');
+    // The process exits and the pid is reused by a process started later.
+    writeTree(root, { 'proc/4242/oom_score_adj': '0\n', 'proc/4242/stat': stat(999) });
+    const r = await m.rollbackAll();
+    expect(r.outcomes[0]?.line).toBe('leave process:4242:oom_score_adj: the object AINKA changed is gone (pid 4242 exited or now belongs to another process), not rolled back');
+    expect(readTree(root, 'proc/4242/oom_score_adj')).toBe('0\n');
+    expect((await m.checkAdminWrites()).map((k) => k.who)).toEqual(['nobody: pid 4242 exited or was reused']);
     await m.close();
   });
 });

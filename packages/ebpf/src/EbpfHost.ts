@@ -10,7 +10,7 @@ import { defaultBpfDir, loadManifest, manifestObject, type Concern, type EbpfMan
 export interface EbpfHostOptions {
   /** Directory of the .bpf.o files and manifest.json (default: the package's `bpf/`). */
   readonly bpfDir?: string;
-  /** Ring buffer drain period in ms (default 5). */
+  /** Ring buffer drain period in ms (default 10; 5–10 keeps wakeups low and batches small). */
   readonly drainIntervalMs?: number;
   /** Bound of one drain in bytes (default 4 MiB). */
   readonly maxBatchBytes?: number;
@@ -129,17 +129,23 @@ export class EbpfHost {
     }
     const loaded = this.#load(concern);
     const entry: Live = { loaded, refs: 1 };
-    this.#live.set(concern, entry);
     const c = this.#count(concern);
     c.chosen = loaded.chosen;
     c.missing = loaded.missing;
-    const ringMap = manifestObject(this.manifest, concern).ringBuffer;
-    if (ringMap) {
-      entry.ring = loaded.object.openRing(ringMap, { intervalMs: this.options.drainIntervalMs ?? 5, maxBytes: this.options.maxBatchBytes ?? 4 << 20 }, (batch) =>
-        this.#deliver(concern, batch),
-      );
+    try {
+      const ringMap = manifestObject(this.manifest, concern).ringBuffer;
+      if (ringMap) {
+        entry.ring = loaded.object.openRing(ringMap, { intervalMs: this.options.drainIntervalMs ?? 10, maxBytes: this.options.maxBatchBytes ?? 4 << 20 }, (batch) =>
+          this.#deliver(concern, batch),
+        );
+      }
+      if (concern === 'process') this.#applyWatchList(loaded.object);
+    } catch (err) {
+      entry.ring?.close();
+      loaded.object.close();
+      throw err;
     }
-    if (concern === 'process') this.#applyWatchList(loaded.object);
+    this.#live.set(concern, entry);
     return loaded.object;
   }
 

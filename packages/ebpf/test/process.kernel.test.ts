@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EbpfStreams } from '../src/EbpfStreams.js';
-import type { ExecEvent, ExitEvent, FileOpenEvent } from '../src/events.js';
+import type { ExecEvent, ExitEvent, FileOpenEvent, OomKillEvent } from '../src/events.js';
 import { skipReason, waitFor } from './kernel.js';
 
 function run(cmd: string, args: string[]): Promise<number> {
@@ -63,4 +63,55 @@ describe.skipIf(skipReason)('process events on the real kernel', () => {
       sub.unsubscribe();
     }
   });
+
+  it('reports an OOM kill in a memory-limited cgroup with the victim pid, comm and RSS', async () => {
+    const cg = memoryCgroup();
+    if (!cg) {
+      console.warn('[@ainka/ebpf] skipping the OOM test: no writable memory cgroup (v1 memory controller or v2 with memory enabled)');
+      return;
+    }
+    const seen: OomKillEvent[] = [];
+    const sub = ebpf.oomKills$.subscribe((e) => seen.push(e));
+    try {
+      writeFileSync(cg.limitFile, String(32 << 20));
+      // the shell moves itself into the cgroup, then becomes python3 (same pid) and touches 256 MiB
+      const child = spawn('sh', ['-c', `echo $$ > ${cg.procsFile}; exec python3 -c "b = b'x' * (256 << 20)"`], { stdio: 'ignore' });
+      const status = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
+      expect(status).toBe('SIGKILL');
+      expect(await waitFor(() => seen.some((e) => e.pid === child.pid))).toBe(true);
+      const kill = seen.find((e) => e.pid === child.pid)!;
+      expect(kill.comm).toBe('python3');
+      // 6.8+ passes the task: the victim's memory is read from it (older kernels give the pid only)
+      if (kill.totalVmKb > 0n) expect(kill.anonRssKb).toBeGreaterThan(16n << 10n);
+    } finally {
+      sub.unsubscribe();
+      try {
+        rmdirSync(cg.dir);
+      } catch {
+        // still populated for a moment after the kill
+        await new Promise((r) => setTimeout(r, 200));
+        rmdirSync(cg.dir);
+      }
+    }
+  });
 });
+
+/** A fresh memory cgroup (v1 or v2) this test may limit, or undefined. */
+function memoryCgroup(): { dir: string; limitFile: string; procsFile: string } | undefined {
+  const name = `ainka-ebpf-oom-${process.pid}`;
+  try {
+    if (existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes')) {
+      const dir = `/sys/fs/cgroup/memory/${name}`;
+      mkdirSync(dir);
+      return { dir, limitFile: `${dir}/memory.limit_in_bytes`, procsFile: `${dir}/cgroup.procs` };
+    }
+    if (existsSync('/sys/fs/cgroup/cgroup.subtree_control') && readFileSync('/sys/fs/cgroup/cgroup.subtree_control', 'utf8').includes('memory')) {
+      const dir = `/sys/fs/cgroup/${name}`;
+      mkdirSync(dir);
+      return { dir, limitFile: `${dir}/memory.max`, procsFile: `${dir}/cgroup.procs` };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

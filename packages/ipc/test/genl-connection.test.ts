@@ -100,6 +100,24 @@ describe('GenlConnection against the kernel generic netlink controller', () => {
     }
   });
 
+  it('surfaces a receive-buffer overrun (ENOBUFS) as ERR_AINKA_OVERRUN on the requests in flight, and recovers', async () => {
+    const overruns: AinkaKernelError[] = [];
+    const conn = new GenlConnection({ rcvbufBytes: 4096, onSocketError: (e) => overruns.push(e) });
+    try {
+      // 400 requests are sent synchronously before the loop reads anything: the kernel's replies overflow 4 KiB.
+      const results = await Promise.allSettled(Array.from({ length: 400 }, () => conn.resolveFamily('nlctrl')));
+      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(rejected.length).toBeGreaterThan(0);
+      expect([...new Set(rejected.map((r) => (r.reason as AinkaKernelError).code))]).toEqual(["ERR_AINKA_OVERRUN"]);
+      expect(conn.overruns).toBeGreaterThan(0);
+      expect(overruns[0]).toMatchObject({ code: 'ERR_AINKA_OVERRUN', errno: 105 });
+      expect(conn.inFlight).toBe(0);
+      expect((await conn.resolveFamily('nlctrl')).id).toBe(GENL_ID_CTRL);
+    } finally {
+      conn.close();
+    }
+  });
+
   it('rejects requests in flight and later ones with ERR_AINKA_CLOSED', async () => {
     const conn = new GenlConnection();
     const silent = (seq: number): Uint8Array => encodeNlmsg({ type: NlmsgType.NOOP, flags: NlmFlags.REQUEST, seq, pid: 0 }, new Uint8Array(0));

@@ -188,6 +188,32 @@ describe.runIf(inGuest)('@ainka/ipc against the real module (guest)', () => {
       await change;
     });
 
+    it('an event flood that overruns the socket is counted and reported, and events keep flowing', async () => {
+      const k = await AinkaKernel.open({ rcvbufBytes: 4096, ring: false, heartbeat: false });
+      const errors: AinkaKernelError[] = [];
+      const seen: KernelEvent[] = [];
+      k.errors$.subscribe((e) => errors.push(e));
+      const sub = k.events$.subscribe((e) => seen.push(e));
+      try {
+        await kernel.setConfig({ sampleIntervalMs: 1 });
+        await kernel.loadPolicies(Array.from({ length: 16 }, (_, i) => rule({ id: 100 + i })), { replace: true });
+        // Block this thread so nothing reads the events socket while the kernel multicasts ~16 events/ms.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+        for (let i = 0; i < 100 && k.eventOverruns === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(k.eventOverruns).toBeGreaterThan(0);
+        expect(errors.some((e) => e.code === 'ERR_AINKA_OVERRUN' && e.errno === 105)).toBe(true);
+        const before = seen.length;
+        for (let i = 0; i < 250 && seen.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(seen.length).toBeGreaterThan(before);
+        expect((await k.status()).abiVersion).toBe(AINKA_ABI_VERSION);
+      } finally {
+        sub.unsubscribe();
+        await kernel.clearPolicies();
+        await kernel.setConfig({ sampleIntervalMs: 10 });
+        await k.close();
+      }
+    });
+
     it('enforce applies a RENICE to a provoked task and observe reverts it, with ACTION events and the action log', async () => {
       const victim = spawn('/bin/sleep', ['60']);
       const niceOf = (): number => Number(readFileSync(`/proc/${victim.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);

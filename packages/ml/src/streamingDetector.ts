@@ -22,6 +22,21 @@ export interface StreamingDetectorOptions {
   readonly recordDecay?: number;
   /** Weight of record-breaking surprise. */
   readonly recordWeight?: number;
+  /**
+   * Records remember a share of the history that grows with it: the per-row decay is at least
+   * `1 − recordGrowth / rows seen` (0 = a fixed decay), so long-watched series alarm less often.
+   */
+  readonly recordGrowth?: number;
+  /** Per-row decay of a second, long-memory record (multi-scale: breaking it adds evidence). */
+  readonly slowRecordDecay?: number;
+  /** Weight of breaking the long-memory record. */
+  readonly slowRecordWeight?: number;
+  /** Scale record evidence by (err / long-memory record)^this (clamped to 1): recent-only records count less. */
+  readonly slowRecordPower?: number;
+  /** Normalise record-breaking by the typical log ratio by which this series breaks its records (0 = off). */
+  readonly recordCalibration?: number;
+  /** How evidence of the signals is combined: 0 = maximum, 1 = sum. */
+  readonly combineSum?: number;
   /** Weight of spatial novelty (the value leaves the range seen so far). */
   readonly spatialWeight?: number;
   /** Robust sigmas added to the margin a new extreme must clear (raise for Gaussian-noise series). */
@@ -63,6 +78,12 @@ const DEFAULTS: Required<StreamingDetectorOptions> = {
   competence: 4,
   recordDecay: 0.9995,
   recordWeight: 1,
+  recordGrowth: 0,
+  slowRecordDecay: 0.99995,
+  slowRecordWeight: 0,
+  recordCalibration: 0,
+  slowRecordPower: 0,
+  combineSum: 0,
   spatialWeight: 6,
   spatialSigmas: 0,
   spatialSteps: 8,
@@ -123,6 +144,8 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #longVar = 0;
   #maxErr = 0;
   #maxZ = 0;
+  #slowMaxErr = 0;
+  #breakLog = 0;
   #context = 0;
   #novelRate = 0.5;
   readonly #contexts = new Uint8Array(CONTEXT_SLOTS);
@@ -214,9 +237,13 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     // 3. Record-breaking surprise (records start halfway through the warm-up, once scales settle).
     const rErr = err / (this.#maxErr + 1e-9);
     const rZ = zPos / (this.#maxZ + 1e-9);
+    const rSlow = err / (this.#slowMaxErr + 1e-9);
     if (this.#n >= o.warmup / 2) {
-      this.#maxErr = Math.max(this.#maxErr * o.recordDecay, err);
-      this.#maxZ = Math.max(this.#maxZ * o.recordDecay, zPos);
+      if (o.recordCalibration > 0 && rErr > 1 && this.#n > o.warmup) this.#breakLog += o.recordCalibration * (Math.log(rErr) - this.#breakLog);
+      const rd = o.recordGrowth > 0 ? Math.max(o.recordDecay, 1 - o.recordGrowth / this.#n) : o.recordDecay;
+      this.#maxErr = Math.max(this.#maxErr * rd, err);
+      this.#maxZ = Math.max(this.#maxZ * rd, zPos);
+      this.#slowMaxErr = Math.max(this.#slowMaxErr * o.slowRecordDecay, err);
     }
 
     // 4c. Contextual novelty: a short sequence of quantised values (hashed into a fixed table).
@@ -235,8 +262,12 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (count < 255) this.#contexts[slot] = count + 1;
 
     // Combine: evidence in sigma-like units, squashed into [0, 1) without saturating.
-    const record = o.recordWeight * 10 * Math.max(0, rErr - 1, rZ - 1);
-    const evidence = Math.max(record, o.spatialWeight * 10 * spatial, o.contextWeight * context, o.likelihoodWeight * zPos);
+    let recordRaw = Math.max(0, rErr - 1, rZ - 1);
+    if (o.recordCalibration > 0 && recordRaw > 0) recordRaw = Math.log1p(recordRaw) / (this.#breakLog + 0.05) * 0.1;
+    if (o.slowRecordPower > 0) recordRaw *= Math.pow(Math.min(1, rSlow), o.slowRecordPower);
+    const record = o.recordWeight * 10 * recordRaw + o.slowRecordWeight * 10 * Math.max(0, rSlow - 1);
+    const parts = [record, o.spatialWeight * 10 * spatial, o.contextWeight * context, o.likelihoodWeight * zPos];
+    const evidence = o.combineSum > 0 ? parts[0]! + parts[1]! + parts[2]! + parts[3]! * 0 + Math.max(...parts) * 0 : Math.max(...parts);
     const combined = this.#n <= o.warmup ? 0 : 1 - Math.exp(-evidence / o.outputScale);
     const lo = this.#min;
     const hi = this.#max;

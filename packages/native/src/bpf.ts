@@ -5,7 +5,10 @@ declare const handleBrand: unique symbol;
 /** Opaque handle of an eBPF object inside the addon. */
 type ObjHandle = { readonly [handleBrand]: 'obj' };
 /** Opaque handle of a ring buffer consumer inside the addon. */
-type RingHandle = { readonly [handleBrand]: 'ring' };
+export type RingHandle = {
+  /** Type brand only; the value is an addon External. */
+  readonly [handleBrand]: 'ring';
+};
 
 /** A program of an eBPF object, as libbpf sees it after open. */
 export interface BpfProgramInfo {
@@ -31,8 +34,11 @@ export interface BpfProgramStats {
 export interface BpfMapInfo {
   /** `enum bpf_map_type`. */
   readonly type: number;
+  /** Bytes of a key. */
   readonly keySize: number;
+  /** Bytes of a value (of one CPU for per-CPU maps). */
   readonly valueSize: number;
+  /** Capacity (for ring buffers: bytes). */
   readonly maxEntries: number;
   /** Bytes of one looked-up value: valueSize, or per-CPU maps: round_up(valueSize, 8) × possible CPUs. */
   readonly valueBytes: number;
@@ -40,8 +46,11 @@ export interface BpfMapInfo {
 
 /** Every entry of a map: `count` keys and values, back to back. */
 export interface BpfMapDump {
+  /** Entries read. */
   readonly count: number;
+  /** `count` keys of keySize bytes, back to back. */
   readonly keys: Buffer;
+  /** `count` values of valueBytes bytes, back to back. */
   readonly values: Buffer;
 }
 
@@ -54,7 +63,14 @@ export interface BpfRingOptions {
 }
 
 /** `BPF_ANY`, `BPF_NOEXIST`, `BPF_EXIST`. */
-export const BpfUpdateFlags = { ANY: 0, NOEXIST: 1, EXIST: 2 } as const;
+export const BpfUpdateFlags = {
+  /** Create or replace. */
+  ANY: 0,
+  /** Create only. */
+  NOEXIST: 1,
+  /** Replace only. */
+  EXIST: 2,
+} as const;
 
 interface NativeBpf {
   bpfOpen(path: string): ObjHandle;
@@ -150,6 +166,7 @@ export class BpfRing {
  * ```
  */
 export class BpfObject {
+  /** Path of the object file. */
   readonly path: string;
   #handle: ObjHandle | undefined;
   #loaded = false;
@@ -164,10 +181,12 @@ export class BpfObject {
     return new BpfObject(path, call(() => native().bpfOpen(path)));
   }
 
+  /** Whether close() was called. */
   get closed(): boolean {
     return this.#handle === undefined;
   }
 
+  /** Whether load() succeeded (and close() was not called). */
   get loaded(): boolean {
     return this.#loaded;
   }

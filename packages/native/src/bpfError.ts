@@ -29,6 +29,7 @@ interface NativeErrorFields {
  * the verifier's output.
  */
 export class BpfError extends Error {
+  /** Always `BpfError`. */
   override readonly name = 'BpfError';
   /** Stable code; the message may change. */
   readonly code: BpfErrorCode;

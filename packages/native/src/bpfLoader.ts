@@ -8,13 +8,19 @@ export interface BpfSlot {
   /** When true, the object still loads if no variant of this slot works here. */
   readonly optional: boolean;
   /** Variants in the order to try them. */
-  readonly variants: readonly { readonly program: string; readonly section: string }[];
+  readonly variants: readonly {
+    /** Program (function) name, `<slot>__<kind>`. */
+    readonly program: string;
+    /** ELF section: the attach point. */
+    readonly section: string;
+  }[];
 }
 
 /** What {@link loadWithFallbacks} should load. */
 export interface BpfLoadPlan {
   /** Path of the .bpf.o. */
   readonly path: string;
+  /** Slots to load, each with its variants best first. */
   readonly slots: readonly BpfSlot[];
   /** Programs loaded but never attached (run with {@link BpfObject.run}). */
   readonly run?: readonly string[];
@@ -28,17 +34,25 @@ export interface BpfLoadPlan {
 
 /** A variant that did not work on this kernel, and why. */
 export interface BpfVariantFailure {
+  /** Slot the variant belongs to. */
   readonly slot: string;
+  /** Program name of the variant. */
   readonly program: string;
+  /** Its ELF section (the attach point). */
   readonly section: string;
+  /** Whether it failed to load or to attach. */
   readonly step: 'load' | 'attach';
+  /** BpfError code of the failure. */
   readonly code: string;
+  /** errno of the failure, when the kernel gave one. */
   readonly errno: number | undefined;
+  /** The full message, with the fix. */
   readonly message: string;
 }
 
 /** A loaded (and usually attached) object with the variant chosen for each slot. */
 export interface BpfLoaded {
+  /** The loaded object (attached unless the plan said otherwise); close it when done. */
   readonly object: BpfObject;
   /** slot → program actually loaded. */
   readonly chosen: Readonly<Record<string, string>>;

@@ -139,6 +139,22 @@ static int nl_read_batch(struct nl_sock *s, napi_value list, uint32_t *count)
 	return 0;
 }
 
+/*
+ * libuv reports POLLERR as UV_EBADF and stops the handle. For a netlink socket POLLERR means a
+ * pending socket error, normally ENOBUFS: the kernel dropped messages because our receive buffer
+ * was full. Reading SO_ERROR clears it; the caller then restarts polling. Returns the socket error,
+ * or -status when there was none (a real poll failure).
+ */
+static int nl_pending_error(struct nl_sock *s, int status)
+{
+	socklen_t len = sizeof(int);
+	int soerr = 0;
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr)
+		return soerr;
+	return -status;
+}
+
 static void nl_on_poll(uv_poll_t *handle, int status, int events)
 {
 	struct nl_sock *s = handle->data;
@@ -152,9 +168,12 @@ static void nl_on_poll(uv_poll_t *handle, int status, int events)
 	if (napi_open_handle_scope(s->env, &scope) != napi_ok)
 		return;
 	napi_create_array(s->env, &list);
+	count = 0;
 	if (status < 0) {
-		count = 0;
-		err = -status;
+		err = nl_pending_error(s, status);
+		/* A socket error (ENOBUFS after an overrun) is reported, not fatal: keep reading. */
+		if (err != -status && uv_poll_start(&s->poll, UV_READABLE, nl_on_poll) == 0)
+			nl_read_batch(s, list, &count);
 	} else {
 		err = nl_read_batch(s, list, &count);
 	}

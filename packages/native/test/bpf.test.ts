@@ -110,3 +110,32 @@ describe.skipIf(skip)('libbpf through the addon', () => {
     expect(progs).not.toMatch(new RegExp(`pids node\\(${child.pid}\\)`));
   });
 });
+
+describe.skipIf(skip)('without root', () => {
+  it('fails to load with EPERM and a message that says to run as root', () => {
+    const addon = join(import.meta.dirname, '../build/Release/ainka_native.node');
+    const prebuilt = join(import.meta.dirname, '../prebuilds/linux-x64/@ainka+native.node');
+    const binary = existsSync(addon) ? addon : prebuilt;
+    const child = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const b = require(${JSON.stringify(binary)});
+         const o = b.bpfOpen(${JSON.stringify(processObj)});
+         for (const p of b.bpfPrograms(o)) b.bpfSetAutoload(o, p.name, p.name === 'exec__btf');
+         try { b.bpfLoad(o); console.log(JSON.stringify({ ok: true })); }
+         catch (e) { console.log(JSON.stringify({ code: e.code, errno: e.errno, message: e.message })); }`,
+      ],
+      { encoding: 'utf8', timeout: 10_000, uid: 65534, gid: 65534 },
+    );
+    if (child.status !== 0) {
+      console.warn(`[@ainka/native] could not run a child as nobody: ${child.stderr.split('\n')[0]}`);
+      return;
+    }
+    const r = JSON.parse(child.stdout.trim()) as { ok?: boolean; code?: string; errno?: number; message?: string };
+    expect(r.ok).toBeUndefined();
+    expect(r.code).toBe('ERR_AINKA_BPF_LOAD');
+    expect([1, 13]).toContain(r.errno);
+    expect(r.message).toMatch(/run as root/);
+  });
+});

@@ -44,6 +44,7 @@ rules:
         set: 40
     cooldown: 30m
   - name: performance-governor-when-busy
+    description: Sustained CPU saturation; stop the governor from ramping down between bursts.
     when: cpu.busy_ratio > 0.8 for 2m
     then:
       - knob: cpufreq:policy0:scaling_governor
@@ -87,18 +88,21 @@ description: Kernel defaults, nudged only when the machine is clearly busy or id
 tags: [balanced]
 rules:
   - name: balance-performance-when-busy
+    description: Busy for minutes; lean the energy hint towards performance.
     when: cpu.busy_ratio > 0.7 for 5m
     then:
       - knob: cpufreq:policy0:energy_performance_preference
         set: balance_performance
     cooldown: 15m
   - name: balance-power-when-idle
+    description: Mostly idle for minutes; lean the energy hint towards saving power.
     when: cpu.busy_ratio < 0.3 for 10m
     then:
       - knob: cpufreq:policy0:energy_performance_preference
         set: balance_power
     cooldown: 15m
   - name: default-swappiness-when-calm
+    description: No memory pressure for half an hour and swap mostly free; return swappiness to the kernel default.
     when: psi.memory.some_avg10 < 1 for 30m and swap.used_ratio < 0.5
     then:
       - knob: sysctl:vm.swappiness
@@ -112,6 +116,7 @@ description: Save energy when the machine is mostly idle, give it back when it i
 tags: [power]
 rules:
   - name: powersave-when-idle
+    description: Idle for five minutes; use the powersave governor and the power energy hint.
     when: cpu.busy_ratio < 0.2 for 5m
     then:
       - knob: cpufreq:policy0:scaling_governor
@@ -120,6 +125,7 @@ rules:
         set: power
     cooldown: 15m
   - name: balance-power-when-busy
+    description: Busy again; move the energy hint back from power to balance_power.
     when: cpu.busy_ratio > 0.6 for 1m
     then:
       - knob: cpufreq:policy0:energy_performance_preference
@@ -151,6 +157,7 @@ rules:
     priority: 60
     cooldown: 5m
   - name: default-watermarks-when-calm
+    description: Pressure has been low for ten minutes; return the watermark scale factor to its default.
     when: psi.memory.some_avg10 < 5 for 10m
     then:
       - knob: sysctl:vm.watermark_scale_factor
@@ -190,6 +197,7 @@ rules:
         set: 1
     cooldown: 30m
   - name: cubic-when-clean
+    description: The path has been clean for half an hour; return to the default congestion control.
     when: net.tcp.retransmit_ratio < 0.002 for 30m
     then:
       - knob: sysctl:net.ipv4.tcp_congestion_control

@@ -6,6 +6,7 @@ import type { Policy, PolicyAction, PolicyMode, PolicyRule, PolicyScope } from '
 import { policyDocumentSchema, type PolicyDocument, type WhenInput } from './policySchema.js';
 import { parseDuration } from './quantity.js';
 import { validatePolicy, type ValidatorOptions } from './policyValidator.js';
+import { didYouMean } from './didYouMean.js';
 
 /** Options of {@link parsePolicy} and {@link checkPolicy}. */
 export interface ParsePolicyOptions extends ValidatorOptions {
@@ -89,33 +90,6 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function levenshtein(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return (d[a.length] as number[])[b.length] ?? 0;
-}
-
-/** Suggest the closest of `options` to `word`, as "did you mean 'x'?" text, or ''. */
-export function didYouMean(word: string, options: readonly string[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const o of options) {
-    const d = levenshtein(word.toLowerCase(), o.toLowerCase());
-    if (d < bestD) {
-      best = o;
-      bestD = d;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : '';
-}
-
 function contextOf(path: readonly PropertyKey[]): string {
   const last = [...path].reverse().find((p) => typeof p === 'string');
   if (path.length === 0) return 'document';
@@ -149,7 +123,17 @@ function zodIssues(loc: Locator, data: unknown, issues: readonly z.core.$ZodIssu
         }
         break;
       case 'invalid_type':
-        if (value === undefined) {
+        if (path.length === 0) {
+          out.push(
+            loc.issue(
+              'schema',
+              path,
+              value === null || value === undefined
+                ? 'the policy is empty; start it with apiVersion: ainka.dev/v1, kind: Policy, name and rules'
+                : `a policy is a mapping with apiVersion, kind, name and rules, not ${describe(value)}; write it as such a mapping`,
+            ),
+          );
+        } else if (value === undefined) {
           out.push(loc.issue('schema', path.slice(0, -1), `missing required key '${String(last)}'; add ${String(last)}: …`));
         } else {
           out.push(loc.issue('schema', path, `expected ${issue.expected === 'int' ? 'an integer' : issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}, got ${describe(value)}; change the value to that type`));

@@ -4,7 +4,7 @@ import type { PolicyIssue } from './errors.js';
 import { formatPath } from './errors.js';
 import { conjunctionIntervals, gap, intersect, isEmpty, metricDomain, type Interval } from './interval.js';
 import { defaultKnobInfluence } from './knobInfluence.js';
-import { didYouMean } from './parsePolicy.js';
+import { didYouMean } from './didYouMean.js';
 import type { Policy, PolicyAction, PolicyRule } from './policy.js';
 
 /** Options of {@link validatePolicy}. */

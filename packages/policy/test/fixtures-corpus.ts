@@ -39,6 +39,9 @@ export const corpusInputs: readonly Omit<CorpusCase, 'code' | 'expected'>[] = [
   { name: 'conflict on the same knob', file: 'p.yaml', text: `${head}rules:\n  - name: a\n    when: psi.memory.some_avg10 > 20\n    then: [{knob: "sysctl:vm.swappiness", set: 10}]\n  - name: b\n    when: mem.available_bytes < 1GiB\n    then: [{knob: "sysctl:vm.swappiness", set: 100}]\n` },
   { name: 'feedback loop without a gap', file: 'p.yaml', text: `${head}rules:\n  - name: up\n    when: psi.memory.some_avg10 > 20\n    then: [{knob: "sysctl:vm.watermark_scale_factor", adjust: {by: 50}, max: 500}]\n  - name: down\n    when: psi.memory.some_avg10 <= 20\n    then: [{knob: "sysctl:vm.watermark_scale_factor", adjust: {by: -50}, min: 10}]\n` },
   { name: 'JSON policy with a bad key', file: 'p.json', text: '{\n  "apiVersion": "ainka.dev/v1",\n  "kind": "Policy",\n  "name": "t",\n  "rules": [\n    {"name": "a", "when": "x > 1", "then": [{"knob": "sysctl:vm.swappiness", "value": 10}]}\n  ]\n}\n' },
+  { name: 'empty file', file: 'empty.yaml', text: '' },
+  { name: 'a list instead of a mapping', file: 'list.yaml', text: '- name: a\n' },
+  { name: 'duplicate key', file: 'dup.yaml', text: 'apiVersion: ainka.dev/v1\nkind: Policy\nname: a\nname: b\nrules: []\n' },
 ];
 
 /** [case name, error code, exact message]. */
@@ -72,4 +75,7 @@ export const corpusExpected: readonly (readonly [string, string, string])[] = [
   ["conflict on the same knob", "ERR_AINKA_POLICY_REJECTED", "p.yaml:8:5: rules[1]: rules 'a' (rules[0]) and 'b' both change sysctl:vm.swappiness at priority 50 and can fire together ('a' sets it to 10, 'b' sets it to 100); give one a higher priority or make their conditions exclusive"],
   ["feedback loop without a gap", "ERR_AINKA_POLICY_REJECTED", "p.yaml:8:5: rules[1]: rules 'up' and 'down' form a feedback loop on sysctl:vm.watermark_scale_factor: each changes metrics the other reads, 'up' raises it by 50 and 'down' lowers it by 50, and no gap separates their conditions; leave a gap between the thresholds (e.g. > 20 vs < 10) or add hysteresis"],
   ["JSON policy with a bad key", "ERR_AINKA_POLICY_INVALID", "p.json:6:78: rules[0].then[0].value: unknown key 'value'; allowed keys are knob, set, adjust, min, max"],
+  ["empty file", "ERR_AINKA_POLICY_INVALID", "empty.yaml:1:1: (document): the policy is empty; start it with apiVersion: ainka.dev/v1, kind: Policy, name and rules"],
+  ["a list instead of a mapping", "ERR_AINKA_POLICY_INVALID", "list.yaml:1:1: (document): a policy is a mapping with apiVersion, kind, name and rules, not a list; write it as such a mapping"],
+  ["duplicate key", "ERR_AINKA_POLICY_SYNTAX", "dup.yaml:4:1: (document): Map keys must be unique; fix the YAML/JSON syntax there"],
 ];

@@ -179,3 +179,13 @@ rules:
     expect(() => loadPolicyPack('turbo' as PolicyPackName)).toThrow(/unknown policy pack 'turbo'; use one of throughput, latency/);
   });
 });
+
+describe('reason table', () => {
+  it('lists every rule of the shipped packs with a sentence', async () => {
+    const { reasonTable } = await import('../src/index.js');
+    const table = reasonTable((Object.keys(policyPacks) as PolicyPackName[]).map(loadPolicyPack));
+    expect(table).toHaveLength(19);
+    expect(table[0]).toEqual({ id: 1, name: 'throughput/widen-read-ahead-for-streaming', description: 'Large sequential reads with little I/O pressure benefit from a bigger read-ahead window.' });
+    for (const r of table) expect(r.description, r.name).toMatch(/^[A-Z].*\.$/);
+  });
+});

@@ -109,6 +109,7 @@ export class ProcessSource implements MetricSource {
   private readonly fds = new Map<string, number>();
   private readonly known = new Map<string, ProcessEntry>();
   private tick = 0;
+  private pids: string[] | undefined;
 
   constructor(options: ProcessSourceOptions = {}) {
     this.files = new KernelFiles(options.root);
@@ -159,18 +160,23 @@ export class ProcessSource implements MetricSource {
   }
 
   collect(ctx: CollectContext): MetricSample[] {
-    const pids = this.files.list('proc').filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
-    const live = new Set(pids);
-    for (const pid of this.known.keys()) {
-      if (live.has(pid)) continue;
-      this.known.delete(pid);
-      const fd = this.fds.get(pid);
-      if (fd !== undefined) {
-        closeSync(fd);
-        this.fds.delete(pid);
-      }
-    }
     const slice = this.tick++ % this.slices;
+    // Listing /proc walks every task in the kernel: do it once per cycle of slices, not every tick.
+    if (slice === 0 || this.pids === undefined) {
+      const pids = this.files.list('proc').filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
+      const live = new Set(pids);
+      for (const pid of this.known.keys()) {
+        if (live.has(pid)) continue;
+        this.known.delete(pid);
+        const fd = this.fds.get(pid);
+        if (fd !== undefined) {
+          closeSync(fd);
+          this.fds.delete(pid);
+        }
+      }
+      this.pids = pids;
+    }
+    const pids = this.pids;
     for (const pid of pids) {
       if (this.slices > 1 && Number(pid) % this.slices !== slice) continue;
       const path = this.files.path(`proc/${pid}/stat`);

@@ -350,6 +350,19 @@ const wakeA = ainkaCost.find((c) => c.name.includes('/wakeup__'));
 const wakeB = btCost.find((c) => /sched_wakeup$/.test(c.name));
 if (switchA && switchB) table.push(['sched_switch ns/run AINKA ÷ bpftrace', f(switchA.nsPerRun / switchB.nsPerRun, 2), 'per event; AINKA also counts switches per CPU and CPU time per cgroup']);
 if (wakeA && wakeB) table.push(['sched_wakeup ns/run AINKA ÷ bpftrace', f(wakeA.nsPerRun / wakeB.nsPerRun, 2), 'per event']);
+const perOp = (cs: ProgCost[]): number => cs.reduce((a, c) => a + c.nsPerRun * c.runs, 0) / LOOPS;
+if (ainkaCost.length) {
+  const all = perOp(ainkaCost);
+  const sched = perOp(ainkaCost.filter((c) => c.name.startsWith('sched/')));
+  table.push(['in-kernel ns per sched-pipe op, AINKA all', f(all, 0), 'Σ run time of every AINKA program ÷ loops (stats add ~30-40 ns per run to both sides)']);
+  table.push(['in-kernel ns per sched-pipe op, AINKA sched', f(sched, 0), 'the run-queue/switch/cgroup programs only']);
+  if (btCost.length) {
+    const bt = perOp(btCost);
+    table.push(['in-kernel ns per sched-pipe op, bpftrace', f(bt, 0), 'runqlat on the same tracepoints']);
+    table.push(['in-kernel per op: AINKA sched ÷ bpftrace', f(sched / bt, 2), 'load-independent form of the sched cost comparison; target well under 0.5']);
+    table.push(['in-kernel per op: AINKA all ÷ bpftrace', f(all / bt, 2), 'all five objects, syscall counting and the open watch included']);
+  }
+}
 const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 table.push(['machine load average at the end', loadavg, `${cpus().length} CPUs: ratios are within-round, absolute numbers depend on it`]);
 

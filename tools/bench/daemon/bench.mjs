@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// Daemon bench: ainkad's RSS and CPU at steady state with every collector and per-series anomaly
+// detection on, side by side with netdata measured in the same run, plus sample-to-decision latency.
+//
+// Reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/bench.mjs [--seconds 30] [--interval 250]
+// (root; netdata comes from Debian's `netdata` package — without it the baseline column says so).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const repo = resolve(import.meta.dirname, '..', '..', '..');
+const main = join(repo, 'apps', 'daemon', 'dist', 'main.js');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const seconds = opt('seconds', 30);
+const warmup = opt('warmup', 10);
+const intervalMs = opt('interval', 250);
+const CLK_TCK = 100;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function procStat(pid) {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime, seconds
+}
+function rssKb(pid) {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+function children(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+function tree(pid) {
+  const out = [pid];
+  for (const c of children(pid)) out.push(...tree(c));
+  return out;
+}
+
+/** Sample RSS (sum over the process tree) and CPU of `pid` for `secs`. */
+async function measure(pid, secs) {
+  const pids = () => tree(pid).filter((p) => existsSync(`/proc/${p}`));
+  const cpu0 = pids().reduce((a, p) => a + procStat(p), 0);
+  const t0 = performance.now();
+  const rss = [];
+  for (let i = 0; i < secs; i++) {
+    await sleep(1000);
+    rss.push(pids().reduce((a, p) => a + rssKb(p), 0));
+  }
+  const cpu1 = pids().reduce((a, p) => a + procStat(p), 0);
+  const wall = (performance.now() - t0) / 1000;
+  rss.sort((a, b) => a - b);
+  return { rssMb: rss[Math.floor(rss.length / 2)] / 1024, rssMaxMb: rss[rss.length - 1] / 1024, cpuPct: ((cpu1 - cpu0) / wall) * 100 };
+}
+
+function call(socket, method) {
+  return new Promise((res, rej) => {
+    const s = connect(socket);
+    let buf = '';
+    s.on('data', (c) => {
+      buf += c;
+      if (buf.includes('\n')) {
+        s.destroy();
+        const r = JSON.parse(buf.slice(0, buf.indexOf('\n')));
+        r.ok ? res(r.result) : rej(new Error(r.error.message));
+      }
+    });
+    s.on('connect', () => s.write(`${JSON.stringify({ id: 1, method })}\n`));
+    s.on('error', rej);
+  });
+}
+
+async function benchAinkad() {
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run @ainka/daemon:build)`);
+  const dir = mkdtempSync(join(tmpdir(), 'ainka-bench-'));
+  const cfg = join(dir, 'ainkad.yaml');
+  writeFileSync(
+    cfg,
+    [
+      `telemetry: { intervalMs: ${intervalMs}, processes: { enabled: true, topN: 20, intervalMs: 1000 }, cgroups: { enabled: true, maxDepth: 3 } }`,
+      // per-series detection on every gauge (counters are left out: their rates are detected instead)
+      'ml: { anomaly: { enabled: true, exclude: ["*_total"] } }',
+      'metrics: { port: 0 }',
+      '',
+    ].join('\n'),
+  );
+  const socket = join(dir, 'ainkad.sock');
+  const p = spawn(process.execPath, ['--max-semi-space-size=1', main, '--config', cfg, '--state-dir', join(dir, 'state'), '--socket', socket, '--log-level', 'warn'], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(100);
+    await sleep(warmup * 1000);
+    const m = await measure(p.pid, seconds);
+    const s = await call(socket, 'status');
+    const fast = s.layers.find((l) => l.name === 'fast').latency;
+    const deep = s.layers.find((l) => l.name === 'deep').latency;
+    return { ...m, seriesPerSecond: s.seriesPerSecond, series: s.series, detectors: s.detectors, fast, deep };
+  } finally {
+    p.kill('SIGINT');
+    await new Promise((r) => p.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function which(bin) {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function benchNetdata() {
+  const bin = which('netdata') ?? (existsSync('/usr/sbin/netdata') ? '/usr/sbin/netdata' : undefined);
+  if (bin === undefined) return { skipped: 'netdata is not installed (apt-get install --no-install-recommends netdata)' };
+  const dir = mkdtempSync(join(tmpdir(), 'netdata-bench-'));
+  const port = 19999 + Math.floor(Math.random() * 1000);
+  const conf = join(dir, 'netdata.conf');
+  writeFileSync(
+    conf,
+    [
+      '[global]',
+      `  run as user = root`,
+      '  update every = 1',
+      '  memory mode = ram',
+      `  cache directory = ${dir}/cache`,
+      `  lib directory = ${dir}/lib`,
+      `  log directory = ${dir}/log`,
+      '[web]',
+      `  default port = ${port}`,
+      '  bind to = 127.0.0.1',
+      '[ml]',
+      '  enabled = no',
+      '[cloud]',
+      '  enabled = no',
+      '[registry]',
+      '  enabled = no',
+      '[health]',
+      '  enabled = no',
+      '',
+    ].join('\n'),
+  );
+  const p = spawn(bin, ['-D', '-c', conf, '-P', join(dir, 'netdata.pid')], { stdio: 'ignore', detached: true });
+  try {
+    await sleep(warmup * 1000);
+    if (p.exitCode !== null) return { skipped: `netdata exited with ${p.exitCode}` };
+    const m = await measure(p.pid, seconds);
+    let dims = null;
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/charts`);
+      const j = await r.json();
+      dims = Object.values(j.charts).reduce((a, c) => a + Object.keys(c.dimensions ?? {}).length / (c.update_every || 1), 0);
+    } catch {
+      // the count is informational
+    }
+    return { ...m, seriesPerSecond: dims === null ? null : Math.round(dims) };
+  } finally {
+    try {
+      process.kill(-p.pid, 'SIGTERM');
+    } catch {
+      // gone
+    }
+    await Promise.race([new Promise((r) => p.once('exit', r)), sleep(5000)]);
+    try {
+      process.kill(-p.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const f = (n, d = 1) => (n === null || n === undefined ? '-' : Number(n).toFixed(d));
+const a = await benchAinkad();
+const n = await benchNetdata();
+console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, 2-core shared host`);
+console.log('');
+console.log('| | ainkad (ML on) | netdata (ML off) | ratio | target |');
+console.log('| --- | --- | --- | --- | --- |');
+const ratio = (x, y) => (n.skipped || !y ? '-' : (x / y).toFixed(2));
+console.log(`| RSS median (max), MB | ${f(a.rssMb)} (${f(a.rssMaxMb)}) | ${n.skipped ? n.skipped : `${f(n.rssMb)} (${f(n.rssMaxMb)})`} | ${ratio(a.rssMb, n.rssMb)} | <= 64 |`);
+console.log(`| CPU, % of a core | ${f(a.cpuPct, 2)} | ${n.skipped ? '-' : f(n.cpuPct, 2)} | ${ratio(a.cpuPct, n.cpuPct)} | <= 1 |`);
+console.log(`| series/s | ${a.seriesPerSecond} (${a.series} series, ${a.detectors} detectors) | ${n.skipped ? '-' : f(n.seriesPerSecond, 0)} | ${ratio(a.seriesPerSecond, n.seriesPerSecond)} | >= 1000 |`);
+console.log(`| CPU per 1000 series/s, % of a core | ${f((a.cpuPct * 1000) / a.seriesPerSecond, 2)} | ${n.skipped || !n.seriesPerSecond ? '-' : f((n.cpuPct * 1000) / n.seriesPerSecond, 2)} | | |`);
+console.log('');
+console.log(`sample-to-decision (fast layer, includes reading /proc): p50 ${f(a.fast.p50, 2)} ms, p90 ${f(a.fast.p90, 2)} ms, p99 ${f(a.fast.p99, 2)} ms, max ${f(a.fast.max, 2)} ms over ${a.fast.count} ticks (budget ${a.fast.budgetMs} ms, ${a.fast.overBudget} over)`);
+console.log(`deep layer cycle: p50 ${f(a.deep.p50, 1)} ms, max ${f(a.deep.max, 1)} ms over ${a.deep.count} cycles (budget ${a.deep.budgetMs} ms)`);
+console.log('');
+console.log('reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/bench.mjs --seconds 30 --interval 250');
