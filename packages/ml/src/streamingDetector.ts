@@ -27,6 +27,8 @@ export interface StreamingDetectorOptions {
    * `1 − recordGrowth / rows seen` (0 = a fixed decay), so long-watched series alarm less often.
    */
   readonly recordGrowth?: number;
+  /** Spatial novelty is judged against a range that relaxes toward the level by `rangeGrowth / rows seen` per row (0 = all-time range). */
+  readonly rangeGrowth?: number;
   /** Per-row decay of a second, long-memory record (multi-scale: breaking it adds evidence). */
   readonly slowRecordDecay?: number;
   /** Weight of breaking the long-memory record. */
@@ -79,6 +81,7 @@ const DEFAULTS: Required<StreamingDetectorOptions> = {
   recordDecay: 0.9995,
   recordWeight: 1,
   recordGrowth: 0,
+  rangeGrowth: 0,
   slowRecordDecay: 0.99995,
   slowRecordWeight: 0,
   recordCalibration: 0,
@@ -134,6 +137,8 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #prev = 0;
   #min = Infinity;
   #max = -Infinity;
+  #softMin = 0;
+  #softMax = 0;
   #scale = 0;
   #stepScale = 0;
   readonly #season: Float64Array;
@@ -174,6 +179,8 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
       this.#prev = x;
       this.#min = x;
       this.#max = x;
+      this.#softMin = x;
+      this.#softMax = x;
       this.#firstT = t;
       this.#n = 1;
       return { score: 0, explanation: { reason: 'first observation', expected: x } };
@@ -206,8 +213,10 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (!Number.isFinite(err)) err = Math.min(e1, e2);
 
     // 4a. Spatial novelty: how far beyond the range seen so far, relative to that range.
-    const beyond = x > this.#max ? x - this.#max : x < this.#min ? this.#min - x : 0;
-    const margin = range * 0.1 + o.spatialSigmas * this.#scale + o.spatialSteps * this.#stepScale + floor;
+    const sMax = o.rangeGrowth > 0 ? this.#softMax : this.#max;
+    const sMin = o.rangeGrowth > 0 ? this.#softMin : this.#min;
+    const beyond = x > sMax ? x - sMax : x < sMin ? sMin - x : 0;
+    const margin = (o.rangeGrowth > 0 ? sMax - sMin : range) * 0.1 + o.spatialSigmas * this.#scale + o.spatialSteps * this.#stepScale + floor;
     const spatial = beyond > 0 ? Math.min(1, beyond / margin) : 0;
 
     // 4b. Anomaly likelihood of the short-term average surprise against its long-run distribution.
@@ -232,6 +241,11 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (seen < 255) this.#seasonSeen[b] = seen + 1;
     if (x < this.#min) this.#min = x;
     if (x > this.#max) this.#max = x;
+    if (o.rangeGrowth > 0) {
+      const g = Math.min(1, o.rangeGrowth / n);
+      this.#softMax = Math.max(x, this.#softMax - g * (this.#softMax - this.#level));
+      this.#softMin = Math.min(x, this.#softMin + g * (this.#level - this.#softMin));
+    }
     this.#n = n + 1;
 
     // 3. Record-breaking surprise (records start halfway through the warm-up, once scales settle).
