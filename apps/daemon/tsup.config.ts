@@ -30,8 +30,9 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'node20',
-    noExternal: [/^@ainka\/(?!native)/],
-    external: ['@ainka/native', 'better-sqlite3'],
+    noExternal: [/^@ainka\/(?!native|ebpf|ipc)/],
+    // ebpf and ipc find their .bpf.o objects and the addon relative to their own files: never bundle them.
+    external: ['@ainka/native', '@ainka/ebpf', '@ainka/ipc', 'better-sqlite3'],
     esbuildOptions(options) {
       options.alias = alias;
     },

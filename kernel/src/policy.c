@@ -8,9 +8,11 @@
  * cool-down) lives in the table and is written only by the sampler, which never runs
  * concurrently with itself; an append carries that state over to the new table.
  *
- * Evaluation is one pass over at most AINKA_POLICY_CAPACITY rules with a constant amount of work
- * per rule, so its cost is bounded; it is measured with ktime_get_ns() around the pass (hits are
- * queued after the measurement) and kept over the last AINKA_EVAL_WINDOW samples.
+ * Evaluation walks the decision tree of policy_eval.h: per metric, a binary search over the
+ * rules sorted by threshold finds those whose condition holds, and only those (plus the ones that
+ * stopped holding) are touched; the work is bounded by the capacity and usually far below it.
+ * It is timed with ktime_get_ns() around the walk and the hit collection (hits are queued after)
+ * and kept over the last AINKA_EVAL_WINDOW samples.
  */
 #include "ainka.h"
 

@@ -186,10 +186,20 @@ int main(void)
 	nl_status(&nl, &st);
 	ok(st.reverted == 2, "counters: %llu reverted", (unsigned long long)st.reverted);
 
-	for (i = 0; i < NHOGS; i++)
-		kill_child(hogs[i]);
+	/* Unloading with an action in force reverts it too. */
+	rules[0] = rule_make(5, AINKA_METRIC_RUNNABLE, AINKA_CMP_GE, 3, AINKA_ACTION_RENICE, AINKA_TARGET_TOP_CPU, 0, 5);
+	rules[0].cooldown_ms = 60000;
+	nl_set_mode(&nl, AINKA_MODE_ENFORCE);	/* first: a hit in observe mode would start the cool-down */
+	nl_policy_load(&nl, rules, 1, true, NULL);
+	w = (struct want){ AINKA_EVENT_ACTION, 5, AINKA_ACTION_STATUS_APPLIED };
+	renice_pid = evt_wait(&ev, 30000, match, &w, &e, NULL) ? (pid_t)e.pid : 0;
+	ok(renice_pid && getpriority(PRIO_PROCESS, renice_pid) == 5, "enforce again: hog %d has nice 5", renice_pid);
 	nl_close(&ev);
 	nl_close(&nl);
-	ok(!kmod_unload(), "module unloads");
+	ok(!kmod_unload(), "module unloads with an action in force");
+	if (renice_pid)
+		ok(getpriority(PRIO_PROCESS, renice_pid) == 0, "unload reverted hog %d to nice 0", renice_pid);
+	for (i = 0; i < NHOGS; i++)
+		kill_child(hogs[i]);
 	return tap_done();
 }

@@ -1,5 +1,6 @@
 import type { MetricSource } from '@ainka/telemetry';
 import type { CapabilityStatus } from './api.js';
+import { ebpfMetricSource } from './ebpfSource.js';
 import { describeError } from './errors.js';
 
 /** What the optional kernel paths gave the daemon. */
@@ -76,13 +77,20 @@ async function probeEbpf(mode: 'auto' | 'off'): Promise<{ status: CapabilityStat
   }
   if (!r.ok) return none(r.reason ?? 'BPF is not usable on this kernel');
   const make = (mod.createEbpfSources ?? mod.ebpfSources) as (() => unknown) | undefined;
-  if (typeof make !== 'function') {
-    return none('eBPF works here, but @ainka/ebpf exports no MetricSource adapter (createEbpfSources) yet; using procfs telemetry only');
-  }
   try {
-    const made = await make();
-    const sources = (Array.isArray(made) ? made : []) as MetricSource[];
-    return { status: { id: 'ebpf', available: sources.length > 0 }, sources, close: () => sources.forEach((s) => s.close?.()) };
+    if (typeof make === 'function') {
+      const made = await make();
+      const sources = (Array.isArray(made) ? made : []) as MetricSource[];
+      return { status: { id: 'ebpf', available: sources.length > 0 }, sources, close: () => sources.forEach((s) => s.close?.()) };
+    }
+    // No ready-made MetricSource in @ainka/ebpf: adapt its EbpfStreams here (composition only).
+    const Streams = mod.EbpfStreams as (new (o: { pollIntervalMs: number }) => Parameters<typeof ebpfMetricSource>[0]) | undefined;
+    const pct = mod.histogramPercentile as Parameters<typeof ebpfMetricSource>[1] | undefined;
+    if (Streams === undefined || pct === undefined) return none('eBPF works here, but @ainka/ebpf exports neither createEbpfSources() nor EbpfStreams; using procfs telemetry only');
+    const pollMs = 1000;
+    const source = ebpfMetricSource(new Streams({ pollIntervalMs: pollMs }), pct, pollMs);
+    const partial = r.reason !== undefined ? ` (partly: ${r.reason})` : '';
+    return { status: { id: 'ebpf', available: true, ...(partial !== '' ? { reason: partial.trim() } : {}) }, sources: [source], close: () => source.close?.() };
   } catch (err) {
     return none(`eBPF sources failed to start: ${describeError(err).message}`);
   }

@@ -58,7 +58,7 @@ export const daemonConfigSchema = z
     layers: z
       .object({
         fastBudgetMs: z.number().positive().default(100),
-        deepIntervalMs: z.number().int().min(100).default(10_000),
+        deepIntervalMs: z.number().int().min(100).default(30_000),
         deepBudgetMs: z.number().positive().default(10_000),
       })
       .strict()
@@ -85,7 +85,6 @@ export const daemonConfigSchema = z
       .object({
         socket: z.string().min(1).nullable().default(null),
         socketMode: z.string().regex(/^0?[0-7]{3}$/).default('0660'),
-        allowUids: z.array(z.number().int().min(0)).default([]),
       })
       .strict()
       .prefault({}),
@@ -153,8 +152,7 @@ const docs: Record<string, string> = {
   'actions.adminCheckIntervalMs': 'How often managed knobs are checked for writes by someone else.',
   api: 'Local API: JSON lines on a Unix socket.',
   'api.socket': 'null: /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock (or in stateDir).',
-  'api.socketMode': 'File mode of the socket (0660: owner and group).',
-  'api.allowUids': 'Extra uids allowed to change things (root and the daemon\'s own uid always are).',
+  'api.socketMode': 'File mode of the socket (0660: owner and group). This is the access check: whoever can open the socket can use the API (Node exposes no SO_PEERCRED).',
   metrics: 'Prometheus exposition (GET /metrics).',
   'metrics.host': 'Listen address; keep it on loopback.',
   'metrics.port': 'Listen port (0: any free port, printed at start).',

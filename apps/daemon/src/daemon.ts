@@ -51,7 +51,7 @@ export class Daemon {
   readonly startedAt = Date.now();
   private readonly events: DaemonEvents;
   private readonly latest = new Map<string, LatestSample>();
-  private byName = new Map<string, LatestSample[]>();
+  private readonly byName = new Map<string, LatestSample[]>();
   private collector!: MetricsCollector;
   private replay: ReplaySource | undefined;
   private history: DaemonHistory | undefined;
@@ -205,15 +205,22 @@ export class Daemon {
       this.ticks++;
       this.lastSampleCount = batch.samples.length;
       const t = batch.timestamp;
-      const byName = new Map<string, LatestSample[]>();
+      const byName = this.byName;
       const detect = this.config.ml.anomaly.enabled;
       for (const s of batch.samples) {
         const key = seriesKey(s);
-        const l: LatestSample = { name: s.name, labels: s.labels, value: s.value, t };
-        this.latest.set(key, l);
-        let list = byName.get(s.name);
-        if (list === undefined) byName.set(s.name, (list = []));
-        list.push(l);
+        let l = this.latest.get(key);
+        if (l === undefined) {
+          // A new series: one record for its lifetime, updated in place on every tick.
+          l = { name: s.name, labels: s.labels, value: s.value, t };
+          this.latest.set(key, l);
+          let list = byName.get(s.name);
+          if (list === undefined) byName.set(s.name, (list = []));
+          list.push(l);
+        } else {
+          l.value = s.value;
+          l.t = t;
+        }
         this.windows.push(key, t, s.value);
         if (detect) {
           const opened = this.anomalies.update(key, s.name, t, s.value);
@@ -224,15 +231,8 @@ export class Daemon {
           }
         }
       }
-      // Keep series that were not in this batch (slower sources) available to rules.
-      for (const [key, l] of this.latest) {
-        if (l.t === t) continue;
-        let list = byName.get(l.name);
-        if (list === undefined) byName.set(l.name, (list = []));
-        list.push(l);
-        if (t - l.t > 600_000) this.latest.delete(key);
-      }
-      this.byName = byName;
+      // Series of slower sources stay available to rules; series gone for 10 minutes are forgotten.
+      if (this.ticks % 64 === 0) this.forgetStale(t - 600_000);
       for (const m of summedMetrics) {
         const v = sumOf(byName, m);
         if (v !== undefined) this.windows.push(`sum(${m})`, t, v);
@@ -268,6 +268,22 @@ export class Daemon {
     } catch (err) {
       this.counters.tickErrors++;
       this.log.error({ err: describeError(err) }, `tick failed: ${describeError(err).message}`);
+    }
+  }
+
+  private forgetStale(before: number): void {
+    let removed = false;
+    for (const [key, l] of this.latest) {
+      if (l.t < before) {
+        this.latest.delete(key);
+        removed = true;
+      }
+    }
+    if (!removed) return;
+    for (const [name, list] of this.byName) {
+      const kept = list.filter((l) => l.t >= before);
+      if (kept.length === 0) this.byName.delete(name);
+      else this.byName.set(name, kept);
     }
   }
 
@@ -389,7 +405,9 @@ export class Daemon {
       if (v !== undefined) headline[k] = v;
       trends[k] = this.windows.values(k, 60);
     }
+    const fresh = Date.now() - 3 * this.config.telemetry.processes.intervalMs;
     const procs = (this.byName.get('process.cpu_cores') ?? [])
+      .filter((s) => s.t >= fresh)
       .map((s) => ({
         pid: s.labels?.pid ?? '?',
         comm: s.labels?.comm ?? '?',

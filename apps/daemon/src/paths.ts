@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /** Where `ainkad` keeps its files by default. @public */
 export interface DefaultPaths {
@@ -24,10 +24,14 @@ function isRoot(): boolean {
  */
 export function defaultPaths(env: NodeJS.ProcessEnv = process.env): DefaultPaths {
   const root = isRoot();
+  // Empty or relative XDG variables are ignored, as the XDG spec says.
+  const xdg = (v: string | undefined): string | undefined => (v !== undefined && isAbsolute(v) ? v : undefined);
+  const set = (v: string | undefined): string | undefined => (v !== undefined && v !== '' ? v : undefined);
   const stateDir =
-    env.AINKA_STATE_DIR ?? (root ? '/var/lib/ainka' : join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'ainka'));
-  const runtime = root ? '/run/ainka' : env.XDG_RUNTIME_DIR !== undefined ? join(env.XDG_RUNTIME_DIR, 'ainka') : stateDir;
-  const socket = env.AINKA_SOCKET ?? join(runtime, 'ainkad.sock');
-  const config = root ? '/etc/ainka/ainkad.yaml' : join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'ainka', 'ainkad.yaml');
+    set(env.AINKA_STATE_DIR) ?? (root ? '/var/lib/ainka' : join(xdg(env.XDG_STATE_HOME) ?? join(homedir(), '.local', 'state'), 'ainka'));
+  const runtimeDir = xdg(env.XDG_RUNTIME_DIR);
+  const runtime = root ? '/run/ainka' : runtimeDir !== undefined ? join(runtimeDir, 'ainka') : stateDir;
+  const socket = set(env.AINKA_SOCKET) ?? join(runtime, 'ainkad.sock');
+  const config = root ? '/etc/ainka/ainkad.yaml' : join(xdg(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'ainka', 'ainkad.yaml');
   return { stateDir, socket, config };
 }

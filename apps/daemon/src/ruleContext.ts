@@ -5,8 +5,9 @@ import type { SeriesWindows } from './seriesWindow.js';
 export interface LatestSample {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>> | undefined;
-  readonly value: number;
-  readonly t: number;
+  /** Updated in place every tick (no allocation per sample). */
+  value: number;
+  t: number;
 }
 
 /** What rules see on every tick. */

@@ -278,7 +278,7 @@ export class ChangeManager {
       try {
         before = await actuator.read(this.root, knob);
         const owned = spec.reversible ? managedKnobs(this.state).get(knob.id) : undefined;
-        if (owned && before !== normalizeValue(owned.value)) {
+        if (owned && !(await actuator.verify(this.root, knob, owned.value))) {
           // Someone changed a knob we manage since we last wrote it: never overwrite them.
           const released = this.release(owned.knob, owned.value, before);
           outcomes.push({ knob: knob.id, status: 'skipped', before, line: `skip ${knob.id}: changed outside AINKA (to ${before}, by ${released.who}); AINKA no longer manages it — reclaim it to manage it again` });
@@ -304,6 +304,12 @@ export class ChangeManager {
         if (decision.damped) {
           target = decision.value;
           damped = ` (damped step towards ${value})`;
+          try {
+            await actuator.validate(this.root, knob, target); // the intermediate value must be in bounds too
+          } catch (error) {
+            outcomes.push(this.skip(knob.id, error));
+            continue;
+          }
         }
       }
       const line = `reason '${req.reason}' on knob ${knob.id}: ${before} → ${target}${damped}, because ${req.because}`;
@@ -473,7 +479,7 @@ export class ChangeManager {
           found.push(this.release(m.knob, m.value, observed, `nobody: pid ${knob.target} exited or was reused`));
           continue;
         }
-        if (observed === normalizeValue(m.value)) continue;
+        if (observed !== '(unreadable)' && (await actuator.verify(this.root, knob, m.value))) continue;
         found.push(this.release(m.knob, m.value, observed));
       }
       return found;

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ActuatorError, createActuators, FileActuator, knobCatalogue, parseIoniceOutput, parseKnobId, ProcessActuator, SystemdActuator } from '../src/index.js';
-import { machine, makeTree, readTree } from './fixtures/fakeTree.js';
+import { machine, makeTree, readTree, removeTrees } from './fixtures/fakeTree.js';
+
+afterAll(removeTrees);
 
 const act = createActuators();
 
@@ -131,5 +133,6 @@ describe('systemd actuator', () => {
     expect(await a.verify('/', knob, 'restart')).toBe(true);
     expect(readTree('/', log.slice(1))).toBe('restart nginx.service\nshow --property=ActiveState --value nginx.service\n');
     await expect(a.validate('/', knob, 'stop')).rejects.toMatchObject({ code: 'ERR_AINKA_KNOB_OUT_OF_BOUNDS' });
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,8 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ChangeManager, type ChangeManagerOptions, type ChangeRequest } from '../src/index.js';
-import { machine, makeTree, readTree, writeTree } from './fixtures/fakeTree.js';
+import { machine, makeTree, readTree, removeTrees, writeTree } from './fixtures/fakeTree.js';
+
+afterAll(removeTrees);
 
 function setup(extra: Partial<ChangeManagerOptions> = {}): { root: string; stateDir: string; lines: string[]; options: ChangeManagerOptions } {
   const root = makeTree(machine);
@@ -220,6 +222,18 @@ describe('admin respect without an explicit check', () => {
     expect(r.outcomes[0]).toMatchObject({ status: 'skipped', line: 'skip sysctl:vm.swappiness: changed outside AINKA (to 35, by an unknown writer); AINKA no longer manages it — reclaim it to manage it again' });
     expect(readTree(root, 'proc/sys/vm/swappiness')).toBe('35\n');
     expect(lines.at(-1)).toMatch(/^knob sysctl:vm.swappiness was changed outside AINKA: expected 10, found 35/);
+    await m.close();
+  });
+});
+
+describe('keyed knobs', () => {
+  it('does not mistake the kernel filling in io.max fields for an administrator write', async () => {
+    const { root, options } = setup();
+    const m = await ChangeManager.open(options);
+    await m.apply([{ knob: 'cgroup:app.slice:io.max[8:0]', value: '8:0 rbps=2097152', reason: 'noisy-neighbour', because: 'x' }]);
+    // The kernel shows every field of the line.
+    writeTree(root, { 'sys/fs/cgroup/app.slice/io.max': '8:0 rbps=2097152 wbps=max riops=max wiops=max\n' });
+    expect(await m.checkAdminWrites()).toEqual([]);
     await m.close();
   });
 });

@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeManager } from '../src/index.js';
 import { stateA, stateB } from './fixtures/crashChild.js';
-import { machine, makeTree, readTree } from './fixtures/fakeTree.js';
+import { machine, makeTree, readTree, removeTrees } from './fixtures/fakeTree.js';
+
+afterAll(() => {
+  removeTrees();
+  rmSync(dirname(childScript), { recursive: true, force: true });
+});
 
 const KILLS = 200;
 const LANES = 2;
@@ -38,13 +43,16 @@ function killMidApply(root: string, stateDir: string, delayMs: number): Promise<
 }
 
 describe('change journal crash safety', () => {
-  it(`after kill -9 mid-apply (${KILLS} times) the knobs are always wholly before or after a batch, never between`, async () => {
-    const tally = { before: 0, after: 0, reverted: 0 };
+  it(`after kill -9 mid-apply or mid-rollback (${KILLS} times) the knobs are always wholly before or after a batch, never between`, async () => {
+    const tally = { before: 0, after: 0, reverted: 0, between: 0 };
     const lane = async (n: number): Promise<void> => {
       const root = makeTree(machine);
       const stateDir = join(root, 'var/lib/ainka');
       for (let i = 0; i < n; i++) {
         await killMidApply(root, stateDir, Math.random() * 25);
+        // How often did the kill leave the files between the two states (the case recovery exists for)?
+        const raw = JSON.stringify(snapshot(root));
+        if (raw !== JSON.stringify(stateA) && raw !== JSON.stringify(stateB)) tally.between++;
         const manager = await ChangeManager.open({ root, stateDir, mode: 'enforce', flap: false });
         tally.reverted += manager.recovery.reverted.length;
         const snap = snapshot(root);
@@ -59,7 +67,7 @@ describe('change journal crash safety', () => {
       }
     };
     await Promise.all(Array.from({ length: LANES }, () => lane(KILLS / LANES)));
-    console.log(`crash safety: ${KILLS} kills, ${tally.before} found in state A, ${tally.after} in state B, ${tally.reverted} interrupted batches reverted on start`);
+    console.log(`crash safety: ${KILLS} kills; ${tally.between} left the files between states before recovery; ${tally.reverted} interrupted batches reverted on start; after recovery ${tally.before} in state A, ${tally.after} in state B, 0 between`);
     expect(tally.before + tally.after).toBe(KILLS);
   }, 120_000);
 });

@@ -191,9 +191,24 @@ export class EbpfHost {
         throw new EbpfError('ERR_AINKA_EBPF_BAD_CONFIG', `watch path '${p}' must be 1..${BPF_PATH_LEN - 1} bytes`);
       }
     }
+    const wasEmpty = this.#watchPaths.length === 0;
     this.#watchPaths = [...paths];
-    const obj = this.object('process');
-    if (obj) this.#applyWatchList(obj);
+    const live = this.#live.get('process');
+    if (!live) return;
+    // the open watch is loaded only with a non-empty list (it hooks every syscall): reload to add or drop it
+    if (wasEmpty !== (paths.length === 0)) this.#reload('process');
+    else this.#applyWatchList(live.loaded.object);
+  }
+
+  /** Closes and loads a concern again with the same references and subscribers (e.g. after a settings change). */
+  #reload(concern: Concern): void {
+    const live = this.#live.get(concern);
+    if (!live) return;
+    const refs = live.refs;
+    live.refs = 1;
+    this.release(concern);
+    this.acquire(concern);
+    this.#live.get(concern)!.refs = refs;
   }
 
   /** The current watch list. */
@@ -254,8 +269,11 @@ export class EbpfHost {
     const o = this.options;
     const bad = this.#knownBad.get(concern) ?? new Set<string>();
     this.#knownBad.set(concern, bad);
+    // watching opens hooks sys_enter, which sends every syscall of every task through the slow
+    // path: load that slot only when there is something to watch
+    const skip = concern === 'process' && this.#watchPaths.length === 0 ? (m.slots.find((x) => x.name === 'open')?.variants.map((v) => v.program) ?? []) : [];
     const loaded = loadWithFallbacks({
-      exclude: bad,
+      exclude: [...bad, ...skip],
       path: join(this.bpfDir, m.file),
       slots: m.slots,
       run: m.run.map((r) => r.program),

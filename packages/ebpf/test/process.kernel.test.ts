@@ -64,6 +64,23 @@ describe.skipIf(skipReason)('process events on the real kernel', () => {
     }
   });
 
+  it('hooks syscalls for the watch list only once there is one, and adds it to a live subscription', async () => {
+    const bare = new EbpfStreams({ drainIntervalMs: 5 });
+    const seen: FileOpenEvent[] = [];
+    const sub = bare.fileOpens$.subscribe((e) => seen.push(e));
+    try {
+      expect(bare.host.stats().process?.missing).toContain('open');
+      bare.host.setWatchPaths([watched]);
+      expect(bare.host.stats().process?.missing).not.toContain('open');
+      expect(bare.host.stats().process?.refs).toBe(1);
+      const pid = await run('/bin/cat', [watched]);
+      expect(await waitFor(() => seen.some((e) => e.pid === pid && e.filename === watched))).toBe(true);
+    } finally {
+      sub.unsubscribe();
+      bare.host.closeAll();
+    }
+  });
+
   it('reports an OOM kill in a memory-limited cgroup with the victim pid, comm and RSS', async () => {
     const cg = memoryCgroup();
     if (!cg) {
@@ -74,6 +91,8 @@ describe.skipIf(skipReason)('process events on the real kernel', () => {
     const sub = ebpf.oomKills$.subscribe((e) => seen.push(e));
     try {
       writeFileSync(cg.limitFile, String(32 << 20));
+      // no swapping out of the limit: the hog must be killed, not slowed down
+      for (const f of cg.swapFiles) if (existsSync(f)) writeFileSync(f, f.endsWith('swap.max') ? '0' : String(32 << 20));
       // the shell moves itself into the cgroup, then becomes python3 (same pid) and touches 256 MiB
       const child = spawn('sh', ['-c', `echo $$ > ${cg.procsFile}; exec python3 -c "b = b'x' * (256 << 20)"`], { stdio: 'ignore' });
       const status = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
@@ -97,18 +116,18 @@ describe.skipIf(skipReason)('process events on the real kernel', () => {
 });
 
 /** A fresh memory cgroup (v1 or v2) this test may limit, or undefined. */
-function memoryCgroup(): { dir: string; limitFile: string; procsFile: string } | undefined {
+function memoryCgroup(): { dir: string; limitFile: string; procsFile: string; swapFiles: string[] } | undefined {
   const name = `ainka-ebpf-oom-${process.pid}`;
   try {
     if (existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes')) {
       const dir = `/sys/fs/cgroup/memory/${name}`;
       mkdirSync(dir);
-      return { dir, limitFile: `${dir}/memory.limit_in_bytes`, procsFile: `${dir}/cgroup.procs` };
+      return { dir, limitFile: `${dir}/memory.limit_in_bytes`, procsFile: `${dir}/cgroup.procs`, swapFiles: [`${dir}/memory.memsw.limit_in_bytes`] };
     }
     if (existsSync('/sys/fs/cgroup/cgroup.subtree_control') && readFileSync('/sys/fs/cgroup/cgroup.subtree_control', 'utf8').includes('memory')) {
       const dir = `/sys/fs/cgroup/${name}`;
       mkdirSync(dir);
-      return { dir, limitFile: `${dir}/memory.max`, procsFile: `${dir}/cgroup.procs` };
+      return { dir, limitFile: `${dir}/memory.max`, procsFile: `${dir}/cgroup.procs`, swapFiles: [`${dir}/memory.swap.max`] };
     }
   } catch {
     return undefined;

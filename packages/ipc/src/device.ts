@@ -25,6 +25,7 @@ const codecs = {
 
 /** AINKA_IOC_GET_VERSION. */
 export interface DeviceVersion {
+  /** AINKA_ABI_VERSION the module was built with. */
   readonly abiVersion: number;
   /** `major << 16 | minor << 8 | patch`. */
   readonly moduleVersion: number;
@@ -32,21 +33,33 @@ export interface DeviceVersion {
 
 /** AINKA_IOC_GET_STATE. */
 export interface DeviceState {
+  /** {@link SystemState} value. */
   readonly state: number;
+  /** {@link Mode} value. */
   readonly mode: number;
+  /** Samples taken since load. */
   readonly samples: bigint;
+  /** Nanoseconds since load. */
   readonly uptimeNs: bigint;
+  /** Rules in the policy cache. */
   readonly policyCount: number;
 }
 
 /** AINKA_IOC_RING_INFO. */
 export interface RingInfo {
+  /** sizeof(struct ainka_sample). */
   readonly recordSize: number;
+  /** Records in the ring (a power of two). */
   readonly capacity: number;
+  /** Offset of record 0 in the mapping. */
   readonly dataOffset: number;
+  /** Bytes to map. */
   readonly mmapSize: number;
+  /** Records produced. */
   readonly head: bigint;
+  /** Records consumed. */
   readonly tail: bigint;
+  /** Records dropped because the ring was full. */
   readonly overflows: bigint;
 }
 
@@ -72,7 +85,9 @@ export function deviceError(error: unknown, path: string, what: string): AinkaKe
  * Every call is one non-sleeping ioctl on the main thread.
  */
 export class AinkaDevice {
+  /** The device path. */
   readonly path: string;
+  /** Whether it was opened read-write (needed to map the ring, which the reader writes tail into). */
   readonly writable: boolean;
   #fd: number | undefined;
 

@@ -46,10 +46,15 @@ export interface AinkaKernelErrorOptions {
  */
 export class AinkaKernelError extends Error {
   override readonly name = 'AinkaKernelError';
+  /** Stable machine-readable code; the contract (the message may change). */
   readonly code: AinkaKernelErrorCode;
+  /** The attribute blamed, e.g. `policy-rule[3].threshold` (kernel extack offset) or `rules[3].cmp` (local check). */
   readonly attribute: string | undefined;
+  /** Positive Linux errno, when the kernel (or a system call) returned one. */
   readonly errno: number | undefined;
+  /** The failing system call or netlink command (`sendto`, `ioctl`, `policy-load` …). */
   readonly syscall: string | undefined;
+  /** The kernel's extended-ACK message, verbatim, when it gave one. */
   readonly extack: string | undefined;
 
   constructor(code: AinkaKernelErrorCode, message: string, options: AinkaKernelErrorOptions = {}) {

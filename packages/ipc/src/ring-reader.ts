@@ -40,6 +40,7 @@ const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
  * Records are read in place with the ABI's `SampleOffset`s (no copy, no BigInt per metric).
  */
 export class RingReader {
+  /** The validated header as it was when the reader was created (geometry; counters are live in {@link stats}). */
   readonly header: RingHeader;
   readonly #bytes: Uint8Array;
   readonly #words: BigInt64Array;

@@ -3,21 +3,33 @@ import { EventType } from '@ainka/protocol';
 
 /** Module counters from `get-status` (since load). Absent counters are reported as 0. */
 export interface KernelCounters {
+  /** Samples taken. */
   readonly samples: bigint;
+  /** Samples dropped because the ring was full. */
   readonly ringOverflows: bigint;
+  /** Rule conditions that held (after for_ms and cool-down). */
   readonly ruleHits: bigint;
+  /** Actions applied in enforce mode. */
   readonly actionsApplied: bigint;
+  /** Actions reverted. */
   readonly actionsReverted: bigint;
+  /** Watchdog fallbacks to observe mode. */
   readonly watchdogFires: bigint;
+  /** Policy evaluation time of the last sample (ns). */
   readonly evalNsLast: bigint;
+  /** p99 evaluation time over the last 1024 samples (ns). */
   readonly evalNsP99: bigint;
+  /** Largest evaluation time since load (ns). */
   readonly evalNsMax: bigint;
+  /** Scheduler/process tracepoint hits. */
   readonly tracepointEvents: bigint;
+  /** Heartbeats received. */
   readonly heartbeats: bigint;
 }
 
 /** The reply of `get-status`. */
 export interface KernelStatus {
+  /** AINKA_ABI_VERSION of the module. */
   readonly abiVersion: number;
   /** Module version string. */
   readonly version: string;
@@ -25,27 +37,38 @@ export interface KernelStatus {
   readonly mode: number;
   /** {@link SystemState} value. */
   readonly state: number;
+  /** Rules in the policy cache. */
   readonly policyCount: number;
+  /** Nanoseconds since the module was loaded. */
   readonly uptimeNs: bigint;
+  /** Sampler period. */
   readonly sampleIntervalMs: number;
   /** 0 when the watchdog is off. */
   readonly watchdogTimeoutMs: number;
+  /** Cookie of the last heartbeat. */
   readonly heartbeatCookie: bigint;
   readonly counters: KernelCounters;
 }
 
 /** One action the module took or would have taken (`actions-get`, ACTION events). */
 export interface KernelAction {
+  /** Action sequence number (increasing). */
   readonly id: bigint;
+  /** Rule that caused it. */
   readonly ruleId: number;
   /** {@link RuleAction} value. */
   readonly kind: number;
   /** {@link ActionStatus} value. */
   readonly status: number;
+  /** Target task, 0 if none. */
   readonly pid: number;
+  /** Value before the action (nice or ioprio). */
   readonly oldValue: number;
+  /** Value the action set. */
   readonly newValue: number;
+  /** ktime_get_ns() when taken. */
   readonly timestampNs: bigint;
+  /** Target command name. */
   readonly comm: string;
 }
 

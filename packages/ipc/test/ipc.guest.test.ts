@@ -24,8 +24,9 @@ import {
 import { AinkaKernel, AinkaKernelError, GenlConnection, type KernelEvent } from '../src/index.js';
 import { ainkaMappings, inGuest, loadModule, moduleRefcount, openFds, unloadModule } from './fixtures/guest-module.js';
 
-// Runs only in the QEMU guest (tools/testbed), against the real ainka.ko.
-const RING_CAPACITY = 64;
+// Runs only in the QEMU guest (tools/testbed), against the real ainka.ko. When this file loads the
+// module it asks for a 64-record ring; if the module was already loaded, the tests adapt to its ring.
+let RING_CAPACITY = 64;
 const root = join(import.meta.dirname, '..', '..', '..');
 let loadedHere = false;
 let kernel: AinkaKernel;
@@ -71,6 +72,8 @@ describe.runIf(inGuest)('@ainka/ipc against the real module (guest)', () => {
   beforeAll(async () => {
     loadedHere = loadModule({ ring_capacity: RING_CAPACITY, sample_interval_ms: 10, watchdog_timeout_ms: 0 });
     kernel = await AinkaKernel.open({ requestTimeoutMs: 10_000 });
+    await kernel.setConfig({ sampleIntervalMs: 10, watchdogTimeoutMs: 0 });
+    RING_CAPACITY = kernel.device!.ringInfo().capacity;
   });
 
   afterEach(async () => {

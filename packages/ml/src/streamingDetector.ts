@@ -20,38 +20,34 @@ export interface StreamingDetectorOptions {
   readonly competence?: number;
   /** Per-row decay of the record (largest surprise so far) that new surprises are compared with. */
   readonly recordDecay?: number;
-  /** Weight of record-breaking surprise. */
-  readonly recordWeight?: number;
   /**
-   * Records remember a share of the history that grows with it: the per-row decay is at least
-   * `1 − recordGrowth / rows seen` (0 = a fixed decay), so long-watched series alarm less often.
+   * Records remember a share of the history that grows with it: after `n` rows the per-row decay is
+   * `max(recordDecay, 1 − recordGrowth / n)`, so a record fades as a power of the rows seen
+   * (`n^−recordGrowth`) rather than exponentially, and a long-watched bursty series stops re-alarming on
+   * the same size of burst every few thousand rows. 0 keeps the fixed `recordDecay`.
    */
   readonly recordGrowth?: number;
-  /** Spatial novelty is judged against a range that relaxes toward the level by `rangeGrowth / rows seen` per row (0 = all-time range). */
-  readonly rangeGrowth?: number;
-  /** Per-row decay of a second, long-memory record (multi-scale: breaking it adds evidence). */
-  readonly slowRecordDecay?: number;
-  /** Weight of breaking the long-memory record. */
-  readonly slowRecordWeight?: number;
-  /** Scale record evidence by (err / long-memory record)^this (clamped to 1): recent-only records count less. */
-  readonly slowRecordPower?: number;
-  /** Normalise record-breaking by the typical log ratio by which this series breaks its records (0 = off). */
-  readonly recordCalibration?: number;
-  /** How evidence of the signals is combined: 0 = maximum, 1 = sum. */
-  readonly combineSum?: number;
+  /** Weight of record-breaking surprise. */
+  readonly recordWeight?: number;
   /** Weight of spatial novelty (the value leaves the range seen so far). */
   readonly spatialWeight?: number;
   /** Robust sigmas added to the margin a new extreme must clear (raise for Gaussian-noise series). */
   readonly spatialSigmas?: number;
   /** Typical steps (EW mean |Δx|) added to that margin, so a slow ramp to new highs does not alarm. */
   readonly spatialSteps?: number;
-  /** Weight of the HTM-style anomaly likelihood of the short-term average surprise. */
+  /**
+   * Weight of the HTM-style anomaly likelihood of the short-term average surprise as a signal of its own
+   * (0 by default: it enters through its record, step 3, which ranks alerts better on NAB).
+   */
   readonly likelihoodWeight?: number;
   /** Error (in robust sigmas) at which the raw surprise fed to the likelihood reaches 1 − 1/e. */
   readonly errorScale?: number;
   /** Smoothing of the short-term average surprise (HTM averages 10 points). */
   readonly shortAlpha?: number;
-  /** Smoothing of the long-run distribution of the short-term average. */
+  /**
+   * Smoothing of the long-run distribution of the short-term average (never below 1 / rows seen; 0 = the
+   * whole history, so the z-score is judged against everything seen).
+   */
   readonly longAlpha?: number;
   /** Weight of contextual novelty (a sequence of quantised values never seen before). */
   readonly contextWeight?: number;
@@ -63,6 +59,12 @@ export interface StreamingDetectorOptions {
   readonly contextBias?: number;
   /** Smoothing of the novel-context rate. */
   readonly contextAlpha?: number;
+  /**
+   * The novel-context rate averages over a span that grows with the history: after `n` rows its
+   * smoothing is `min(contextAlpha, contextGrowth / n)`, so the rarity of novelty is judged on the
+   * whole of a long history, not on the last few hundred rows. 0 keeps the fixed `contextAlpha`.
+   */
+  readonly contextGrowth?: number;
   /** Rows during which the detector only learns and outputs 0. */
   readonly warmup?: number;
   /** Per-row decay of the suppression peak: a new alert must beat the decayed previous one. */
@@ -77,29 +79,24 @@ const DEFAULTS: Required<StreamingDetectorOptions> = {
   dailyBuckets: 48,
   seasonAlpha: 0.3,
   seasonal: true,
-  competence: 4,
+  competence: 8,
   recordDecay: 0.9995,
+  recordGrowth: 0.5,
   recordWeight: 1,
-  recordGrowth: 0,
-  rangeGrowth: 0,
-  slowRecordDecay: 0.99995,
-  slowRecordWeight: 0,
-  recordCalibration: 0,
-  slowRecordPower: 0,
-  combineSum: 0,
   spatialWeight: 6,
   spatialSigmas: 0,
   spatialSteps: 8,
-  likelihoodWeight: 0.3,
+  likelihoodWeight: 0,
   errorScale: 3,
   shortAlpha: 0.2,
-  longAlpha: 0.001,
+  longAlpha: 0,
   contextWeight: 1,
   contextLevels: 8,
   contextLength: 2,
   contextBias: 4,
   contextAlpha: 0.005,
-  warmup: 150,
+  contextGrowth: 6,
+  warmup: 100,
   suppressDecay: 0.995,
   outputScale: 10,
 };
@@ -116,12 +113,14 @@ const CONTEXT_SLOTS = 1024;
  *    prediction error into robust sigmas (EW mean absolute error of that model);
  * 2. takes the surprise under the best *competent* explanation: a point is anomalous only if none of
  *    the models that usually predict this series well predicted it;
- * 3. compares that surprise with the largest one seen so far, slowly forgotten (`recordDecay`): each
- *    series is judged against its own history, so a noisy series stops alarming, a quiet one alarms on
- *    little, and a level shift alarms once and then becomes the new normal;
- * 4. adds spatial novelty (the value leaves the range seen so far), contextual novelty (a short
- *    sequence of quantised values never seen before, scored by how rare novel contexts have become, as
- *    CAD OSE does) and an HTM-style anomaly likelihood of the short-term average surprise;
+ * 3. compares that surprise, and the HTM-style z-score of its short-term average, with the largest ones
+ *    seen so far, slowly forgotten: each series is judged against its own history, so a noisy series
+ *    stops alarming, a quiet one alarms on little, and a level shift alarms once and then becomes the
+ *    new normal. Records fade as a power of the rows seen (`recordGrowth`), not at a fixed rate, so a
+ *    long-watched bursty series does not re-alarm on an ordinary burst every few thousand rows;
+ * 4. adds spatial novelty (the value leaves the range seen so far) and contextual novelty (a short
+ *    sequence of quantised values never seen before, scored by how rare novel contexts have become over
+ *    the whole history, as CAD OSE does);
  * 5. reports an alert only when it beats the decayed previous peak (`suppressDecay`), so one incident
  *    yields one early alert rather than a burst.
  *
@@ -137,8 +136,6 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #prev = 0;
   #min = Infinity;
   #max = -Infinity;
-  #softMin = 0;
-  #softMax = 0;
   #scale = 0;
   #stepScale = 0;
   readonly #season: Float64Array;
@@ -149,8 +146,6 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #longVar = 0;
   #maxErr = 0;
   #maxZ = 0;
-  #slowMaxErr = 0;
-  #breakLog = 0;
   #context = 0;
   #novelRate = 0.5;
   readonly #contexts = new Uint8Array(CONTEXT_SLOTS);
@@ -179,8 +174,6 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
       this.#prev = x;
       this.#min = x;
       this.#max = x;
-      this.#softMin = x;
-      this.#softMax = x;
       this.#firstT = t;
       this.#n = 1;
       return { score: 0, explanation: { reason: 'first observation', expected: x } };
@@ -213,10 +206,8 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (!Number.isFinite(err)) err = Math.min(e1, e2);
 
     // 4a. Spatial novelty: how far beyond the range seen so far, relative to that range.
-    const sMax = o.rangeGrowth > 0 ? this.#softMax : this.#max;
-    const sMin = o.rangeGrowth > 0 ? this.#softMin : this.#min;
-    const beyond = x > sMax ? x - sMax : x < sMin ? sMin - x : 0;
-    const margin = (o.rangeGrowth > 0 ? sMax - sMin : range) * 0.1 + o.spatialSigmas * this.#scale + o.spatialSteps * this.#stepScale + floor;
+    const beyond = x > this.#max ? x - this.#max : x < this.#min ? this.#min - x : 0;
+    const margin = range * 0.1 + o.spatialSigmas * this.#scale + o.spatialSteps * this.#stepScale + floor;
     const spatial = beyond > 0 ? Math.min(1, beyond / margin) : 0;
 
     // 4b. Anomaly likelihood of the short-term average surprise against its long-run distribution.
@@ -241,23 +232,15 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (seen < 255) this.#seasonSeen[b] = seen + 1;
     if (x < this.#min) this.#min = x;
     if (x > this.#max) this.#max = x;
-    if (o.rangeGrowth > 0) {
-      const g = Math.min(1, o.rangeGrowth / n);
-      this.#softMax = Math.max(x, this.#softMax - g * (this.#softMax - this.#level));
-      this.#softMin = Math.min(x, this.#softMin + g * (this.#level - this.#softMin));
-    }
     this.#n = n + 1;
 
     // 3. Record-breaking surprise (records start halfway through the warm-up, once scales settle).
     const rErr = err / (this.#maxErr + 1e-9);
     const rZ = zPos / (this.#maxZ + 1e-9);
-    const rSlow = err / (this.#slowMaxErr + 1e-9);
     if (this.#n >= o.warmup / 2) {
-      if (o.recordCalibration > 0 && rErr > 1 && this.#n > o.warmup) this.#breakLog += o.recordCalibration * (Math.log(rErr) - this.#breakLog);
-      const rd = o.recordGrowth > 0 ? Math.max(o.recordDecay, 1 - o.recordGrowth / this.#n) : o.recordDecay;
-      this.#maxErr = Math.max(this.#maxErr * rd, err);
-      this.#maxZ = Math.max(this.#maxZ * rd, zPos);
-      this.#slowMaxErr = Math.max(this.#slowMaxErr * o.slowRecordDecay, err);
+      const decay = o.recordGrowth > 0 ? Math.max(o.recordDecay, 1 - o.recordGrowth / this.#n) : o.recordDecay;
+      this.#maxErr = Math.max(this.#maxErr * decay, err);
+      this.#maxZ = Math.max(this.#maxZ * decay, zPos);
     }
 
     // 4c. Contextual novelty: a short sequence of quantised values (hashed into a fixed table).
@@ -271,17 +254,14 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (this.#n > 50) {
       const novel = count === 0 ? 1 : 0;
       context = novel * Math.max(0, -Math.log(this.#novelRate + 1e-4) - o.contextBias);
-      this.#novelRate += o.contextAlpha * (novel - this.#novelRate);
+      const rateAlpha = o.contextGrowth > 0 ? Math.min(o.contextAlpha, o.contextGrowth / this.#n) : o.contextAlpha;
+      this.#novelRate += rateAlpha * (novel - this.#novelRate);
     }
     if (count < 255) this.#contexts[slot] = count + 1;
 
     // Combine: evidence in sigma-like units, squashed into [0, 1) without saturating.
-    let recordRaw = Math.max(0, rErr - 1, rZ - 1);
-    if (o.recordCalibration > 0 && recordRaw > 0) recordRaw = Math.log1p(recordRaw) / (this.#breakLog + 0.05) * 0.1;
-    if (o.slowRecordPower > 0) recordRaw *= Math.pow(Math.min(1, rSlow), o.slowRecordPower);
-    const record = o.recordWeight * 10 * recordRaw + o.slowRecordWeight * 10 * Math.max(0, rSlow - 1);
-    const parts = [record, o.spatialWeight * 10 * spatial, o.contextWeight * context, o.likelihoodWeight * zPos];
-    const evidence = o.combineSum > 0 ? parts[0]! + parts[1]! + parts[2]! + parts[3]! * 0 + Math.max(...parts) * 0 : Math.max(...parts);
+    const record = o.recordWeight * 10 * Math.max(0, rErr - 1, rZ - 1);
+    const evidence = Math.max(record, o.spatialWeight * 10 * spatial, o.contextWeight * context, o.likelihoodWeight * zPos);
     const combined = this.#n <= o.warmup ? 0 : 1 - Math.exp(-evidence / o.outputScale);
     const lo = this.#min;
     const hi = this.#max;

@@ -12,6 +12,7 @@
  * mmap'd ring into one Buffer, and JavaScript gets one callback per tick (never one per record).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@ struct ainka_link {
 
 struct ainka_bpf_obj {
 	struct ainka_bpf_obj *next, *prev; /* every open object, for the cleanup hook */
+	napi_env env;                      /* the env (main thread or worker) that opened it */
 	struct bpf_object *obj;
 	struct ainka_link *links;
 	struct ainka_ring *rings;
@@ -66,9 +68,12 @@ struct ainka_ring {
 	bool js_gone;                   /* the JS handle was collected */
 };
 
+/* Every open object of every env (main thread and workers), under objects_lock. */
 static struct ainka_bpf_obj objects = { .next = &objects, .prev = &objects };
-static char libbpf_log[AINKA_BPF_LOG_SIZE];
-static size_t libbpf_log_len;
+static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
+/* libbpf calls the print callback on the loading thread: one log per thread. */
+static __thread char libbpf_log[AINKA_BPF_LOG_SIZE];
+static __thread size_t libbpf_log_len;
 static bool libbpf_log_stderr;
 
 /* ---- libbpf log capture: the tail of the log goes into error.log ---- */
@@ -163,6 +168,11 @@ static const char *fix_for(const char *step, const char *attach_point, int err)
 		       "or the function is not traceable: use another variant";
 	if (!strcmp(step, "attach") && (err == ENOENT || err == EINVAL))
 		return "the attach point does not exist on this kernel (see btf_trace_<name> in /sys/kernel/btf/vmlinux); "
+		       "use another variant or skip this program";
+	if ((err == ENOENT || err == ESRCH) && attach_point &&
+	    (!strncmp(attach_point, "tp_btf/", 7) || !strncmp(attach_point, "fentry/", 7) ||
+	     !strncmp(attach_point, "fexit/", 6)))
+		return "the attach point is not in this kernel's BTF (no such tracepoint or function here): "
 		       "use another variant or skip this program";
 	if (err == ENOENT || err == ESRCH)
 		return "a kernel type, field or function this program needs is missing (see error.log)";
@@ -629,9 +639,11 @@ static void obj_close(struct ainka_bpf_obj *o, bool env_alive)
 	o->links = NULL;
 	bpf_object__close(o->obj);
 	o->obj = NULL;
+	pthread_mutex_lock(&objects_lock);
 	o->prev->next = o->next;
 	o->next->prev = o->prev;
 	o->next = o->prev = o;
+	pthread_mutex_unlock(&objects_lock);
 }
 
 static void obj_finalize(napi_env env, void *data, void *hint)
@@ -667,10 +679,13 @@ static napi_value bpf_open(napi_env env, napi_callback_info info)
 		return NULL;
 	}
 	o->obj = obj;
+	o->env = env;
+	pthread_mutex_lock(&objects_lock);
 	o->next = objects.next;
 	o->prev = &objects;
 	objects.next->prev = o;
 	objects.next = o;
+	pthread_mutex_unlock(&objects_lock);
 	if (napi_create_external(env, o, obj_finalize, NULL, &handle) != napi_ok) {
 		obj_close(o, true);
 		free(o);
@@ -1350,11 +1365,20 @@ static napi_value bpf_set_debug(napi_env env, napi_callback_info info)
 	return undefined(env);
 }
 
-/* At env teardown (process exit, worker end): detach and unload everything still open. */
+/* At env teardown (process exit, worker end): detach and unload what this env left open. */
 static void bpf_cleanup(void *arg)
 {
-	while (objects.next != &objects)
-		obj_close(objects.next, false);
+	struct ainka_bpf_obj *o;
+
+	for (;;) {
+		pthread_mutex_lock(&objects_lock);
+		for (o = objects.next; o != &objects && o->env != (napi_env)arg; o = o->next)
+			;
+		pthread_mutex_unlock(&objects_lock);
+		if (o == &objects)
+			return;
+		obj_close(o, false); /* unlinks it */
+	}
 }
 
 int ainka_bpf_register(napi_env env, napi_value exports)
@@ -1401,7 +1425,7 @@ int ainka_bpf_register(napi_env env, napi_value exports)
 		    napi_set_named_property(env, exports, fns[i].name, fn) != napi_ok)
 			return -1;
 	}
-	if (napi_add_env_cleanup_hook(env, bpf_cleanup, NULL) != napi_ok)
+	if (napi_add_env_cleanup_hook(env, bpf_cleanup, env) != napi_ok)
 		return -1;
 	return 0;
 }

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BpfError, BpfObject, bpfSystem, loadWithFallbacks, u32, type BpfSlot } from '../src/index.js';
@@ -58,6 +59,34 @@ describe.skipIf(skip)('libbpf through the addon', () => {
       }
     } finally {
       loaded.object.close();
+    }
+  });
+
+  it('names a missing tracepoint: program, attach point, errno and what to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ainka-bpf-missing-'));
+    try {
+      writeFileSync(
+        join(dir, 'missing.bpf.c'),
+        'char LICENSE[] __attribute__((section("license"), used)) = "GPL";\n' +
+          '__attribute__((section("tp_btf/no_such_tracepoint"), used)) int x__btf(void *ctx) { return 0; }\n',
+      );
+      execFileSync('clang', ['-O2', '-g', '-target', 'bpf', '-c', join(dir, 'missing.bpf.c'), '-o', join(dir, 'missing.bpf.o')]);
+      const obj = BpfObject.open(join(dir, 'missing.bpf.o'));
+      try {
+        expect(() => obj.load()).toThrow(
+          expect.objectContaining({
+            code: 'ERR_AINKA_BPF_LOAD',
+            program: 'x__btf',
+            attachPoint: 'tp_btf/no_such_tracepoint',
+            errno: 3,
+            message: expect.stringMatching(/x__btf.*tp_btf\/no_such_tracepoint.*ESRCH.*not in this kernel's BTF/),
+          }),
+        );
+      } finally {
+        obj.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

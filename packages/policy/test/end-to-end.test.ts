@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ChangeManager } from '@ainka/actuators';
@@ -35,5 +35,6 @@ describe('policy → plan → change manager', () => {
     await manager.rollbackAll();
     expect(readFileSync(join(root, 'proc/sys/vm/watermark_scale_factor'), 'utf8')).toBe('10\n');
     await manager.close();
+    rmSync(root, { recursive: true, force: true });
   });
 });

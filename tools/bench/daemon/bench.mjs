@@ -5,7 +5,7 @@
 // Reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/bench.mjs [--seconds 30] [--interval 250]
 // (root; netdata comes from Debian's `netdata` package — without it the baseline column says so).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,12 @@ const opt = (name, def) => {
 };
 const seconds = opt('seconds', 30);
 const warmup = opt('warmup', 10);
-const intervalMs = opt('interval', 250);
+const intervalMs = opt('interval', 1000);
+const semi = opt('semi-space-mb', 1);
+const topN = opt('top', 200);
+const flagsAt = args.indexOf('--node-flags');
+const nodeFlags = flagsAt >= 0 ? (args[flagsAt + 1] ?? '').split(' ').filter(Boolean) : [];
+const withNetdata = !args.includes('--no-netdata');
 const CLK_TCK = 100;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -85,7 +90,7 @@ async function benchAinkad() {
   writeFileSync(
     cfg,
     [
-      `telemetry: { intervalMs: ${intervalMs}, processes: { enabled: true, topN: 20, intervalMs: 1000 }, cgroups: { enabled: true, maxDepth: 3 } }`,
+      `telemetry: { intervalMs: ${intervalMs}, processes: { enabled: true, topN: ${topN}, intervalMs: 1000 }, cgroups: { enabled: true, maxDepth: 3 } }`,
       // per-series detection on every gauge (counters are left out: their rates are detected instead)
       'ml: { anomaly: { enabled: true, exclude: ["*_total"] } }',
       'metrics: { port: 0 }',
@@ -93,7 +98,7 @@ async function benchAinkad() {
     ].join('\n'),
   );
   const socket = join(dir, 'ainkad.sock');
-  const p = spawn(process.execPath, ['--max-semi-space-size=1', main, '--config', cfg, '--state-dir', join(dir, 'state'), '--socket', socket, '--log-level', 'warn'], { stdio: 'ignore' });
+  const p = spawn(process.execPath, [`--max-semi-space-size=${semi}`, ...nodeFlags, main, '--config', cfg, '--state-dir', join(dir, 'state'), '--socket', socket, '--log-level', 'warn'], { stdio: 'ignore' });
   try {
     for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(100);
     await sleep(warmup * 1000);
@@ -122,6 +127,7 @@ async function benchNetdata() {
   if (bin === undefined) return { skipped: 'netdata is not installed (apt-get install --no-install-recommends netdata)' };
   const dir = mkdtempSync(join(tmpdir(), 'netdata-bench-'));
   const port = 19999 + Math.floor(Math.random() * 1000);
+  for (const sub of ['cache', 'lib', 'log']) mkdirSync(join(dir, sub));
   const conf = join(dir, 'netdata.conf');
   writeFileSync(
     conf,
@@ -179,8 +185,8 @@ async function benchNetdata() {
 
 const f = (n, d = 1) => (n === null || n === undefined ? '-' : Number(n).toFixed(d));
 const a = await benchAinkad();
-const n = await benchNetdata();
-console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, 2-core shared host`);
+const n = withNetdata ? await benchNetdata() : { skipped: 'not measured (--no-netdata)' };
+console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, top ${topN} processes, node --max-semi-space-size=${semi} ${nodeFlags.join(' ')}, 2-core shared host`);
 console.log('');
 console.log('| | ainkad (ML on) | netdata (ML off) | ratio | target |');
 console.log('| --- | --- | --- | --- | --- |');
@@ -193,4 +199,4 @@ console.log('');
 console.log(`sample-to-decision (fast layer, includes reading /proc): p50 ${f(a.fast.p50, 2)} ms, p90 ${f(a.fast.p90, 2)} ms, p99 ${f(a.fast.p99, 2)} ms, max ${f(a.fast.max, 2)} ms over ${a.fast.count} ticks (budget ${a.fast.budgetMs} ms, ${a.fast.overBudget} over)`);
 console.log(`deep layer cycle: p50 ${f(a.deep.p50, 1)} ms, max ${f(a.deep.max, 1)} ms over ${a.deep.count} cycles (budget ${a.deep.budgetMs} ms)`);
 console.log('');
-console.log('reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/bench.mjs --seconds 30 --interval 250');
+console.log('reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/bench.mjs --seconds 30 --interval 1000 --top 200');

@@ -7,6 +7,7 @@
  *   raw-client rtt <n>        n sequential get-status round trips; prints p50/p99 in µs
  *   raw-client rules <reps>   push 1,000 rules as 4 x policy-load(250, replace); prints ms per 1,000
  *   raw-client ring <reps>    wait for a full ring, time consuming it; prints records/s
+ *   raw-client nlctrl <n>     n sequential CTRL_CMD_GETFAMILY("nlctrl") round trips (no module needed)
  *
  * Each prints one JSON line on stdout.
  */
@@ -149,6 +150,29 @@ static void bench_rtt(int n)
 	free(t);
 }
 
+/* The transport alone: the generic netlink controller answers without the AINKA module. */
+static void bench_nlctrl(int n)
+{
+	double *t = calloc(n, sizeof(double));
+	uint8_t buf[64];
+	uint16_t id;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t len = put_headers(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+		double start;
+
+		len += put_attr(buf + len, CTRL_ATTR_FAMILY_NAME, "nlctrl", sizeof("nlctrl"));
+		start = now_us();
+		if (transact(buf, len, &id))
+			die("getfamily");
+		t[i] = now_us() - start;
+	}
+	qsort(t, n, sizeof(double), cmp_double);
+	printf("{\"metric\":\"nlctrl\",\"n\":%d,\"p50_us\":%.1f,\"p99_us\":%.1f}\n", n, t[n / 2], t[(int)(n * 0.99)]);
+	free(t);
+}
+
 static void bench_rules(int reps)
 {
 	static uint8_t buf[32768];
@@ -227,11 +251,20 @@ int main(int argc, char **argv)
 	int n = argc > 2 ? atoi(argv[2]) : 0;
 
 	if (argc < 3 || n <= 0) {
-		fprintf(stderr, "usage: raw-client rtt|rules|ring <count>\n");
+		fprintf(stderr, "usage: raw-client rtt|rules|ring|nlctrl <count>\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "ring")) {
 		bench_ring(n);
+		return 0;
+	}
+	if (!strcmp(argv[1], "nlctrl")) {
+		struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+
+		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+		if (nl_fd < 0 || bind(nl_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+			die("socket");
+		bench_nlctrl(n);
 		return 0;
 	}
 	nl_open();

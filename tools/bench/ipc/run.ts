@@ -13,7 +13,7 @@
  * TCG makes absolute numbers slow; the ratios are what to compare.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +23,7 @@ import { AinkaKernel } from '../../../packages/ipc/src/index.js';
 const here = import.meta.dirname;
 const RTT_N = Number(process.env.AINKA_BENCH_RTT ?? 2000);
 const RULE_REPS = Number(process.env.AINKA_BENCH_RULE_REPS ?? 20);
-const RING_REPS = Number(process.env.AINKA_BENCH_RING_REPS ?? 6);
+const RING_REPS = Number(process.env.AINKA_BENCH_RING_REPS ?? 10);
 /** Untimed rounds first, so V8 has optimised the code being measured (TCG makes that slow). */
 const WARMUP = 3;
 
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     console.log('reproduce: node tools/testbed/testbed.mjs run -- TSX_TSCONFIG_PATH=tsconfig.base.json node --import tsx tools/bench/ipc/run.ts');
   } finally {
     await kernel.close();
+    rmSync(bin, { force: true });
     if (loaded) execFileSync('rmmod', ['ainka']);
   }
 }

@@ -56,7 +56,10 @@ for (const v of variants.length > 0 ? variants : ['{}']) {
   const even = scoreNabCorpus(files.filter((_, i) => i % 2 === 0));
   const odd = scoreNabCorpus(files.filter((_, i) => i % 2 === 1));
   console.log(`all ${fmt(all)} | even ${fmt(even)} | odd ${fmt(odd)} | ${ms.toFixed(0)}ms ${v}`);
-  if (detail) perFile(files, all[0]?.threshold ?? 1);
+  if (detail) {
+    for (const p of all) console.log(`   ${p.profile.padEnd(20)} threshold ${p.threshold.toPrecision(4)} tp ${p.tp} fn ${p.fn} fp-rows ${p.fp}`);
+    perFile(files, all[0]?.threshold ?? 1);
+  }
 }
 
 function perFile(files: NabScoringInput[], threshold: number): void {

@@ -8,6 +8,16 @@ import { join } from 'node:path';
 import { TestbedError, outDir, repoRoot } from './host.mjs';
 import { MARKER } from './init.mjs';
 
+/** `tsc_early_khz=<host MHz × 1000>` when the host reports its CPU clock, else nothing. */
+function hostTscKhz() {
+  try {
+    const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    return m ? [`tsc_early_khz=${Math.round(Number(m[1]) * 1000)}`] : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Shell-quotes one value for sh/bash. */
 export function shq(s) {
   return `'${String(s).replace(/'/g, `'\\''`)}'`;
@@ -28,7 +38,8 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
     .join('\n');
   writeFileSync(join(runDir, 'cmd.sh'), `${exports}\ncd ${shq(repoRoot)}\n${script}\n`);
 
-  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=reliable', `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`];
+  // TCG's guest TSC is the host's: give its frequency so a loaded host cannot skew calibration.
+  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=reliable', ...hostTscKhz(), `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`];
   const qemuArgs = [
     '-accel', 'tcg,thread=multi',
     '-cpu', 'max',
@@ -45,7 +56,6 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
   let bootMs = null;
   let rc = null;
   let guestRunMs = null;
-  let bootUptime = null;
   const bootLog = [];
   const child = spawn('timeout', ['-k', '5', String(timeoutS), 'qemu-system-x86_64', ...qemuArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,10 +82,10 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
     if (m) {
       if (m[1] === 'booted') {
         bootMs = Date.now() - t0;
-        bootUptime = Number(m[3]);
       } else if (m[1] === 'rc') {
         rc = Number(m[2]);
-        if (m[3] && bootUptime !== null) guestRunMs = Math.round((Number(m[3]) - bootUptime) * 1000);
+        // Host wall clock: the guest clock is only as good as its TSC calibration under load.
+        if (bootMs !== null) guestRunMs = Date.now() - t0 - bootMs;
       }
       return;
     }
