@@ -152,12 +152,22 @@ function zodIssues(loc: Locator, data: unknown, issues: readonly z.core.$ZodIssu
             path,
             issue.origin === 'array'
               ? `needs at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}; add ${issue.minimum === 1 ? 'one' : 'more'}`
-              : `${String(value)} is below the minimum ${String(issue.minimum)}; use ${String(issue.minimum)} or more`,
+              : issue.inclusive === false
+                ? `${String(value)} must be above ${String(issue.minimum)}; use a larger value`
+                : `${String(value)} is below the minimum ${String(issue.minimum)}; use ${String(issue.minimum)} or more`,
           ),
         );
         break;
       case 'too_big':
-        out.push(loc.issue('schema', path, `${String(value)} is above the maximum ${String(issue.maximum)}; use ${String(issue.maximum)} or less`));
+        out.push(
+          loc.issue(
+            'schema',
+            path,
+            issue.inclusive === false
+              ? `${String(value)} must be below ${String(issue.maximum)}; use a smaller value`
+              : `${String(value)} is above the maximum ${String(issue.maximum)}; use ${String(issue.maximum)} or less`,
+          ),
+        );
         break;
       case 'invalid_union': {
         const key = typeof last === 'string' ? last : [...path].reverse().find((p) => typeof p === 'string');

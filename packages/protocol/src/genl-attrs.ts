@@ -29,31 +29,58 @@ export function attrKey(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-const sets = new Map<string, AttrSetSpec>(abi.family.attributeSets.map((s) => [s.name, s]));
 const structCodecs = new Map<string, StructCodec>(abi.structs.map((s) => [s.name, structCodec(s)]));
 const enumMax = new Map<string, number>(abi.enums.map((e) => [e.name, Math.max(...e.values.map((v) => v.value))]));
 
-function setSpec(name: string): AttrSetSpec {
-  const set = sets.get(name);
+/** An attribute with everything the codecs need precomputed once at load. */
+interface CompiledAttr {
+  readonly spec: AttrSpec;
+  readonly key: string;
+  /** Inclusive bounds from checks or the enum, when any. */
+  readonly min: number | undefined;
+  readonly max: number | undefined;
+}
+
+/** An attribute set indexed both ways. */
+interface CompiledSet {
+  readonly spec: AttrSetSpec;
+  readonly byKey: ReadonlyMap<string, CompiledAttr>;
+  readonly byId: ReadonlyMap<number, CompiledAttr>;
+}
+
+const compiledSets = new Map<string, CompiledSet>(
+  abi.family.attributeSets.map((set) => {
+    const attrs = set.attributes.map((spec): CompiledAttr => ({
+      spec,
+      key: attrKey(spec.name),
+      min: spec.checks?.min,
+      max: spec.checks?.max ?? (spec.enum ? enumMax.get(spec.enum) : undefined),
+    }));
+    return [set.name, { spec: set, byKey: new Map(attrs.map((a) => [a.key, a])), byId: new Map(attrs.map((a) => [a.spec.value, a])) }];
+  }),
+);
+
+function compiledSet(name: string): CompiledSet {
+  const set = compiledSets.get(name);
   if (!set) throw new ProtocolError('ERR_AINKA_UNKNOWN', `no attribute set named ${name}`, { what: 'attribute set' });
   return set;
 }
 
 const SCALAR_BYTES: Partial<Record<AttrSpec['type'], number>> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, s64: 8 };
+const NARROW_RANGE: Partial<Record<AttrSpec['type'], readonly [number, number]>> = {
+  u8: [0, 0xff],
+  u16: [0, 0xffff],
+  u32: [0, 0xffffffff],
+  s32: [-0x80000000, 0x7fffffff],
+};
 const SCALAR_RANGE: Partial<Record<AttrSpec['type'], readonly [bigint, bigint]>> = {
-  u8: [0n, 0xffn],
-  u16: [0n, 0xffffn],
-  u32: [0n, 0xffffffffn],
-  s32: [-0x80000000n, 0x7fffffffn],
   u64: [0n, 0xffffffffffffffffn],
   s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
 };
 
-function checkBounds(spec: AttrSpec, value: bigint, path: string, offset?: number): void {
-  const min = spec.checks?.min;
-  let max = spec.checks?.max;
-  if (max === undefined && spec.enum) max = enumMax.get(spec.enum);
-  if ((min !== undefined && value < BigInt(min)) || (max !== undefined && value > BigInt(max))) {
+function checkBounds(attr: CompiledAttr, value: number | bigint, path: string, offset?: number): void {
+  const { min, max } = attr;
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
     throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${value} is outside [${min ?? '-'}, ${max ?? '-'}]`, {
       what: path,
       path,
@@ -64,7 +91,8 @@ function checkBounds(spec: AttrSpec, value: bigint, path: string, offset?: numbe
 
 const textEncoder = new TextEncoder();
 
-function encodeOne(spec: AttrSpec, value: AttrValue, path: string): Uint8Array {
+function encodeOne(attr: CompiledAttr, value: AttrValue, path: string): Uint8Array {
+  const spec = attr.spec;
   const width = SCALAR_BYTES[spec.type];
   if (width !== undefined) {
     if (typeof value !== 'number' && typeof value !== 'bigint') {
@@ -73,18 +101,28 @@ function encodeOne(spec: AttrSpec, value: AttrValue, path: string): Uint8Array {
     if (typeof value === 'number' && !Number.isInteger(value)) {
       throw new ProtocolError('ERR_AINKA_MALFORMED', `expected an integer, got ${value}`, { what: path, path });
     }
-    const big = BigInt(value);
-    const range = SCALAR_RANGE[spec.type]!;
-    if (big < range[0] || big > range[1]) {
-      throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${big} does not fit ${spec.type}`, { what: path, path });
-    }
-    checkBounds(spec, big, path);
     const payload = new Uint8Array(width);
     const view = new DataView(payload.buffer);
-    if (width === 1) view.setUint8(0, Number(big));
-    else if (width === 2) view.setUint16(0, Number(big), true);
-    else if (width === 4) view.setUint32(0, Number(BigInt.asUintN(32, big)), true);
-    else view.setBigUint64(0, BigInt.asUintN(64, big), true);
+    if (width === 8) {
+      const big = BigInt(value);
+      const range = SCALAR_RANGE[spec.type]!;
+      if (big < range[0] || big > range[1]) {
+        throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${big} does not fit ${spec.type}`, { what: path, path });
+      }
+      checkBounds(attr, big, path);
+      view.setBigUint64(0, BigInt.asUintN(64, big), true);
+    } else {
+      // 8–32-bit attributes stay in plain numbers.
+      const n = Number(value);
+      const range = NARROW_RANGE[spec.type]!;
+      if (n < range[0] || n > range[1]) {
+        throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${n} does not fit ${spec.type}`, { what: path, path });
+      }
+      checkBounds(attr, n, path);
+      if (width === 1) view.setUint8(0, n);
+      else if (width === 2) view.setUint16(0, n, true);
+      else view.setUint32(0, n >>> 0, true);
+    }
     return encodeAttr(spec.value, payload);
   }
   switch (spec.type) {
@@ -128,27 +166,29 @@ function encodeOne(spec: AttrSpec, value: AttrValue, path: string): Uint8Array {
  * strings are rejected before anything is sent.
  */
 export function encodeAttrSet(setName: string, value: AttrObject, pathPrefix = setName): Uint8Array {
-  const set = setSpec(setName);
-  const byKey = new Map(set.attributes.map((a) => [attrKey(a.name), a]));
+  const set = compiledSet(setName);
   const parts: Uint8Array[] = [];
-  for (const [key, v] of Object.entries(value)) {
+  for (const key in value) {
+    const v = value[key];
     if (v === undefined || key === '$unknown') continue;
-    const spec = byKey.get(key);
+    const attr = set.byKey.get(key);
     const path = `${pathPrefix}.${key}`;
-    if (!spec || spec.type === 'pad') {
+    if (!attr || attr.spec.type === 'pad') {
       throw new ProtocolError('ERR_AINKA_UNKNOWN', `attribute set ${setName} has no attribute ${key}`, { what: path, path });
     }
-    if (spec.multiAttr) {
+    if (attr.spec.multiAttr) {
       if (!Array.isArray(v)) throw new ProtocolError('ERR_AINKA_MALFORMED', `expected an array`, { what: path, path });
-      (v as readonly AttrValue[]).forEach((item, i) => parts.push(encodeOne(spec, item, `${path}[${i}]`)));
+      const items = v as readonly AttrValue[];
+      for (let i = 0; i < items.length; i++) parts.push(encodeOne(attr, items[i]!, `${path}[${i}]`));
     } else {
-      parts.push(encodeOne(spec, v, path));
+      parts.push(encodeOne(attr, v, path));
     }
   }
   return concatBytes(parts);
 }
 
-function decodeOne(spec: AttrSpec, payload: Uint8Array, offset: number, path: string, options: AttrDecodeOptions): AttrValue {
+function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path: string, options: AttrDecodeOptions): AttrValue {
+  const spec = attr.spec;
   const width = SCALAR_BYTES[spec.type];
   if (width !== undefined) {
     if (payload.length !== width) {
@@ -166,7 +206,7 @@ function decodeOne(spec: AttrSpec, payload: Uint8Array, offset: number, path: st
     else if (spec.type === 's32') value = view.getInt32(0, true);
     else if (spec.type === 'u64') value = view.getBigUint64(0, true);
     else value = view.getBigInt64(0, true);
-    checkBounds(spec, BigInt(value), path, offset);
+    checkBounds(attr, value, path, offset);
     return value;
   }
   switch (spec.type) {
@@ -216,24 +256,23 @@ export function decodeAttrSet(
   pathPrefix = setName,
 ): AttrObject {
   const strict = options.strict ?? true;
-  const set = setSpec(setName);
-  const byId = new Map(set.attributes.map((a) => [a.value, a]));
+  const set = compiledSet(setName);
   const result: Record<string, AttrValue> = {};
   const unknown: UnknownAttr[] = [];
   for (const raw of decodeAttrs(bytes, base)) {
-    const spec = byId.get(raw.type);
-    if (!spec) {
+    const attr = set.byId.get(raw.type);
+    if (!attr) {
       if (strict) {
         throw new ProtocolError('ERR_AINKA_UNKNOWN', `attribute id ${raw.type} is not in set ${setName}`, { what: pathPrefix, offset: raw.offset });
       }
       unknown.push({ type: raw.type, payload: raw.payload.slice() });
       continue;
     }
-    if (spec.type === 'pad') continue;
-    const key = attrKey(spec.name);
+    if (attr.spec.type === 'pad') continue;
+    const key = attr.key;
     const path = `${pathPrefix}.${key}`;
-    const value = decodeOne(spec, raw.payload, raw.offset, path, options);
-    if (spec.multiAttr) {
+    const value = decodeOne(attr, raw.payload, raw.offset, path, options);
+    if (attr.spec.multiAttr) {
       const list = (result[key] as AttrValue[] | undefined) ?? [];
       list.push(value);
       result[key] = list;

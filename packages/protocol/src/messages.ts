@@ -7,6 +7,12 @@ import type { OperationSpec } from './spec/types.js';
 /** AINKA command ids by kebab-case name, e.g. `AinkaCommand['get-status']`. */
 export const AinkaCommand: Readonly<Record<string, number>> = Object.fromEntries(family.operations.map((op) => [op.name, op.value]));
 
+const camel = (kebab: string): string => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** Request attributes each command accepts and requires, as camelCase keys, computed once. */
+const requestKeys = new Map(
+  family.operations.map((op) => [op.name, { allowed: new Set(op.request.map(camel)), required: (op.required ?? []).map(camel) }]),
+);
+
 /** The operation spec of a command id, or undefined. */
 export function operationById(cmd: number): OperationSpec | undefined {
   return family.operations.find((op) => op.value === cmd);
@@ -42,14 +48,13 @@ export function encodeAinkaRequest(request: AinkaRequest): Uint8Array {
     throw new ProtocolError('ERR_AINKA_MALFORMED', `${op.name} is a notification and cannot be sent`, { what: 'command' });
   }
   const attrs = request.attrs ?? {};
-  const allowed = new Set(op.request.map((n) => n.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())));
+  const { allowed, required: requiredKeys } = requestKeys.get(op.name)!;
   for (const key of Object.keys(attrs)) {
     if (attrs[key] !== undefined && !allowed.has(key)) {
       throw new ProtocolError('ERR_AINKA_MALFORMED', `${op.name} does not take attribute ${key}`, { what: `${op.name}.${key}`, path: key });
     }
   }
-  for (const required of op.required ?? []) {
-    const key = required.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  for (const key of requiredKeys) {
     if (attrs[key] === undefined) {
       throw new ProtocolError('ERR_AINKA_MALFORMED', `${op.name} requires attribute ${key}`, { what: `${op.name}.${key}`, path: key });
     }

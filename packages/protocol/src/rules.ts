@@ -30,6 +30,11 @@ const codec = structCodec(ruleStruct);
 /** Size of one encoded rule. */
 export const KERNEL_RULE_SIZE = codec.layout.size;
 
+/** Field bounds of struct ainka_rule, keyed by the camelCase KernelRule property, computed once. */
+const fieldBounds: readonly (readonly [keyof KernelRule, number, number])[] = ruleStruct.fields
+  .filter((f) => !f.reserved && f.min !== undefined && f.max !== undefined)
+  .map((f) => [f.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof KernelRule, f.min!, f.max!] as const);
+
 const enumCount = { metric: Object.keys(KernelMetric).length, cmp: Object.keys(Comparison).length, action: Object.keys(RuleAction).length, target: Object.keys(RuleTarget).length };
 
 /**
@@ -45,11 +50,7 @@ export function validateKernelRule(rule: KernelRule, index?: number): void {
     const v = rule[field];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(field, `${String(v)} must be an integer in [${min}, ${max}]`);
   };
-  for (const f of ruleStruct.fields) {
-    if (f.reserved || f.min === undefined || f.max === undefined) continue;
-    const key = f.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof KernelRule;
-    int(key, f.min, f.max);
-  }
+  for (const [key, min, max] of fieldBounds) int(key, min, max);
   int('metric', 0, enumCount.metric - 1);
   int('cmp', 0, enumCount.cmp - 1);
   int('action', 0, enumCount.action - 1);

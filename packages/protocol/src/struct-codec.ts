@@ -38,43 +38,40 @@ function readScalar(view: DataView, f: FieldLayout, at: number): number | bigint
   }
 }
 
-const RANGES: Record<string, readonly [bigint, bigint]> = {
-  u8: [0n, 0xffn],
-  char: [0n, 0xffn],
-  s8: [-0x80n, 0x7fn],
-  u16: [0n, 0xffffn],
-  s16: [-0x8000n, 0x7fffn],
-  u32: [0n, 0xffffffffn],
-  s32: [-0x80000000n, 0x7fffffffn],
+const NARROW_RANGES: Record<string, readonly [number, number]> = {
+  u8: [0, 0xff],
+  char: [0, 0xff],
+  s8: [-0x80, 0x7f],
+  u16: [0, 0xffff],
+  s16: [-0x8000, 0x7fff],
+  u32: [0, 0xffffffff],
+  s32: [-0x80000000, 0x7fffffff],
+};
+const WIDE_RANGES: Record<string, readonly [bigint, bigint]> = {
   u64: [0n, 0xffffffffffffffffn],
   s64: [-0x8000000000000000n, 0x7fffffffffffffffn],
 };
 
+function outOfRange(f: FieldLayout, value: number | bigint, path: string): ProtocolError {
+  return new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${String(value)} does not fit ${f.type}`, { what: path, path });
+}
+
 function writeScalar(view: DataView, f: FieldLayout, at: number, value: number | bigint, path: string): void {
-  const big = typeof value === 'bigint' ? value : Number.isInteger(value) ? BigInt(value) : NaN;
-  const range = RANGES[f.type]!;
-  if (typeof big !== 'bigint' || big < range[0] || big > range[1]) {
-    throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${String(value)} does not fit ${f.type}`, { what: path, path });
+  if (f.elementSize === 8) {
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw outOfRange(f, value, path);
+    const big = BigInt(value);
+    const range = WIDE_RANGES[f.type]!;
+    if (big < range[0] || big > range[1]) throw outOfRange(f, value, path);
+    view.setBigUint64(at, BigInt.asUintN(64, big), true);
+    return;
   }
-  switch (f.type) {
-    case 'u8':
-    case 'char':
-    case 's8':
-      view.setUint8(at, Number(big) & 0xff);
-      return;
-    case 'u16':
-    case 's16':
-      view.setUint16(at, Number(big) & 0xffff, true);
-      return;
-    case 'u32':
-    case 's32':
-      view.setUint32(at, Number(big) >>> 0, true);
-      return;
-    case 'u64':
-    case 's64':
-      view.setBigUint64(at, BigInt.asUintN(64, big), true);
-      return;
-  }
+  // 8–32-bit fields stay in plain numbers: no BigInt on the hot path.
+  const n = typeof value === 'bigint' ? Number(value) : value;
+  const range = NARROW_RANGES[f.type]!;
+  if (!Number.isInteger(n) || n < range[0] || n > range[1]) throw outOfRange(f, value, path);
+  if (f.elementSize === 1) view.setUint8(at, n & 0xff);
+  else if (f.elementSize === 2) view.setUint16(at, n & 0xffff, true);
+  else view.setUint32(at, n >>> 0, true);
 }
 
 const textDecoder = new TextDecoder('utf-8', { fatal: false });
@@ -84,6 +81,7 @@ const textEncoder = new TextEncoder();
 export function structCodec(spec: StructSpec): StructCodec {
   const layout = computeLayout(spec);
   const what = `struct ${spec.name}`;
+  const paths = new Map(layout.fields.map((f) => [f.name, `${spec.name}.${f.name}`]));
   return {
     layout,
     encode(value) {
@@ -92,7 +90,7 @@ export function structCodec(spec: StructSpec): StructCodec {
       for (const f of layout.fields) {
         const v = value[f.name];
         if (v === undefined || f.reserved) continue;
-        const path = `${spec.name}.${f.name}`;
+        const path = paths.get(f.name)!;
         if (f.type === 'char') {
           if (typeof v !== 'string') throw new ProtocolError('ERR_AINKA_MALFORMED', `expected a string`, { what: path, path });
           const bytes = textEncoder.encode(v);
