@@ -25,6 +25,7 @@ const topN = opt('top', 200);
 const flagsAt = args.indexOf('--node-flags');
 const nodeFlags = flagsAt >= 0 ? (args[flagsAt + 1] ?? '').split(' ').filter(Boolean) : [];
 const withNetdata = !args.includes('--no-netdata');
+const ebpf = args.includes('--no-ebpf') ? 'off' : 'auto';
 const CLK_TCK = 100;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,7 +91,7 @@ async function benchAinkad() {
   writeFileSync(
     cfg,
     [
-      `telemetry: { intervalMs: ${intervalMs}, processes: { enabled: true, topN: ${topN}, intervalMs: 1000 }, cgroups: { enabled: true, maxDepth: 3 } }`,
+      `telemetry: { intervalMs: ${intervalMs}, processes: { enabled: true, topN: ${topN}, intervalMs: 1000 }, cgroups: { enabled: true, maxDepth: 3 }, ebpf: ${ebpf} }`,
       // per-series detection on every gauge (counters are left out: their rates are detected instead)
       'ml: { anomaly: { enabled: true, exclude: ["*_total"] } }',
       'metrics: { port: 0 }',
@@ -186,7 +187,7 @@ async function benchNetdata() {
 const f = (n, d = 1) => (n === null || n === undefined ? '-' : Number(n).toFixed(d));
 const a = await benchAinkad();
 const n = withNetdata ? await benchNetdata() : { skipped: 'not measured (--no-netdata)' };
-console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, top ${topN} processes, node --max-semi-space-size=${semi} ${nodeFlags.join(' ')}, 2-core shared host`);
+console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, top ${topN} processes, eBPF ${ebpf}, node --max-semi-space-size=${semi} ${nodeFlags.join(' ')}, 2-core shared host`);
 console.log('');
 console.log('| | ainkad (ML on) | netdata (ML off) | ratio | target |');
 console.log('| --- | --- | --- | --- | --- |');
