@@ -182,13 +182,46 @@ int BPF_PROG(open__raw, struct pt_regs *regs, long id)
 }
 
 /*
+ * mm->rss_stat before 6.2 was one atomic per counter (struct mm_rss_stat); since then it is an
+ * array of percpu_counter (whose .count is the folded total). The flavor below matches the old
+ * layout; bpf_core_type_exists() picks the branch on the running kernel.
+ */
+struct mm_rss_stat___pre62 {
+	atomic_long_t count[4];
+};
+
+struct mm_struct___pre62 {
+	struct mm_rss_stat___pre62 rss_stat;
+};
+
+static __always_inline __u64 anon_rss_pages(struct mm_struct *mm)
+{
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62))
+		return BPF_CORE_READ((struct mm_struct___pre62 *)mm, rss_stat.count[MM_ANONPAGES].counter);
+	return BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count);
+}
+
+static __always_inline void fill_victim(struct ainka_bpf_oom_kill *e, struct task_struct *task)
+{
+	e->pid = BPF_CORE_READ(task, tgid);
+	e->total_vm_kb = BPF_CORE_READ(task, mm, total_vm) << 2;
+	e->anon_rss_kb = anon_rss_pages(BPF_CORE_READ(task, mm)) << 2;
+	e->oom_score_adj = BPF_CORE_READ(task, signal, oom_score_adj);
+	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
+}
+
+/*
  * oom:mark_victim passes the victim task since 6.8 (the tracepoint grew total_vm, rss, uid…);
- * before that only its pid. The CO-RE check picks the branch on the running kernel.
+ * before that only its pid. The CO-RE check picks the branch on the running kernel. With the pid
+ * only, the rest is read from the current task when it is the victim: the OOM killer runs in the
+ * task whose allocation failed, which is the victim when a process overruns its own memory
+ * cgroup's limit (the common case); otherwise only the pid is known.
  */
 static __always_inline int on_mark_victim(__u64 *ctx)
 {
 	struct ainka_bpf_oom_kill *e;
 	struct task_struct *task;
+	__u32 victim;
 
 	e = ainka_reserve(&events, AINKA_BPF_EVENT_OOM_KILL, struct ainka_bpf_oom_kill);
 	if (!e)
@@ -201,15 +234,16 @@ static __always_inline int on_mark_victim(__u64 *ctx)
 	e->reserved = 0;
 	e->comm[0] = '\0';
 	if (bpf_core_field_exists(struct trace_event_raw_mark_victim, total_vm)) {
-		task = (struct task_struct *)ctx[0];
-		e->pid = BPF_CORE_READ(task, tgid);
+		fill_victim(e, (struct task_struct *)ctx[0]);
 		e->uid = (__u32)ctx[1];
-		e->total_vm_kb = BPF_CORE_READ(task, mm, total_vm) << 2;
-		e->anon_rss_kb = BPF_CORE_READ(task, mm, rss_stat[MM_ANONPAGES].count) << 2;
-		e->oom_score_adj = BPF_CORE_READ(task, signal, oom_score_adj);
-		BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 	} else {
-		e->pid = (__u32)ctx[0];
+		victim = (__u32)ctx[0];
+		e->pid = victim;
+		task = (struct task_struct *)bpf_get_current_task();
+		if (BPF_CORE_READ(task, pid) == victim) {
+			fill_victim(e, task);
+			e->uid = (__u32)bpf_get_current_uid_gid();
+		}
 	}
 	bpf_ringbuf_submit(e, AINKA_RB_FLAGS);
 	return 0;

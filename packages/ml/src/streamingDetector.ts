@@ -65,7 +65,6 @@ export interface StreamingDetectorOptions {
    * whole of a long history, not on the last few hundred rows. 0 keeps the fixed `contextAlpha`.
    */
   readonly contextGrowth?: number;
-  readonly perSignal?: number;
   /** Rows during which the detector only learns and outputs 0. */
   readonly warmup?: number;
   /** Per-row decay of the suppression peak: a new alert must beat the decayed previous one. */
@@ -97,7 +96,6 @@ const DEFAULTS: Required<StreamingDetectorOptions> = {
   contextBias: 4,
   contextAlpha: 0.005,
   contextGrowth: 6,
-  perSignal: 0,
   warmup: 100,
   suppressDecay: 0.995,
   outputScale: 10,
@@ -150,7 +148,6 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #maxZ = 0;
   #context = 0;
   #novelRate = 0.5;
-  readonly #peaks = new Float64Array(3);
   readonly #contexts = new Uint8Array(CONTEXT_SLOTS);
   #peak = 0;
 
@@ -272,17 +269,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     // 5. Suppression: report only what beats the decayed previous peak.
     this.#peak *= o.suppressDecay;
     let score = 0;
-    if (o.perSignal > 0) {
-      const ev = [record, o.spatialWeight * 10 * spatial, o.contextWeight * context];
-      let k = 0;
-      for (let j = 1; j < 3; j++) if ((ev[j] as number) > (ev[k] as number)) k = j;
-      for (let j = 0; j < 3; j++) this.#peaks[j] = (this.#peaks[j] as number) * o.suppressDecay;
-      if (combined > (this.#peaks[k] as number) && combined > o.perSignal * this.#peak) {
-        score = combined;
-        this.#peaks[k] = combined;
-        if (combined > this.#peak) this.#peak = combined;
-      }
-    } else if (combined > this.#peak) {
+    if (combined > this.#peak) {
       score = combined;
       this.#peak = combined;
     }
