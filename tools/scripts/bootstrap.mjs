@@ -50,12 +50,13 @@ function missingDebianPackages(names) {
 }
 
 /**
- * Installs the Debian packages AINKA needs (tools/scripts/deps.mjs) when they are missing: as root with
+ * Installs the Debian packages AINKA needs (tools/scripts/deps.mjs; with `forTests`, the test-only ones too)
+ * when they are missing: as root with
  * apt-get --no-install-recommends, otherwise prints the command to run and exits.
  */
-export async function ensureDebianPackages({ exclude = [] } = {}) {
-  const { debianPackages } = await import('./deps.mjs');
-  const wanted = [...new Set(debianPackages)].filter((p) => !exclude.includes(p));
+export async function ensureDebianPackages({ forTests = false } = {}) {
+  const deps = await import('./deps.mjs');
+  const wanted = [...new Set([...deps.debianPackages, ...(forTests ? deps.testOnlyDebianPackages : [])])];
   const missing = missingDebianPackages(wanted);
   if (missing.length === 0) return;
   if (!existsSync('/usr/bin/apt-get')) {

@@ -1,7 +1,9 @@
-// Debian packages AINKA's build and tests need. `npm test` / `npm start` install the missing ones
-// (as root, with --no-install-recommends) or list them when not root.
+// Debian packages AINKA needs, by purpose. `npm start` installs `debianPackages`; `npm test` installs
+// `debianPackages` and `testOnlyDebianPackages`; benchmarks name `benchDebianPackages` in their own
+// error messages. Missing ones are installed with apt-get --no-install-recommends as root, or listed
+// with the command to run when not root (tools/scripts/bootstrap.mjs).
 export const debianPackages = [
-  // C toolchain for the layout test and the native addon
+  // C toolchain for the layout test and the native addon (node-gyp)
   'gcc',
   'make',
   'python3',
@@ -15,6 +17,10 @@ export const debianPackages = [
   'libbpf1',
   'libelf-dev',
   'zlib1g-dev',
+];
+
+// `npm test` only.
+export const testOnlyDebianPackages = [
   // kernel module (kernel/, @ainka/kmod build, tools/testbed): Debian's 6.1 kernel image and headers are
   // the guest the module is built for and booted in QEMU; kmod/xz-utils/cpio/busybox-static build the
   // initramfs; libc6-dev provides the static libc of the in-guest C tests; binutils strips the prebuilt .ko
@@ -27,20 +33,17 @@ export const debianPackages = [
   'xz-utils',
   'libc6-dev',
   'binutils',
+  // apps/docs test: the docs site opened in headless Chromium (playwright-core drives Debian's build)
+  'chromium',
 ];
 
-// Only `npm test` (and benchmarks) need these; `npm start` skips them.
-export const testOnlyDebianPackages = [
-  'qemu-system-x86',
-  'linux-image-amd64',
-  'busybox-static',
-  'cpio',
-  'chromium',
-  'bpftrace',
-  // tools/bench/ebpf: perf bench sched pipe for the eBPF overhead ratio (bpftrace above is its reference)
+// Benchmarks only (tools/bench): never installed by `npm start` or `npm test`.
+export const benchDebianPackages = [
+  // tools/bench/ebpf: perf bench sched pipe for the overhead ratio; bpftrace is the reference tool
   'linux-perf',
-  // tools/bench/daemon (optional, bench only): netdata is the baseline the daemon's RSS/CPU are compared
-  // with (the script starts and stops its own instance); tmux captures `ainka top` for the docs
-  'tmux',
+  'bpftrace',
+  // tools/bench/daemon: netdata is the RSS/CPU baseline (the script starts and stops its own instance);
+  // tmux captures `ainka top`
   'netdata',
+  'tmux',
 ];

@@ -7,9 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEnv, ensureDebianPackages, ensureNodeModules, mustRun, root, step } from './bootstrap.mjs';
-import { testOnlyDebianPackages } from './deps.mjs';
 
-await ensureDebianPackages({ exclude: testOnlyDebianPackages ?? [] });
+await ensureDebianPackages();
 ensureNodeModules();
 buildEnv();
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { buildEnv, ensureDebianPackages, ensureNodeModules, mustRun, root, run, step } from './bootstrap.mjs';
 
 const started = Date.now();
-await ensureDebianPackages();
+await ensureDebianPackages({ forTests: true });
 ensureNodeModules();
 buildEnv();
 
