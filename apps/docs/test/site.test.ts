@@ -12,11 +12,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverGuides, discoverPackages, docsRoot, workspaceRoot } from '../src/packages.js';
 
-const chromiumPath = '/usr/bin/chromium';
+// Debian's chromium by default; AINKA_CHROMIUM points elsewhere (e.g. Ubuntu, where the package is a snap).
+const chromiumPath = process.env.AINKA_CHROMIUM ?? '/usr/bin/chromium';
 const distDir = join(docsRoot, 'dist');
 const screenshotPath = join(distDir, 'screenshot-home.png');
 const haveChromium = existsSync(chromiumPath);
-if (!haveChromium) console.warn(`[docs test] skipped: ${chromiumPath} is missing (apt-get install chromium)`);
+if (!haveChromium) console.warn(`[docs test] skipped: ${chromiumPath} is missing (apt-get install chromium, or set AINKA_CHROMIUM to a Chromium binary)`);
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
