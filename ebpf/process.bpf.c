@@ -5,7 +5,7 @@
  *
  * Programs come in variants named <slot>__<kind>; the loader keeps the first variant of each slot
  * that loads on this kernel: tp_btf (BTF-typed raw tracepoint) first, raw_tp second. Neither needs
- * tracefs, kprobes or the BPF trampoline.
+ * tracefs, kprobes or the BPF trampoline (the open watch tries fentry and kprobe first, as extras).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -19,7 +19,7 @@ export function renderUnit(configPath: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const unit = readFileSync(resolve(here, '..', 'systemd', 'ainkad.service'), 'utf8');
   const main = resolve(here, 'main.js');
-  return unit.replace(/^ExecStart=.*$/m, `ExecStart=${process.execPath} --max-semi-space-size=1 ${main} --config ${configPath}`);
+  return unit.replace(/^ExecStart=.*$/m, `ExecStart=${process.execPath} --max-semi-space-size=2 ${main} --config ${configPath}`);
 }
 
 /**

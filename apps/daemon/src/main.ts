@@ -75,13 +75,16 @@ async function run(o: RunOptions): Promise<void> {
   let metricsUrl: string | null = null;
   let metrics: { url: string; close: () => Promise<void> } | undefined;
   let api: ApiServer | undefined;
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = async (reason: string, code: number): Promise<void> => {
-    if (stopping) {
-      process.stderr.write('ainkad: second signal, exiting now\n');
+    if (stoppingSince > 0) {
+      // Ctrl-C under `npm start` arrives twice at once (the terminal's process group and the wrapper's
+      // forwarding): only a second signal well after the first forces an exit without cleanup.
+      if (Date.now() - stoppingSince < 2000) return;
+      process.stderr.write('ainkad: second signal, exiting now without cleanup\n');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     live?.stop();
     if (live !== undefined) process.stderr.write(`\nainkad: ${reason}, stopping…\n`);
     await api?.close().catch(() => undefined);

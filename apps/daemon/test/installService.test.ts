@@ -13,7 +13,7 @@ describe('ainkad install-service', () => {
     const r = spawnSync(process.execPath, [daemonMain, 'install-service', '--unit-dir', join(dir, 'units'), '--config-dir', join(dir, 'etc'), '--no-reload'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     const unit = readFileSync(join(dir, 'units', 'ainkad.service'), 'utf8');
-    expect(unit).toContain(`ExecStart=${process.execPath} --max-semi-space-size=1 ${daemonMain} --config ${join(dir, 'etc', 'ainkad.yaml')}`);
+    expect(unit).toContain(`ExecStart=${process.execPath} --max-semi-space-size=2 ${daemonMain} --config ${join(dir, 'etc', 'ainkad.yaml')}`);
     for (const opt of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'StateDirectory=ainka', 'RuntimeDirectory=ainka', 'CapabilityBoundingSet=', 'SystemCallFilter=', 'RestrictAddressFamilies=', 'KillSignal=SIGTERM']) {
       expect(unit).toContain(opt);
     }

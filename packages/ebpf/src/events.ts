@@ -72,11 +72,15 @@ export interface OomKillEvent extends EventBase {
   readonly kind: 'oomKill';
   /** Thread group id (the process id). */
   readonly pid: number;
-  /** Real uid. */
+  /**
+   * Real uid. Before Linux 6.8 the tracepoint gives the pid only: uid, memory, oom_score_adj and
+   * comm are then read from the task the OOM killer runs in when that is the victim (a process
+   * overrunning its own memory cgroup's limit), and are 0 / empty otherwise.
+   */
   readonly uid: number;
-  /** Virtual memory of the victim in KiB (0 before Linux 6.8). */
+  /** Virtual memory of the victim in KiB (0 when unknown, see `uid`). */
   readonly totalVmKb: bigint;
-  /** Anonymous RSS of the victim in KiB (0 before Linux 6.8). */
+  /** Anonymous RSS of the victim in KiB (0 when unknown, see `uid`). */
   readonly anonRssKb: bigint;
   /** oom_score_adj of the victim. */
   readonly oomScoreAdj: number;

@@ -2,20 +2,23 @@
  * The eBPF streams on Debian's 6.1 kernel, in the QEMU guest (tools/testbed). 6.1 has kprobes and
  * the BPF trampoline (the CI host's 6.18 refuses both), `oom:mark_victim` passes only the pid, and
  * its BTF differs from the build machine's: every object must still load through CO-RE and pick
- * the variant that works here. The variants chosen are printed and written to
- * `$AINKA_TESTBED_RUN_DIR/ebpf-attach-matrix.json` (visible on the host).
+ * the variant that works here, and every fallback variant is forced once to prove it loads too.
+ * The variants chosen (the attach matrix in the README) are printed at the end.
  *
- * Kept small for TCG emulation: one child per check, a short ping-pong, a 64 MiB OOM hog.
+ * Kept small for TCG emulation (~10 s of tests): one child per check, 500-round ping-pongs, a
+ * 64 MiB OOM hog.
  */
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { loadWithFallbacks, u32 } from '@ainka/native';
+import { BPF_PATH_LEN } from '@ainka/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EbpfStreams, type ContextSwitches, type Sampled } from '../src/EbpfStreams.js';
-import type { ExecEvent, ExitEvent, FileOpenEvent, OomKillEvent, TcpEvent } from '../src/events.js';
+import { decodeBatch, type BpfEvent, type ExecEvent, type ExitEvent, type FileOpenEvent, type OomKillEvent, type TcpEvent } from '../src/events.js';
+import { defaultBpfDir, loadManifest } from '../src/manifest.js';
 import { probeEbpf, type EbpfProbe } from '../src/probe.js';
 import { skipReason, waitFor } from './kernel.js';
 
@@ -78,6 +81,8 @@ describe.skipIf(guestSkip)('eBPF streams on the guest kernel (Debian 6.1)', () =
   const ebpf = new EbpfStreams({ watchPaths: [watched], drainIntervalMs: 5, pollIntervalMs: 100 });
   let probe: EbpfProbe;
   const mounted: string[] = [];
+  /** concern → variant rank → slot → program that loaded and attached when the better ones were excluded */
+  const fallbacks: Record<string, Record<string, string>[]> = {};
 
   beforeAll(() => {
     // the testbed's /init mounts debugfs and tracefs but not bpffs or cgroup2; none of the
@@ -101,10 +106,8 @@ describe.skipIf(guestSkip)('eBPF streams on the guest kernel (Debian 6.1)', () =
   afterAll(() => {
     ebpf.host.closeAll();
     rmSync(dir, { recursive: true, force: true });
-    const matrix = { kernel: probe?.kernel, probe: probe?.concerns, streams: ebpf.host.stats() };
+    const matrix = { kernel: probe?.kernel, probe: probe?.concerns, streams: ebpf.host.stats(), fallbacks };
     console.log(`[ebpf guest] attach matrix: ${JSON.stringify(matrix, null, 1)}`);
-    const runDir = process.env.AINKA_TESTBED_RUN_DIR;
-    if (runDir && existsSync(runDir)) writeFileSync(join(runDir, 'ebpf-attach-matrix.json'), JSON.stringify(matrix, null, 2));
   });
 
   it('probeEbpf reports BPF available and every concern loading on the guest kernel', () => {
@@ -208,6 +211,119 @@ describe.skipIf(guestSkip)('eBPF streams on the guest kernel (Debian 6.1)', () =
     } finally {
       sub.unsubscribe();
       own.host.closeAll();
+    }
+  });
+
+  it('every fallback variant of every slot also loads and attaches here', () => {
+    const dir = defaultBpfDir();
+    for (const m of loadManifest(dir).objects) {
+      const ranks = Math.max(...m.slots.map((s) => s.variants.length));
+      fallbacks[m.concern] = [];
+      for (let rank = 1; rank < ranks; rank++) {
+        // exclude the variants better than `rank` in every slot that has one at that rank
+        const exclude = m.slots.flatMap((s) => (s.variants.length > rank ? s.variants.slice(0, rank).map((v) => v.program) : []));
+        const loaded = loadWithFallbacks({
+          path: join(dir, m.file),
+          slots: m.slots,
+          run: m.run.map((r) => r.program),
+          exclude,
+          configure: (obj) => {
+            if (m.rodata.includes('ignore_tgid')) obj.setRodata('ignore_tgid', u32(process.pid));
+          },
+        });
+        loaded.object.close();
+        fallbacks[m.concern]!.push(loaded.chosen);
+        expect(loaded.failures, `${m.concern} rank ${rank}: ${JSON.stringify(loaded.failures)}`).toEqual([]);
+        for (const s of m.slots) if (s.variants.length > rank) expect(loaded.chosen[s.name]).toBe(s.variants[rank]!.program);
+      }
+    }
+    console.log(`[ebpf guest] fallback variants that load and attach: ${JSON.stringify(fallbacks)}`);
+  });
+
+  it('the kprobe open watch and the raw_tp exec/exit fallbacks deliver records', async () => {
+    const dir = defaultBpfDir();
+    const m = loadManifest(dir).objects.find((o) => o.concern === 'process')!;
+    const loaded = loadWithFallbacks({
+      path: join(dir, m.file),
+      slots: m.slots,
+      exclude: ['open__fentry', 'exec__btf', 'exit__btf', 'oom__btf'],
+      configure: (obj) => {
+        obj.setRodata('ignore_tgid', u32(process.pid));
+        obj.setRodata('watch_enabled', Buffer.from([1]));
+      },
+    });
+    const seen: BpfEvent[] = [];
+    const ring = loaded.object.openRing(m.ringBuffer!, { intervalMs: 5 }, (batch) => seen.push(...decodeBatch(batch).events));
+    try {
+      expect(loaded.chosen).toMatchObject({ open: 'open__kprobe', exec: 'exec__raw', exit: 'exit__raw', oom: 'oom__raw' });
+      const key = Buffer.alloc(BPF_PATH_LEN);
+      key.write(watched, 'utf8');
+      loaded.object.update('watch_paths', key, u32(7));
+      const cat = bin('cat');
+      const pid = await run(cat, [watched]);
+      expect(await waitFor(() => seen.some((e) => e.kind === 'exit' && e.pid === pid), 20_000)).toBe(true);
+      expect(seen.find((e) => e.kind === 'exec' && e.pid === pid)).toMatchObject({ ppid: process.pid, comm: 'cat', filename: cat });
+      expect(seen.find((e) => e.kind === 'fileOpen' && e.pid === pid)).toMatchObject({ filename: watched, comm: 'cat', watchId: 7 });
+      expect(seen.find((e) => e.kind === 'exit' && e.pid === pid)).toMatchObject({ comm: 'cat', exitCode: 0 });
+    } finally {
+      ring.close();
+      loaded.object.close();
+    }
+  });
+
+  it('the raw_tp sched fallbacks count the context switches of a thread ping-pong', async () => {
+    const dir = defaultBpfDir();
+    const m = loadManifest(dir).objects.find((o) => o.concern === 'sched')!;
+    const loaded = loadWithFallbacks({ path: join(dir, m.file), slots: m.slots, exclude: m.slots.map((s) => s.variants[0]!.program) });
+    // struct cpu_state { u64 switches, since_ns, cgid, pending_ns } per CPU
+    const switches = (): bigint => {
+      const v = loaded.object.lookup('cpu_state', u32(0))!;
+      let total = 0n;
+      for (let off = 0; off + 32 <= v.length; off += 32) total += v.readBigUInt64LE(off);
+      return total;
+    };
+    try {
+      expect(loaded.chosen).toEqual({ wakeup: 'wakeup__raw', wakeup_new: 'wakeup_new__raw', switch: 'switch__raw' });
+      const before = switches();
+      await pingPong(500);
+      expect(switches() - before).toBeGreaterThanOrEqual(1000n);
+    } finally {
+      loaded.object.close();
+    }
+  });
+
+  it('the raw_tp net fallbacks report a loopback connect and close', async () => {
+    const dir = defaultBpfDir();
+    const m = loadManifest(dir).objects.find((o) => o.concern === 'net')!;
+    const loaded = loadWithFallbacks({ path: join(dir, m.file), slots: m.slots, exclude: m.slots.map((s) => s.variants[0]!.program) });
+    const seen: TcpEvent[] = [];
+    const ring = loaded.object.openRing(m.ringBuffer!, { intervalMs: 5 }, (batch) => {
+      for (const e of decodeBatch(batch).events) if (e.kind === 'tcpState' || e.kind === 'tcpRetransmit') seen.push(e);
+    });
+    const server: Server = createServer((sock) => sock.on('data', () => sock.end()).on('error', () => {}));
+    try {
+      expect(loaded.chosen).toEqual({ state: 'state__raw', retransmit: 'retransmit__raw' });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const client: Socket = connect(port, '127.0.0.1');
+      await new Promise<void>((r) => client.on('connect', r));
+      const localPort = client.localPort!;
+      client.write('bye');
+      await new Promise<void>((r) => client.on('close', () => r()));
+      const mine = (e: TcpEvent): boolean => e.kind === 'tcpState' && e.dport === port && (e.sport === localPort || (e.sport === 0 && e.newState === 'SYN_SENT'));
+      expect(await waitFor(() => seen.some((e) => mine(e) && e.newState === 'CLOSE'), 20_000)).toBe(true);
+      expect(seen.filter(mine).map((e) => `${e.oldState}>${e.newState}`)).toEqual([
+        'CLOSE>SYN_SENT',
+        'SYN_SENT>ESTABLISHED',
+        'ESTABLISHED>CLOSE_WAIT',
+        'CLOSE_WAIT>LAST_ACK',
+        'LAST_ACK>CLOSE',
+      ]);
+      expect(seen.find((e) => mine(e) && e.newState === 'ESTABLISHED')).toMatchObject({ saddr: '127.0.0.1', daddr: '127.0.0.1', sport: localPort });
+    } finally {
+      server.close();
+      ring.close();
+      loaded.object.close();
     }
   });
 

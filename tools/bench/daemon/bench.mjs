@@ -20,7 +20,7 @@ const opt = (name, def) => {
 const seconds = opt('seconds', 30);
 const warmup = opt('warmup', 10);
 const intervalMs = opt('interval', 1000);
-const semi = opt('semi-space-mb', 1);
+const semi = opt('semi-space-mb', 2);
 const topN = opt('top', 200);
 const flagsAt = args.indexOf('--node-flags');
 const nodeFlags = flagsAt >= 0 ? (args[flagsAt + 1] ?? '').split(' ').filter(Boolean) : [];

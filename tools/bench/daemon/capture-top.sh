@@ -6,7 +6,7 @@ repo=$(cd "$(dirname "$0")/../../.." && pwd)
 out="$repo/tools/bench/daemon/ainka-top.txt"
 dir=$(mktemp -d /var/tmp/ainka-top.XXXXXX)
 session="ainka-top-$$"
-node --max-semi-space-size=1 "$repo/apps/daemon/dist/main.js" --state-dir "$dir/state" --socket "$dir/a.sock" \
+node --max-semi-space-size=2 "$repo/apps/daemon/dist/main.js" --state-dir "$dir/state" --socket "$dir/a.sock" \
   --metrics-port 0 --log-level warn > "$dir/log.json" 2>&1 &
 daemon=$!
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; kill -INT $daemon 2>/dev/null || true; wait $daemon 2>/dev/null || true; rm -rf "$dir"' EXIT
