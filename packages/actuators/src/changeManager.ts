@@ -511,7 +511,12 @@ export class ChangeManager {
    * finished, rolled-back and irreversible changes is dropped. Atomic (write, fsync, rename).
    * @returns the number of records before and after.
    */
-  compact(): Promise<{ before: number; after: number }> {
+  compact(): Promise<{
+    /** Records before compaction. */
+    before: number;
+    /** Records after compaction. */
+    after: number;
+  }> {
     return this.serial(async () => {
       const before = this.journal.records.length;
       const at = this.clock();

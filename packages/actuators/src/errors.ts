@@ -32,6 +32,7 @@ export type ActuatorErrorCode = (typeof ActuatorErrorCode)[keyof typeof Actuator
  * involved when there is one; the message names the problem and the fix.
  */
 export class ActuatorError extends Error {
+  /** Always `'ActuatorError'`. */
   override readonly name = 'ActuatorError';
   /** Stable machine-readable code. */
   readonly code: ActuatorErrorCode;

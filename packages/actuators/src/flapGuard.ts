@@ -23,8 +23,22 @@ export const defaultFlapGuardOptions: Readonly<FlapGuardOptions> = {
 
 /** The guard's answer: the value to write (maybe damped), or why not now and when to retry. */
 export type FlapDecision =
-  | { readonly allowed: true; readonly value: string; readonly damped: boolean }
-  | { readonly allowed: false; readonly why: string; readonly retryAt: number };
+  | {
+      /** The change may happen now. */
+      readonly allowed: true;
+      /** The value to write: the requested one, or a damped step towards it. */
+      readonly value: string;
+      /** `value` is a damped step, not the requested value. */
+      readonly damped: boolean;
+    }
+  | {
+      /** The change must wait. */
+      readonly allowed: false;
+      /** Which limit stops it, in words. */
+      readonly why: string;
+      /** Earliest time a retry can be allowed (ms, on the guard's clock). */
+      readonly retryAt: number;
+    };
 
 interface KnobHistory {
   times: number[];

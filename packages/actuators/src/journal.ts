@@ -27,13 +27,78 @@ export interface JournalChange {
 
 /** A journal record. Each is one line `JSON<TAB>crc32` and is fsync'd before the journal returns. */
 export type JournalRecord =
-  | { readonly type: 'session'; readonly session: string; readonly pid: number; readonly rollbackOnExit: boolean; readonly at: number }
-  | { readonly type: 'end'; readonly session: string; readonly at: number }
-  | { readonly type: 'begin'; readonly batch: number; readonly session: string; readonly at: number; readonly changes: readonly JournalChange[] }
-  | { readonly type: 'commit'; readonly batch: number; readonly at: number }
-  | { readonly type: 'abort'; readonly batch: number; readonly at: number; readonly note: string }
-  | { readonly type: 'release'; readonly knob: string; readonly expected: string; readonly observed: string; readonly who: string; readonly at: number }
-  | { readonly type: 'reclaim'; readonly knob: string; readonly at: number };
+  | {
+      /** A change manager session started. */
+      readonly type: 'session';
+      /** Session id. */
+      readonly session: string;
+      /** Process id of the session's owner. */
+      readonly pid: number;
+      /** Roll the session's changes back when it ends. */
+      readonly rollbackOnExit: boolean;
+      /** When it was written (ms since epoch). */
+      readonly at: number;
+    }
+  | {
+      /** The session ended cleanly. */
+      readonly type: 'end';
+      /** Session id. */
+      readonly session: string;
+      /** When it was written (ms since epoch). */
+      readonly at: number;
+    }
+  | {
+      /** A batch of changes is about to be applied. */
+      readonly type: 'begin';
+      /** Batch id. */
+      readonly batch: number;
+      /** Session that applies it. */
+      readonly session: string;
+      /** When it was written (ms since epoch). */
+      readonly at: number;
+      /** The changes, with their previous values. */
+      readonly changes: readonly JournalChange[];
+    }
+  | {
+      /** The batch was applied. */
+      readonly type: 'commit';
+      /** Batch id. */
+      readonly batch: number;
+      /** When it was written (ms since epoch). */
+      readonly at: number;
+    }
+  | {
+      /** The batch failed or was interrupted; its reversible changes were reverted. */
+      readonly type: 'abort';
+      /** Batch id. */
+      readonly batch: number;
+      /** When it was written (ms since epoch). */
+      readonly at: number;
+      /** Why, in words. */
+      readonly note: string;
+    }
+  | {
+      /** Someone else changed a managed knob: AINKA stops managing it. */
+      readonly type: 'release';
+      /** Knob id. */
+      readonly knob: string;
+      /** Value AINKA had set. */
+      readonly expected: string;
+      /** Value found instead. */
+      readonly observed: string;
+      /** Who or what changed it, when known. */
+      readonly who: string;
+      /** When it was written (ms since epoch). */
+      readonly at: number;
+    }
+  | {
+      /** A released knob is managed again. */
+      readonly type: 'reclaim';
+      /** Knob id. */
+      readonly knob: string;
+      /** When it was written (ms since epoch). */
+      readonly at: number;
+    };
 
 function encode(record: JournalRecord): string {
   const json = JSON.stringify(record);

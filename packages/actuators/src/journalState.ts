@@ -46,9 +46,29 @@ export interface JournalState {
   /** Every change by id. */
   readonly changes: Map<number, ChangeEntry>;
   /** Batches by id: their session, change ids and whether they were closed. */
-  readonly batches: Map<number, { session: string; changes: number[]; status: 'open' | 'committed' | 'aborted' }>;
+  readonly batches: Map<
+    number,
+    {
+      /** Session that wrote the batch. */
+      session: string;
+      /** Ids of the batch's changes. */
+      changes: number[];
+      /** `open` until a commit or abort record closes it. */
+      status: 'open' | 'committed' | 'aborted';
+    }
+  >;
   /** Sessions by id. */
-  readonly sessions: Map<string, { rollbackOnExit: boolean; ended: boolean; pid: number }>;
+  readonly sessions: Map<
+    string,
+    {
+      /** The session asked for its changes to be rolled back when it ends. */
+      rollbackOnExit: boolean;
+      /** An `end` record was written (a clean exit). */
+      ended: boolean;
+      /** Process id of the session's owner. */
+      pid: number;
+    }
+  >;
   /** Knobs released to someone else. */
   readonly released: Map<string, ReleasedKnob>;
   /** Next free change id. */

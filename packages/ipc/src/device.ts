@@ -10,6 +10,8 @@ import {
   type StructCodec,
   type StructFieldValue,
 } from '@ainka/protocol';
+// Imported for the {@link} references in the TSDoc below.
+import type { Mode, SystemState } from '@ainka/protocol';
 import { AinkaKernelError, errnoName, MODULE_FIX, PRIVILEGE_FIX } from './errors.js';
 
 /** Default path of the AINKA misc device. */

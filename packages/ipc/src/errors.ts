@@ -36,6 +36,7 @@ export interface AinkaKernelErrorOptions {
   readonly syscall?: string;
   /** The kernel's extended-ACK message, verbatim. */
   readonly extack?: string;
+  /** The underlying error (an errno error, a protocol error), kept as `Error.cause`. */
   readonly cause?: unknown;
 }
 
@@ -45,6 +46,7 @@ export interface AinkaKernelErrorOptions {
  * `errno`/`syscall` say what the kernel returned.
  */
 export class AinkaKernelError extends Error {
+  /** Always `'AinkaKernelError'`. */
   override readonly name = 'AinkaKernelError';
   /** Stable machine-readable code; the contract (the message may change). */
   readonly code: AinkaKernelErrorCode;

@@ -31,6 +31,7 @@ export interface GenlConnectionOptions {
 export interface GenlRequestOptions {
   /** A dump: collect NLM_F_MULTI parts until NLMSG_DONE. */
   readonly dump?: boolean;
+  /** Timeout of this request in ms (default: the connection's `timeoutMs`). */
   readonly timeoutMs?: number;
   /** Names the request in errors, e.g. `policy-load`. */
   readonly name: string;

@@ -12,4 +12,4 @@ export { RingReader, type RingReaderOptions, type RingStats } from './ring-reade
 export { GenlConnection, type GenlConnectionOptions, type GenlRequestOptions } from './genl-connection.js';
 export { describeRequestOffset } from './describe.js';
 export { hasNetAdmin } from './privilege.js';
-export type { KernelAction, KernelCounters, KernelEvent, KernelStatus } from './types.js';
+export type { EventBase, KernelAction, KernelCounters, KernelEvent, KernelStatus } from './types.js';

@@ -270,7 +270,17 @@ export class AinkaKernel {
   }
 
   /** `set-config` (CAP_NET_ADMIN): sampler period and/or watchdog timeout. Restarts the heartbeat to match. */
-  async setConfig(config: { readonly sampleIntervalMs?: number; readonly watchdogTimeoutMs?: number }): Promise<{ sampleIntervalMs: number; watchdogTimeoutMs: number }> {
+  async setConfig(config: {
+    /** Sampler period in ms (1–1000). */
+    readonly sampleIntervalMs?: number;
+    /** Heartbeat timeout in ms (0–600000); 0 turns the watchdog off. */
+    readonly watchdogTimeoutMs?: number;
+  }): Promise<{
+    /** Sampler period now in force, in ms. */
+    sampleIntervalMs: number;
+    /** Watchdog timeout now in force, in ms (0: off). */
+    watchdogTimeoutMs: number;
+  }> {
     const [reply] = await this.#command('set-config', { attrs: { ...config }, idempotent: true });
     const result = { sampleIntervalMs: Number(reply?.attrs.sampleIntervalMs ?? 0), watchdogTimeoutMs: Number(reply?.attrs.watchdogTimeoutMs ?? 0) };
     if (config.watchdogTimeoutMs !== undefined) this.#startHeartbeat(result.watchdogTimeoutMs);

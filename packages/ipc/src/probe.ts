@@ -8,6 +8,7 @@ import { hasNetAdmin } from './privilege.js';
 
 /** Options of {@link AinkaKernel.probe}. */
 export interface ProbeOptions {
+  /** Path of the character device (default {@link DEFAULT_DEVICE_PATH}, `/dev/ainka`). */
   readonly devicePath?: string;
   /** Timeout of each netlink request (default 1000 ms). */
   readonly timeoutMs?: number;
@@ -19,19 +20,26 @@ export interface KernelProbe {
   readonly available: boolean;
   /** The `ainka` module is loaded (netlink family or /sys/module/ainka present). */
   readonly moduleLoaded: boolean;
+  /** What the generic netlink side answered. */
   readonly netlink: {
     /** The `ainka` generic netlink family resolved. */
     readonly family: boolean;
+    /** Family id assigned by the kernel, when resolved. */
     readonly familyId?: number;
+    /** Family version the module registered, when resolved. */
     readonly familyVersion?: number;
     /** Id of the events multicast group. */
     readonly eventsGroup?: number;
     /** ABI version from get-status. */
     readonly abiVersion?: number;
+    /** Module version string from get-status. */
     readonly moduleVersion?: string;
   };
+  /** The character device. */
   readonly device: {
+    /** Path probed. */
     readonly path: string;
+    /** The path exists. */
     readonly present: boolean;
     /** The device opened for reading and writing (needed for the ring). */
     readonly writable: boolean;

@@ -1,4 +1,6 @@
 import type { AttrObject, AttrValue } from '@ainka/protocol';
+// Imported for the {@link} references in the TSDoc below.
+import type { ActionStatus, Mode, RuleAction, SystemState } from '@ainka/protocol';
 import { EventType } from '@ainka/protocol';
 
 /** Module counters from `get-status` (since load). Absent counters are reported as 0. */
@@ -47,6 +49,7 @@ export interface KernelStatus {
   readonly watchdogTimeoutMs: number;
   /** Cookie of the last heartbeat. */
   readonly heartbeatCookie: bigint;
+  /** Module counters since load. */
   readonly counters: KernelCounters;
 }
 
@@ -72,19 +75,66 @@ export interface KernelAction {
   readonly comm: string;
 }
 
-interface EventBase {
+/** What every {@link KernelEvent} carries. */
+export interface EventBase {
+  /** `ktime_get_ns()` when the kernel emitted the event: monotonic nanoseconds since boot. */
   readonly timestampNs: bigint;
 }
 
 /** A multicast event, discriminated by `type`. */
 export type KernelEvent =
-  | (EventBase & { readonly type: 'state-change'; readonly oldState: number; readonly newState: number })
-  | (EventBase & { readonly type: 'policy-hit'; readonly ruleId: number; readonly metricValue: bigint })
-  | (EventBase & { readonly type: 'action'; readonly ruleId: number; readonly action: KernelAction | undefined })
-  | (EventBase & { readonly type: 'watchdog'; readonly mode: number })
-  | (EventBase & { readonly type: 'request'; readonly ruleId: number; readonly requestCode: number })
-  | (EventBase & { readonly type: 'mode-change'; readonly mode: number })
-  | (EventBase & { readonly type: 'unknown'; readonly eventType: number; readonly attrs: AttrObject });
+  | (EventBase & {
+      /** The state machine moved from `oldState` to `newState`. */
+      readonly type: 'state-change';
+      /** {@link SystemState} value before the change. */
+      readonly oldState: number;
+      /** {@link SystemState} value after the change. */
+      readonly newState: number;
+    })
+  | (EventBase & {
+      /** A rule condition held (after its for_ms and cool-down). */
+      readonly type: 'policy-hit';
+      /** Id of the rule that hit. */
+      readonly ruleId: number;
+      /** Value of the rule's metric at the hit, in the metric's kernel unit. */
+      readonly metricValue: bigint;
+    })
+  | (EventBase & {
+      /** An action was applied, reported (observe mode) or reverted. */
+      readonly type: 'action';
+      /** Id of the rule that caused the action. */
+      readonly ruleId: number;
+      /** The action, or undefined when the event carried no action nest. */
+      readonly action: KernelAction | undefined;
+    })
+  | (EventBase & {
+      /** No heartbeat within the timeout: actions were reverted and the mode set to observe. */
+      readonly type: 'watchdog';
+      /** {@link Mode} value after the fallback. */
+      readonly mode: number;
+    })
+  | (EventBase & {
+      /** A rule with the REQUEST action asks userspace to act. */
+      readonly type: 'request';
+      /** Id of the rule that asks. */
+      readonly ruleId: number;
+      /** The rule's `arg`: a request code chosen by the policy author. */
+      readonly requestCode: number;
+    })
+  | (EventBase & {
+      /** The mode changed, by command or by the watchdog. */
+      readonly type: 'mode-change';
+      /** {@link Mode} value now in force. */
+      readonly mode: number;
+    })
+  | (EventBase & {
+      /** An event type this library does not know (a newer module). */
+      readonly type: 'unknown';
+      /** The numeric event type. */
+      readonly eventType: number;
+      /** The event's decoded attributes. */
+      readonly attrs: AttrObject;
+    });
 
 const num = (v: AttrValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0);
 const big = (v: AttrValue | undefined): bigint => (typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : 0n);

@@ -26,7 +26,14 @@ export interface KmodManifest {
   /** `AINKA_ABI_VERSION` the module was built with; must equal `@ainka/protocol`'s. */
   readonly abiVersion: number;
   /** The DKMS source tree shipped in the package. */
-  readonly dkms: { readonly path: string; readonly name: string; readonly version: string };
+  readonly dkms: {
+    /** Path of the source tree, relative to the package root. */
+    readonly path: string;
+    /** DKMS module name (`ainka`). */
+    readonly name: string;
+    /** DKMS module version. */
+    readonly version: string;
+  };
   /** Every prebuilt module, one per kernel release. */
   readonly prebuilt: readonly PrebuiltModule[];
 }

@@ -16,7 +16,12 @@ export function isNativeSystemError(error: unknown): error is NativeSystemError 
 }
 
 /** Netlink protocol numbers used by AINKA. */
-export const NetlinkProtocol = { ROUTE: 0, GENERIC: 16 } as const;
+export const NetlinkProtocol = {
+  /** `NETLINK_ROUTE`: routing and link configuration (rtnetlink). */
+  ROUTE: 0,
+  /** `NETLINK_GENERIC`: generic netlink, which the AINKA family uses. */
+  GENERIC: 16,
+} as const;
 
 /**
  * Called with each batch read from the socket: `errno` is 0, or `ENOBUFS` (105) when the kernel dropped

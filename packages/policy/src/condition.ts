@@ -5,19 +5,57 @@ export type ComparisonOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
 /** What a comparison looks at. Metric names are opaque strings (`psi.memory.some_avg10`, `disk.read_bytes_per_second{device="sda"}`). */
 export type Subject =
-  | { readonly kind: 'metric'; readonly metric: string }
+  | {
+      /** The metric's current value. */
+      readonly kind: 'metric';
+      /** Metric name, e.g. `psi.memory.some_avg10`. */
+      readonly metric: string;
+    }
   /** Per-second rate of change of a metric (for counters). */
-  | { readonly kind: 'rate'; readonly metric: string }
+  | {
+      /** Per-second rate of change. */
+      readonly kind: 'rate';
+      /** Metric name. */
+      readonly metric: string;
+    }
   /** Anomaly score of a metric in 0 … 1, from the evaluation context (e.g. `@ainka/ml`). */
-  | { readonly kind: 'anomaly'; readonly metric: string }
+  | {
+      /** Anomaly score in 0 … 1. */
+      readonly kind: 'anomaly';
+      /** Metric name. */
+      readonly metric: string;
+    }
   /** Forecast of a metric `horizon` seconds ahead, from the evaluation context. */
-  | { readonly kind: 'forecast'; readonly metric: string; readonly horizon: number };
+  | {
+      /** Forecast value. */
+      readonly kind: 'forecast';
+      /** Metric name. */
+      readonly metric: string;
+      /** How far ahead, in seconds. */
+      readonly horizon: number;
+    };
 
 /** A threshold: a constant, or a dynamic value learned by the `ThresholdManager`. */
 export type Threshold =
-  | { readonly kind: 'value'; readonly value: number }
+  | {
+      /** A constant. */
+      readonly kind: 'value';
+      /** The constant, in the subject's unit. */
+      readonly value: number;
+    }
   /** `quantile` of the metric's learned baseline (0 … 1), times `factor`; seasonal baselines keep one per hour of day. */
-  | { readonly kind: 'dynamic'; readonly metric: string; readonly quantile: number; readonly factor: number; readonly seasonal: boolean };
+  | {
+      /** Learned from the metric's baseline. */
+      readonly kind: 'dynamic';
+      /** Metric whose baseline is learned. */
+      readonly metric: string;
+      /** Quantile of the baseline, 0 … 1. */
+      readonly quantile: number;
+      /** Multiplier applied to the quantile. */
+      readonly factor: number;
+      /** Keep one baseline per hour of day. */
+      readonly seasonal: boolean;
+    };
 
 /** A comparison leaf: `subject op threshold [for duration] [hysteresis band]`. */
 export interface Comparison {
@@ -38,9 +76,24 @@ export interface Comparison {
 /** A condition tree. */
 export type Condition =
   | Comparison
-  | { readonly kind: 'all'; readonly of: readonly Condition[] }
-  | { readonly kind: 'any'; readonly of: readonly Condition[] }
-  | { readonly kind: 'not'; readonly of: Condition };
+  | {
+      /** Holds when every condition holds. */
+      readonly kind: 'all';
+      /** The conditions. */
+      readonly of: readonly Condition[];
+    }
+  | {
+      /** Holds when at least one condition holds. */
+      readonly kind: 'any';
+      /** The conditions. */
+      readonly of: readonly Condition[];
+    }
+  | {
+      /** Holds when the condition does not. */
+      readonly kind: 'not';
+      /** The negated condition. */
+      readonly of: Condition;
+    };
 
 /** A parse failure at a character offset of the expression. */
 export interface ExpressionError {
@@ -66,7 +119,19 @@ const EXAMPLE = "e.g. 'psi.memory.some_avg10 > 20 for 30s'";
  * threshold  := number[unit] | p<NN>[* factor] | seasonal p<NN>[* factor]
  * ```
  */
-export function parseCondition(text: string): { ok: true; condition: Condition } | { ok: false; error: ExpressionError } {
+export function parseCondition(text: string):
+  | {
+      /** Parsed. */
+      ok: true;
+      /** The parsed condition. */
+      condition: Condition;
+    }
+  | {
+      /** Not parsed. */
+      ok: false;
+      /** Where and why parsing failed. */
+      error: ExpressionError;
+    } {
   const p = new Parser(text);
   try {
     const c = p.expr();

@@ -43,6 +43,7 @@ export function formatIssue(issue: PolicyIssue): string {
 
 /** A policy failed to load; `issues` lists every problem found, `message` the first ones. */
 export class PolicyError extends Error {
+  /** Always `'PolicyError'`. */
   override readonly name = 'PolicyError';
   /** Stable machine-readable code. */
   readonly code: PolicyErrorCode;

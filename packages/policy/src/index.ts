@@ -22,7 +22,7 @@ export type { PolicyDecision, PolicyEngineOptions, PolicySample } from './policy
 export { policyDocumentSchema } from './policySchema.js';
 export type { PolicyDocument, WhenInput } from './policySchema.js';
 export { validatePolicy } from './policyValidator.js';
-export type { ValidatorOptions } from './policyValidator.js';
+export type { Locate, ValidatorOptions } from './policyValidator.js';
 export { formatDuration, parseDuration, parseQuantity } from './quantity.js';
 export { reasonTable } from './reasons.js';
 export type { Reason } from './reasons.js';

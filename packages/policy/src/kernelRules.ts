@@ -2,8 +2,7 @@ import { Comparison, encodeKernelRule, KernelMetric, RuleAction, RuleTarget, val
 import type { Comparison as PolicyComparison, ComparisonOp, Condition } from './condition.js';
 import { PolicyError, PolicyErrorCode } from './errors.js';
 import type { Policy, PolicyRule } from './policy.js';
-
-type ValueOf<T> = T[keyof T];
+import type { ValueOf } from '@ainka/protocol';
 
 /**
  * Telemetry metrics the kernel sampler also measures, with the factor from the telemetry unit to the
@@ -22,7 +21,17 @@ type ValueOf<T> = T[keyof T];
  * | `cpu.busy_ratio` | CPU_BUSY_PERMILLE | 1000 |
  * | `cpu.procs_blocked_count` | BLOCKED | 1 |
  */
-export const kernelMetricMap: Readonly<Record<string, { readonly metric: ValueOf<typeof KernelMetric>; readonly scale: number }>> = {
+export const kernelMetricMap: Readonly<
+  Record<
+    string,
+    {
+      /** The kernel sampler metric. */
+      readonly metric: ValueOf<typeof KernelMetric>;
+      /** Factor from the telemetry unit to the kernel's integer unit. */
+      readonly scale: number;
+    }
+  >
+> = {
   'load.runnable_count': { metric: KernelMetric.RUNNABLE, scale: 1 },
   'load.avg1': { metric: KernelMetric.LOAD1_MILLI, scale: 1000 },
   'mem.available_bytes': { metric: KernelMetric.MEM_AVAILABLE_KB, scale: 1 / 1024 },
@@ -46,7 +55,12 @@ export interface CompiledKernelRule {
   /** Its 40-byte encoding. */
   readonly bytes: Uint8Array;
   /** The policy rule it came from. */
-  readonly source: { readonly policy: string; readonly rule: string };
+  readonly source: {
+    /** Policy name. */
+    readonly policy: string;
+    /** Rule name within the policy. */
+    readonly rule: string;
+  };
 }
 
 /** Result of {@link compileKernelRules}. */
@@ -54,7 +68,14 @@ export interface KernelCompilation {
   /** Rules the kernel can evaluate itself. A `REQUEST` rule's `arg` is the request code: the index + 1 here. */
   readonly compiled: readonly CompiledKernelRule[];
   /** Rules that stay in userspace, and why. */
-  readonly skipped: readonly { readonly policy: string; readonly rule: string; readonly why: string }[];
+  readonly skipped: readonly {
+    /** Policy name. */
+    readonly policy: string;
+    /** Rule name within the policy. */
+    readonly rule: string;
+    /** Why the kernel cannot evaluate it. */
+    readonly why: string;
+  }[];
 }
 
 /** Integer threshold for an integer-valued kernel metric that keeps `x op t` equivalent. */
@@ -86,7 +107,15 @@ function leafOf(c: Condition): PolicyComparison | undefined {
  * or `process:<pid>:ionice` set with a literal pid becomes RENICE/IOPRIO; anything else becomes a REQUEST
  * (the kernel wakes userspace, which runs the rule's actions); advise-mode rules become REPORT.
  */
-export function compileKernelRule(policy: string, rule: PolicyRule, id: number, requestCode: number): CompiledKernelRule | { why: string } {
+export function compileKernelRule(
+  policy: string,
+  rule: PolicyRule,
+  id: number,
+  requestCode: number,
+): CompiledKernelRule | {
+  /** Why the rule must stay in userspace. */
+  why: string;
+} {
   const leaf = leafOf(rule.when);
   if (!leaf) return { why: 'its condition is not a single comparison' };
   if (leaf.subject.kind !== 'metric') return { why: `${leaf.subject.kind}() predicates are evaluated in userspace` };

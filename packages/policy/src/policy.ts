@@ -5,11 +5,26 @@ export type PolicyMode = 'advise' | 'enforce';
 
 /** What a rule's actions apply to. */
 export type PolicyScope =
-  | { readonly kind: 'host' }
+  | {
+      /** The whole host. */
+      readonly kind: 'host';
+    }
   /** One cgroup (v2 path under `/sys/fs/cgroup`); `{cgroup}` in knob ids is replaced by it. */
-  | { readonly kind: 'cgroup'; readonly cgroup: string }
+  | {
+      /** One cgroup. */
+      readonly kind: 'cgroup';
+      /** cgroup v2 path under `/sys/fs/cgroup`. */
+      readonly cgroup: string;
+    }
   /** Processes matched by command name (and optionally cgroup); `{pid}` in knob ids is replaced by each pid. */
-  | { readonly kind: 'process'; readonly comm: string; readonly cgroup?: string };
+  | {
+      /** Matching processes. */
+      readonly kind: 'process';
+      /** Command name (`/proc/<pid>/comm`) to match. */
+      readonly comm: string;
+      /** Only processes in this cgroup, when given. */
+      readonly cgroup?: string;
+    };
 
 /** One action: set a knob, or adjust it relative to its current value, within bounds. */
 export interface PolicyAction {
@@ -18,7 +33,12 @@ export interface PolicyAction {
   /** Absolute value to set. */
   readonly set?: string | number;
   /** Relative change: add `by`, or multiply by `factor` (rounded). */
-  readonly adjust?: { readonly by?: number; readonly factor?: number };
+  readonly adjust?: {
+    /** Amount added to the current value (may be negative). */
+    readonly by?: number;
+    /** Factor the current value is multiplied by (> 0). */
+    readonly factor?: number;
+  };
   /** Never go below this (adjust results are clamped; set values must respect it). */
   readonly min?: number;
   /** Never go above this. */

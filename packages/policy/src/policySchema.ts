@@ -6,46 +6,93 @@ const tags = z.array(z.string());
 const duration = z.union([z.number().nonnegative(), z.string()]);
 
 /** A `when` written as an object: `{all: [...]}`, `{any: [...]}`, `{not: ...}`; leaves are expression strings. */
-export type WhenInput = string | { all: WhenInput[] } | { any: WhenInput[] } | { not: WhenInput };
+export type WhenInput =
+  | string
+  | {
+      /** Holds when every condition holds. */
+      all: WhenInput[];
+    }
+  | {
+      /** Holds when at least one condition holds. */
+      any: WhenInput[];
+    }
+  | {
+      /** Holds when the condition does not. */
+      not: WhenInput;
+    };
 
 const when: z.ZodType<WhenInput> = z.lazy(() =>
   z.union([z.string(), z.strictObject({ all: z.array(when).min(1) }), z.strictObject({ any: z.array(when).min(1) }), z.strictObject({ not: when })]),
 );
 
 const action = z.strictObject({
+  /** Knob id (`sysctl:vm.swappiness`), possibly with `{cgroup}` / `{pid}` placeholders. */
   knob: z.string(),
+  /** Absolute value to set. */
   set: z.union([z.string(), z.number()]).optional(),
-  adjust: z.strictObject({ by: z.number().optional(), factor: z.number().positive().optional() }).optional(),
+  /** Relative change: add `by`, or multiply by `factor` (> 0, rounded). */
+  adjust: z
+    .strictObject({
+      /** Amount added to the current value (may be negative). */
+      by: z.number().optional(),
+      /** Factor the current value is multiplied by (> 0). */
+      factor: z.number().positive().optional(),
+    })
+    .optional(),
+  /** Never go below this. */
   min: z.number().optional(),
+  /** Never go above this. */
   max: z.number().optional(),
 });
 
 const scope = z.union([
   z.literal('host'),
-  z.strictObject({ cgroup: z.string() }),
-  z.strictObject({ process: z.strictObject({ comm: z.string(), cgroup: z.string().optional() }) }),
+  z.strictObject({
+    /** cgroup v2 path under `/sys/fs/cgroup`. */
+    cgroup: z.string(),
+  }),
+  z.strictObject({
+    /** Processes matched by command name, optionally only in one cgroup. */
+    process: z.strictObject({ comm: z.string(), cgroup: z.string().optional() }),
+  }),
 ]);
 
 const rule = z.strictObject({
+  /** Unique lower-kebab name in the policy; the "reason" in change logs. */
   name,
+  /** One sentence for humans. */
   description: z.string().optional(),
+  /** The condition: an expression string or an `{all|any|not}` object of them. */
   when,
+  /** Actions, in order (at least one). */
   then: z.array(action).min(1),
+  /** Integer 0 … 100; higher wins when rules want the same knob. Default 50. */
   priority: z.number().int().min(0).max(100).optional(),
+  /** Time before the rule may fire again: seconds, or a duration string such as `5m`. Default 300 s. */
   cooldown: duration.optional(),
+  /** Mode of this rule (defaults to the policy's). */
   mode: mode.optional(),
+  /** `host` (default), `{cgroup}` or `{process}`. */
   scope: scope.optional(),
+  /** Free-form tags. */
   tags: tags.optional(),
 });
 
 /** The zod schema of a policy document, as written (before expressions are parsed). */
 export const policyDocumentSchema = z.strictObject({
+  /** Always `ainka.dev/v1`. */
   apiVersion: z.literal('ainka.dev/v1'),
+  /** Always `Policy`. */
   kind: z.literal('Policy'),
+  /** Policy name (lower-kebab). */
   name,
+  /** One sentence for humans. */
   description: z.string().optional(),
+  /** Default mode of the rules, `advise` (default) or `enforce`. */
   mode: mode.optional(),
+  /** Free-form tags. */
   tags: tags.optional(),
+  /** The rules (at least one). */
   rules: z.array(rule).min(1),
 });
 

@@ -17,7 +17,8 @@ export interface ValidatorOptions {
   metrics?: readonly string[];
 }
 
-type Locate = (path: PropertyKey[], kind: string, message: string, severity: 'error' | 'warning') => PolicyIssue;
+/** Maps a problem at a document path to a {@link PolicyIssue} (e.g. with the file, line and column of that path). */
+export type Locate = (path: PropertyKey[], kind: string, message: string, severity: 'error' | 'warning') => PolicyIssue;
 
 function defaultSpec(knob: string): KnobSpec | undefined {
   const id = parseKnobId(knob);

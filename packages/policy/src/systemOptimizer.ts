@@ -187,13 +187,27 @@ export class SystemOptimizer<T extends OptimizerValue = number> {
   }
 
   /** The best-known setting and its mean objective. */
-  get best(): { readonly value: T; readonly mean: number; readonly samples: number } {
+  get best(): {
+    /** The setting. */
+    readonly value: T;
+    /** Mean objective observed at it. */
+    readonly mean: number;
+    /** Observations behind the mean. */
+    readonly samples: number;
+  } {
     const a = this.arm(this.center);
     return { value: this.candidates[this.center] as T, mean: a.mean, samples: a.n };
   }
 
   /** The baseline setting and its mean objective. */
-  get baseline(): { readonly value: T; readonly mean: number; readonly samples: number } {
+  get baseline(): {
+    /** The setting. */
+    readonly value: T;
+    /** Mean objective observed at it. */
+    readonly mean: number;
+    /** Observations behind the mean. */
+    readonly samples: number;
+  } {
     const a = this.arm(this.baseIndex);
     return { value: this.candidates[this.baseIndex] as T, mean: a.mean, samples: a.n };
   }

@@ -31,6 +31,7 @@ export interface ProtocolErrorOptions {
  * input, and never return a silently wrong value.
  */
 export class ProtocolError extends Error {
+  /** Always `'ProtocolError'`. */
   override readonly name = 'ProtocolError';
   /** Stable machine-readable code. */
   readonly code: ProtocolErrorCode;

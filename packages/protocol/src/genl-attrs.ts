@@ -14,7 +14,9 @@ export interface AttrObject {
 
 /** Unknown attributes kept by a non-strict decode. */
 export interface UnknownAttr {
+  /** Attribute id the spec does not know. */
   readonly type: number;
+  /** Raw payload, without the attribute header. */
   readonly payload: Uint8Array;
 }
 

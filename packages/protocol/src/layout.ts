@@ -5,13 +5,17 @@ export type ScalarType = 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | '
 
 /** One field of an ABI struct. */
 export interface FieldSpec {
+  /** snake_case C field name, e.g. `for_ms`. */
   readonly name: string;
+  /** Scalar C type of the field (or of each element). */
   readonly type: ScalarType;
   /** Array length; absent for a scalar. `char` fields must be arrays. */
   readonly count?: number;
+  /** Description, emitted as the C comment. */
   readonly doc: string;
   /** Inclusive bounds a validator enforces (scalars only). */
   readonly min?: number;
+  /** Inclusive upper bound a validator enforces (scalars only). */
   readonly max?: number;
   /** Name of an {@link EnumSpec} whose values this field takes. */
   readonly enum?: string;
@@ -23,7 +27,9 @@ export interface FieldSpec {
 export interface StructSpec {
   /** C name without `struct`, e.g. `ainka_rule`. */
   readonly name: string;
+  /** Description, emitted as the C comment. */
   readonly doc: string;
+  /** Fields in memory order; padding must be explicit (reserved fields). */
   readonly fields: readonly FieldSpec[];
   /** Declared size; the layout computation fails if the fields do not add up to it. */
   readonly size: number;
@@ -31,6 +37,7 @@ export interface StructSpec {
 
 /** A field with its computed offset and size. */
 export interface FieldLayout extends FieldSpec {
+  /** Byte offset from the start of the struct. */
   readonly offset: number;
   /** Size of one element. */
   readonly elementSize: number;
@@ -40,10 +47,15 @@ export interface FieldLayout extends FieldSpec {
 
 /** A struct with every field placed. */
 export interface StructLayout {
+  /** C name without `struct`. */
   readonly name: string;
+  /** Size in bytes. */
   readonly size: number;
+  /** Alignment in bytes (that of the widest scalar). */
   readonly align: number;
+  /** Fields with their offsets, in memory order. */
   readonly fields: readonly FieldLayout[];
+  /** Fields by C name. */
   readonly byName: ReadonlyMap<string, FieldLayout>;
 }
 

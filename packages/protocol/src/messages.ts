@@ -31,8 +31,11 @@ export interface AinkaRequest {
   readonly familyId: number;
   /** Command name, e.g. `set-mode`. */
   readonly command: string;
+  /** Top-level attributes by camelCase name; checked against the command's request set. */
   readonly attrs?: AttrObject;
+  /** Sequence number echoed in the reply (u32). */
   readonly seq: number;
+  /** Port id of the sender (default 0: let the kernel fill it in). */
   readonly pid?: number;
   /** Ask for an ACK (default true for `do` commands). */
   readonly ack?: boolean;
@@ -68,9 +71,13 @@ export function encodeAinkaRequest(request: AinkaRequest): Uint8Array {
 
 /** A decoded AINKA message (reply, dump part or notification). */
 export interface AinkaMessage {
+  /** Command name, e.g. `get-status`. */
   readonly command: string;
+  /** Numeric command id. */
   readonly cmd: number;
+  /** Family version the sender used. */
   readonly version: number;
+  /** Decoded top-level attributes by camelCase name. */
   readonly attrs: AttrObject;
 }
 

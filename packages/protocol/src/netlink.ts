@@ -10,17 +10,35 @@ export const NLA_HDRLEN = 4;
 export const NL_ALIGNTO = 4;
 
 /** Message types every netlink protocol shares. */
-export const NlmsgType = { NOOP: 1, ERROR: 2, DONE: 3, OVERRUN: 4 } as const;
+export const NlmsgType = {
+  /** Nothing; to be ignored. */
+  NOOP: 1,
+  /** An error or, with error 0, an ACK ({@link NlmsgError}). */
+  ERROR: 2,
+  /** End of a multi-part (dump) reply. */
+  DONE: 3,
+  /** Data was lost. */
+  OVERRUN: 4,
+} as const;
 /** nlmsghdr.nlmsg_flags bits. */
 export const NlmFlags = {
+  /** The message is a request (every message sent to the kernel). */
   REQUEST: 0x1,
+  /** Part of a multi-part reply, terminated by NLMSG_DONE. */
   MULTI: 0x2,
+  /** Ask for an ACK (an NLMSG_ERROR with error 0) on success. */
   ACK: 0x4,
+  /** Echo this request back to the sender. */
   ECHO: 0x8,
+  /** A dump was inconsistent because the data changed during it. */
   DUMP_INTR: 0x10,
+  /** The dump was filtered as requested. */
   DUMP_FILTERED: 0x20,
+  /** In a GET request: return the whole table, not a single entry. */
   ROOT: 0x100,
+  /** In a GET request: return every entry that matches. */
   MATCH: 0x200,
+  /** In a GET request: `ROOT | MATCH`, a full dump. */
   DUMP: 0x300,
   /** In an ACK: the original payload was not echoed. */
   CAPPED: 0x100,
@@ -29,7 +47,9 @@ export const NlmFlags = {
 } as const;
 /** nlattr.nla_type flag bits. */
 export const NLA_F_NESTED = 0x8000;
+/** nlattr.nla_type flag: the payload is in network (big-endian) byte order. */
 export const NLA_F_NET_BYTEORDER = 0x4000;
+/** Mask of nlattr.nla_type without the flag bits: the attribute id. */
 export const NLA_TYPE_MASK = 0x3fff;
 
 /** Rounds up to the netlink alignment. */
@@ -41,15 +61,21 @@ export function nlAlign(len: number): number {
 export interface NlmsgHeader {
   /** Total length including the header. Filled in by the encoder. */
   readonly length: number;
+  /** Message type: a family id or an {@link NlmsgType} value. */
   readonly type: number;
+  /** {@link NlmFlags} bits. */
   readonly flags: number;
+  /** Sequence number, echoed in replies (u32). */
   readonly seq: number;
+  /** Port id of the sender; 0 for the kernel. */
   readonly pid: number;
 }
 
 /** A framed netlink message: its header and a view of its payload. */
 export interface NlMessage {
+  /** The decoded nlmsghdr. */
   readonly header: NlmsgHeader;
+  /** Bytes after the header, up to `header.length`. */
   readonly payload: Uint8Array;
   /** Offset of the header in the decoded buffer. */
   readonly offset: number;
@@ -124,7 +150,9 @@ export function decodeNlmsgs(bytes: Uint8Array, options: NetlinkDecodeOptions = 
 
 /** struct genlmsghdr. */
 export interface GenlHeader {
+  /** Command id. */
   readonly cmd: number;
+  /** Family version. */
   readonly version: number;
 }
 
@@ -138,7 +166,12 @@ export function encodeGenl(header: GenlHeader, attrs: Uint8Array): Uint8Array {
 }
 
 /** Decodes genlmsghdr and returns the attribute bytes after it. */
-export function decodeGenl(payload: Uint8Array): { header: GenlHeader; attrs: Uint8Array } {
+export function decodeGenl(payload: Uint8Array): {
+  /** The decoded genlmsghdr. */
+  header: GenlHeader;
+  /** The attribute stream after the header, still encoded. */
+  attrs: Uint8Array;
+} {
   if (payload.length < GENL_HDRLEN) {
     throw new ProtocolError('ERR_AINKA_TRUNCATED', `${payload.length} bytes, a genlmsghdr needs ${GENL_HDRLEN}`, { what: 'genlmsghdr', offset: 0 });
   }
@@ -155,8 +188,11 @@ export function decodeGenl(payload: Uint8Array): { header: GenlHeader; attrs: Ui
 export interface RawAttr {
   /** Type without the NESTED/NET_BYTEORDER flags. */
   readonly type: number;
+  /** `NLA_F_NESTED` was set: the payload holds attributes. */
   readonly nested: boolean;
+  /** `NLA_F_NET_BYTEORDER` was set: the payload is big-endian. */
   readonly netByteOrder: boolean;
+  /** Payload, without the attribute header or padding. */
   readonly payload: Uint8Array;
   /** Offset of the attribute header in the decoded stream. */
   readonly offset: number;
@@ -229,7 +265,20 @@ export function decodeAttrs(bytes: Uint8Array, base = 0): RawAttr[] {
 }
 
 /** Extended-ACK attribute ids (NLMSGERR_ATTR_*). */
-export const NlmsgerrAttr = { MSG: 1, OFFS: 2, COOKIE: 3, POLICY: 4, MISS_TYPE: 5, MISS_NEST: 6 } as const;
+export const NlmsgerrAttr = {
+  /** Error message string. */
+  MSG: 1,
+  /** Offset of the offending attribute in the request (u32). */
+  OFFS: 2,
+  /** Arbitrary cookie set by the kernel. */
+  COOKIE: 3,
+  /** The policy the offending attribute violated (nested). */
+  POLICY: 4,
+  /** Type of a required attribute that was missing (u32). */
+  MISS_TYPE: 5,
+  /** Offset of the nest the missing attribute should be in (u32). */
+  MISS_NEST: 6,
+} as const;
 
 /** A decoded NLMSG_ERROR: an ACK when `error` is 0. */
 export interface NlmsgError {

@@ -4,16 +4,40 @@ import { decodeAttrs, decodeGenl, decodeNulString, encodeAttr, encodeGenl, encod
 /** The generic netlink controller's fixed family id. */
 export const GENL_ID_CTRL = 0x10;
 /** nlctrl commands. */
-export const CtrlCmd = { NEWFAMILY: 1, GETFAMILY: 3 } as const;
+export const CtrlCmd = {
+  /** Reply describing a family. */
+  NEWFAMILY: 1,
+  /** Request a family by name or id. */
+  GETFAMILY: 3,
+} as const;
 /** nlctrl attributes. */
-export const CtrlAttr = { FAMILY_ID: 1, FAMILY_NAME: 2, VERSION: 3, HDRSIZE: 4, MAXATTR: 5, OPS: 6, MCAST_GROUPS: 7 } as const;
+export const CtrlAttr = {
+  /** Family id (u16). */
+  FAMILY_ID: 1,
+  /** Family name (string). */
+  FAMILY_NAME: 2,
+  /** Family version (u32). */
+  VERSION: 3,
+  /** Size of the family's user header (u32). */
+  HDRSIZE: 4,
+  /** Highest attribute id (u32). */
+  MAXATTR: 5,
+  /** Supported operations (nested). */
+  OPS: 6,
+  /** Multicast groups, each with a name and an id (nested). */
+  MCAST_GROUPS: 7,
+} as const;
 const CtrlMcastAttr = { NAME: 1, ID: 2 } as const;
 
 /** A generic netlink family as resolved through nlctrl. */
 export interface ResolvedFamily {
+  /** Family id to put in `nlmsghdr.type`. */
   readonly id: number;
+  /** Family name. */
   readonly name: string;
+  /** Family version the kernel registered. */
   readonly version: number;
+  /** Highest attribute id of the family. */
   readonly maxAttr: number;
   /** Multicast group ids by name. */
   readonly mcastGroups: ReadonlyMap<string, number>;

@@ -12,43 +12,69 @@ const off = (layout: typeof sampleLayout, name: string): number => layout.byName
 
 /** Byte offsets of the ring header fields, for zero-copy readers (Atomics on a BigInt64Array view). */
 export const RingHeaderOffset = {
+  /** `magic` (u32, `AINKA_RING_MAGIC`). */
   magic: off(ringHeaderLayout, 'magic'),
+  /** `abi_version` (u32). */
   abiVersion: off(ringHeaderLayout, 'abi_version'),
+  /** `record_size` (u32). */
   recordSize: off(ringHeaderLayout, 'record_size'),
+  /** `capacity` (u32). */
   capacity: off(ringHeaderLayout, 'capacity'),
+  /** `data_offset` (u32). */
   dataOffset: off(ringHeaderLayout, 'data_offset'),
+  /** `head` (u64, own cache line). */
   head: off(ringHeaderLayout, 'head'),
+  /** `tail` (u64, own cache line). */
   tail: off(ringHeaderLayout, 'tail'),
+  /** `overflows` (u64). */
   overflows: off(ringHeaderLayout, 'overflows'),
+  /** `produced` (u64). */
   produced: off(ringHeaderLayout, 'produced'),
 } as const;
 
 /** Byte offsets inside one sample record. */
 export const SampleOffset = {
+  /** `seq` (u64), written first. */
   seq: off(sampleLayout, 'seq'),
+  /** `timestamp_ns` (u64). */
   timestampNs: off(sampleLayout, 'timestamp_ns'),
+  /** `state` (u32). */
   state: off(sampleLayout, 'state'),
+  /** `metric_count` (u32). */
   metricCount: off(sampleLayout, 'metric_count'),
+  /** `metrics` (s64 array indexed by {@link KernelMetric}). */
   metrics: off(sampleLayout, 'metrics'),
+  /** `seq_end` (u64), written last. */
   seqEnd: off(sampleLayout, 'seq_end'),
 } as const;
 
 /** The ring header, decoded. */
 export interface RingHeader {
+  /** `AINKA_ABI_VERSION` of the producer. */
   readonly abiVersion: number;
+  /** Bytes of one sample record. */
   readonly recordSize: number;
+  /** Records in the ring, a power of two. */
   readonly capacity: number;
+  /** Offset of record 0 from the start of the mapping, in bytes. */
   readonly dataOffset: number;
+  /** Records produced since creation (written by the kernel). */
   readonly head: bigint;
+  /** Records consumed since creation (written by userspace). */
   readonly tail: bigint;
+  /** Samples dropped because the ring was full. */
   readonly overflows: bigint;
+  /** Samples taken, dropped ones included. */
   readonly produced: bigint;
 }
 
 /** One decoded sample. */
 export interface KernelSample {
+  /** Record number (the head value when it was written). */
   readonly seq: bigint;
+  /** `ktime_get_ns()` at sampling: monotonic nanoseconds since boot. */
   readonly timestampNs: bigint;
+  /** {@link SystemState} after this sample. */
   readonly state: number;
   /** Values indexed by {@link KernelMetric}. */
   readonly metrics: readonly number[];

@@ -2,19 +2,23 @@ import { ProtocolError } from './errors.js';
 import { Comparison, KernelMetric, RuleAction, RuleTarget } from './spec/enums.js';
 import { ruleActionConstraints, ruleStruct } from './spec/structs.js';
 import { structCodec } from './struct-codec.js';
-
-type ValueOf<T> = T[keyof T];
+import type { ValueOf } from './spec/types.js';
 
 /** A compiled policy-cache rule (struct ainka_rule), the unit the kernel evaluates on every sample. */
 export interface KernelRule {
   /** Unique, non-zero. */
   readonly id: number;
+  /** The metric compared ({@link KernelMetric}). */
   readonly metric: ValueOf<typeof KernelMetric>;
+  /** How the metric is compared with the threshold ({@link Comparison}). */
   readonly cmp: ValueOf<typeof Comparison>;
+  /** Threshold in the metric's unit (see {@link KernelMetric}); a safe integer. */
   readonly threshold: number;
+  /** What to do on a hit ({@link RuleAction}). */
   readonly action: ValueOf<typeof RuleAction>;
   /** Action argument (nice value, ioprio value, request code, 0 for REPORT). */
   readonly arg: number;
+  /** Which task the action applies to ({@link RuleTarget}). */
   readonly target: ValueOf<typeof RuleTarget>;
   /** Task for `target: PID`, else 0. */
   readonly targetPid: number;

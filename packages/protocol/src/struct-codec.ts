@@ -9,6 +9,7 @@ export type StructValue = Readonly<Record<string, StructFieldValue>>;
 
 /** Encoder and decoder of one fixed-size struct, little-endian as on every AINKA target. */
 export interface StructCodec {
+  /** The computed layout the codec reads and writes. */
   readonly layout: StructLayout;
   /** Encodes `value`; missing fields (and reserved ones) are written as zero. */
   encode(value: Partial<Record<string, StructFieldValue>>): Uint8Array;

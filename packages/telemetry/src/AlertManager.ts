@@ -13,7 +13,12 @@ export interface SeriesEvidence {
   /** Unit of the values. */
   readonly unit?: MetricUnit;
   /** The values, oldest first. */
-  readonly points: ReadonlyArray<{ readonly timestamp: number; readonly value: number }>;
+  readonly points: ReadonlyArray<{
+    /** When (ms since the epoch). */
+    readonly timestamp: number;
+    /** The value, in the series' unit. */
+    readonly value: number;
+  }>;
 }
 
 /** What raised an alert: metric values and/or log records. Every alert carries some. @public */
@@ -121,7 +126,12 @@ export interface AlertManagerOptions {
   /** Re-send a still-firing alert at most this often. Default 1 h. */
   readonly repeatIntervalMs?: number;
   /** At most `max` notifications per `perMs`; extra ones are dropped and counted. Default 20 per minute. */
-  readonly rateLimit?: { readonly max: number; readonly perMs: number };
+  readonly rateLimit?: {
+    /** Notifications allowed per window. */
+    readonly max: number;
+    /** Window length in ms. */
+    readonly perMs: number;
+  };
   /** Evidence entries kept per alert. Default 20. */
   readonly maxEvidence?: number;
   /** Clock (ms since the epoch); injectable for tests. */
@@ -188,7 +198,12 @@ export class AlertManager {
   private inflight: Promise<unknown>[] = [];
 
   /** Sink failures. */
-  readonly errors$: Observable<{ sink: string; error: unknown }> = this.errorSubject.asObservable();
+  readonly errors$: Observable<{
+    /** Name of the sink that failed. */
+    sink: string;
+    /** What it threw or rejected with. */
+    error: unknown;
+  }> = this.errorSubject.asObservable();
   /** Every notification that went out (after silences and rate limits). */
   readonly notifications$: Observable<AlertNotification> = this.notifications.asObservable();
 

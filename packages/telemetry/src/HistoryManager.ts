@@ -545,7 +545,15 @@ export class HistoryManager {
   }
 
   /** The newest raw point of each matching series. */
-  latest(name: string, labels?: MetricLabels): Array<{ series: SeriesInfo; point: HistoryPoint }> {
+  latest(
+    name: string,
+    labels?: MetricLabels,
+  ): Array<{
+    /** The series. */
+    series: SeriesInfo;
+    /** Its newest raw point. */
+    point: HistoryPoint;
+  }> {
     this.ensureOpen();
     this.flush();
     const raw = (this.tiers[0] as HistoryTier).name;

@@ -18,7 +18,14 @@ export interface LogAnalyzerOptions {
    * Follow the systemd journal with `journalctl -o json -f`. Default true (reported unavailable when
    * journalctl is missing). `command`/`args` replace the command, e.g. for tests or a remote journal.
    */
-  readonly journal?: boolean | { readonly command: string; readonly args?: readonly string[] };
+  readonly journal?:
+    | boolean
+    | {
+        /** Command to run instead of `journalctl`. */
+        readonly command: string;
+        /** Its arguments (default: those of `journalctl -o json -f`). */
+        readonly args?: readonly string[];
+      };
   /** Detectors to run on every event. Default {@link defaultLogDetectors}. */
   readonly detectors?: readonly LogDetector[];
   /** How often `/dev/kmsg` is drained, in ms. Default 250. */

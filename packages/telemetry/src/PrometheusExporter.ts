@@ -11,7 +11,16 @@ import type { SourceStatus } from './metricSource.js';
  *
  * @public
  */
-export function prometheusName(name: string, unit: MetricUnit, prefix = 'ainka'): { name: string; scale: number } {
+export function prometheusName(
+  name: string,
+  unit: MetricUnit,
+  prefix = 'ainka',
+): {
+  /** The Prometheus metric name. */
+  name: string;
+  /** Factor from the AINKA value to the Prometheus value (0.01 for percentages, else 1). */
+  scale: number;
+} {
   let base = `${prefix}_${name.replace(/\./g, '_')}`.replace(/[^a-zA-Z0-9_:]/g, '_');
   let scale = 1;
   if (unit === 'percent') {

@@ -58,7 +58,15 @@ export function parseIoStat(text: string, file: string): Map<string, Map<string,
  *
  * @public
  */
-export function parseBlkioServiceBytes(text: string, file: string): { read: number; write: number } {
+export function parseBlkioServiceBytes(
+  text: string,
+  file: string,
+): {
+  /** Bytes read, summed over devices. */
+  read: number;
+  /** Bytes written, summed over devices. */
+  write: number;
+} {
   let read = 0;
   let write = 0;
   const lines = text.split('\n');

@@ -9,7 +9,10 @@ export interface OtlpAttribute {
   /** Attribute name. */
   readonly key: string;
   /** Attribute value. */
-  readonly value: { readonly stringValue: string };
+  readonly value: {
+    /** The string value. */
+    readonly stringValue: string;
+  };
 }
 
 /** An OTLP number data point in the JSON encoding (times are decimal strings of nanoseconds). @public */
@@ -31,18 +34,40 @@ export interface OtlpMetric {
   /** Help text from the catalogue. */
   readonly description: string;
   /** Set for gauges. */
-  readonly gauge?: { readonly dataPoints: readonly OtlpDataPoint[] };
+  readonly gauge?: {
+    /** One point per series. */
+    readonly dataPoints: readonly OtlpDataPoint[];
+  };
   /** Set for counters. */
-  readonly sum?: { readonly dataPoints: readonly OtlpDataPoint[]; readonly aggregationTemporality: 2; readonly isMonotonic: true };
+  readonly sum?: {
+    /** One point per series. */
+    readonly dataPoints: readonly OtlpDataPoint[];
+    /** Always 2: `AGGREGATION_TEMPORALITY_CUMULATIVE`. */
+    readonly aggregationTemporality: 2;
+    /** Always true: counters only go up. */
+    readonly isMonotonic: true;
+  };
 }
 
 /** The OTLP/JSON `ExportMetricsServiceRequest` shape. @public */
 export interface OtlpMetricsRequest {
   /** One resource (this host) with one scope. */
   readonly resourceMetrics: ReadonlyArray<{
-    readonly resource: { readonly attributes: readonly OtlpAttribute[] };
+    /** The resource: this host. */
+    readonly resource: {
+      /** Resource attributes (`host.name`, `service.name` …). */
+      readonly attributes: readonly OtlpAttribute[];
+    };
+    /** Metrics grouped by instrumentation scope (one scope here). */
     readonly scopeMetrics: ReadonlyArray<{
-      readonly scope: { readonly name: string; readonly version: string };
+      /** The instrumentation scope. */
+      readonly scope: {
+        /** Scope name. */
+        readonly name: string;
+        /** Scope version. */
+        readonly version: string;
+      };
+      /** The metrics. */
       readonly metrics: readonly OtlpMetric[];
     }>;
   }>;

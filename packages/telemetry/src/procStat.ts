@@ -189,7 +189,15 @@ function fractions(x: Deltas): CpuUtilisation | undefined {
  *
  * @public
  */
-export function cpuUtilisation(prev: ProcStat, cur: ProcStat): { total?: CpuUtilisation; perCpu: Map<string, CpuUtilisation> } {
+export function cpuUtilisation(
+  prev: ProcStat,
+  cur: ProcStat,
+): {
+  /** Summed over the CPUs online in both reads; absent when no CPU time passed between them. */
+  total?: CpuUtilisation;
+  /** By CPU number (`"0"`, `"1"`, …), for CPUs online in both reads. */
+  perCpu: Map<string, CpuUtilisation>;
+} {
   const perCpu = new Map<string, CpuUtilisation>();
   const sum: Deltas = { user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0 };
   let any = false;

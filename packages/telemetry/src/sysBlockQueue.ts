@@ -9,7 +9,12 @@ import type { CollectContext, MetricSource } from './metricSource.js';
  *
  * @public
  */
-export function parseScheduler(text: string): { active: string | undefined; available: string[] } {
+export function parseScheduler(text: string): {
+  /** The bracketed (active) scheduler, or the only one listed; undefined when none is. */
+  active: string | undefined;
+  /** Every scheduler listed, without brackets. */
+  available: string[];
+} {
   const words = text.trim().split(/\s+/).filter((w) => w !== '');
   let active: string | undefined;
   const available = words.map((w) => {

@@ -11,26 +11,39 @@ export const BPF_PATH_LEN = 128;
 export const BPF_TOP_N = 16;
 
 const bpfEventType = defineEnum('ainka_bpf_event_type', 'AINKA_BPF_EVENT_', 'Record types in the eBPF ring buffer; every record starts with struct ainka_bpf_event_hdr.', {
+  /** A task called exec (struct ainka_bpf_exec). */
   EXEC: [1, 'A task called exec (struct ainka_bpf_exec).'],
+  /** A process exited (struct ainka_bpf_exit). */
   EXIT: [2, 'A process exited (struct ainka_bpf_exit).'],
+  /** A watched file was opened (struct ainka_bpf_file_open). */
   FILE_OPEN: [3, 'A watched file was opened (struct ainka_bpf_file_open).'],
+  /** The OOM killer chose a victim (struct ainka_bpf_oom_kill). */
   OOM_KILL: [4, 'The OOM killer chose a victim (struct ainka_bpf_oom_kill).'],
+  /** A TCP socket changed state (struct ainka_bpf_tcp). */
   TCP_STATE: [5, 'A TCP socket changed state (struct ainka_bpf_tcp).'],
+  /** A TCP segment was retransmitted (struct ainka_bpf_tcp). */
   TCP_RETRANSMIT: [6, 'A TCP segment was retransmitted (struct ainka_bpf_tcp).'],
 });
 /** eBPF ring buffer record types. */
 export const BpfEventType = bpfEventType.values;
+/** Spec of `enum ainka_bpf_event_type`, for the C header generator. */
 export const bpfEventTypeEnum = bpfEventType.spec;
 
 const blockOp = defineEnum('ainka_block_op', 'AINKA_BLOCK_OP_', 'Block request operation classes used as histogram keys.', {
+  /** REQ_OP_READ */
   READ: [0, 'REQ_OP_READ'],
+  /** REQ_OP_WRITE */
   WRITE: [1, 'REQ_OP_WRITE'],
+  /** REQ_OP_FLUSH or a write with the preflush flag */
   FLUSH: [2, 'REQ_OP_FLUSH or a write with the preflush flag'],
+  /** REQ_OP_DISCARD / SECURE_ERASE / WRITE_ZEROES */
   DISCARD: [3, 'REQ_OP_DISCARD / SECURE_ERASE / WRITE_ZEROES'],
+  /** Any other operation */
   OTHER: [4, 'Any other operation'],
 }, { withCount: true });
 /** Block operation classes. */
 export const BlockOp = blockOp.values;
+/** Spec of `enum ainka_block_op`, for the C header generator. */
 export const blockOpEnum = blockOp.spec;
 
 /** Envelope shared by every eBPF ring buffer record. */

@@ -148,7 +148,9 @@ export const coreStructs = [
 export interface RuleActionConstraint {
   /** enum ainka_action suffix. */
   readonly action: 'REPORT' | 'RENICE' | 'IOPRIO' | 'REQUEST';
+  /** Smallest allowed `arg`. */
   readonly argMin: number;
+  /** Largest allowed `arg`. */
   readonly argMax: number;
   /** Whether the rule must name a task (target PID or TOP_CPU). */
   readonly needsTask: boolean;
