@@ -31,6 +31,10 @@ done = step('lint the packed packages (publint, are-the-types-wrong)');
 mustRun('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--output-style=static']);
 done();
 
+done = step('README examples typecheck (tools/scripts/check-readmes.mjs)');
+mustRun('README examples', 'node', ['tools/scripts/check-readmes.mjs']);
+done();
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedSuites = [];
 
