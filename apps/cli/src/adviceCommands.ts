@@ -30,14 +30,38 @@ export function renderAnomaly(a: AnomalyRecord): string {
 
 /** `ainka anomalies`. */
 export async function anomaliesCommand(ctx: Context, o: { all?: boolean }): Promise<number> {
-  const r = await ctx.withClient((c) => c.call<{ anomalies: AnomalyRecord[] }>('anomalies', { all: o.all === true }));
-  ctx.print(r, () => (r.anomalies.length === 0 ? 'no anomalies' : r.anomalies.map(renderAnomaly).join('\n')));
+  const r = await ctx.withClient((c) => c.call<{ anomalies: AnomalyRecord[]; alerts?: AlertView[] }>('anomalies', { all: o.all === true }));
+  ctx.print(r, () => {
+    const lines = [r.anomalies.length === 0 ? 'no anomalies' : r.anomalies.map(renderAnomaly).join('\n')];
+    const logAlerts = (r.alerts ?? []).filter((a) => a.name !== 'anomaly');
+    if (logAlerts.length > 0) lines.push('', 'alerts from the kernel log:', ...logAlerts.map(renderAlert));
+    return lines.join('\n');
+  });
   return EXIT.ok;
+}
+
+/** An alert as the daemon returns it (`@ainka/telemetry` Alert). */
+interface AlertView {
+  readonly name: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly summary: string;
+  readonly fingerprint: string;
+  readonly occurrences: number;
+  readonly startsAt: number;
+  readonly evidence: { readonly note?: string; readonly logs?: readonly { readonly message: string; readonly timestamp: number }[] };
+}
+
+/** Render one alert with its evidence. */
+export function renderAlert(a: AlertView): string {
+  const lines = [`${a.fingerprint}  ${a.severity} ${a.status}  ${a.summary}  since ${when(a.startsAt)}  ×${a.occurrences}`];
+  for (const l of a.evidence.logs ?? []) lines.push(`  log ${when(l.timestamp)}: ${l.message}`);
+  return lines.join('\n');
 }
 
 /** `ainka explain <id>`. */
 export async function explainCommand(ctx: Context, id: string): Promise<number> {
-  const r = await ctx.withClient((c) => c.call<{ kind: string; action?: ActionRecord; anomaly?: AnomalyRecord; recent?: { t: number; value: number }[]; change?: Record<string, unknown> }>('explain', { id }));
+  const r = await ctx.withClient((c) => c.call<{ kind: string; action?: ActionRecord; anomaly?: AnomalyRecord; alert?: AlertView; recent?: { t: number; value: number }[]; change?: Record<string, unknown> }>('explain', { id }));
   ctx.print(r, () => {
     if (r.kind === 'action' && r.action !== undefined) {
       return `${renderAction(r.action)}\n\nwhy: ${r.action.because}.\nbefore: ${r.action.before ?? '?'}  →  ${r.action.value} (${r.action.mode} mode)`;
@@ -46,6 +70,7 @@ export async function explainCommand(ctx: Context, id: string): Promise<number> 
       const pts = r.recent ?? [];
       return `${renderAnomaly(r.anomaly)}\n\nrecent values (oldest first):\n${pts.slice(-20).map((p) => `  ${when(p.t)}  ${metricValue(r.anomaly?.series ?? '', p.value)}`).join('\n')}`;
     }
+    if (r.kind === 'alert' && r.alert !== undefined) return renderAlert(r.alert);
     return JSON.stringify(r.change, null, 2);
   });
   return EXIT.ok;

@@ -29,6 +29,7 @@ export const daemonConfigSchema = z
       .strict()
       .prefault({}),
     kernel: z.object({ module: z.enum(['auto', 'off']).default('auto') }).strict().prefault({}),
+    logs: z.object({ enabled: z.boolean().default(true), journal: z.boolean().default(true) }).strict().prefault({}),
     history: z
       .object({
         enabled: z.boolean().default(true),
@@ -125,6 +126,9 @@ const docs: Record<string, string> = {
   'telemetry.ebpf': 'auto: use the eBPF programs (@ainka/ebpf) when root and BPF allow it; off: never.',
   kernel: 'The AINKA kernel module (@ainka/ipc): the immediate decision layer (policy cache).',
   'kernel.module': 'auto: use it when loaded; off: never.',
+  logs: 'Kernel log analysis (@ainka/telemetry LogAnalyzer): OOM kills, hung tasks, I/O errors, lockups, segfaults and unit failures become alerts.',
+  'logs.enabled': 'Read /dev/kmsg (needs root or CAP_SYSLOG; reported unavailable otherwise).',
+  'logs.journal': 'Also follow `journalctl -o json -f` when journalctl exists.',
   history: 'Embedded SQLite history (<stateDir>/history.db).',
   'history.retentionHours': 'Raw samples older than this are deleted.',
   'history.maxMegabytes': 'On-disk bound of the database; oldest samples go first.',

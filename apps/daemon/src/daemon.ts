@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Subscription } from 'rxjs';
 import { ActionStage } from './actionStage.js';
+import { AlertStage } from './alertStage.js';
 import { AnomalyStage } from './anomalyStage.js';
 import type { ActionRecord, AnomalyRecord, CapabilityStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
 import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
@@ -56,12 +57,15 @@ export class Daemon {
   private replay: ReplaySource | undefined;
   private history: DaemonHistory | undefined;
   actions!: ActionStage;
+  alerts!: AlertStage;
   private optional!: OptionalPaths;
   private sub: Subscription | undefined;
   private timers: NodeJS.Timeout[] = [];
   private forecasts = new Map<string, ForecastResult>();
   private ticks = 0;
   private lastSampleCount = 0;
+  /** (tick time, samples) of recent ticks, for the series/s rate. */
+  private readonly recentTicks: { t: number; n: number }[] = [];
   private stopping = false;
   /** Counters exported on /metrics. */
   readonly counters = { anomalies: 0, actions: new Map<string, number>(), fastOverBudget: 0, deepOverBudget: 0, tickErrors: 0 };
@@ -147,6 +151,19 @@ export class Daemon {
       this.log.warn({ recovery: rec }, `recovered from the journal: reverted batches [${rec.reverted.join(', ')}], completed [${rec.completed.join(', ')}], rolled back sessions [${rec.rolledBackSessions.join(', ')}]`);
     }
 
+    this.alerts = new AlertStage({
+      logs: c.logs.enabled && c.telemetry.replay === null,
+      journal: c.logs.journal,
+      root: c.telemetry.procRoot,
+      sink: {
+        name: 'log',
+        send: (n) => {
+          for (const a of n.alerts) this.log.info({ event: 'alert', alert: { fingerprint: a.fingerprint, name: a.name, severity: a.severity, status: a.status, labels: a.labels, occurrences: a.occurrences } }, `alert ${a.status} ${a.severity} ${a.name}: ${a.summary}`);
+        },
+      },
+    });
+    this.alerts.start((d) => this.log.warn({ event: 'kernel-log', kind: d.kind, details: d.details }, `kernel log: ${d.summary}`));
+
     this.sub = this.collector.batches$.subscribe({
       next: (b) => this.onBatch(b),
       error: (err: unknown) => this.log.error({ err: describeError(err) }, 'telemetry stream failed'),
@@ -204,6 +221,8 @@ export class Daemon {
     try {
       this.ticks++;
       this.lastSampleCount = batch.samples.length;
+      this.recentTicks.push({ t: batch.timestamp, n: batch.samples.length });
+      while (this.recentTicks.length > 0 && batch.timestamp - (this.recentTicks[0] as { t: number }).t > 10_000) this.recentTicks.shift();
       const t = batch.timestamp;
       const byName = this.byName;
       const detect = this.config.ml.anomaly.enabled;
@@ -227,6 +246,7 @@ export class Daemon {
           if (opened !== undefined) {
             this.counters.anomalies++;
             this.log.info({ event: 'anomaly', anomaly: opened }, `anomaly ${opened.id} on ${opened.series}: ${opened.reason}`);
+            this.alerts.anomaly(opened, this.windows.points(key).slice(-10));
             this.events.onAnomaly?.(opened);
           }
         }
@@ -360,6 +380,7 @@ export class Daemon {
   capabilities(): CapabilityStatus[] {
     const out: CapabilityStatus[] = [];
     if (this.optional !== undefined) out.push(this.optional.kernel, this.optional.ebpf);
+    if (this.alerts !== undefined) out.push(...this.alerts.status());
     for (const s of this.collector?.status() ?? []) out.push(s.available ? { id: `collector:${s.id}`, available: true } : { id: `collector:${s.id}`, available: false, reason: s.reason ?? 'unknown' });
     return out;
   }
@@ -379,7 +400,7 @@ export class Daemon {
       ticks: this.ticks,
       series: this.windows.size,
       detectors: this.anomalies.detectorCount,
-      seriesPerSecond: Math.round((this.lastSampleCount * 1000) / this.config.telemetry.intervalMs),
+      seriesPerSecond: this.seriesRate(),
       rssBytes: process.memoryUsage.rss(),
       layers: this.layers(),
       capabilities: this.capabilities(),
@@ -389,6 +410,16 @@ export class Daemon {
       managedKnobs: this.actions?.manager.managed().length ?? 0,
       recovery: this.actions?.manager.recovery ?? { reverted: [], completed: [], rolledBackSessions: [] },
     };
+  }
+
+  /** Samples per second over the last 10 s of ticks (slow sources included). */
+  private seriesRate(): number {
+    const r = this.recentTicks;
+    if (r.length === 0) return 0;
+    const span = Math.max(this.config.telemetry.intervalMs, (r[r.length - 1] as { t: number }).t - (r[0] as { t: number }).t + this.config.telemetry.intervalMs);
+    let n = 0;
+    for (const x of r) n += x.n;
+    return Math.round((n * 1000) / span);
   }
 
   /** Latest value of a headline series. */
@@ -440,6 +471,7 @@ export class Daemon {
     this.sub?.unsubscribe();
     this.collector?.close();
     this.optional?.close();
+    this.alerts?.close();
     if (this.actions !== undefined) {
       try {
         await this.actions.close();

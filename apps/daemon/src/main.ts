@@ -136,6 +136,7 @@ async function record(o: { out: string; seconds: string; interval: string }): Pr
 const program = new Command('ainkad')
   .description('The AINKA daemon: telemetry → anomaly detection → policy → actions, advisory by default.')
   .version(version)
+  .addHelpText('after', '\nRun options (--config, --live, --print-default-config, --mode, …): ainkad run --help\nExit codes: 0 ok, 69 socket in use, 70 internal error, 78 invalid config.')
   .showHelpAfterError();
 
 program

@@ -1,8 +1,9 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 
 /** Repository paths. */
 export const repo = resolve(import.meta.dirname, '..', '..', '..');
@@ -33,9 +34,17 @@ export function ensureBuilt(): void {
   }
 }
 
-/** A temporary directory. */
+const created: string[] = [];
+// Registered while the importing test file is collected (modules are isolated per file).
+afterAll(() => {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temporary directory, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `ainka-${prefix}-`));
+  const d = mkdtempSync(join(tmpdir(), `ainka-${prefix}-`));
+  created.push(d);
+  return d;
 }
 
 /** One parsed pino line. */

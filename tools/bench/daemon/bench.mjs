@@ -200,4 +200,4 @@ console.log('');
 console.log(`sample-to-decision (fast layer, includes reading /proc): p50 ${f(a.fast.p50, 2)} ms, p90 ${f(a.fast.p90, 2)} ms, p99 ${f(a.fast.p99, 2)} ms, max ${f(a.fast.max, 2)} ms over ${a.fast.count} ticks (budget ${a.fast.budgetMs} ms, ${a.fast.overBudget} over)`);
 console.log(`deep layer cycle: p50 ${f(a.deep.p50, 1)} ms, max ${f(a.deep.max, 1)} ms over ${a.deep.count} cycles (budget ${a.deep.budgetMs} ms)`);
 console.log('');
-console.log('reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/bench.mjs --seconds 30 --interval 1000 --top 200');
+console.log(`reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/bench.mjs ${process.argv.slice(2).join(' ')}`.trimEnd());
