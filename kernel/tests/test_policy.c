@@ -139,8 +139,14 @@ int main(void)
 	rules[1].cooldown_ms = 60000;
 	rules[2] = rule_make(4, AINKA_METRIC_MEM_TOTAL_KB, AINKA_CMP_GT, 0, AINKA_ACTION_IOPRIO, AINKA_TARGET_PID, hogs[0], IOPRIO_TEST);
 	rules[2].cooldown_ms = 60000;
-	ok(!nl_policy_load(&nl, rules, 3, true, NULL), "enforce: renice, request and ioprio rules loaded");
+	/*
+	 * Empty the cache and enter enforce mode before loading: rules loaded while still in observe
+	 * mode could fire (observed only) in the gap before the mode change and then sit in their
+	 * cool-down, which a slow, loaded guest makes likely.
+	 */
+	ok(!nl_do(&nl, AINKA_CMD_POLICY_CLEAR, NULL, NULL), "enforce: policy cache cleared");
 	ok(!nl_set_mode(&nl, AINKA_MODE_ENFORCE), "enforce mode set");
+	ok(!nl_policy_load(&nl, rules, 3, true, NULL), "enforce: renice, request and ioprio rules loaded");
 	{
 		const struct want ws[3] = {
 			{ AINKA_EVENT_ACTION, 2, AINKA_ACTION_STATUS_APPLIED },
