@@ -43,6 +43,7 @@ export class ActionStage {
   private readonly lastProposed = new Map<string, number>();
   private readonly writes: number[] = [];
   private nextId = 1;
+  private nextKernelId = 1;
   private busy = false;
 
   private constructor(
@@ -126,6 +127,14 @@ export class ActionStage {
     });
     if (this.records.length > 500) this.records.splice(0, this.records.length - 500);
     return out;
+  }
+
+  /** Record a decision taken elsewhere (the kernel's policy cache) in the decision log; ids are `K<n>`. */
+  note(d: Omit<ActionRecord, 'id'>): ActionRecord {
+    const rec: ActionRecord = { id: `K${this.nextKernelId++}`, ...d };
+    this.records.push(rec);
+    if (this.records.length > 500) this.records.splice(0, this.records.length - 500);
+    return rec;
   }
 
   /** Every record, newest first. */

@@ -66,6 +66,8 @@ export interface LayerStatus {
   /** Why it is unavailable, naming the fix. */
   readonly reason?: string;
   readonly latency: LatencySummary | null;
+  /** Immediate layer: rules in the kernel policy cache. */
+  readonly rules?: number;
 }
 
 /** A capability (collector, eBPF, kernel module) and whether it works here. @public */
@@ -123,7 +125,10 @@ export interface ActionRecord {
   readonly knob: string;
   readonly value: string;
   readonly mode: 'advise' | 'enforce';
-  /** `proposed` (advice), `applied`, `skipped`, `failed`, `rolled-back`. */
+  /**
+   * `proposed` (advice), `applied`, `skipped`, `failed`, `rolled-back`; decisions of the kernel policy cache
+   * (ids `K<n>`): `kernel-hit`, `kernel-request`, `kernel-observed`, `kernel-applied`, `kernel-reverted`, `kernel-watchdog`.
+   */
   readonly status: string;
   readonly before: string | null;
   /** The "what changed and why" line. */

@@ -58,6 +58,7 @@ export const daemonConfigSchema = z
       .prefault({}),
     layers: z
       .object({
+        immediateBudgetMs: z.number().positive().default(1),
         fastBudgetMs: z.number().positive().default(100),
         deepIntervalMs: z.number().int().min(100).default(30_000),
         deepBudgetMs: z.number().positive().default(10_000),
@@ -141,6 +142,7 @@ const docs: Record<string, string> = {
   'ml.windowPoints': 'Recent points kept in memory per series (top, explain, forecasts).',
   'ml.forecastHorizonSeconds': 'How far ahead forecasts and capacity estimates look.',
   layers: 'The three decision layers: immediate (kernel policy cache), fast (userspace rules on every tick), deep (retraining).',
+  'layers.immediateBudgetMs': 'Budget of the kernel policy cache\'s evaluation per sample (its own eval-ns counters); overruns are counted and logged.',
   'layers.fastBudgetMs': 'Sample-to-decision budget of the fast layer; overruns are counted and logged.',
   'layers.deepIntervalMs': 'How often the deep layer (model refits, forecasts, capacity) runs.',
   'layers.deepBudgetMs': 'Budget of one deep cycle; overruns are counted and logged.',

@@ -14,6 +14,7 @@ import { describeError } from './errors.js';
 import { forecastSeries } from './forecastStage.js';
 import { headlineSeries, sumOf, summedMetrics } from './headline.js';
 import { DaemonHistory } from './history.js';
+import { ImmediateStage } from './immediateStage.js';
 import { LatencyHistogram } from './latency.js';
 import type { Logger } from './logger.js';
 import { defaultPaths } from './paths.js';
@@ -59,6 +60,9 @@ export class Daemon {
   actions!: ActionStage;
   alerts!: AlertStage;
   private optional!: OptionalPaths;
+  /** The immediate layer (the kernel policy cache), when the module is loaded and could be opened. */
+  immediate: ImmediateStage | undefined;
+  private immediateProblem: string | undefined;
   private sub: Subscription | undefined;
   private timers: NodeJS.Timeout[] = [];
   private forecasts = new Map<string, ForecastResult>();
@@ -68,7 +72,7 @@ export class Daemon {
   private readonly recentTicks: { t: number; n: number }[] = [];
   private stopping = false;
   /** Counters exported on /metrics. */
-  readonly counters = { anomalies: 0, actions: new Map<string, number>(), fastOverBudget: 0, deepOverBudget: 0, tickErrors: 0 };
+  readonly counters = { anomalies: 0, actions: new Map<string, number>(), fastOverBudget: 0, deepOverBudget: 0, tickErrors: 0, kernelDecisions: new Map<string, number>() };
 
   constructor(config: DaemonConfig, log: Logger, events: DaemonEvents = {}) {
     this.config = config;
@@ -151,6 +155,8 @@ export class Daemon {
       this.log.warn({ recovery: rec }, `recovered from the journal: reverted batches [${rec.reverted.join(', ')}], completed [${rec.completed.join(', ')}], rolled back sessions [${rec.rolledBackSessions.join(', ')}]`);
     }
 
+    if (this.optional.kernel.available) await this.openImmediate();
+
     this.alerts = new AlertStage({
       logs: c.logs.enabled && c.telemetry.replay === null,
       journal: c.logs.journal,
@@ -179,6 +185,28 @@ export class Daemon {
       { mode: c.mode, stateDir: this.stateDir, socket: this.socketPath, root: c.root, uid: process.getuid?.() },
       `ainkad ${version} started in ${c.mode} mode (${c.mode === 'advise' ? 'proposes changes, writes nothing' : 'applies the actions of enforce-mode policies'})`,
     );
+  }
+
+  /** The immediate layer: open the module, push the kernel-compilable policies, record its events. */
+  private async openImmediate(): Promise<void> {
+    try {
+      this.immediate = await ImmediateStage.open({
+        mode: this.config.mode,
+        log: this.log,
+        budgetMs: this.config.layers.immediateBudgetMs,
+        onDecision: (d) => {
+          const r = this.actions?.note(d);
+          if (r === undefined) return;
+          this.counters.kernelDecisions.set(r.status, (this.counters.kernelDecisions.get(r.status) ?? 0) + 1);
+          this.events.onAction?.(r);
+        },
+      });
+      await this.immediate.push(this.policy.library.loaded());
+      await this.immediate.poll();
+    } catch (err) {
+      this.immediateProblem = `the ainka module is loaded but could not be opened: ${describeError(err).message}`;
+      this.log.warn({ capability: 'kernel-module', reason: this.immediateProblem }, `immediate layer off: ${this.immediateProblem}`);
+    }
   }
 
   private loadPolicies(): void {
@@ -212,6 +240,7 @@ export class Daemon {
       writeFileSync(join(this.policyDir, `${p.name}.yaml`), text, { mode: 0o640 });
       this.log.info({ policy: p.name, mode: p.mode, source }, `policy ${p.name} applied (${p.mode} mode, ${p.rules.length} rules)`);
     }
+    void this.immediate?.push(this.policy.library.loaded());
     return loaded;
   }
 
@@ -231,7 +260,7 @@ export class Daemon {
         let l = this.latest.get(key);
         if (l === undefined) {
           // A new series: one record for its lifetime, updated in place on every tick.
-          l = { name: s.name, labels: s.labels, value: s.value, t };
+          l = { name: s.name, labels: s.labels, unit: s.unit, value: s.value, t };
           this.latest.set(key, l);
           let list = byName.get(s.name);
           if (list === undefined) byName.set(s.name, (list = []));
@@ -367,10 +396,11 @@ export class Daemon {
   /** The three decision layers and their latency. */
   layers(): LayerStatus[] {
     const k = this.optional?.kernel;
+    const im = this.immediate;
     return [
-      k?.available === true
-        ? { name: 'immediate', available: true, latency: null }
-        : { name: 'immediate', available: false, reason: k?.reason ?? 'not probed yet', latency: null },
+      im !== undefined
+        ? { name: 'immediate', available: true, latency: im.summary(), rules: im.ruleCount }
+        : { name: 'immediate', available: false, reason: this.immediateProblem ?? k?.reason ?? 'not probed yet', latency: null },
       { name: 'fast', available: true, latency: this.fast.summary() },
       { name: 'deep', available: true, latency: this.deep.summary() },
     ];
@@ -457,6 +487,11 @@ export class Daemon {
     };
   }
 
+  /** Every collector's availability (for /metrics). */
+  sourceStatus(): ReturnType<MetricsCollector['status']> {
+    return this.collector?.status() ?? [];
+  }
+
   /** Latest samples (for /metrics). */
   latestSamples(): ReadonlyMap<string, LatestSample> {
     return this.latest;
@@ -471,6 +506,7 @@ export class Daemon {
     this.sub?.unsubscribe();
     this.collector?.close();
     this.optional?.close();
+    await this.immediate?.close();
     this.alerts?.close();
     if (this.actions !== undefined) {
       try {

@@ -68,6 +68,11 @@ export class LibraryPolicyEngine implements PolicyEngine {
     return [...this.policies.values()].map(summarize);
   }
 
+  /** The loaded policies (for the kernel policy cache). */
+  loaded(): Policy[] {
+    return [...this.policies.values()];
+  }
+
   validate(text: string, source: string): PolicyValidation {
     const r = checkPolicy(text, { file: source });
     const errors = r.issues.filter((i) => i.severity === 'error').map(formatIssue);

@@ -1,60 +1,139 @@
+import { PrometheusExporter, type MetricSample } from '@ainka/telemetry';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Daemon } from './daemon.js';
 import type { LatencyHistogram } from './latency.js';
 
-function promName(name: string): string {
-  return `ainka_${name.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+/**
+ * `ainka_decision_latency_seconds{layer}`: the decision layers' own fixed-bucket histograms, exposed as
+ * one Prometheus histogram (prom-client's metric contract: `get()` returns the values to print).
+ */
+function registerLayerHistogram(registry: Registry, layers: () => readonly [string, LatencyHistogram][]): void {
+  const name = 'ainka_decision_latency_seconds';
+  const help = 'Latency of the decision layers: the kernel policy cache evaluation per sample (immediate), sample to decision (fast), cycle time (deep).';
+  const metric = {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    get: () => {
+      const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+      for (const [layer, h] of layers()) {
+        for (const b of h.cumulative()) values.push({ metricName: `${name}_bucket`, labels: { layer, le: Number.isFinite(b.le) ? b.le / 1000 : '+Inf' }, value: b.count });
+        values.push({ metricName: `${name}_sum`, labels: { layer }, value: h.total / 1000 });
+        values.push({ metricName: `${name}_count`, labels: { layer }, value: h.count });
+      }
+      return Promise.resolve({ name, help, type: 'histogram', aggregator: 'sum', values });
+    },
+    reset: () => undefined,
+  };
+  registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
 }
 
-function promLabels(labels: Readonly<Record<string, string>> | undefined, extra = ''): string {
-  const parts = Object.entries(labels ?? {}).map(([k, v]) => `${k.replace(/[^a-zA-Z0-9_]/g, '_')}=${JSON.stringify(v)}`);
-  if (extra !== '') parts.push(extra);
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
-}
+/**
+ * The daemon's Prometheus exposition: the latest sample of every series through `@ainka/telemetry`'s
+ * {@link PrometheusExporter} (its naming: `ainka_<name>`, ratios for percentages, `_total` for counters,
+ * `ainka_telemetry_source_up`), and the daemon's own series registered in the same registry.
+ */
+export class DaemonMetrics {
+  readonly exporter = new PrometheusExporter();
 
-function histogram(out: string[], layer: string, h: LatencyHistogram): void {
-  for (const b of h.cumulative()) {
-    out.push(`ainka_decision_latency_seconds_bucket{layer="${layer}",le="${Number.isFinite(b.le) ? b.le / 1000 : '+Inf'}"} ${b.count}`);
+  constructor(private readonly d: Daemon) {
+    const registers = [this.exporter.registry];
+    registerLayerHistogram(this.exporter.registry, () => {
+      const out: [string, LatencyHistogram][] = [];
+      if (d.immediate !== undefined) out.push(['immediate', d.immediate.latency]);
+      out.push(['fast', d.fast], ['deep', d.deep]);
+      return out;
+    });
+    new Gauge({
+      name: 'ainka_kernel_policy_eval_seconds',
+      help: "The kernel policy cache's own evaluation time per sample, from its counters (stat: last, p99 over 1024 samples, max since load).",
+      labelNames: ['stat'],
+      registers,
+      collect() {
+        this.reset();
+        const c = d.immediate?.status?.counters;
+        if (c === undefined) return;
+        this.set({ stat: 'last' }, Number(c.evalNsLast) / 1e9);
+        this.set({ stat: 'p99' }, Number(c.evalNsP99) / 1e9);
+        this.set({ stat: 'max' }, Number(c.evalNsMax) / 1e9);
+      },
+    });
+    new Gauge({
+      name: 'ainka_kernel_policy_rules',
+      help: 'Rules the daemon pushed to the kernel policy cache (absent when the module is not loaded).',
+      registers,
+      collect() {
+        this.reset();
+        if (d.immediate !== undefined) this.set(d.immediate.ruleCount);
+      },
+    });
+    const counter = (name: string, help: string, labelNames: string[], read: () => Iterable<[Record<string, string>, number]>) =>
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          for (const [labels, v] of read()) this.inc(labels, v);
+        },
+      });
+    counter('ainka_daemon_anomalies_total', 'Anomalies opened by per-series detection.', [], () => [[{}, d.counters.anomalies]]);
+    counter('ainka_daemon_actions_total', 'Decisions of the fast layer, by outcome (proposed, applied, skipped, failed).', ['status'], () => [...d.counters.actions].map(([status, n]) => [{ status }, n]));
+    counter('ainka_daemon_kernel_decisions_total', 'Events of the kernel policy cache recorded as decisions, by kind (kernel-hit, kernel-request, kernel-observed, …).', ['status'], () =>
+      [...d.counters.kernelDecisions].map(([status, n]) => [{ status }, n]),
+    );
+    counter('ainka_daemon_budget_overruns_total', 'Decision-layer observations over their latency budget.', ['layer'], () => [
+      ...(d.immediate !== undefined ? ([[{ layer: 'immediate' }, d.immediate.latency.summary().overBudget]] as [Record<string, string>, number][]) : []),
+      [{ layer: 'fast' }, d.counters.fastOverBudget],
+      [{ layer: 'deep' }, d.counters.deepOverBudget],
+    ]);
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    gauge('ainka_daemon_resident_memory_bytes', 'Resident set size of ainkad.', () => process.memoryUsage.rss());
+    gauge('ainka_daemon_series', 'Series held in memory.', () => d.windows.size);
+    gauge('ainka_daemon_detectors', 'Per-series anomaly detectors.', () => d.anomalies.detectorCount);
   }
-  out.push(`ainka_decision_latency_seconds_sum{layer="${layer}"} ${h.total / 1000}`);
-  out.push(`ainka_decision_latency_seconds_count{layer="${layer}"} ${h.count}`);
-}
 
-/** Prometheus text exposition of the latest samples and the daemon's own metrics. */
-export function renderMetrics(d: Daemon): string {
-  const out: string[] = [];
-  const byMetric = new Map<string, string[]>();
-  for (const s of d.latestSamples().values()) {
-    const n = promName(s.name);
-    let l = byMetric.get(n);
-    if (l === undefined) byMetric.set(n, (l = []));
-    l.push(`${n}${promLabels(s.labels)} ${s.value}`);
+  /** The exposition text (the latest samples are handed to the exporter at scrape time). */
+  async render(): Promise<string> {
+    const samples: MetricSample[] = [];
+    for (const s of this.d.latestSamples().values()) samples.push({ name: s.name, ...(s.labels !== undefined ? { labels: s.labels } : {}), value: s.value, unit: s.unit, timestamp: s.t });
+    this.exporter.update(samples);
+    this.exporter.setSourceStatus(this.d.sourceStatus());
+    return this.exporter.metrics();
   }
-  for (const [n, lines] of [...byMetric].sort((a, b) => a[0].localeCompare(b[0]))) {
-    out.push(`# TYPE ${n} gauge`, ...lines);
+
+  get contentType(): string {
+    return this.exporter.contentType;
   }
-  out.push('# HELP ainka_decision_latency_seconds Sample-to-decision latency (fast) and cycle time (deep) of the decision layers.');
-  out.push('# TYPE ainka_decision_latency_seconds histogram');
-  histogram(out, 'fast', d.fast);
-  histogram(out, 'deep', d.deep);
-  out.push('# TYPE ainka_daemon_anomalies_total counter', `ainka_daemon_anomalies_total ${d.counters.anomalies}`);
-  out.push('# TYPE ainka_daemon_actions_total counter');
-  for (const [status, n] of d.counters.actions) out.push(`ainka_daemon_actions_total{status="${status}"} ${n}`);
-  out.push('# TYPE ainka_daemon_budget_overruns_total counter');
-  out.push(`ainka_daemon_budget_overruns_total{layer="fast"} ${d.counters.fastOverBudget}`, `ainka_daemon_budget_overruns_total{layer="deep"} ${d.counters.deepOverBudget}`);
-  out.push('# TYPE ainka_daemon_resident_memory_bytes gauge', `ainka_daemon_resident_memory_bytes ${process.memoryUsage.rss()}`);
-  out.push('# TYPE ainka_daemon_series gauge', `ainka_daemon_series ${d.windows.size}`);
-  out.push('# TYPE ainka_daemon_detectors gauge', `ainka_daemon_detectors ${d.anomalies.detectorCount}`);
-  return `${out.join('\n')}\n`;
 }
 
 /** `GET /metrics` on `host:port` (loopback by default). */
 export async function startMetricsServer(d: Daemon, host: string, port: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const metrics = new DaemonMetrics(d);
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?') === true)) {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(renderMetrics(d));
+      metrics.render().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType });
+          res.end(text);
+        },
+        (err: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`ainkad: metrics failed: ${String(err)}\n`);
+        },
+      );
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });

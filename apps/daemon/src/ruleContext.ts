@@ -1,3 +1,4 @@
+import type { MetricUnit } from '@ainka/telemetry';
 import type { Evidence } from './api.js';
 import type { SeriesWindows } from './seriesWindow.js';
 
@@ -5,6 +6,8 @@ import type { SeriesWindows } from './seriesWindow.js';
 export interface LatestSample {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>> | undefined;
+  /** The unit of `value` (for the Prometheus exposition). */
+  readonly unit: MetricUnit;
   /** Updated in place every tick (no allocation per sample). */
   value: number;
   t: number;

@@ -68,7 +68,7 @@ export function writeConfig(dir: string, yaml: string): string {
 }
 
 /** Start ainkad with a state dir and socket under `dir`; resolves once its API answers. */
-export async function startDaemon(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunningDaemon> {
+export async function startDaemon(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, startTimeoutMs = 20_000): Promise<RunningDaemon> {
   const socket = join(dir, 'ainkad.sock');
   const stateDir = join(dir, 'state');
   const proc = spawn(process.execPath, [daemonMain, '--state-dir', stateDir, '--socket', socket, '--metrics-port', '0', ...args], {
@@ -99,11 +99,11 @@ export async function startDaemon(dir: string, args: readonly string[], env: Nod
   });
   proc.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`ainkad exited with ${proc.exitCode}: ${stderr}`);
     if (await canConnect(socket)) break;
-    if (Date.now() > deadline) throw new Error(`ainkad did not open ${socket} within 20 s: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`ainkad did not open ${socket} within ${startTimeoutMs / 1000} s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -57,4 +57,26 @@ describe('ainkad against a recorded telemetry stream (CPU hogs + disk writer)', 
     expect(immediate?.available).toBe(false);
     expect(immediate?.reason).toMatch(/module|ipc/i);
   });
+
+  it('serves /metrics through @ainka/telemetry\'s PrometheusExporter, with the daemon\'s own series', async () => {
+    const s = cliJson<StatusResult>(['status'], d.socket);
+    expect(s.metricsUrl).not.toBeNull();
+    const res = await fetch(s.metricsUrl as string);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    // The exporter's names: base units, `_total` for counters, source availability.
+    expect(text).toMatch(/^ainka_mem_total_bytes \d+/m);
+    expect(text).toMatch(/^# TYPE ainka_cpu_context_switches_total counter$/m);
+    expect(text).toContain('ainka_telemetry_source_up{source="replay"} 1');
+    // The daemon's series, registered in the same registry.
+    expect(text).toContain('# TYPE ainka_decision_latency_seconds histogram');
+    expect(text).toMatch(/^ainka_decision_latency_seconds_count\{layer="fast"\} [1-9]/m);
+    expect(text).toContain('ainka_decision_latency_seconds_bucket{layer="deep",le="+Inf"}');
+    expect(text).not.toContain('layer="immediate"');
+    expect(text).toMatch(/^ainka_daemon_actions_total\{status="proposed"\} [1-9]/m);
+    expect(text).toMatch(/^ainka_daemon_budget_overruns_total\{layer="fast"\} \d+/m);
+    expect(text).toMatch(/^ainka_daemon_resident_memory_bytes \d+/m);
+    // Every line is a comment or `name{labels} value`.
+    for (const l of text.split('\n')) if (l !== '' && !l.startsWith('#')) expect(l).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? \S+$/);
+  });
 });
