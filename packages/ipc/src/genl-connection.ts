@@ -11,6 +11,7 @@ import {
   type NlmsgError,
   type ResolvedFamily,
 } from '@ainka/protocol';
+import { performance } from 'node:perf_hooks';
 import { AinkaKernelError, errnoName } from './errors.js';
 
 const ENOBUFS = 105;
@@ -21,6 +22,14 @@ export interface GenlConnectionOptions {
   readonly timeoutMs?: number;
   /** Socket receive buffer (default 1 MiB). */
   readonly rcvbufBytes?: number;
+  /**
+   * Read the socket right after each send and handle what is already there (default false). The
+   * kernel answers most generic netlink requests inside sendto(), so a request then usually completes
+   * without waiting for the event loop to poll the socket, and a burst of requests cannot overflow the
+   * receive buffer before it is read. Messages that answer no request found this way are passed to
+   * `onNotification` synchronously, inside {@link GenlConnection.request}.
+   */
+  readonly readAfterSend?: boolean;
   /** Called with every message that answers no request (multicast notifications). */
   readonly onNotification?: (message: NlMessage) => void;
   /** Called when the socket reports an error outside any request (e.g. ENOBUFS on an events socket). */
@@ -44,10 +53,14 @@ export interface GenlRequestOptions {
 interface Pending {
   readonly request: Uint8Array;
   readonly options: GenlRequestOptions;
+  /** The request asked for an ACK (NLM_F_ACK), so a reply without NLM_F_MULTI does not end it. */
+  readonly acked: boolean;
   readonly parts: NlMessage[];
   readonly resolve: (parts: NlMessage[]) => void;
   readonly reject: (error: AinkaKernelError) => void;
-  timer: NodeJS.Timeout | undefined;
+  readonly timeoutMs: number;
+  /** performance.now() after which the request times out (Infinity until the send returned). */
+  deadline: number;
 }
 
 /**
@@ -63,6 +76,9 @@ export class GenlConnection {
   #seq: number;
   #referenced = false;
   #closed = false;
+  /** One timer for every request in flight, armed for the earliest deadline (not one per request). */
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
   /** Datagrams that did not decode (counted, never fatal). */
   malformed = 0;
   /** ENOBUFS reports: the kernel dropped messages for this socket. */
@@ -120,29 +136,63 @@ export class GenlConnection {
     const seq = this.#nextSeq();
     const request = build(seq, this.#socket.portId);
     return new Promise<NlMessage[]>((resolve, reject) => {
-      const pending: Pending = { request, options, parts: [], resolve, reject, timer: undefined };
-      this.#pending.set(seq, pending);
+      const acked = request.length >= 8 && (new DataView(request.buffer, request.byteOffset, request.byteLength).getUint16(6, true) & NlmFlags.ACK) !== 0;
       const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 2000;
-      pending.timer = setTimeout(() => {
-        this.#settle(seq, new AinkaKernelError('ERR_AINKA_TIMEOUT', `${options.name}: no reply from the kernel within ${timeoutMs} ms; check that the module is healthy (dmesg) or raise requestTimeoutMs`, {
-          syscall: options.name,
-          errno: 110,
-        }));
-      }, timeoutMs);
-      this.#updateRef();
+      const pending: Pending = { request, options, acked, parts: [], resolve, reject, timeoutMs, deadline: Infinity };
+      this.#pending.set(seq, pending);
+      // With readAfterSend, what the kernel queued during sendto() is read right away: most requests
+      // complete here, without a trip through the event loop (later replies arrive through onData).
       try {
-        this.#socket.send(request);
+        if (this.#options.readAfterSend === true) {
+          const { errno, datagrams } = this.#socket.sendAndRead(request);
+          if (datagrams.length > 0 || errno !== 0) this.#onData(errno, datagrams);
+        } else {
+          this.#socket.send(request);
+        }
       } catch (error) {
         this.#settle(seq, ioError(error, options.name));
+        return;
       }
+      if (this.#pending.get(seq) !== pending) return;
+      pending.deadline = performance.now() + timeoutMs;
+      this.#armTimer(pending.deadline);
+      this.#updateRef();
     });
+  }
+
+  #armTimer(deadline: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= deadline) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = deadline;
+    this.#timer = setTimeout(() => this.#onTimer(), Math.max(1, Math.ceil(deadline - performance.now())));
+    // The socket is referenced while a request is in flight; the timer alone never holds the process.
+    this.#timer.unref();
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    const expired: number[] = [];
+    for (const [seq, pending] of this.#pending) {
+      if (pending.deadline <= now) expired.push(seq);
+      else if (pending.deadline < next) next = pending.deadline;
+    }
+    for (const seq of expired) {
+      const { options, timeoutMs } = this.#pending.get(seq)!;
+      this.#settle(seq, new AinkaKernelError('ERR_AINKA_TIMEOUT', `${options.name}: no reply from the kernel within ${timeoutMs} ms; check that the module is healthy (dmesg) or raise requestTimeoutMs`, {
+        syscall: options.name,
+        errno: 110,
+      }));
+    }
+    if (next !== Infinity) this.#armTimer(next);
   }
 
   #settle(seq: number, outcome: AinkaKernelError | NlMessage[]): void {
     const pending = this.#pending.get(seq);
     if (!pending) return;
     this.#pending.delete(seq);
-    clearTimeout(pending.timer);
     this.#updateRef();
     if (outcome instanceof AinkaKernelError) pending.reject(outcome);
     else pending.resolve(outcome);
@@ -216,7 +266,7 @@ export class GenlConnection {
     }
     if (type === NlmsgType.NOOP || type === NlmsgType.OVERRUN) return;
     pending.parts.push(message); // each datagram is a fresh buffer from the addon: no copy needed
-    if (!pending.options.dump && (flags & NlmFlags.MULTI) === 0 && (pending.request.length < 8 || (new DataView(pending.request.buffer, pending.request.byteOffset).getUint16(6, true) & NlmFlags.ACK) === 0)) {
+    if (!pending.options.dump && (flags & NlmFlags.MULTI) === 0 && !pending.acked) {
       this.#settle(seq, pending.parts);
     }
   }
@@ -245,6 +295,9 @@ export class GenlConnection {
     if (this.#closed) return;
     for (const seq of [...this.#pending.keys()]) this.#settle(seq, closedError(this.#pending.get(seq)!.options.name));
     this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
     this.#socket.close();
   }
 }

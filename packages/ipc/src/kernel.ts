@@ -186,6 +186,7 @@ export class AinkaKernel {
       });
     }
     const conn = new GenlConnection({
+      readAfterSend: true,
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
       ...(options.rcvbufBytes === undefined ? {} : { rcvbufBytes: options.rcvbufBytes }),
     });
@@ -352,7 +353,7 @@ export class AinkaKernel {
   drainSamples(max?: number): KernelSample[] {
     if (!this.#ring || this.#closing) return [];
     const samples = this.#ring.read(max);
-    for (const s of samples) this.#samples.next(s);
+    if (this.#samples.observed) for (const s of samples) this.#samples.next(s);
     return samples;
   }
 

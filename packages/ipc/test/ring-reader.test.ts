@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { deviceMunmap } from '@ainka/native';
 import { RING_MAGIC, RingHeaderOffset, type KernelSample } from '@ainka/protocol';
-import { AinkaKernelError, RingReader } from '../src/index.js';
+import { AinkaKernelError, RingReader, SampleBatch } from '../src/index.js';
 import { createRingFile, expectedMetrics, mapRingFile, RingProducer } from './fixtures/ring-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ainka-ring-'));
@@ -131,18 +133,63 @@ describe('RingReader over a real shared mapping laid out per the ABI', () => {
     expect(deviceMunmap(map.buffer)).toBe(false);
   });
 
-  async function raceChild(count: number, overwrite: boolean): Promise<{ samples: KernelSample[]; reader: RingReader }> {
+  it('readInto copies the same samples into a reused SampleBatch, with the same torn accounting', () => {
+    const map = mapRingFile(file, size);
+    const producer = new RingProducer(map.buffer);
+    const reader = new RingReader(map.buffer);
+    const batch = new SampleBatch(16);
+    producer.produce(7n);
+    producer.writeRecord(1n, 0n, 0n); // torn: seq_end stale
+    producer.setHead(2n);
+    producer.produce(9n);
+    expect(reader.readInto(batch)).toBe(2);
+    expect(batch.length).toBe(2);
+    expect([batch.sample(0), batch.sample(1)]).toEqual([
+      { seq: 0n, timestampNs: 7n, state: 1, metrics: expectedMetrics(0n) },
+      { seq: 2n, timestampNs: 9n, state: 1, metrics: expectedMetrics(2n) },
+    ]);
+    expect(reader.stats()).toMatchObject({ consumed: 2, torn: 1, backlog: 0 });
+    expect(reader.readInto(batch)).toBe(0);
+    expect(() => batch.sample(0)).toThrow(AinkaKernelError);
+    for (let i = 0; i < 20; i++) producer.produce();
+    expect(reader.readInto(new SampleBatch(4))).toBe(4); // bounded by the batch capacity
+    expect(reader.stats().backlog).toBe(12); // 16 fit (the ring is full), 4 read
+  });
+
+  it('collecting an unmapped buffer never unmaps a later mapping the kernel placed at the same address', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let first: ArrayBuffer | undefined = mapRingFile(file, size).buffer;
+    expect(deviceMunmap(first)).toBe(true);
+    first = undefined;
+    const second = mapRingFile(file, size).buffer; // usually at the address just released
+    const reader = new RingReader(second);
+    for (let i = 0; i < 10; i++) {
+      gc(); // the first buffer's finalizer runs here or on the next turn
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    new RingProducer(second).produce(3n);
+    expect(reader.read().map((s) => s.timestampNs)).toEqual([3n]); // still mapped: no SIGSEGV
+    expect(deviceMunmap(second)).toBe(true);
+  });
+
+  async function raceChild(count: number, overwrite: boolean, into = false): Promise<{ samples: KernelSample[]; reader: RingReader }> {
     const map = mapRingFile(file, size);
     const reader = new RingReader(map.buffer);
     const samples: KernelSample[] = [];
+    const batch = new SampleBatch(16);
+    const drain = (): void => {
+      if (!into) samples.push(...reader.read());
+      else for (let i = 0, n = reader.readInto(batch); i < n; i++) samples.push(batch.sample(i));
+    };
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'ring-producer.mts'), file, String(size), String(count), overwrite ? '1' : '0'], {
       env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const timer = setInterval(() => samples.push(...reader.read()), 1);
+    const timer = setInterval(drain, 1);
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     clearInterval(timer);
-    samples.push(...reader.read());
+    drain();
     expect(code).toBe(0);
     return { samples, reader };
   }
@@ -154,6 +201,14 @@ describe('RingReader over a real shared mapping laid out per the ABI', () => {
     expect(stats.torn).toBe(0);
     expect(stats.consumed + stats.kernelOverflows).toBe(20_000);
     for (let i = 1; i < samples.length; i++) expect(samples[i]!.seq).toBe(samples[i - 1]!.seq + 1n);
+    checkWhole(samples);
+  });
+
+  it('races an overwriting producer in another process through readInto: never stores a torn record', async () => {
+    const { samples, reader } = await raceChild(20_000, true, true);
+    const stats = reader.stats();
+    expect(stats.consumed + stats.skipped + stats.torn).toBe(20_000);
+    for (let i = 1; i < samples.length; i++) expect(samples[i]!.seq > samples[i - 1]!.seq).toBe(true);
     checkWhole(samples);
   });
 

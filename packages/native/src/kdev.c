@@ -34,10 +34,12 @@ struct kdev_map {
 	struct kdev_map *next;
 	void *addr;
 	size_t length;
+	uint64_t id;		/* unique per mapping: the finalizer's key (addresses are reused after munmap) */
 };
 
 /* Live mappings, so kdevMunmap() can find the length and the finalizer does not unmap twice. */
 static struct kdev_map *kdev_maps;
+static uint64_t kdev_next_id;
 static uv_mutex_t kdev_lock;
 static uv_once_t kdev_once = UV_ONCE_INIT;
 
@@ -63,9 +65,31 @@ static struct kdev_map *kdev_take(void *addr)
 	return found;
 }
 
+/* Removes the mapping with this id from the list; returns it (the caller unmaps and frees) or NULL. */
+static struct kdev_map *kdev_take_id(uint64_t id)
+{
+	struct kdev_map **at, *found = NULL;
+
+	uv_mutex_lock(&kdev_lock);
+	for (at = &kdev_maps; *at; at = &(*at)->next) {
+		if ((*at)->id == id) {
+			found = *at;
+			*at = found->next;
+			break;
+		}
+	}
+	uv_mutex_unlock(&kdev_lock);
+	return found;
+}
+
+/*
+ * The ArrayBuffer was collected. It is identified by its mapping's id, not its address: after an
+ * explicit kdevMunmap() the kernel may hand the same address to a later mapping, which a lookup by
+ * address would find and unmap under its live ArrayBuffer.
+ */
 static void kdev_finalize(napi_env env, void *data, void *hint)
 {
-	struct kdev_map *m = kdev_take(data);
+	struct kdev_map *m = kdev_take_id((uint64_t)(uintptr_t)hint);
 
 	if (m) {
 		munmap(m->addr, m->length);
@@ -194,11 +218,12 @@ static napi_value kdev_mmap(napi_env env, napi_callback_info info)
 	m->addr = addr;
 	m->length = (size_t)length;
 	uv_mutex_lock(&kdev_lock);
+	m->id = ++kdev_next_id;
 	m->next = kdev_maps;
 	kdev_maps = m;
 	uv_mutex_unlock(&kdev_lock);
-	if (napi_create_external_arraybuffer(env, addr, (size_t)length, kdev_finalize, NULL, &result) != napi_ok) {
-		kdev_finalize(env, addr, NULL);
+	if (napi_create_external_arraybuffer(env, addr, (size_t)length, kdev_finalize, (void *)(uintptr_t)m->id, &result) != napi_ok) {
+		kdev_finalize(env, addr, (void *)(uintptr_t)m->id);
 		return NULL;
 	}
 	return result;

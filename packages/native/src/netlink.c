@@ -13,6 +13,11 @@
  *       onData(errno, datagrams): errno is 0, or ENOBUFS after the kernel dropped messages for us
  *       (datagrams then holds what was read before), or the errno of a failed recv/poll.
  *   nlSend(handle, bytes) -> bytes sent          (to the kernel, nl_pid 0; throws on error)
+ *   nlSendRecv(handle, bytes) -> datagrams       (nlSend, then one non-blocking batch read as the
+ *       poll callback does, stopping early after the NLMSG_ERROR/NLMSG_DONE that carries the request's
+ *       nlmsg_seq; the kernel answers most requests inside sendto, so the reply is usually there.
+ *       The array carries an `errno` property when the read ended in an error, as onData's
+ *       errno argument does.)
  *   nlAddMembership(handle, group) / nlDropMembership(handle, group)
  *   nlPortId(handle) -> the port id the kernel assigned
  *   nlRef(handle, keepsLoopAlive)
@@ -21,7 +26,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/netlink.h>
@@ -112,8 +119,24 @@ static void nl_deliver(struct nl_sock *s, int err, napi_value list)
 	}
 }
 
-/* Reads at most one batch; returns the errno that ended it (0 when the socket ran dry or the batch filled). */
-static int nl_read_batch(struct nl_sock *s, napi_value list, uint32_t *count)
+/* Whether the datagram in s->buf holds the NLMSG_ERROR (ACK) or NLMSG_DONE that ends request `seq`. */
+static bool nl_ends_request(const struct nl_sock *s, size_t len, uint32_t seq)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)s->buf;
+	int left = (int)len;
+
+	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left))
+		if (h->nlmsg_seq == seq && (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_DONE))
+			return true;
+	return false;
+}
+
+/*
+ * Reads at most one batch; returns the errno that ended it (0 when the socket ran dry or the batch
+ * filled). With `until_seq`, it also stops after the datagram that ends request *until_seq, saving
+ * the recv() that would only find the socket empty.
+ */
+static int nl_read_batch_until(struct nl_sock *s, napi_value list, uint32_t *count, const uint32_t *until_seq)
 {
 	size_t bytes = 0;
 
@@ -135,8 +158,15 @@ static int nl_read_batch(struct nl_sock *s, napi_value list, uint32_t *count)
 			return ENOMEM;
 		napi_set_element(s->env, list, (*count)++, item);
 		bytes += (size_t)n;
+		if (until_seq && nl_ends_request(s, (size_t)n, *until_seq))
+			return 0;
 	}
 	return 0;
+}
+
+static int nl_read_batch(struct nl_sock *s, napi_value list, uint32_t *count)
+{
+	return nl_read_batch_until(s, list, count, NULL);
 }
 
 /*
@@ -311,6 +341,66 @@ static napi_value nl_send(napi_env env, napi_callback_info info)
 	return result;
 }
 
+/* sendto() the kernel, retrying EINTR; throws and returns false on failure. */
+static bool nl_sendto(napi_env env, struct nl_sock *s, napi_value bytes)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	size_t length;
+	bool is_typed;
+	void *data;
+	ssize_t n;
+
+	if (napi_is_typedarray(env, bytes, &is_typed) != napi_ok || !is_typed) {
+		ainka_type_error(env, "nlSend(handle, bytes: Uint8Array)");
+		return false;
+	}
+	napi_get_typedarray_info(env, bytes, NULL, &length, &data, NULL, NULL);
+	do {
+		n = sendto(s->fd, data, length, MSG_DONTWAIT, (struct sockaddr *)&kernel, sizeof(kernel));
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		ainka_throw_errno(env, "sendto", errno);
+		return false;
+	}
+	return true;
+}
+
+static napi_value nl_send_recv(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2;
+	napi_value argv[2], list, code;
+	struct nl_sock *s;
+	uint32_t count;
+	int err;
+
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	if (argc < 2 || !(s = nl_unwrap(env, argv[0])))
+		return NULL;
+	if (!nl_sendto(env, s, argv[1]))
+		return NULL;
+	if (napi_create_array(env, &list) != napi_ok)
+		return NULL;
+	/* The request's own nlmsg_seq (bytes 8..11 of its nlmsghdr) tells which ACK or DONE ends it. */
+	{
+		size_t length = 0;
+		void *data = NULL;
+		uint32_t seq;
+
+		napi_get_typedarray_info(env, argv[1], NULL, &length, &data, NULL, NULL);
+		if (length >= sizeof(struct nlmsghdr)) {
+			memcpy(&seq, (const uint8_t *)data + offsetof(struct nlmsghdr, nlmsg_seq), sizeof(seq));
+			err = nl_read_batch_until(s, list, &count, &seq);
+		} else {
+			err = nl_read_batch(s, list, &count);
+		}
+	}
+	if (err) {
+		napi_create_int32(env, err, &code);
+		napi_set_named_property(env, list, "errno", code);
+	}
+	return list;
+}
+
 static napi_value nl_membership(napi_env env, napi_callback_info info, int option, const char *what)
 {
 	size_t argc = 2;
@@ -390,6 +480,7 @@ int ainka_nl_register(napi_env env, napi_value exports)
 	static const napi_property_descriptor props[] = {
 		{ "nlOpen", NULL, nl_open, NULL, NULL, NULL, napi_enumerable, NULL },
 		{ "nlSend", NULL, nl_send, NULL, NULL, NULL, napi_enumerable, NULL },
+		{ "nlSendRecv", NULL, nl_send_recv, NULL, NULL, NULL, napi_enumerable, NULL },
 		{ "nlAddMembership", NULL, nl_add_membership, NULL, NULL, NULL, napi_enumerable, NULL },
 		{ "nlDropMembership", NULL, nl_drop_membership, NULL, NULL, NULL, napi_enumerable, NULL },
 		{ "nlPortId", NULL, nl_port_id, NULL, NULL, NULL, napi_enumerable, NULL },

@@ -33,11 +33,20 @@ export type NetlinkDataCallback = (errno: number, datagrams: readonly Uint8Array
 interface NetlinkBinding {
   nlOpen(protocol: number, rcvbufBytes: number, onData: NetlinkDataCallback): object;
   nlSend(handle: object, bytes: Uint8Array): number;
+  nlSendRecv(handle: object, bytes: Uint8Array): Uint8Array[] & { errno?: number };
   nlAddMembership(handle: object, group: number): void;
   nlDropMembership(handle: object, group: number): void;
   nlPortId(handle: object): number;
   nlRef(handle: object, keepsLoopAlive: boolean): void;
   nlClose(handle: object): void;
+}
+
+/** What {@link NetlinkSocket.sendAndRead} found on the socket right after sending. */
+export interface NetlinkReadBatch {
+  /** 0, or the errno that ended the read (`ENOBUFS` after dropped messages), as {@link NetlinkDataCallback} reports it. */
+  readonly errno: number;
+  /** Datagrams read, oldest first (possibly none). */
+  readonly datagrams: readonly Uint8Array[];
 }
 
 /** Options of {@link NetlinkSocket.open}. */
@@ -85,6 +94,19 @@ export class NetlinkSocket {
   /** Sends one datagram (one or more netlink messages) to the kernel; returns the bytes sent. */
   send(bytes: Uint8Array): number {
     return this.#binding.nlSend(this.#live(), bytes);
+  }
+
+  /**
+   * Sends one datagram, then reads what is already queued (one bounded, non-blocking batch, like a
+   * poll wakeup, that stops after the NLMSG_ERROR or NLMSG_DONE carrying the request's nlmsg_seq) and
+   * returns it instead of passing it to `onData`. The kernel answers most generic netlink requests
+   * inside the send, so this usually returns the reply without an event-loop round trip; whatever
+   * arrives later still goes to `onData`. Throws a {@link NativeSystemError} when the
+   * send fails.
+   */
+  sendAndRead(bytes: Uint8Array): NetlinkReadBatch {
+    const datagrams = this.#binding.nlSendRecv(this.#live(), bytes);
+    return { errno: datagrams.errno ?? 0, datagrams };
   }
 
   /** Joins a multicast group by id. */

@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors.js';
-import { concatBytes, decodeAttrs, decodeNulString, encodeAttr, NLA_F_NESTED } from './netlink.js';
+import { concatBytes, decodeAttrs, decodeNulString, encodeAttr, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, nlAlign } from './netlink.js';
 import { abi } from './spec/index.js';
 import type { AttrSetSpec, AttrSpec } from './spec/types.js';
 import { structCodec, type StructCodec, type StructValue } from './struct-codec.js';
@@ -41,6 +41,8 @@ interface CompiledAttr {
   /** Inclusive bounds from checks or the enum, when any. */
   readonly min: number | undefined;
   readonly max: number | undefined;
+  /** Payload bytes of a scalar type, undefined for the others. */
+  readonly width: number | undefined;
 }
 
 /** An attribute set indexed both ways. */
@@ -50,6 +52,8 @@ interface CompiledSet {
   readonly byId: ReadonlyMap<number, CompiledAttr>;
 }
 
+const SCALAR_BYTES: Partial<Record<AttrSpec['type'], number>> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, s64: 8 };
+
 const compiledSets = new Map<string, CompiledSet>(
   abi.family.attributeSets.map((set) => {
     const attrs = set.attributes.map((spec): CompiledAttr => ({
@@ -57,6 +61,7 @@ const compiledSets = new Map<string, CompiledSet>(
       key: attrKey(spec.name),
       min: spec.checks?.min,
       max: spec.checks?.max ?? (spec.enum ? enumMax.get(spec.enum) : undefined),
+      width: SCALAR_BYTES[spec.type],
     }));
     return [set.name, { spec: set, byKey: new Map(attrs.map((a) => [a.key, a])), byId: new Map(attrs.map((a) => [a.spec.value, a])) }];
   }),
@@ -68,7 +73,6 @@ function compiledSet(name: string): CompiledSet {
   return set;
 }
 
-const SCALAR_BYTES: Partial<Record<AttrSpec['type'], number>> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, s64: 8 };
 const NARROW_RANGE: Partial<Record<AttrSpec['type'], readonly [number, number]>> = {
   u8: [0, 0xff],
   u16: [0, 0xffff],
@@ -164,6 +168,42 @@ function encodeOne(attr: CompiledAttr, value: AttrValue, path: string): Uint8Arr
 }
 
 /**
+ * Encodes a multi-attr binary attribute whose items are all byte arrays into one buffer (one
+ * allocation instead of one per item), with exactly the checks encodeOne + encodeAttr apply per item,
+ * in the same order. Returns undefined when an item is not a Uint8Array (the generic path handles it).
+ */
+function encodeBinaryItems(attr: CompiledAttr, items: readonly AttrValue[], path: string): Uint8Array | undefined {
+  const spec = attr.spec;
+  const size = spec.struct ? structCodecs.get(spec.struct)!.layout.size : undefined;
+  let total = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!(item instanceof Uint8Array)) return undefined;
+    if (size !== undefined && item.length !== size) {
+      throw new ProtocolError('ERR_AINKA_MALFORMED', `struct ${spec.struct} is ${size} bytes, got ${item.length}`, { what: `${path}[${i}]`, path: `${path}[${i}]` });
+    }
+    if (NLA_HDRLEN + item.length > 0xffff) {
+      throw new ProtocolError('ERR_AINKA_OVERSIZE', `attribute ${spec.value} payload of ${item.length} bytes exceeds 65531`, { what: 'nlattr' });
+    }
+    total += nlAlign(NLA_HDRLEN + item.length);
+  }
+  const out = new Uint8Array(total);
+  const type = spec.value & NLA_TYPE_MASK;
+  let at = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Uint8Array;
+    const length = NLA_HDRLEN + item.length;
+    out[at] = length & 0xff;
+    out[at + 1] = length >>> 8;
+    out[at + 2] = type & 0xff;
+    out[at + 3] = type >>> 8;
+    out.set(item, at + NLA_HDRLEN);
+    at += nlAlign(length);
+  }
+  return out;
+}
+
+/**
  * Encodes an object as the attributes of `setName`. Unknown keys, out-of-range values and oversize
  * strings are rejected before anything is sent.
  */
@@ -181,7 +221,9 @@ export function encodeAttrSet(setName: string, value: AttrObject, pathPrefix = s
     if (attr.spec.multiAttr) {
       if (!Array.isArray(v)) throw new ProtocolError('ERR_AINKA_MALFORMED', `expected an array`, { what: path, path });
       const items = v as readonly AttrValue[];
-      for (let i = 0; i < items.length; i++) parts.push(encodeOne(attr, items[i]!, `${path}[${i}]`));
+      const packed = attr.spec.type === 'binary' ? encodeBinaryItems(attr, items, path) : undefined;
+      if (packed) parts.push(packed);
+      else for (let i = 0; i < items.length; i++) parts.push(encodeOne(attr, items[i]!, `${path}[${i}]`));
     } else {
       parts.push(encodeOne(attr, v, path));
     }
@@ -189,31 +231,36 @@ export function encodeAttrSet(setName: string, value: AttrObject, pathPrefix = s
   return concatBytes(parts);
 }
 
-function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path: string, options: AttrDecodeOptions): AttrValue {
+function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, pathPrefix: string, options: AttrDecodeOptions): AttrValue {
   const spec = attr.spec;
-  const width = SCALAR_BYTES[spec.type];
+  const width = attr.width;
   if (width !== undefined) {
     if (payload.length !== width) {
+      const path = `${pathPrefix}.${attr.key}`;
       throw new ProtocolError('ERR_AINKA_MALFORMED', `${spec.type} attribute has ${payload.length} payload bytes, expected ${width}`, {
         what: path,
         path,
         offset,
       });
     }
-    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
     let value: number | bigint;
-    if (spec.type === 'u8') value = view.getUint8(0);
-    else if (spec.type === 'u16') value = view.getUint16(0, true);
-    else if (spec.type === 'u32') value = view.getUint32(0, true);
-    else if (spec.type === 's32') value = view.getInt32(0, true);
-    else if (spec.type === 'u64') value = view.getBigUint64(0, true);
-    else value = view.getBigInt64(0, true);
-    checkBounds(attr, value, path, offset);
+    // 8–32-bit scalars are assembled from the bytes (little-endian) without a DataView.
+    if (width === 1) value = payload[0]!;
+    else if (width === 2) value = payload[0]! | (payload[1]! << 8);
+    else if (width === 4) {
+      const word = payload[0]! | (payload[1]! << 8) | (payload[2]! << 16) | (payload[3]! << 24);
+      value = spec.type === 's32' ? word : word >>> 0;
+    } else {
+      const view = new DataView(payload.buffer, payload.byteOffset, 8);
+      value = spec.type === 'u64' ? view.getBigUint64(0, true) : view.getBigInt64(0, true);
+    }
+    if ((attr.min !== undefined && value < attr.min) || (attr.max !== undefined && value > attr.max)) checkBounds(attr, value, `${pathPrefix}.${attr.key}`, offset);
     return value;
   }
   switch (spec.type) {
     case 'flag':
       if (payload.length !== 0) {
+        const path = `${pathPrefix}.${attr.key}`;
         throw new ProtocolError('ERR_AINKA_MALFORMED', `flag attribute carries ${payload.length} bytes`, { what: path, path, offset });
       }
       return true;
@@ -221,6 +268,7 @@ function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path
       const maxLen = spec.checks?.maxLen;
       const s = decodeNulString(payload);
       if (maxLen !== undefined && s.length > maxLen) {
+        const path = `${pathPrefix}.${attr.key}`;
         throw new ProtocolError('ERR_AINKA_OVERSIZE', `string of ${s.length} bytes exceeds ${maxLen}`, { what: path, path, offset });
       }
       return s;
@@ -229,6 +277,7 @@ function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path
       if (spec.struct) {
         const codec = structCodecs.get(spec.struct)!;
         if (payload.length !== codec.layout.size) {
+          const path = `${pathPrefix}.${attr.key}`;
           const code = payload.length < codec.layout.size ? 'ERR_AINKA_TRUNCATED' : 'ERR_AINKA_OVERSIZE';
           throw new ProtocolError(code, `struct ${spec.struct} needs exactly ${codec.layout.size} bytes, got ${payload.length}`, {
             what: path,
@@ -240,7 +289,7 @@ function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path
       }
       return payload.slice();
     case 'nest':
-      return decodeAttrSet(spec.nestedSet!, payload, options, offset + 4, path);
+      return decodeAttrSet(spec.nestedSet!, payload, options, offset + 4, `${pathPrefix}.${attr.key}`);
     default:
       return payload.slice();
   }
@@ -272,14 +321,14 @@ export function decodeAttrSet(
     }
     if (attr.spec.type === 'pad') continue;
     const key = attr.key;
-    const path = `${pathPrefix}.${key}`;
-    const value = decodeOne(attr, raw.payload, raw.offset, path, options);
+    const value = decodeOne(attr, raw.payload, raw.offset, pathPrefix, options);
     if (attr.spec.multiAttr) {
       const list = (result[key] as AttrValue[] | undefined) ?? [];
       list.push(value);
       result[key] = list;
     } else {
       if (key in result) {
+        const path = `${pathPrefix}.${key}`;
         throw new ProtocolError('ERR_AINKA_MALFORMED', `attribute ${key} appears twice`, { what: path, path, offset: raw.offset });
       }
       result[key] = value;

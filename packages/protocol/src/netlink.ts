@@ -205,9 +205,11 @@ export function encodeAttr(type: number, payload: Uint8Array, flags = 0): Uint8A
     throw new ProtocolError('ERR_AINKA_OVERSIZE', `attribute ${type} payload of ${payload.length} bytes exceeds 65531`, { what: 'nlattr' });
   }
   const out = new Uint8Array(nlAlign(length));
-  const view = new DataView(out.buffer);
-  view.setUint16(0, length, true);
-  view.setUint16(2, (type & NLA_TYPE_MASK) | flags, true);
+  const rawType = ((type & NLA_TYPE_MASK) | flags) & 0xffff;
+  out[0] = length & 0xff;
+  out[1] = length >>> 8;
+  out[2] = rawType & 0xff;
+  out[3] = rawType >>> 8;
   out.set(payload, NLA_HDRLEN);
   return out;
 }

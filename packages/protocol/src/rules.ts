@@ -46,6 +46,45 @@ const enumCount = { metric: Object.keys(KernelMetric).length, cmp: Object.keys(C
  * refuse. Throws {@link ProtocolError} with code `ERR_AINKA_OUT_OF_RANGE` naming the field and the fix.
  */
 export function validateKernelRule(rule: KernelRule, index?: number): void {
+  // The common case (a valid rule) is decided without allocating; any failure re-runs the full check,
+  // which names the first bad field exactly as before.
+  if (isValidKernelRule(rule)) return;
+  explainInvalidRule(rule, index);
+}
+
+const inRange = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/** The spec bound of a field, asserted at load to be the set of bounded fields the predicate below checks. */
+const BOUNDED = ['id', 'forMs', 'cooldownMs', 'targetPid', 'priority'] as const;
+if (fieldBounds.length !== BOUNDED.length || fieldBounds.some(([key], i) => key !== BOUNDED[i])) {
+  throw new Error(`struct ainka_rule's bounded fields changed (${fieldBounds.map(([k]) => k).join(', ')}): update isValidKernelRule in rules.ts`);
+}
+const [ID, FOR_MS, COOLDOWN_MS, TARGET_PID, PRIORITY] = fieldBounds;
+const [ID_MIN, ID_MAX] = [ID![1], ID![2]];
+const [FOR_MIN, FOR_MAX] = [FOR_MS![1], FOR_MS![2]];
+const [COOL_MIN, COOL_MAX] = [COOLDOWN_MS![1], COOLDOWN_MS![2]];
+const [PID_MIN, PID_MAX] = [TARGET_PID![1], TARGET_PID![2]];
+const [PRIO_MIN, PRIO_MAX] = [PRIORITY![1], PRIORITY![2]];
+const METRIC_MAX = enumCount.metric - 1;
+const CMP_MAX = enumCount.cmp - 1;
+const ACTION_MAX = enumCount.action - 1;
+const TARGET_MAX = enumCount.target - 1;
+
+/** The same checks as {@link explainInvalidRule}, as a predicate with no allocation. */
+function isValidKernelRule(rule: KernelRule): boolean {
+  if (!inRange(rule.id, ID_MIN, ID_MAX) || !inRange(rule.forMs, FOR_MIN, FOR_MAX) || !inRange(rule.cooldownMs, COOL_MIN, COOL_MAX)) return false;
+  if (!inRange(rule.targetPid, PID_MIN, PID_MAX) || !inRange(rule.priority, PRIO_MIN, PRIO_MAX)) return false;
+  if (!inRange(rule.metric, 0, METRIC_MAX) || !inRange(rule.cmp, 0, CMP_MAX)) return false;
+  if (!inRange(rule.action, 0, ACTION_MAX) || !inRange(rule.target, 0, TARGET_MAX)) return false;
+  if (!Number.isSafeInteger(rule.threshold)) return false;
+  const c = ruleActionConstraints[rule.action]!;
+  if (!Number.isInteger(rule.arg) || rule.arg < c.argMin || rule.arg > c.argMax) return false;
+  if (c.needsTask ? rule.target === RuleTarget.NONE : rule.target !== RuleTarget.NONE) return false;
+  return rule.target === RuleTarget.PID ? rule.targetPid !== 0 : rule.targetPid === 0;
+}
+
+/** Throws the {@link ProtocolError} naming the first field of `rule` that breaks a bound. */
+function explainInvalidRule(rule: KernelRule, index?: number): void {
   const at = index === undefined ? 'rule' : `rules[${index}]`;
   const fail = (field: string, message: string): never => {
     throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', message, { what: `${at}.${field}`, path: `${at}.${field}` });
@@ -70,22 +109,47 @@ export function validateKernelRule(rule: KernelRule, index?: number): void {
   if (rule.target !== RuleTarget.PID && rule.targetPid !== 0) fail('targetPid', 'targetPid must be 0 unless target is PID');
 }
 
+/** Offset of a field of struct ainka_rule, asserted at load to have the width encodeKernelRule writes. */
+function at(name: string, type: string): number {
+  const f = codec.layout.byName.get(name);
+  if (!f || f.type !== type || f.count !== undefined) throw new Error(`struct ainka_rule.${name} is no longer ${type}: update encodeKernelRule in rules.ts`);
+  return f.offset;
+}
+const O_ID = at('id', 'u32');
+const O_METRIC = at('metric', 'u16');
+const O_CMP = at('cmp', 'u8');
+const O_ACTION = at('action', 'u8');
+const O_THRESHOLD = at('threshold', 's64');
+const O_FOR_MS = at('for_ms', 'u32');
+const O_COOLDOWN_MS = at('cooldown_ms', 'u32');
+const O_ARG = at('arg', 's32');
+const O_TARGET_PID = at('target_pid', 'u32');
+const O_PRIORITY = at('priority', 'u16');
+const O_TARGET = at('target', 'u8');
+if (codec.layout.fields.filter((f) => !f.reserved).length !== 11) throw new Error('struct ainka_rule gained a field: update encodeKernelRule in rules.ts');
+
 /** Validates and encodes one rule into its 40-byte kernel form. */
 export function encodeKernelRule(rule: KernelRule): Uint8Array {
   validateKernelRule(rule);
-  return codec.encode({
-    id: rule.id,
-    metric: rule.metric,
-    cmp: rule.cmp,
-    action: rule.action,
-    threshold: BigInt(rule.threshold),
-    for_ms: rule.forMs,
-    cooldown_ms: rule.cooldownMs,
-    arg: rule.arg,
-    target_pid: rule.targetPid,
-    priority: rule.priority,
-    target: rule.target,
-  });
+  const out = new Uint8Array(KERNEL_RULE_SIZE);
+  const view = new DataView(out.buffer);
+  // Every value was range-checked above, so the fields are written directly (little-endian, no BigInt);
+  // reserved fields stay zero.
+  view.setUint32(O_ID, rule.id, true);
+  view.setUint16(O_METRIC, rule.metric, true);
+  view.setUint8(O_CMP, rule.cmp);
+  view.setUint8(O_ACTION, rule.action);
+  // A safe integer as two's-complement 32-bit halves: exact, no BigInt.
+  const hi = Math.floor(rule.threshold / 4294967296);
+  view.setUint32(O_THRESHOLD, rule.threshold - hi * 4294967296, true);
+  view.setInt32(O_THRESHOLD + 4, hi, true);
+  view.setUint32(O_FOR_MS, rule.forMs, true);
+  view.setUint32(O_COOLDOWN_MS, rule.cooldownMs, true);
+  view.setInt32(O_ARG, rule.arg, true);
+  view.setUint32(O_TARGET_PID, rule.targetPid, true);
+  view.setUint16(O_PRIORITY, rule.priority, true);
+  view.setUint8(O_TARGET, rule.target);
+  return out;
 }
 
 /** Decodes and validates one rule; rejects truncated input, non-zero reserved bytes and out-of-range fields. */

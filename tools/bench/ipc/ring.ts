@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { deviceClose, deviceMmap, deviceMunmap, deviceOpen } from '../../../packages/native/src/index.js';
 import { AINKA_ABI_VERSION, RING_DATA_OFFSET, RING_MAGIC, RingHeaderOffset, SAMPLE_METRIC_COUNT, SampleOffset, sampleLayout } from '../../../packages/protocol/src/index.js';
-import { RingReader } from '../../../packages/ipc/src/index.js';
+import { RingReader, SampleBatch } from '../../../packages/ipc/src/index.js';
 
 const CAPACITY = Number(process.env.AINKA_BENCH_RING_CAPACITY ?? 4096);
 const REPS = Number(process.env.AINKA_BENCH_RING_REPS ?? 200);
-const WARMUP = 20;
+const WARMUP = Number(process.env.AINKA_BENCH_RING_WARMUP ?? 20);
 
 const dir = mkdtempSync(join(tmpdir(), 'ainka-ring-bench-'));
 const file = join(dir, 'ring');
@@ -85,6 +85,8 @@ function run(label: string, drain: () => number): number {
 const reader = new RingReader(buffer);
 const base = run('baseline', baselineDrain);
 const ts = run('RingReader.read', () => reader.read().length);
+const batch = new SampleBatch(CAPACITY);
+const into = run('RingReader.readInto', () => reader.readInto(batch));
 if (reader.stats().torn !== 0) throw new Error('torn records in a quiet ring');
 deviceMunmap(buffer);
 rmSync(dir, { recursive: true, force: true });
@@ -93,5 +95,6 @@ const fmt = (n: number): string => `${(n / 1e6).toFixed(2)}M records/s`;
 console.log(`\nring consumption, ${REPS} full rings of ${CAPACITY} (after ${WARMUP} warm-up rings)\n`);
 console.log('| metric | RingReader | JS seqlock copy loop | ratio (cost) |');
 console.log('| --- | --- | --- | --- |');
-console.log(`| read() | ${fmt(ts)} | ${fmt(base)} | ${(base / ts).toFixed(2)}x |`);
+console.log(`| read() (a KernelSample per record) | ${fmt(ts)} | ${fmt(base)} | ${(base / ts).toFixed(2)}x |`);
+console.log(`| readInto(SampleBatch) (columnar, reused) | ${fmt(into)} | ${fmt(base)} | ${(base / into).toFixed(2)}x |`);
 console.log('\nreproduce: TSX_TSCONFIG_PATH=tsconfig.base.json node --import tsx tools/bench/ipc/ring.ts');

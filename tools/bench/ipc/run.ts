@@ -4,7 +4,9 @@
  *
  *   - netlink round trip (get-status, ACKed): p50 and p99
  *   - time to push 1,000 rules (4 x policy-load of 250 with replace; the cache holds 256)
- *   - ring consumption: records/s while draining a full ring (seqlock-checked copy per record)
+ *   - ring consumption: records/s while draining a full ring (seqlock-checked copy per record), through
+ *     AinkaKernel.drainSamples (a KernelSample object per record) and through RingReader.readInto
+ *     (columnar SampleBatch reused across drains, what the C client's reused struct corresponds to)
  *
  * Needs the module (it insmods $AINKA_KMOD when it is not loaded). In the QEMU guest, from the repo root:
  *
@@ -18,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Comparison, KernelMetric, RuleAction, RuleTarget, type KernelRule } from '../../../packages/protocol/src/index.js';
-import { AinkaKernel } from '../../../packages/ipc/src/index.js';
+import { AinkaDevice, AinkaKernel, RingReader, SampleBatch } from '../../../packages/ipc/src/index.js';
 
 const here = import.meta.dirname;
 const RTT_N = Number(process.env.AINKA_BENCH_RTT ?? 2000);
@@ -102,7 +104,29 @@ async function main(): Promise<void> {
       }
     }
     const tsRing = records / (busyMs / 1000);
-    const torn = kernel.ringStats()!.torn;
+    let torn = kernel.ringStats()!.torn;
+    // The same drains into a reused columnar batch, through a second mapping of the same ring.
+    const mapping = kernel.device!.mapRing();
+    const reader = new RingReader(mapping);
+    const batch = new SampleBatch(capacity);
+    let intoRecords = 0;
+    let intoMs = 0;
+    try {
+      for (let r = 0; r < RING_REPS + WARMUP; r++) {
+        reader.readInto(batch);
+        while (reader.stats().backlog < capacity) await new Promise((res) => setTimeout(res, 5));
+        const start = performance.now();
+        const n = reader.readInto(batch, capacity);
+        if (r >= WARMUP) {
+          intoRecords += n;
+          intoMs += performance.now() - start;
+        }
+      }
+      torn += reader.stats().torn;
+    } finally {
+      AinkaDevice.unmap(mapping);
+    }
+    const tsInto = intoRecords / (intoMs / 1000);
     const cRing = raw('ring', RING_REPS, bin);
     await kernel.setConfig({ sampleIntervalMs });
 
@@ -110,7 +134,8 @@ async function main(): Promise<void> {
       ['netlink round trip p50', t[Math.floor(t.length / 2)]!, cRtt.p50_us!, 'µs', false],
       ['netlink round trip p99', pct(t, 0.99), cRtt.p99_us!, 'µs', false],
       ['push 1,000 rules (4 x 250)', median(ruleTimes), cRules.median_ms!, 'ms', false],
-      ['ring consumption', tsRing, cRing.per_s!, 'records/s', true],
+      ['ring consumption (drainSamples, objects)', tsRing, cRing.per_s!, 'records/s', true],
+      ['ring consumption (readInto, columnar)', tsInto, cRing.per_s!, 'records/s', true],
     ];
     console.log(`\n@ainka/ipc vs raw C client, same kernel, same run (${RTT_N} round trips, ${RULE_REPS} rule pushes, ${RING_REPS} full rings of ${capacity}; TS after ${WARMUP} untimed warm-up rounds)\n`);
     console.log('| metric | @ainka/ipc | raw C | ratio (TS/C cost) |');
