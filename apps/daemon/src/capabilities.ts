@@ -84,11 +84,15 @@ async function probeEbpf(mode: 'auto' | 'off'): Promise<{ status: CapabilityStat
       return { status: { id: 'ebpf', available: sources.length > 0 }, sources, close: () => sources.forEach((s) => s.close?.()) };
     }
     // No ready-made MetricSource in @ainka/ebpf: adapt its EbpfStreams here (composition only).
-    const Streams = mod.EbpfStreams as (new (o: { pollIntervalMs: number }) => Parameters<typeof ebpfMetricSource>[0]) | undefined;
+    const Streams = mod.EbpfStreams as
+      | (new (o: { pollIntervalMs: number; drainIntervalMs?: number; allTcpStates?: boolean }) => Parameters<typeof ebpfMetricSource>[0])
+      | undefined;
     const pct = mod.histogramPercentile as Parameters<typeof ebpfMetricSource>[1] | undefined;
     if (Streams === undefined || pct === undefined) return none('eBPF works here, but @ainka/ebpf exports neither createEbpfSources() nor EbpfStreams; using procfs telemetry only');
     const pollMs = 1000;
-    const source = ebpfMetricSource(new Streams({ pollIntervalMs: pollMs }), pct, pollMs);
+    // The daemon reads histograms once a second: drain the rings every 100 ms (not 10) and skip TCP
+    // state changes it never reads (measured 1.72 -> 1.33 % of a core).
+    const source = ebpfMetricSource(new Streams({ pollIntervalMs: pollMs, drainIntervalMs: 100, allTcpStates: false }), pct, pollMs);
     const partial = r.reason !== undefined ? ` (partly: ${r.reason})` : '';
     return { status: { id: 'ebpf', available: true, ...(partial !== '' ? { reason: partial.trim() } : {}) }, sources: [source], close: () => source.close?.() };
   } catch (err) {

@@ -40,6 +40,8 @@ export class DaemonHistory {
     const raw = opts.retentionMs ?? 6 * 3600_000;
     this.manager = new HistoryManager({
       path: opts.path,
+      // 4 MiB of SQLite page cache (the library default is 16 MiB) keeps a long-running daemon small.
+      cacheSizeKiB: 4096,
       tiers: [
         { name: 'raw', resolutionMs: 1000, retentionMs: raw },
         { name: '1m', resolutionMs: 60_000, retentionMs: Math.max(30 * 86_400_000, raw * 2) },

@@ -44,6 +44,12 @@ export interface HistoryOptions {
    * loses a committed batch; a power cut may lose the last batches. `full`: also durable on power loss.
    */
   readonly durability?: 'normal' | 'full';
+  /**
+   * SQLite page cache bound in KiB (default 16384). Writing touches about one leaf page per series per
+   * flush, so ~4 KiB × the number of series is the working set; a memory-bound daemon can use far less
+   * than the default (e.g. 4096 for ~1,000 series). The cache fills up to this bound and stays resident.
+   */
+  readonly cacheSizeKiB?: number;
   /** Clock (ms since the epoch) for retention; injectable for tests. */
   readonly now?: () => number;
 }
@@ -217,6 +223,8 @@ export class HistoryManager {
     this.maintenanceIntervalMs = options.maintenanceIntervalMs ?? 60_000;
     this.nowFn = options.now ?? Date.now;
     this.lastMaintenance = this.nowFn();
+    const cacheKiB = options.cacheSizeKiB ?? 16384;
+    if (!(Number.isInteger(cacheKiB) && cacheKiB >= 64)) throw invalid(`cacheSizeKiB ${cacheKiB} is not allowed: use an integer of at least 64.`);
     this.path = options.path;
     this.db = new Database(options.path);
     // auto_vacuum must be set before the first table exists; it is a no-op on an existing database.
@@ -224,7 +232,7 @@ export class HistoryManager {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('journal_size_limit = 4194304');
-    this.db.pragma('cache_size = -16384');
+    this.db.pragma(`cache_size = -${cacheKiB}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS series (

@@ -1,7 +1,7 @@
 import { counterDelta, counterRate } from './counters.js';
 import { malformed, TelemetryError } from './errors.js';
 import { KernelFiles } from './kernelFile.js';
-import type { MetricLabels, MetricSample, MetricUnit } from './metricSample.js';
+import { type MetricSample, type MetricUnit, SeriesLabels } from './metricSample.js';
 import type { CollectContext, MetricSource } from './metricSource.js';
 import { parsePressure } from './procPressure.js';
 
@@ -130,6 +130,7 @@ export class CgroupSource implements MetricSource {
   private readonly maxDepth: number;
   private readonly maxCgroups: number;
   private prev = new Map<string, CgroupCounters>();
+  private readonly labels = new SeriesLabels<string>();
   private prevMs = 0;
   private cgroups: string[] | undefined;
   private walkedAt = 0;
@@ -198,11 +199,12 @@ export class CgroupSource implements MetricSource {
     for (const cg of this.cgroups) next.set(cg, this.mode === 'v2' ? this.collectV2(cg, ctx, dt, out) : this.collectV1(cg, ctx, dt, out));
     this.prev = next;
     this.prevMs = ctx.monotonicMs;
+    this.labels.sweep();
     return out;
   }
 
   private emitter(cg: string, now: number, out: MetricSample[]): (name: string, unit: MetricUnit, value: number) => void {
-    const labels: MetricLabels = { cgroup: cg };
+    const labels = this.labels.get(cg) ?? this.labels.set(cg, { cgroup: cg });
     return (name, unit, value) => {
       out.push({ name, unit, value, labels, timestamp: now });
     };

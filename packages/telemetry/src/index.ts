@@ -6,7 +6,7 @@
  */
 export { TelemetryError, malformed } from './errors.js';
 export type { TelemetryErrorCode } from './errors.js';
-export { seriesKey } from './metricSample.js';
+export { seriesKey, SeriesLabels } from './metricSample.js';
 export type { MetricLabels, MetricSample, MetricUnit } from './metricSample.js';
 export type { CollectContext, MetricSource, SourceStatus } from './metricSource.js';
 export { metricCatalogue, getMetricDefinition } from './metricCatalogue.js';

@@ -1,7 +1,7 @@
 import { counterDelta, counterRate } from './counters.js';
 import { malformed } from './errors.js';
 import { KernelFiles } from './kernelFile.js';
-import type { MetricLabels, MetricSample, MetricUnit } from './metricSample.js';
+import { type MetricSample, type MetricUnit, SeriesLabels } from './metricSample.js';
 import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** Counters of one `/proc/diskstats` line. Times are milliseconds; sectors are 512 bytes. @public */
@@ -164,6 +164,7 @@ export class DiskstatsSource implements MetricSource {
   private readonly files: KernelFiles;
   private readonly include: (device: string, counters: DiskCounters) => boolean;
   private prev = new Map<string, DiskCounters>();
+  private readonly labels = new SeriesLabels<string>();
   private prevMs = 0;
   private wholeDisks: Set<string> | undefined;
   private wholeDisksAt = Number.NEGATIVE_INFINITY;
@@ -197,7 +198,7 @@ export class DiskstatsSource implements MetricSource {
     for (const c of rows) {
       if (!this.include(c.device, c)) continue;
       next.set(c.device, c);
-      const labels: MetricLabels = { device: c.device };
+      const labels = this.labels.get(c.device) ?? this.labels.set(c.device, { device: c.device });
       const put = (name: string, unit: MetricUnit, value: number): void => {
         out.push({ name, unit, value, labels, timestamp: ctx.now });
       };
@@ -221,6 +222,7 @@ export class DiskstatsSource implements MetricSource {
     }
     this.prev = next;
     this.prevMs = ctx.monotonicMs;
+    this.labels.sweep();
     return out;
   }
 }

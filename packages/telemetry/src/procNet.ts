@@ -1,7 +1,7 @@
 import { counterRate } from './counters.js';
 import { malformed } from './errors.js';
 import { KernelFiles } from './kernelFile.js';
-import type { MetricLabels, MetricSample, MetricUnit } from './metricSample.js';
+import { type MetricSample, type MetricUnit, SeriesLabels } from './metricSample.js';
 import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** Counters of one interface in `/proc/net/dev`. @public */
@@ -102,6 +102,7 @@ export class NetDevSource implements MetricSource {
   private readonly files: KernelFiles;
   private prev = new Map<string, NetDevCounters>();
   private prevMs = 0;
+  private readonly labels = new SeriesLabels<string>();
 
   constructor(options: { readonly root?: string } = {}) {
     this.files = new KernelFiles(options.root, { keepOpen: true });
@@ -119,7 +120,7 @@ export class NetDevSource implements MetricSource {
     const next = new Map<string, NetDevCounters>();
     for (const c of rows) {
       next.set(c.interface, c);
-      const labels: MetricLabels = { interface: c.interface };
+      const labels = this.labels.get(c.interface) ?? this.labels.set(c.interface, { interface: c.interface });
       out.push({ name: 'net.rx_bytes_total', unit: 'total', value: c.rxBytes, labels, timestamp: ctx.now });
       out.push({ name: 'net.tx_bytes_total', unit: 'total', value: c.txBytes, labels, timestamp: ctx.now });
       const p = this.prev.get(c.interface);
@@ -130,6 +131,7 @@ export class NetDevSource implements MetricSource {
     }
     this.prev = next;
     this.prevMs = ctx.monotonicMs;
+    this.labels.sweep();
     return out;
   }
 }

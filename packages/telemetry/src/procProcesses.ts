@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { malformed } from './errors.js';
 import { KernelFiles } from './kernelFile.js';
-import type { MetricLabels, MetricSample } from './metricSample.js';
+import { type MetricSample, SeriesLabels } from './metricSample.js';
 import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** The fields of `/proc/<pid>/stat` the process collector uses. Times are clock ticks. @public */
@@ -108,6 +108,7 @@ export class ProcessSource implements MetricSource {
   private readonly slices: number;
   private readonly fds = new Map<string, number>();
   private readonly known = new Map<string, ProcessEntry>();
+  private readonly labels = new SeriesLabels<number>();
   private tick = 0;
   private pids: string[] | undefined;
 
@@ -200,12 +201,14 @@ export class ProcessSource implements MetricSource {
     const out: MetricSample[] = [{ name: 'process.count', unit: 'count', value: pids.length, timestamp: ctx.now }];
     for (const e of rows.slice(0, this.topN)) {
       const s = e.stat;
-      const labels: MetricLabels = { pid: String(s.pid), comm: s.comm };
+      let labels = this.labels.get(s.pid);
+      if (labels === undefined || labels.comm !== s.comm) labels = this.labels.set(s.pid, { pid: String(s.pid), comm: s.comm });
       if (e.cores !== undefined) out.push({ name: 'process.cpu_cores', unit: 'cores', value: e.cores, labels, timestamp: ctx.now });
       out.push({ name: 'process.rss_bytes', unit: 'bytes', value: s.rssPages * this.pageSize, labels, timestamp: ctx.now });
       out.push({ name: 'process.threads_count', unit: 'count', value: s.numThreads, labels, timestamp: ctx.now });
       if (e.majPerSec !== undefined) out.push({ name: 'process.major_faults_per_second', unit: 'per_second', value: e.majPerSec, labels, timestamp: ctx.now });
     }
+    this.labels.sweep();
     return out;
   }
 }

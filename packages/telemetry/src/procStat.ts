@@ -1,7 +1,7 @@
 import { counterDelta, counterRate } from './counters.js';
 import { malformed } from './errors.js';
 import { KernelFiles } from './kernelFile.js';
-import type { MetricLabels, MetricSample, MetricUnit } from './metricSample.js';
+import { type MetricLabels, type MetricSample, type MetricUnit, SeriesLabels } from './metricSample.js';
 import type { CollectContext, MetricSource } from './metricSource.js';
 
 /** CPU time counters of one `cpu` line of `/proc/stat`, in USER_HZ ticks. @public */
@@ -232,6 +232,8 @@ export class ProcStatSource implements MetricSource {
   private readonly files: KernelFiles;
   private readonly perCpu: boolean;
   private prev: ProcStat | undefined;
+  /** One labels object per CPU (a bounded set: never swept). */
+  private readonly labels = new SeriesLabels<string>();
   private prevMs = 0;
 
   constructor(options: ProcStatSourceOptions = {}) {
@@ -267,7 +269,7 @@ export class ProcStatSource implements MetricSource {
         push('cpu.steal_ratio', 'ratio', f.steal, labels);
       };
       if (u.total !== undefined) emit(u.total);
-      if (this.perCpu) for (const [id, f] of u.perCpu) emit(f, { cpu: id });
+      if (this.perCpu) for (const [id, f] of u.perCpu) emit(f, this.labels.get(id) ?? this.labels.set(id, { cpu: id }));
       if (prev.contextSwitches !== undefined && cur.contextSwitches !== undefined)
         push('cpu.context_switches_per_second', 'per_second', counterRate(prev.contextSwitches, cur.contextSwitches, dt, 64));
       if (prev.interrupts !== undefined && cur.interrupts !== undefined)
