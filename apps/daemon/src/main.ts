@@ -90,7 +90,11 @@ async function run(o: RunOptions): Promise<void> {
     await api?.close().catch(() => undefined);
     await metrics?.close().catch(() => undefined);
     await daemon.stop(reason);
-    if (live !== undefined) process.stderr.write(`ainkad: stopped cleanly (${daemon.actions?.manager.summary().split('\n').join('; ') ?? ''})\n`);
+    if (live !== undefined) {
+      // The change summary (counts by reason, and the commands that reproduce what is still managed), indented.
+      const summary = daemon.actions?.manager.summary().trim() ?? '';
+      process.stderr.write(`ainkad: stopped cleanly${summary === '' ? '' : `\n${summary.replace(/^/gm, '  ')}`}\n`);
+    }
     log.flush?.();
     process.exit(code);
   };
