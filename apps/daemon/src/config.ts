@@ -158,7 +158,7 @@ const docs: Record<string, string> = {
   'actions.adminCheckIntervalMs': 'How often managed knobs are checked for writes by someone else.',
   api: 'Local API: JSON lines on a Unix socket.',
   'api.socket': 'null: /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock (or in stateDir).',
-  'api.socketMode': 'File mode of the socket (0660: owner and group). This is the access check: whoever can open the socket can use the API (Node exposes no SO_PEERCRED).',
+  'api.socketMode': 'File mode of the socket (0660: owner and group). Each connection is also checked with SO_PEERCRED: root, the daemon user and members of the socket group may read; only root and the daemon user may change the system.',
   metrics: 'Prometheus exposition (GET /metrics).',
   'metrics.host': 'Listen address; keep it on loopback.',
   'metrics.port': 'Listen port (0: any free port, printed at start).',

@@ -112,7 +112,9 @@ async function run(o: RunOptions): Promise<void> {
       log.warn({ err: describeError(err) }, `metrics endpoint not started (${describeError(err).message}); set metrics.port or metrics.enabled: false`);
     }
   }
-  api = await ApiServer.listen(daemon.socketPath, Number.parseInt(config.api.socketMode, 8), apiHandlers(daemon, () => metricsUrl));
+  api = await ApiServer.listen(daemon.socketPath, Number.parseInt(config.api.socketMode, 8), apiHandlers(daemon, () => metricsUrl), {
+    warn: (fields, message) => log.warn(fields, message),
+  });
   log.info({ socket: daemon.socketPath }, `local API on ${daemon.socketPath}`);
   if (config.log.live) {
     // A closed terminal (EPIPE) must not take the daemon down: stop the live view, keep running.
