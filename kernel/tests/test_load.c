@@ -18,34 +18,6 @@
 #define CYCLES 50
 #define LEAK_LIMIT_KB 512
 
-static long meminfo_kb(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	size_t klen = strlen(key);
-	long v = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':')
-			v = strtol(line + klen + 1, NULL, 10);
-	if (f)
-		fclose(f);
-	return v;
-}
-
-static long kernel_mem_kb(void)
-{
-	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, "3", 1) < 0)
-			diag("drop_caches: %s", strerror(errno));
-		close(fd);
-	}
-	sleep_ms(300);	/* let RCU callbacks free what they hold */
-	return meminfo_kb("SUnreclaim") + meminfo_kb("VmallocUsed") + meminfo_kb("Percpu");
-}
-
 /* One cycle: load, touch every interface, unload. Returns 0 or a step number. */
 static int cycle(void)
 {
@@ -113,7 +85,7 @@ int main(void)
 	     proc_get("mem_ring_bytes"), proc_get("mem_policy_bytes"));
 	kmod_unload();
 
-	before = kernel_mem_kb();
+	before = ktest_kernel_mem_kb();
 	for (i = 0; i < CYCLES; i++) {
 		int s = cycle();
 
@@ -123,7 +95,7 @@ int main(void)
 				step = s;
 		}
 	}
-	after = kernel_mem_kb();
+	after = ktest_kernel_mem_kb();
 	ok(failed == 0, "%d load/use/unload cycles (%d failed, first at step %d)", CYCLES, failed, step);
 	ok(after - before < LEAK_LIMIT_KB, "no leak: unreclaimable slab+vmalloc+percpu %ld kB -> %ld kB (%+ld kB, limit %d)",
 	   before, after, after - before, LEAK_LIMIT_KB);

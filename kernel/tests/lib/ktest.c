@@ -606,3 +606,31 @@ void sleep_ms(int ms)
 
 	nanosleep(&ts, NULL);
 }
+
+static long meminfo_kb(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':')
+			v = strtol(line + klen + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+long ktest_kernel_mem_kb(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "3", 1) < 0)
+			diag("drop_caches: %s", strerror(errno));
+		close(fd);
+	}
+	sleep_ms(300);	/* let RCU callbacks free what they hold */
+	return meminfo_kb("SUnreclaim") + meminfo_kb("VmallocUsed") + meminfo_kb("Percpu");
+}

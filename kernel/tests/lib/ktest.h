@@ -101,5 +101,10 @@ pid_t spawn_sleeper(void);	/* a child sleeping */
 void kill_child(pid_t pid);
 int64_t now_ms(void);
 void sleep_ms(int ms);
+/*
+ * Kernel memory a module can hold, in KiB: unreclaimable slab + vmalloc + percpu from /proc/meminfo,
+ * read after dropping caches and letting RCU callbacks run.
+ */
+long ktest_kernel_mem_kb(void);
 
 #endif /* _AINKA_KTEST_H */

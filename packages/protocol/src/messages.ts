@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors.js';
-import { decodeAttrSet, encodeAttrSet, type AttrDecodeOptions, type AttrObject } from './genl-attrs.js';
+import { attrKey, decodeAttrSet, encodeAttrSet, type AttrDecodeOptions, type AttrObject } from './genl-attrs.js';
 import { decodeGenl, encodeGenl, encodeNlmsg, NlmFlags } from './netlink.js';
 import { family } from './spec/netlink.js';
 import type { OperationSpec } from './spec/types.js';
@@ -7,10 +7,9 @@ import type { OperationSpec } from './spec/types.js';
 /** AINKA command ids by kebab-case name, e.g. `AinkaCommand['get-status']`. */
 export const AinkaCommand: Readonly<Record<string, number>> = Object.fromEntries(family.operations.map((op) => [op.name, op.value]));
 
-const camel = (kebab: string): string => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 /** Request attributes each command accepts and requires, as camelCase keys, computed once. */
 const requestKeys = new Map(
-  family.operations.map((op) => [op.name, { allowed: new Set(op.request.map(camel)), required: (op.required ?? []).map(camel) }]),
+  family.operations.map((op) => [op.name, { allowed: new Set(op.request.map(attrKey)), required: (op.required ?? []).map(attrKey) }]),
 );
 
 /** The operation spec of a command id, or undefined. */

@@ -21,34 +21,6 @@
 #define INTERVAL_MS 2
 #define WINDOW 1024
 
-static long meminfo_kb(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	size_t klen = strlen(key);
-	long v = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':')
-			v = strtol(line + klen + 1, NULL, 10);
-	if (f)
-		fclose(f);
-	return v;
-}
-
-static long kernel_mem_kb(void)
-{
-	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, "3", 1) < 0)
-			perror("drop_caches");
-		close(fd);
-	}
-	sleep_ms(300);
-	return meminfo_kb("SUnreclaim") + meminfo_kb("VmallocUsed") + meminfo_kb("Percpu");
-}
-
 /* Waits for a full window of new evaluations and prints their cost. */
 static void measure(const char *label)
 {
@@ -92,7 +64,7 @@ int main(void)
 
 	if (kmod_loaded())
 		kmod_unload();
-	before = kernel_mem_kb();
+	before = ktest_kernel_mem_kb();
 	snprintf(params, sizeof(params), "sample_interval_ms=%d", INTERVAL_MS);
 	kmod_reload(params);
 	if (nl_open(&nl))
@@ -109,7 +81,7 @@ int main(void)
 		core = -1;
 	if (f)
 		fclose(f);
-	after = kernel_mem_kb();
+	after = ktest_kernel_mem_kb();
 	printf("BENCH module_core_bytes=%ld\n", core);
 	printf("BENCH ring_bytes=%lld\n", proc_get("mem_ring_bytes"));
 	printf("BENCH policy_bytes=%lld\n", proc_get("mem_policy_bytes"));

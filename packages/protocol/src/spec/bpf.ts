@@ -46,21 +46,21 @@ export const BlockOp = blockOp.values;
 /** Spec of `enum ainka_block_op`, for the C header generator. */
 export const blockOpEnum = blockOp.spec;
 
-/** Envelope shared by every eBPF ring buffer record. */
-export const bpfEventHdrStruct: StructSpec = {
-  name: 'ainka_bpf_event_hdr',
-  doc: 'First 16 bytes of every eBPF ring buffer record.',
-  size: 16,
-  fields: [],
-};
-
+/** Fields every eBPF record starts with: the envelope, spread into each record struct below. */
 const envelope = [
   { name: 'type', type: 'u16', doc: 'enum ainka_bpf_event_type.', enum: 'ainka_bpf_event_type' },
   { name: 'size', type: 'u16', doc: 'Size of the whole record in bytes.' },
   { name: 'cpu', type: 'u32', doc: 'CPU that produced the record.' },
   { name: 'timestamp_ns', type: 'u64', doc: 'bpf_ktime_get_ns().' },
 ] as const;
-(bpfEventHdrStruct as { fields: StructSpec['fields'] }).fields = envelope;
+
+/** Envelope shared by every eBPF ring buffer record. */
+export const bpfEventHdrStruct: StructSpec = {
+  name: 'ainka_bpf_event_hdr',
+  doc: 'First 16 bytes of every eBPF ring buffer record.',
+  size: 16,
+  fields: envelope,
+};
 
 /** Exec record. */
 export const bpfExecStruct: StructSpec = {
