@@ -1,4 +1,4 @@
-import type { ActionRecord, AnomalyRecord, ForecastResult } from '@ainka/daemon';
+import type { ActionRecord, AnomalyRecord, ForecastResult, HealingRecord } from '@ainka/daemon';
 import type { Context } from './context.js';
 import { EXIT } from './exitCodes.js';
 import { duration, metricValue, num, table } from './format.js';
@@ -59,10 +59,25 @@ export function renderAlert(a: AlertView): string {
   return lines.join('\n');
 }
 
+/** Render one healing record with its evidence and the actions it asked for. */
+export function renderHealing(h: HealingRecord, actions: readonly ActionRecord[] = []): string {
+  const lines = [`${h.id}  ${h.kind}  ${h.status}  since ${when(h.at)}  (last seen ${when(h.lastAt)})`, `  ${h.summary}`, `  remedy: ${h.remedy}`];
+  for (const e of h.evidence) lines.push(`  evidence: ${e.series} = ${metricValue(e.series, e.value)}  (${e.condition})`);
+  if (actions.length === 0 && h.actions.length === 0) lines.push('  no change asked for (advice only)');
+  for (const a of actions) {
+    lines.push(`  action ${a.id}: ${a.status} (${a.mode} mode) — ${a.line}`);
+    if (a.changeId !== null) lines.push(`    journal change #${a.changeId} — undo with: ainka rollback ${a.changeId}`);
+  }
+  return lines.join('\n');
+}
+
 /** `ainka explain <id>`. */
 export async function explainCommand(ctx: Context, id: string): Promise<number> {
-  const r = await ctx.withClient((c) => c.call<{ kind: string; action?: ActionRecord; anomaly?: AnomalyRecord; alert?: AlertView; recent?: { t: number; value: number }[]; change?: Record<string, unknown> }>('explain', { id }));
+  const r = await ctx.withClient((c) =>
+    c.call<{ kind: string; action?: ActionRecord; anomaly?: AnomalyRecord; alert?: AlertView; healing?: HealingRecord; actions?: ActionRecord[]; recent?: { t: number; value: number }[]; change?: Record<string, unknown> }>('explain', { id }),
+  );
   ctx.print(r, () => {
+    if (r.kind === 'healing' && r.healing !== undefined) return renderHealing(r.healing, r.actions ?? []);
     if (r.kind === 'action' && r.action !== undefined) {
       return `${renderAction(r.action)}\n\nwhy: ${r.action.because}.\nbefore: ${r.action.before ?? '?'}  →  ${r.action.value} (${r.action.mode} mode)`;
     }

@@ -25,6 +25,13 @@ export function renderStatus(s: StatusResult): string {
     lines.push('', 'missing (AINKA works without them, with less telemetry):');
     for (const c of missing) lines.push(`  ${c.id}: ${c.reason ?? ''}`);
   }
+  if (s.healing !== undefined) {
+    const h = s.healing;
+    lines.push('', `self-healing (${h.mode} mode): ${h.open} open finding(s); protected: ${h.protectedUnits.join(', ')}`);
+    for (const p of h.parts.filter((x) => !x.available)) lines.push(`  ${p.id} off: ${p.reason ?? ''}`);
+    for (const r of h.records.slice(0, 10)) lines.push(`  ${r.id}  ${r.kind.padEnd(8)} ${r.status.padEnd(8)} ${r.summary}${r.actions.length > 0 ? `  [${r.actions.join(', ')}]` : ''}`);
+    if (h.records.length > 0) lines.push('  details: ainka explain <H id>');
+  }
   const r = s.recovery;
   if (r.reverted.length + r.completed.length + r.rolledBackSessions.length > 0) {
     lines.push('', `recovered at start: reverted batches [${r.reverted.join(', ')}], completed [${r.completed.join(', ')}], rolled back sessions [${r.rolledBackSessions.join(', ')}]`);

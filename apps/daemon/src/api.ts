@@ -99,6 +99,40 @@ export interface StatusResult {
   readonly pendingAdvice: number;
   readonly managedKnobs: number;
   readonly recovery: { readonly reverted: readonly number[]; readonly completed: readonly number[]; readonly rolledBackSessions: readonly string[] };
+  /** Self-healing (`@ainka/healing`): open findings and the latest records; absent when healing is off. */
+  readonly healing?: HealingStatus;
+}
+
+/** A finding of self-healing (a leak, a drift, a failing service, memory pressure) and what was done about it. @public */
+export interface HealingRecord {
+  /** Stable id, `H<n>`: `ainka explain H3`. */
+  readonly id: string;
+  readonly kind: 'leak' | 'drift' | 'service' | 'pressure';
+  /** Stable key of the subject (`pid:1234:98765/memory`, `sysctl:vm.swappiness`). */
+  readonly key: string;
+  /** `open` while the condition lasts, `resolved` once it is gone. */
+  readonly status: 'open' | 'resolved';
+  /** One sentence naming the subject, the rate or the difference, and the ETA or who changed it. */
+  readonly summary: string;
+  /** What healing proposes or did, and why that remedy. */
+  readonly remedy: string;
+  readonly evidence: readonly Evidence[];
+  /** Ids of the action records (`D<n>`) of the changes asked for; their journal ids roll them back. */
+  readonly actions: readonly string[];
+  readonly at: number;
+  readonly lastAt: number;
+}
+
+/** Self-healing in `status`. @public */
+export interface HealingStatus {
+  readonly mode: 'advise' | 'enforce';
+  readonly open: number;
+  /** The newest records (open first). */
+  readonly records: readonly HealingRecord[];
+  /** Units healing never touches. */
+  readonly protectedUnits: readonly string[];
+  /** Parts of healing that run, and why the others do not. */
+  readonly parts: readonly CapabilityStatus[];
 }
 
 /** An anomaly (alert) raised by per-series detection. @public */

@@ -26,11 +26,13 @@ export function apiHandlers(d: Daemon, metricsUrl: () => string | null): Map<Api
       const key = anomaly.series;
       return { kind: 'anomaly', anomaly, recent: d.windows.points(key, anomaly.at - 60_000).slice(-120) };
     }
+    const healing = d.healing?.find(id);
+    if (healing !== undefined) return { kind: 'healing', healing, actions: healing.actions.map((a) => d.actions.find(a)).filter((a) => a !== undefined) };
     const alert = d.alerts.find(id);
     if (alert !== undefined) return { kind: 'alert', alert };
     const change = d.actions.manager.history().find((c) => `#${c.id}` === id || String(c.id) === id);
     if (change !== undefined) return { kind: 'change', change };
-    throw new DaemonError('ERR_AINKA_DAEMON_NOT_FOUND', `nothing is called ${id}: use an action id (D3), an anomaly id (A7), an alert fingerprint (see ainka anomalies) or a journal change id (#12) from \`ainka advise\`, \`ainka anomalies\` or \`ainka status\`.`);
+    throw new DaemonError('ERR_AINKA_DAEMON_NOT_FOUND', `nothing is called ${id}: use an action id (D3), an anomaly id (A7), a healing id (H2), an alert fingerprint (see ainka anomalies) or a journal change id (#12) from \`ainka advise\`, \`ainka anomalies\` or \`ainka status\`.`);
   });
   h.set('anomalies', (p) => ({ anomalies: p.all === true ? d.anomalies.all() : d.anomalies.activeRecords(), alerts: d.alerts.active() }));
   h.set('forecast', (p) => d.forecast(str(p, 'metric') as string));

@@ -83,6 +83,24 @@ export const daemonConfigSchema = z
       })
       .strict()
       .prefault({}),
+    healing: z
+      .object({
+        enabled: z.boolean().default(true),
+        mode: mode.default('advise'),
+        protectedUnits: z.array(z.string().min(1)).default([]),
+        leaks: z
+          .object({
+            enabled: z.boolean().default(true),
+            intervalMs: z.number().int().min(100).default(5000),
+            windowSeconds: z.number().positive().default(300),
+            minSpanSeconds: z.number().positive().default(120),
+            horizonHours: z.number().positive().default(6),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     api: z
       .object({
         socket: z.string().min(1).nullable().default(null),
@@ -156,6 +174,14 @@ const docs: Record<string, string> = {
   'actions.cooldownSeconds': 'The same knob is not proposed or changed again within this time (one line per decision, not per tick).',
   'actions.maxPerMinute': 'Rate limit of applied (enforced) changes.',
   'actions.adminCheckIntervalMs': 'How often managed knobs are checked for writes by someone else.',
+  healing: 'Self-healing (@ainka/healing): leaks, drift, services, pressure. Every change goes through the journal and can be rolled back.',
+  'healing.mode': 'advise (default): report findings and propose remedies. enforce: apply remedies (only when the daemon mode is enforce too).',
+  'healing.protectedUnits': 'Units never restarted, throttled, frozen or killed, in addition to ainkad, sshd, systemd-journald, systemd-logind, dbus and PID 1.',
+  'healing.leaks': 'Per-process and per-cgroup memory, descriptors, sockets and threads followed from /proc and cgroupfs; robust growth (Theil–Sen on floors) with the time to the limit.',
+  'healing.leaks.intervalMs': 'Sampling interval of every process and cgroup.',
+  'healing.leaks.windowSeconds': 'History kept per series.',
+  'healing.leaks.minSpanSeconds': 'History a series needs before it can be called a leak.',
+  'healing.leaks.horizonHours': 'Only leaks that reach their limit within this time are reported.',
   api: 'Local API: JSON lines on a Unix socket.',
   'api.socket': 'null: /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock (or in stateDir).',
   'api.socketMode': 'File mode of the socket (0660: owner and group). Each connection is also checked with SO_PEERCRED: root, the daemon user and members of the socket group may read; only root and the daemon user may change the system.',

@@ -12,6 +12,7 @@ import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
 import type { DaemonConfig } from './config.js';
 import { describeError } from './errors.js';
 import { forecastSeries } from './forecastStage.js';
+import { HealingStage } from './healingStage.js';
 import { headlineSeries, sumOf, summedMetrics } from './headline.js';
 import { DaemonHistory } from './history.js';
 import { ImmediateStage } from './immediateStage.js';
@@ -59,6 +60,8 @@ export class Daemon {
   private history: DaemonHistory | undefined;
   actions!: ActionStage;
   alerts!: AlertStage;
+  /** Self-healing (leaks, drift, services, pressure), when `healing.enabled`. */
+  healing: HealingStage | undefined;
   private optional!: OptionalPaths;
   /** The immediate layer (the kernel policy cache), when the module is loaded and could be opened. */
   immediate: ImmediateStage | undefined;
@@ -156,6 +159,10 @@ export class Daemon {
     }
 
     if (this.optional.kernel.available) await this.openImmediate();
+    if (c.healing.enabled && c.telemetry.replay === null) {
+      this.healing = new HealingStage({ config: c, actions: this.actions, log: this.log, onAction: (r) => this.events.onAction?.(r) });
+      this.healing.start();
+    }
 
     this.alerts = new AlertStage({
       logs: c.logs.enabled && c.telemetry.replay === null,
@@ -439,6 +446,7 @@ export class Daemon {
       pendingAdvice: this.actions?.advice(now).length ?? 0,
       managedKnobs: this.actions?.manager.managed().length ?? 0,
       recovery: this.actions?.manager.recovery ?? { reverted: [], completed: [], rolledBackSessions: [] },
+      ...(this.healing !== undefined ? { healing: this.healing.status() } : {}),
     };
   }
 
@@ -503,6 +511,7 @@ export class Daemon {
     this.stopping = true;
     this.log.info({ reason }, `stopping (${reason})`);
     for (const t of this.timers) clearInterval(t);
+    this.healing?.close();
     this.sub?.unsubscribe();
     this.collector?.close();
     this.optional?.close();

@@ -14,6 +14,8 @@ export type {
   CapabilityStatus,
   Evidence,
   ForecastResult,
+  HealingRecord,
+  HealingStatus,
   HistoryPoint,
   HistoryResult,
   LatencySummary,

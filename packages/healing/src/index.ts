@@ -1,0 +1,16 @@
+/**
+ * `@ainka/healing`: self-healing for AINKA — leaks, drift, services and pressure. It observes and
+ * proposes; every change goes through `@ainka/actuators` (journaled, bounded, reversible).
+ *
+ * @packageDocumentation
+ */
+export { HealingError, HealingErrorCode } from './errors.js';
+export { estimateGrowth, secondsToExhaustion } from './growth.js';
+export type { GrowthEstimate, GrowthOptions, GrowthPoint } from './growth.js';
+export { LeakDetector, formatDuration, formatRate } from './leakDetector.js';
+export type { LeakDetectorOptions, LeakFinding, LeakResource, LeakSubject } from './leakDetector.js';
+export { cgroupRoot, listPids, parseNofile, parseProcCgroup, readCgroup, readProcess, walkCgroups } from './procfs.js';
+export type { CgroupUsage, ProcessUsage } from './procfs.js';
+export { Protection, alwaysProtectedUnits, unitOfCgroup } from './protection.js';
+export { leakRemedy } from './remedy.js';
+export type { HealingChange, Remedy } from './remedy.js';

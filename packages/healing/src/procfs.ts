@@ -1,0 +1,208 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Read a file under a root; `undefined` when absent or unreadable. */
+export function readText(root: string, path: string): string | undefined {
+  try {
+    return readFileSync(join(root, path), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Integer value of a single-value file (`max` and absent → `null`). */
+export function readLimit(root: string, path: string): number | null {
+  const text = readText(root, path)?.trim();
+  if (text === undefined || text === '' || text === 'max') return null;
+  const n = Number(text.split(/\s+/)[0]);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** What one process uses now. */
+export interface ProcessUsage {
+  /** Process id. */
+  readonly pid: number;
+  /** Command name (`/proc/<pid>/stat` field 2). */
+  readonly comm: string;
+  /** Start time in clock ticks since boot (field 22): with the pid, the process's identity. */
+  readonly startTime: string;
+  /** Anonymous resident memory (`RssAnon`), bytes: what a heap leak grows. */
+  readonly anonBytes: number;
+  /** Resident set size (`VmRSS`), bytes. */
+  readonly rssBytes: number;
+  /** Threads. */
+  readonly threads: number;
+  /** Open file descriptors (`null` when the fd directory is not readable). */
+  readonly fds: number | null;
+  /** Open sockets among them (`null` when not counted). */
+  readonly sockets: number | null;
+  /** cgroup v2 path (or the `name=systemd` v1 path on hybrid hosts), without the leading `/`. */
+  readonly cgroup: string;
+  /** `RLIMIT_NOFILE` soft limit (`null` = unlimited/unknown). */
+  readonly nofile: number | null;
+}
+
+/** Pids of every process under `<root>/proc`. */
+export function listPids(root: string): number[] {
+  try {
+    return readdirSync(join(root, 'proc'))
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function statusField(status: string, field: string): number | undefined {
+  const m = new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The cgroup of a process from `/proc/<pid>/cgroup` text (v2 line, or `name=systemd` on hybrid hosts when v2 says `/`). */
+export function parseProcCgroup(text: string): string {
+  let v2: string | undefined;
+  let systemd: string | undefined;
+  for (const line of text.split('\n')) {
+    const [, controllers, path] = /^\d+:([^:]*):(.*)$/.exec(line) ?? [];
+    if (path === undefined) continue;
+    if (controllers === '') v2 = path;
+    else if (controllers === 'name=systemd') systemd = path;
+  }
+  const chosen = v2 !== undefined && v2 !== '/' ? v2 : (systemd ?? v2 ?? '/');
+  return chosen.replace(/^\/+/, '');
+}
+
+/** The soft `Max open files` limit from `/proc/<pid>/limits` text (`null` = unlimited or absent). */
+export function parseNofile(limits: string): number | null {
+  const m = /^Max open files\s+(\S+)/m.exec(limits);
+  if (!m || m[1] === 'unlimited') return null;
+  const n = Number(m[1]);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Read one process's usage from `<root>/proc/<pid>`. Kernel threads (no `VmRSS`) and processes that
+ * exited while being read give `undefined`. Sockets are counted (one `readlink` per fd) only when the
+ * process has at least `socketScanMinFds` descriptors, to bound the cost.
+ */
+export function readProcess(root: string, pid: number, socketScanMinFds = 16): ProcessUsage | undefined {
+  const dir = `proc/${pid}`;
+  const stat = readText(root, `${dir}/stat`);
+  const status = readText(root, `${dir}/status`);
+  if (stat === undefined || status === undefined) return undefined;
+  const rssKb = statusField(status, 'VmRSS');
+  if (rssKb === undefined) return undefined;
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  const comm = stat.slice(open + 1, close);
+  const startTime = stat.slice(close + 2).split(' ')[19] ?? '0';
+  let fds: number | null = null;
+  let sockets: number | null = null;
+  try {
+    const entries = readdirSync(join(root, dir, 'fd'));
+    fds = entries.length;
+    if (fds >= socketScanMinFds) {
+      sockets = 0;
+      for (const e of entries) {
+        try {
+          if (readlinkSync(join(root, dir, 'fd', e)).startsWith('socket:')) sockets++;
+        } catch {
+          // closed meanwhile
+        }
+      }
+    }
+  } catch {
+    // not ours to read, or gone
+  }
+  return {
+    pid,
+    comm,
+    startTime,
+    anonBytes: (statusField(status, 'RssAnon') ?? rssKb) * 1024,
+    rssBytes: rssKb * 1024,
+    threads: statusField(status, 'Threads') ?? 1,
+    fds,
+    sockets,
+    cgroup: parseProcCgroup(readText(root, `${dir}/cgroup`) ?? ''),
+    nofile: parseNofile(readText(root, `${dir}/limits`) ?? ''),
+  };
+}
+
+/** What one cgroup (v2) uses now, and its limits. */
+export interface CgroupUsage {
+  /** Path relative to the cgroup root, without the leading `/`. */
+  readonly path: string;
+  /** `memory.current`, bytes (`null` without the memory controller). */
+  readonly memoryCurrent: number | null;
+  /** `anon` of `memory.stat`, bytes: what a leak grows (page cache comes and goes). */
+  readonly anonBytes: number | null;
+  /** `memory.max` (`null` = max). */
+  readonly memoryMax: number | null;
+  /** `pids.current`. */
+  readonly pidsCurrent: number | null;
+  /** `pids.max` (`null` = max). */
+  readonly pidsMax: number | null;
+}
+
+/** The cgroup v2 mount under a root: `sys/fs/cgroup` (unified) or `sys/fs/cgroup/unified` (hybrid). */
+export function cgroupRoot(root: string): string {
+  return readText(root, 'sys/fs/cgroup/cgroup.controllers') !== undefined ? 'sys/fs/cgroup' : 'sys/fs/cgroup/unified';
+}
+
+/** Read one cgroup's usage (`path` relative to the v2 mount). */
+export function readCgroup(root: string, mount: string, path: string): CgroupUsage {
+  const dir = path === '' ? mount : `${mount}/${path}`;
+  const stat = readText(root, `${dir}/memory.stat`);
+  const anon = stat === undefined ? undefined : /^anon (\d+)/m.exec(stat)?.[1];
+  const current = readText(root, `${dir}/memory.current`);
+  const pids = readText(root, `${dir}/pids.current`);
+  return {
+    path,
+    memoryCurrent: current === undefined ? null : Number(current.trim()),
+    anonBytes: anon === undefined ? null : Number(anon),
+    memoryMax: readLimit(root, `${dir}/memory.max`),
+    pidsCurrent: pids === undefined ? null : Number(pids.trim()),
+    pidsMax: readLimit(root, `${dir}/pids.max`),
+  };
+}
+
+/** Child cgroups of `path`, breadth-first to `maxDepth` below it (paths relative to the mount). */
+export function walkCgroups(root: string, mount: string, maxDepth: number, maxCount: number): string[] {
+  const out: string[] = [];
+  let level = [''];
+  for (let depth = 0; depth < maxDepth && level.length > 0 && out.length < maxCount; depth++) {
+    const next: string[] = [];
+    for (const parent of level) {
+      let names: string[];
+      try {
+        names = readdirSync(join(root, mount, parent), { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name);
+      } catch {
+        continue;
+      }
+      for (const n of names) {
+        const p = parent === '' ? n : `${parent}/${n}`;
+        out.push(p);
+        next.push(p);
+        if (out.length >= maxCount) break;
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
+/** `MemAvailable` from `/proc/meminfo`, bytes. */
+export function memAvailable(root: string): number | null {
+  const m = /^MemAvailable:\s+(\d+)/m.exec(readText(root, 'proc/meminfo') ?? '');
+  return m ? Number(m[1]) * 1024 : null;
+}
+
+/** System-wide thread headroom: `kernel.threads-max` minus the threads that exist (from `/proc/loadavg`). */
+export function threadHeadroom(root: string): { limit: number; used: number } | null {
+  const max = readLimit(root, 'proc/sys/kernel/threads-max');
+  const m = /\s\d+\/(\d+)\s/.exec(readText(root, 'proc/loadavg') ?? '');
+  if (max === null || !m) return null;
+  return { limit: max, used: Number(m[1]) };
+}
