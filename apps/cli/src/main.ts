@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { adviseCommand, anomaliesCommand, explainCommand, forecastCommand } from './adviceCommands.js';
+import { baselineDiffCommand, baselineRecordCommand } from './baselineCommands.js';
 import { bashCompletion } from './completion.js';
 import { Context, reportError, type GlobalOptions } from './context.js';
 import { EXIT } from './exitCodes.js';
@@ -53,6 +54,19 @@ program
   .description('undo an applied change (journal id or action id), or --all')
   .option('--all', 'roll back every change AINKA manages')
   .action((id: string | undefined, o: { all?: boolean }) => run(() => rollbackCommand(ctx(), id, o))());
+const baseline = program.command('baseline').description('declared baseline of the machine, and drift from it');
+baseline
+  .command('record')
+  .description('record sysctls, file hashes under /etc, modules, mounts and enabled units as the baseline')
+  .option('--sysctl <names...>', 'sysctls to record (default: a tuning and hardening set)')
+  .option('--file <paths...>', 'files to hash (absolute; /etc/dir/* for a directory)')
+  .option('--enforce <ids...>', 'items restored in enforce mode, e.g. sysctl:vm.swappiness file:/etc/hosts')
+  .action((o: { sysctl?: string[]; file?: string[]; enforce?: string[] }) => run(() => baselineRecordCommand(ctx(), o))());
+baseline
+  .command('diff')
+  .description('what drifted from the baseline, with who changed it when known')
+  .option('--exit-code', 'exit with 10 when something drifted')
+  .action((o: { exitCode?: boolean }) => run(() => baselineDiffCommand(ctx(), o))());
 program.command('forecast <metric>').description('forecast a metric or series, with capacity when a limit is known').action((m: string) => run(() => forecastCommand(ctx(), m))());
 program
   .command('anomalies')

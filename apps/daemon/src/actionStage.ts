@@ -1,4 +1,5 @@
 import { ChangeManager, createActuators, type Actuator, type ActuatorSet, type ApplyResult, type ChangeOutcome } from '@ainka/actuators';
+import { join } from 'node:path';
 import type { ActionRecord } from './api.js';
 import { DaemonError } from './errors.js';
 import type { Decision } from './ruleContext.js';
@@ -53,7 +54,8 @@ export class ActionStage {
 
   /** Open the journal (recovering what a crash interrupted). */
   static async open(opts: ActionStageOptions): Promise<ActionStage> {
-    const actuators = opts.applyDelayMs !== undefined && opts.applyDelayMs > 0 ? delayed(createActuators(), opts.applyDelayMs) : createActuators();
+    const base = createActuators({ blobDir: join(opts.stateDir, 'blobs') });
+    const actuators = opts.applyDelayMs !== undefined && opts.applyDelayMs > 0 ? delayed(base, opts.applyDelayMs) : base;
     const manager = await ChangeManager.open({
       stateDir: opts.stateDir,
       root: opts.root,
@@ -91,7 +93,7 @@ export class ActionStage {
         if (enforced >= budget) mode = 'advise';
         else enforced++;
       }
-      return { knob: d.knob, value: d.value, reason: d.rule, because: d.because, mode };
+      return { knob: d.knob, value: d.value, reason: d.rule, because: d.because, mode, ...(d.exact === true ? { exact: true } : {}) };
     });
     this.busy = true;
     let result: ApplyResult;

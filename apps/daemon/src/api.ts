@@ -18,10 +18,12 @@ export type ApiMethod =
   | 'policy.list'
   | 'policy.validate'
   | 'policy.apply'
-  | 'rollback';
+  | 'rollback'
+  | 'baseline.record'
+  | 'baseline.show';
 
 /** The methods that change the machine or the daemon. @public */
-export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback'];
+export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback', 'baseline.record'];
 
 /** One request line. @public */
 export interface ApiRequest {

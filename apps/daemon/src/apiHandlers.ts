@@ -49,5 +49,19 @@ export function apiHandlers(d: Daemon, metricsUrl: () => string | null): Map<Api
     for (const o of r.outcomes) d.log.info({ event: 'rollback', outcome: o }, o.line);
     return r;
   });
+  h.set('baseline.record', (p) => {
+    const healing = needHealing(d);
+    const list = (k: string): string[] | undefined => (Array.isArray(p[k]) ? (p[k] as unknown[]).map(String) : undefined);
+    const sysctls = list('sysctls');
+    const files = list('files');
+    const enforce = list('enforce');
+    return healing.recordBaseline({ ...(sysctls ? { sysctls } : {}), ...(files ? { files } : {}), ...(enforce ? { enforce } : {}) });
+  });
+  h.set('baseline.show', () => needHealing(d).baselineView());
   return h;
+}
+
+function needHealing(d: Daemon): NonNullable<Daemon['healing']> {
+  if (d.healing === undefined) throw new DaemonError('ERR_AINKA_DAEMON_BAD_REQUEST', 'self-healing is off in this daemon (healing.enabled is false, or it replays a recording); enable it in ainkad.yaml');
+  return d.healing;
 }

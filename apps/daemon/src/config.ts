@@ -98,6 +98,14 @@ export const daemonConfigSchema = z
           })
           .strict()
           .prefault({}),
+        drift: z
+          .object({
+            enabled: z.boolean().default(true),
+            sysctlIntervalMs: z.number().int().min(100).nullable().default(null),
+            fullIntervalMs: z.number().int().min(1000).default(30_000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -182,6 +190,9 @@ const docs: Record<string, string> = {
   'healing.leaks.windowSeconds': 'History kept per series.',
   'healing.leaks.minSpanSeconds': 'History a series needs before it can be called a leak.',
   'healing.leaks.horizonHours': 'Only leaks that reach their limit within this time are reported.',
+  'healing.drift': 'Drift from the baseline recorded with `ainka baseline record` (<stateDir>/baseline.json): shown with who changed it; items marked enforce are restored in enforce mode.',
+  'healing.drift.sysctlIntervalMs': 'How often sysctls are compared (null: every telemetry tick).',
+  'healing.drift.fullIntervalMs': 'How often files, modules, mounts and enabled units are compared.',
   api: 'Local API: JSON lines on a Unix socket.',
   'api.socket': 'null: /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock (or in stateDir).',
   'api.socketMode': 'File mode of the socket (0660: owner and group). Each connection is also checked with SO_PEERCRED: root, the daemon user and members of the socket group may read; only root and the daemon user may change the system.',

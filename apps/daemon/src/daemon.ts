@@ -160,7 +160,7 @@ export class Daemon {
 
     if (this.optional.kernel.available) await this.openImmediate();
     if (c.healing.enabled && c.telemetry.replay === null) {
-      this.healing = new HealingStage({ config: c, actions: this.actions, log: this.log, onAction: (r) => this.events.onAction?.(r) });
+      this.healing = new HealingStage({ config: c, actions: this.actions, stateDir: this.stateDir, log: this.log, onAction: (r) => this.events.onAction?.(r) });
       this.healing.start();
     }
 

@@ -1,4 +1,25 @@
-import { LeakDetector, Protection, formatDuration, formatRate, leakRemedy, readCgroup, cgroupRoot, type HealingChange, type LeakFinding } from '@ainka/healing';
+import { defaultWhoChanged } from '@ainka/actuators';
+import {
+  BlobStore,
+  LeakDetector,
+  Protection,
+  cgroupRoot,
+  checkDrift,
+  formatDuration,
+  formatRate,
+  leakRemedy,
+  parseBaseline,
+  readCgroup,
+  recordBaseline,
+  type Baseline,
+  type BaselineKind,
+  type BaselineSpec,
+  type DriftItem,
+  type HealingChange,
+  type LeakFinding,
+} from '@ainka/healing';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ActionStage } from './actionStage.js';
 import type { ActionRecord, CapabilityStatus, Evidence, HealingRecord, HealingStatus } from './api.js';
 import type { DaemonConfig } from './config.js';
@@ -16,12 +37,25 @@ export interface HealingReport {
   readonly evidence: readonly Evidence[];
   /** The change to ask `@ainka/actuators` for, if any. */
   readonly change?: HealingChange | undefined;
+  /** Restore exactly (a recorded value): no damped step. */
+  readonly exact?: boolean;
+}
+
+/** What `baseline.show` returns. */
+export interface BaselineView {
+  readonly path: string;
+  readonly recordedAt: number | null;
+  readonly items: number;
+  readonly enforce: readonly string[];
+  readonly drift: readonly DriftItem[];
 }
 
 /** Options of {@link HealingStage}. */
 export interface HealingStageOptions {
   readonly config: DaemonConfig;
   readonly actions: ActionStage;
+  /** Where `baseline.json` and the content blobs live. */
+  readonly stateDir: string;
   readonly log: Logger;
   /** Called with every action record healing produced (the daemon's counters and live view). */
   readonly onAction?: (r: ActionRecord) => void;
@@ -41,9 +75,19 @@ export class HealingStage {
   private nextId = 1;
   readonly protection: Protection;
   private leaks: LeakDetector | undefined;
+  private baseline: Baseline | undefined;
+  private readonly blobs: BlobStore;
+  private lastDrift: DriftItem[] = [];
+  private sampling = false;
 
   constructor(private readonly opts: HealingStageOptions) {
     this.protection = new Protection(opts.config.healing.protectedUnits);
+    this.blobs = new BlobStore(join(opts.stateDir, 'blobs'));
+  }
+
+  /** Path of the recorded baseline. */
+  get baselinePath(): string {
+    return join(this.opts.stateDir, 'baseline.json');
   }
 
   private get mode(): 'advise' | 'enforce' {
@@ -59,6 +103,60 @@ export class HealingStage {
       this.every(h.leaks.intervalMs, () => this.leakCycle(root));
       this.parts.push({ id: 'healing:leaks', available: true });
     } else this.parts.push({ id: 'healing:leaks', available: false, reason: 'healing.leaks.enabled is false' });
+    if (h.drift.enabled) {
+      if (existsSync(this.baselinePath)) this.baseline = parseBaseline(readFileSync(this.baselinePath, 'utf8'), this.baselinePath);
+      this.every(h.drift.sysctlIntervalMs ?? this.opts.config.telemetry.intervalMs, () => this.driftCycle(['sysctl']));
+      this.every(h.drift.fullIntervalMs, () => this.driftCycle(['module', 'mount', 'file', 'unit']));
+      this.parts.push(this.baseline !== undefined ? { id: 'healing:drift', available: true } : { id: 'healing:drift', available: false, reason: 'no baseline yet: record one with `ainka baseline record`' });
+    } else this.parts.push({ id: 'healing:drift', available: false, reason: 'healing.drift.enabled is false' });
+  }
+
+  /** Record the machine as the declared baseline (`ainka baseline record`), replacing the previous one. */
+  recordBaseline(spec: BaselineSpec): BaselineView {
+    const b = recordBaseline(this.opts.config.telemetry.procRoot, spec, this.blobs);
+    writeFileSync(`${this.baselinePath}.tmp`, `${JSON.stringify(b, null, 1)}\n`, { mode: 0o640 });
+    renameSync(`${this.baselinePath}.tmp`, this.baselinePath);
+    this.baseline = b;
+    const i = this.parts.findIndex((p) => p.id === 'healing:drift');
+    if (i >= 0) this.parts[i] = { id: 'healing:drift', available: true };
+    this.opts.log.info({ event: 'baseline', items: b.items.length, enforce: spec.enforce ?? [] }, `baseline recorded: ${b.items.length} items (${(spec.enforce ?? []).length} enforced) in ${this.baselinePath}`);
+    return this.baselineView();
+  }
+
+  /** The baseline and the drift found now (`ainka baseline diff`). */
+  baselineView(): BaselineView {
+    const b = this.baseline;
+    const drift = b === undefined ? [] : checkDrift(this.opts.config.telemetry.procRoot, b, { blobs: this.blobs, who: this.who });
+    return { path: this.baselinePath, recordedAt: b?.recordedAt ?? null, items: b?.items.length ?? 0, enforce: b?.items.filter((i) => i.enforce).map((i) => i.id) ?? [], drift };
+  }
+
+  private readonly who = (root: string, item: { id: string; kind: BaselineKind; observed: string }): string | undefined =>
+    item.kind === 'sysctl' ? defaultWhoChanged(root, item.id, item.observed) : undefined;
+
+  private driftCycle(kinds: BaselineKind[]): Promise<void> {
+    const b = this.baseline;
+    if (b === undefined) return Promise.resolve();
+    const drift = checkDrift(this.opts.config.telemetry.procRoot, b, { kinds, blobs: this.blobs, who: this.who });
+    this.lastDrift = [...this.lastDrift.filter((d) => !kinds.includes(d.kind)), ...drift];
+    return this.observe('drift', this.lastDrift.map((d) => this.driftReport(d)));
+  }
+
+  private driftReport(d: DriftItem): HealingReport {
+    const name = d.id.slice(d.kind.length + 1);
+    const what = d.kind === 'file' ? `file ${name} changed (${d.expected.slice(0, 19)}… → ${d.observed === 'absent' ? 'deleted' : `${d.observed.slice(0, 19)}…`})` : `${d.kind} ${name}: ${d.expected} → ${d.observed}`;
+    const summary = `drift from the baseline: ${what}${d.who !== undefined ? `; by ${d.who}` : ''}`;
+    const evidence: Evidence[] = [{ series: d.id, value: 1, condition: `baseline ${d.expected}, now ${d.observed}${d.diff !== undefined ? `\n${d.diff}` : ''}` }];
+    let change: HealingChange | undefined;
+    let remedy: string;
+    if (!d.enforce) remedy = 'shown only: the baseline does not mark this item enforce';
+    else if (d.kind === 'sysctl') {
+      change = { knob: d.id, value: d.expected };
+      remedy = `restore ${name} to ${d.expected} (enforce item)`;
+    } else if (d.kind === 'file') {
+      change = { knob: `file:${name.replace(/^\/+/, '')}:content`, value: d.expected };
+      remedy = `restore ${name} from the recorded content (enforce item; the replaced bytes are kept for rollback)`;
+    } else remedy = `restore by hand: AINKA does not change ${d.kind}s`;
+    return { kind: 'drift', key: d.id, summary, remedy, evidence, change, exact: true };
   }
 
   /** Run `fn` every `ms`, logging (never throwing) its failures. */
@@ -80,10 +178,15 @@ export class HealingStage {
     this.parts.push(status);
   }
 
-  private leakCycle(root: string): Promise<void> {
+  private async leakCycle(root: string): Promise<void> {
     const d = this.leaks as LeakDetector;
-    const now = Date.now();
-    d.sample(now);
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      await d.sampleAsync(Date.now());
+    } finally {
+      this.sampling = false;
+    }
     const mount = cgroupRoot(root);
     const reports = d.evaluate().map((f) => this.leakReport(f, root, mount));
     return this.observe('leak', reports);
@@ -117,9 +220,9 @@ export class HealingStage {
         if (this.records.length > 500) this.records.splice(0, this.records.length - 500);
         this.opts.log.warn({ event: 'healing', healing: { id: rec.id, kind, key: r.key, change: r.change } }, `healing ${rec.id} (${kind}): ${r.summary}; remedy: ${r.remedy}`);
       } else {
-        Object.assign(rec, { summary: r.summary, remedy: r.remedy, evidence: r.evidence, lastAt: now });
+        Object.assign(rec, { summary: r.summary, evidence: r.evidence, lastAt: now }, rec.remedy.startsWith('rolled back') ? {} : { remedy: r.remedy });
       }
-      if (r.change !== undefined) await this.ask(rec, r.change);
+      if (r.change !== undefined) await this.ask(rec, r.change, r.exact === true);
     }
     for (const [key, rec] of this.open) {
       if (rec.kind !== kind || seen.has(key)) continue;
@@ -130,11 +233,21 @@ export class HealingStage {
     }
   }
 
-  private async ask(rec: Mutable<HealingRecord>, change: HealingChange): Promise<void> {
+  private async ask(rec: Mutable<HealingRecord>, change: HealingChange, exact: boolean): Promise<void> {
     const a = this.opts.actions;
     if (a.inFlight) return; // asked again on the next cycle
+    // A remedy someone rolled back is not asked for again for that subject: the rollback is their answer.
+    const history = a.manager.history();
+    const undone = this.records.filter((r) => r.key === rec.key).flatMap((r) => r.actions).some((id) => {
+      const changeId = a.find(id)?.changeId;
+      return changeId !== null && changeId !== undefined && history.find((c) => c.id === changeId)?.status === 'rolled-back';
+    });
+    if (undone) {
+      if (!rec.remedy.startsWith('rolled back')) rec.remedy = `rolled back by request: not asked for again (was: ${rec.remedy})`;
+      return;
+    }
     const out = await a.handle(
-      [{ policy: 'healing', rule: rec.kind, knob: change.knob, value: change.value, mode: this.mode, because: `healing ${rec.id}: ${rec.summary}; ${rec.remedy}`, evidence: rec.evidence }],
+      [{ policy: 'healing', rule: rec.kind, knob: change.knob, value: change.value, mode: this.mode, because: `healing ${rec.id}: ${rec.summary}; ${rec.remedy}`, evidence: rec.evidence, ...(exact ? { exact } : {}) }],
       Date.now(),
       0,
     );

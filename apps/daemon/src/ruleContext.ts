@@ -36,4 +36,6 @@ export interface Decision {
   readonly mode: 'advise' | 'enforce';
   readonly because: string;
   readonly evidence: readonly Evidence[];
+  /** Restore exactly this value (a recorded baseline), never a damped step towards it. */
+  readonly exact?: boolean;
 }

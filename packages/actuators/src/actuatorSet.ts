@@ -1,4 +1,5 @@
 import type { Actuator } from './actuator.js';
+import { ContentActuator } from './contentActuator.js';
 import { FileActuator } from './fileActuator.js';
 import type { KnobKind } from './knobId.js';
 import { ProcessActuator, type ProcessBackend } from './processActuator.js';
@@ -13,6 +14,8 @@ export interface CreateActuatorsOptions {
   process?: ProcessBackend;
   /** systemctl binary and runner. */
   systemd?: SystemdActuatorOptions;
+  /** Blob directory of file contents (`file:…:content` knobs). Default `/var/lib/ainka/blobs`. */
+  blobDir?: string;
 }
 
 /** Build the standard actuator for every family. */
@@ -25,5 +28,6 @@ export function createActuators(options: CreateActuatorsOptions = {}): ActuatorS
     thp: new FileActuator('thp'),
     process: new ProcessActuator(options.process),
     systemd: new SystemdActuator(options.systemd),
+    file: new ContentActuator(options.blobDir ?? '/var/lib/ainka/blobs'),
   };
 }

@@ -25,6 +25,11 @@ export interface ChangeRequest {
   readonly because: string;
   /** Per-request mode; `advise` here wins over an enforcing manager. */
   readonly mode?: ChangeMode;
+  /**
+   * Write the value itself, never a damped step towards it: for restoring a value recorded earlier (a
+   * baseline), where an intermediate value would be a state nobody declared. Dwell and rate limits still apply.
+   */
+  readonly exact?: boolean;
 }
 
 /** What happened to one request. */
@@ -301,7 +306,7 @@ export class ChangeManager {
           outcomes.push({ knob: knob.id, status: 'skipped', before, line: `hold ${knob.id} at ${before} (anti-flapping): ${decision.why}` });
           continue;
         }
-        if (decision.damped) {
+        if (decision.damped && req.exact !== true) {
           target = decision.value;
           damped = ` (damped step towards ${value})`;
           try {
@@ -598,6 +603,8 @@ export function reproduceCommand(knob: KnobId, value: string): string {
       return `sysctl -w ${knob.attribute}='${value}'`;
     case 'systemd':
       return `systemctl restart ${knob.target}`;
+    case 'file':
+      return `install -m 0644 <blob ${value}> /${knob.target}`;
     case 'process':
       if (knob.attribute === 'nice') return `renice -n ${value} -p ${knob.target}`;
       if (knob.attribute === 'ionice') return `ionice ${value === 'idle' ? '-c 3' : value === 'none' ? '-c 0' : `-c 2 -n ${value.slice(3)}`} -p ${knob.target}`;

@@ -6,7 +6,7 @@ import { findKnobSpec, type KnobSpec } from './knobCatalogue.js';
 import { normalizeValue, type KnobId, type KnobKind } from './knobId.js';
 
 /** File-backed families: every knob is one file under the root. */
-export type FileKnobKind = Exclude<KnobKind, 'systemd'>;
+export type FileKnobKind = Exclude<KnobKind, 'systemd' | 'file'>;
 
 /** The file behind a file-backed knob, relative to the root (e.g. `proc/sys/vm/swappiness`). */
 export function knobPath(knob: KnobId): string {
@@ -25,6 +25,8 @@ export function knobPath(knob: KnobId): string {
       return `proc/${knob.target}/${knob.attribute}`;
     case 'systemd':
       return '';
+    case 'file':
+      return knob.target;
   }
 }
 

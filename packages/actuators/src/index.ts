@@ -4,6 +4,7 @@ export type { ActuatorSet, CreateActuatorsOptions } from './actuatorSet.js';
 export { ChangeManager, reproduceCommand } from './changeManager.js';
 export type { ApplyResult, ChangeManagerOptions, ChangeMode, ChangeOutcome, ChangeRequest, RecoveryReport } from './changeManager.js';
 export { ActuatorError, ActuatorErrorCode } from './errors.js';
+export { ContentActuator, contentHash } from './contentActuator.js';
 export { FileActuator, knobPath } from './fileActuator.js';
 export type { FileKnobKind } from './fileActuator.js';
 export { FlapGuard, defaultFlapGuardOptions } from './flapGuard.js';

@@ -271,6 +271,7 @@ const cgroup: KnobSpec[] = [
         : undefined;
     },
   },
+  choiceRow('cgroup', 'cgroup.freeze', 'Freeze (1) or thaw (0) every process of the cgroup.', ['0', '1']),
   intRow('cgroup', 'io.weight', 'Proportional I/O share of the cgroup (default weight).', 1, 10000),
   {
     kind: 'cgroup',
@@ -322,10 +323,26 @@ const systemd: KnobSpec[] = [
   },
 ];
 
+const file: KnobSpec[] = [
+  {
+    kind: 'file',
+    attribute: 'content',
+    description: 'Content of a configuration file under /etc, restored from a recorded baseline (by hash).',
+    bounds: "'sha256:<64 hex>' of a stored blob, or 'absent'; files under etc/ only",
+    optional: false,
+    reversible: true,
+    numeric: false,
+    check(value, ctx) {
+      if (!/^etc\/[^\0]+$/.test(ctx.knob.target) || ctx.knob.target.split('/').includes('..')) return `'${ctx.knob.target}' is not a file under etc/; only configuration files under /etc are restored`;
+      return /^(sha256:[0-9a-f]{64}|absent)$/.test(value) ? undefined : `'${value}' is not 'sha256:<64 hex digits>' or 'absent'; use the hash a baseline recorded`;
+    },
+  },
+];
+
 /**
  * The knob table: every knob AINKA may change, with its bounds. Nothing outside this table is ever written.
  */
-export const knobCatalogue: readonly KnobSpec[] = [...sysctl, ...block, ...cpufreq, ...cgroup, ...proc, ...thp, ...systemd];
+export const knobCatalogue: readonly KnobSpec[] = [...sysctl, ...block, ...cpufreq, ...cgroup, ...proc, ...thp, ...systemd, ...file];
 
 const byKey = new Map(knobCatalogue.map((row) => [`${row.kind}:${row.attribute}`, row]));
 

@@ -1,7 +1,7 @@
 import { ActuatorError, ActuatorErrorCode } from './errors.js';
 
 /** The families of knobs AINKA can change. */
-export type KnobKind = 'sysctl' | 'block' | 'cpufreq' | 'cgroup' | 'process' | 'thp' | 'systemd';
+export type KnobKind = 'sysctl' | 'block' | 'cpufreq' | 'cgroup' | 'process' | 'thp' | 'systemd' | 'file';
 
 /**
  * A parsed knob id. Ids are strings so they can live in policies, journals and logs:
@@ -16,6 +16,7 @@ export type KnobKind = 'sysctl' | 'block' | 'cpufreq' | 'cgroup' | 'process' | '
  * | `process:1234:nice` | nice, `ionice` or `oom_score_adj` of pid 1234 |
  * | `thp:enabled` | `/sys/kernel/mm/transparent_hugepage/enabled` |
  * | `systemd:nginx.service:restart` | restart a unit through `systemctl` |
+ * | `file:etc/hosts:content` | the content of `/etc/hosts`, by hash (restored from recorded blobs) |
  */
 export interface KnobId {
   /** The whole id, as given. */
@@ -30,7 +31,7 @@ export interface KnobId {
   readonly key: string;
 }
 
-const KINDS: readonly KnobKind[] = ['sysctl', 'block', 'cpufreq', 'cgroup', 'process', 'thp', 'systemd'];
+const KINDS: readonly KnobKind[] = ['sysctl', 'block', 'cpufreq', 'cgroup', 'process', 'thp', 'systemd', 'file'];
 
 /**
  * Parse a knob id such as `sysctl:vm.swappiness` or `cgroup:app.slice:memory.high`.
@@ -98,6 +99,8 @@ function example(kind: KnobKind): string {
       return "'process:1234:nice'";
     case 'systemd':
       return "'systemd:nginx.service:restart'";
+    case 'file':
+      return "'file:etc/hosts:content'";
     default:
       return `'${kind}:…'`;
   }

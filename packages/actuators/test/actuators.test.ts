@@ -85,7 +85,7 @@ describe('file actuators against a real file tree', () => {
 
   it('has a bounds row for every knob family', () => {
     const kinds = new Set(knobCatalogue.map((k) => k.kind));
-    expect([...kinds].sort()).toEqual(['block', 'cgroup', 'cpufreq', 'process', 'sysctl', 'systemd', 'thp']);
+    expect([...kinds].sort()).toEqual(['block', 'cgroup', 'cpufreq', 'process', 'sysctl', 'systemd', 'thp', 'file'].sort());
   });
 });
 

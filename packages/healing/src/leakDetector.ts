@@ -171,12 +171,33 @@ export class LeakDetector {
 
   /** Read every process and cgroup once and append a point to each series. */
   sample(now: number): void {
-    let procs: ProcessUsage[] = [];
+    const procs: ProcessUsage[] = [];
     for (const pid of listPids(this.root)) {
       if (!this.pidFilter(pid)) continue;
       const p = readProcess(this.root, pid);
       if (p !== undefined) procs.push(p);
     }
+    this.record(now, procs);
+  }
+
+  /**
+   * {@link sample}, yielding to the event loop after every `slice` processes so a daemon's other timers
+   * keep their latency on machines with thousands of processes.
+   */
+  async sampleAsync(now: number, slice = 32): Promise<void> {
+    const procs: ProcessUsage[] = [];
+    let n = 0;
+    for (const pid of listPids(this.root)) {
+      if (!this.pidFilter(pid)) continue;
+      const p = readProcess(this.root, pid);
+      if (p !== undefined) procs.push(p);
+      if (++n % slice === 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    this.record(now, procs);
+  }
+
+  private record(now: number, all: ProcessUsage[]): void {
+    let procs = all;
     if (procs.length > this.maxProcesses) procs = procs.sort((a, b) => b.rssBytes - a.rssBytes).slice(0, this.maxProcesses);
     for (const p of procs) {
       const key = `pid:${p.pid}:${p.startTime}`;
