@@ -9,7 +9,7 @@ import { defineConfig } from 'tsup';
  * holds only the local API's types and client and bundles nothing.
  */
 const packagesDir = resolve(import.meta.dirname, '..', '..', 'packages');
-const bundled = ['telemetry', 'ml', 'policy', 'actuators', 'ebpf', 'ipc', 'protocol'];
+const bundled = ['telemetry', 'ml', 'policy', 'actuators', 'healing', 'ebpf', 'ipc', 'protocol'];
 const alias = Object.fromEntries(
   bundled.filter((n) => existsSync(join(packagesDir, n, 'src', 'index.ts'))).map((n) => [`@ainka/${n}`, join(packagesDir, n, 'src', 'index.ts')]),
 );
@@ -32,7 +32,8 @@ export default defineConfig([
     target: 'node20',
     noExternal: [/^@ainka\/(?!native|ebpf|ipc)/],
     // ebpf and ipc find their .bpf.o objects and the addon relative to their own files: never bundle them.
-    external: ['@ainka/native', '@ainka/ebpf', '@ainka/ipc', 'better-sqlite3'],
+    // @particle/dbus-next (via @ainka/healing) requires optional modules (x11) at run time only: keep it external.
+    external: ['@ainka/native', '@ainka/ebpf', '@ainka/ipc', 'better-sqlite3', '@particle/dbus-next'],
     esbuildOptions(options) {
       options.alias = alias;
     },

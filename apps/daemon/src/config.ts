@@ -98,6 +98,16 @@ export const daemonConfigSchema = z
           })
           .strict()
           .prefault({}),
+        services: z
+          .object({
+            enabled: z.boolean().default(true),
+            minDelaySeconds: z.number().positive().default(1),
+            maxDelaySeconds: z.number().positive().default(300),
+            healthyRunSeconds: z.number().positive().default(60),
+            crashLoopFailures: z.number().int().min(2).default(3),
+          })
+          .strict()
+          .prefault({}),
         drift: z
           .object({
             enabled: z.boolean().default(true),
@@ -190,6 +200,11 @@ const docs: Record<string, string> = {
   'healing.leaks.windowSeconds': 'History kept per series.',
   'healing.leaks.minSpanSeconds': 'History a series needs before it can be called a leak.',
   'healing.leaks.horizonHours': 'Only leaks that reach their limit within this time are reported.',
+  'healing.services': 'Failed systemd services (watched over D-Bus): restarted after a delay learned from the unit\'s own time to failure; crash loops are reported with their journal lines and not restarted; masked and admin-stopped units are left alone.',
+  'healing.services.minDelaySeconds': 'Shortest delay before a restart.',
+  'healing.services.maxDelaySeconds': 'Longest delay before a restart.',
+  'healing.services.healthyRunSeconds': 'A run shorter than this counts as a quick failure.',
+  'healing.services.crashLoopFailures': 'Quick failures within 10 minutes that make a crash loop.',
   'healing.drift': 'Drift from the baseline recorded with `ainka baseline record` (<stateDir>/baseline.json): shown with who changed it; items marked enforce are restored in enforce mode.',
   'healing.drift.sysctlIntervalMs': 'How often sysctls are compared (null: every telemetry tick).',
   'healing.drift.fullIntervalMs': 'How often files, modules, mounts and enabled units are compared.',

@@ -3,6 +3,9 @@ import {
   BlobStore,
   LeakDetector,
   Protection,
+  ServiceHealer,
+  SystemdWatcher,
+  unitJournal,
   cgroupRoot,
   checkDrift,
   formatDuration,
@@ -17,6 +20,7 @@ import {
   type DriftItem,
   type HealingChange,
   type LeakFinding,
+  type UnitEvent,
 } from '@ainka/healing';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,6 +83,9 @@ export class HealingStage {
   private readonly blobs: BlobStore;
   private lastDrift: DriftItem[] = [];
   private sampling = false;
+  private watcher: SystemdWatcher | undefined;
+  private healer: ServiceHealer | undefined;
+  private readonly unitStates = new Map<string, string>();
 
   constructor(private readonly opts: HealingStageOptions) {
     this.protection = new Protection(opts.config.healing.protectedUnits);
@@ -109,6 +116,73 @@ export class HealingStage {
       this.every(h.drift.fullIntervalMs, () => this.driftCycle(['module', 'mount', 'file', 'unit']));
       this.parts.push(this.baseline !== undefined ? { id: 'healing:drift', available: true } : { id: 'healing:drift', available: false, reason: 'no baseline yet: record one with `ainka baseline record`' });
     } else this.parts.push({ id: 'healing:drift', available: false, reason: 'healing.drift.enabled is false' });
+    if (h.services.enabled) void this.startServices();
+    else this.parts.push({ id: 'healing:services', available: false, reason: 'healing.services.enabled is false' });
+  }
+
+  /** Watch systemd over D-Bus (async: the bus may be slow or absent). */
+  private async startServices(): Promise<void> {
+    const s = this.opts.config.healing.services;
+    this.healer = new ServiceHealer(this.protection, { minDelayMs: s.minDelaySeconds * 1000, maxDelayMs: s.maxDelaySeconds * 1000, healthyRunMs: s.healthyRunSeconds * 1000, crashLoopFailures: s.crashLoopFailures });
+    try {
+      this.watcher = await SystemdWatcher.open((e) => void this.onUnit(e).catch((err: unknown) => this.opts.log.warn({ err: describeError(err) }, `healing: ${describeError(err).message}`)));
+      this.part({ id: 'healing:services', available: true });
+    } catch (err) {
+      this.part({ id: 'healing:services', available: false, reason: describeError(err).message });
+    }
+  }
+
+  private async onUnit(e: UnitEvent): Promise<void> {
+    const healer = this.healer as ServiceHealer;
+    this.unitStates.set(e.unit, e.activeState);
+    const d = healer.observe(e);
+    const key = `unit:${e.unit}`;
+    const evidence: Evidence[] = [{ series: `unit.failures{unit="${e.unit}"}`, value: healer.failures(e.unit).length, condition: `${e.activeState}${e.subState !== undefined ? `/${e.subState}` : ''}${e.result !== undefined ? ` (result ${e.result})` : ''}; times to failure ${healer.failures(e.unit).map((f) => (Number.isFinite(f) ? `${(f / 1000).toFixed(1)} s` : '?')).join(', ') || 'none'}` }];
+    if (d.action === 'none') {
+      if (e.activeState === 'active') this.resolve(key);
+      return;
+    }
+    if (d.action === 'respect') {
+      await this.event({ kind: 'service', key, summary: d.reason, remedy: 'left alone: the administrator decided', evidence });
+      return;
+    }
+    if (d.action === 'give-up') {
+      const lines = await unitJournal(e.unit);
+      const journal: Evidence[] = lines.map((l) => ({ series: `journal{unit="${e.unit}"}`, value: l.priority, condition: `${new Date(l.at).toISOString()} ${l.message}` }));
+      await this.event({ kind: 'service', key, summary: d.reason, remedy: 'not restarted: restarting a crash loop does not help; the journal lines below say why it fails', evidence: [...evidence, ...journal] });
+      return;
+    }
+    await this.event({ kind: 'service', key, summary: d.reason, remedy: `restart ${e.unit} in ${(d.delayMs / 1000).toFixed(1)} s (delay learned from its own time to failure)`, evidence });
+    const t = setTimeout(() => {
+      if (this.unitStates.get(e.unit) !== 'failed') return; // someone else started it meanwhile
+      void this.event({ kind: 'service', key, summary: d.reason, remedy: `restart ${e.unit} now (after ${(d.delayMs / 1000).toFixed(1)} s)`, evidence, change: { knob: `systemd:${e.unit}:restart`, value: 'restart' } });
+    }, d.delayMs);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  /** Open or refresh one record from an event (parts that report changes, not snapshots). */
+  async event(r: HealingReport): Promise<void> {
+    const now = Date.now();
+    let rec = this.open.get(r.key);
+    if (rec === undefined) {
+      rec = { id: `H${this.nextId++}`, kind: r.kind, key: r.key, status: 'open', summary: r.summary, remedy: r.remedy, evidence: r.evidence, actions: [], at: now, lastAt: now };
+      this.open.set(r.key, rec);
+      this.records.push(rec);
+      if (this.records.length > 500) this.records.splice(0, this.records.length - 500);
+    } else Object.assign(rec, { summary: r.summary, remedy: r.remedy, evidence: r.evidence, lastAt: now });
+    this.opts.log.warn({ event: 'healing', healing: { id: rec.id, kind: r.kind, key: r.key, change: r.change } }, `healing ${rec.id} (${r.kind}): ${r.summary}; remedy: ${r.remedy}`);
+    if (r.change !== undefined) await this.ask(rec, r.change, r.exact === true);
+  }
+
+  /** Resolve the open record of a key. */
+  resolve(key: string): void {
+    const rec = this.open.get(key);
+    if (rec === undefined) return;
+    rec.status = 'resolved';
+    rec.lastAt = Date.now();
+    this.open.delete(key);
+    this.opts.log.info({ event: 'healing', healing: { id: rec.id, kind: rec.kind, key, status: 'resolved' } }, `healing ${rec.id} (${rec.kind}) resolved: ${rec.summary}`);
   }
 
   /** Record the machine as the declared baseline (`ainka baseline record`), replacing the previous one. */
@@ -282,5 +356,6 @@ export class HealingStage {
   /** Stop every timer. */
   close(): void {
     for (const t of this.timers) clearInterval(t);
+    this.watcher?.close();
   }
 }

@@ -16,3 +16,7 @@ export { leakRemedy } from './remedy.js';
 export type { HealingChange, Remedy } from './remedy.js';
 export { BlobStore, checkDrift, defaultBaselineFiles, defaultBaselineSysctls, lineDiff, parseBaseline, recordBaseline } from './drift.js';
 export type { Baseline, BaselineItem, BaselineKind, BaselineSpec, DriftItem, DriftWho } from './drift.js';
+export { ServiceHealer } from './serviceHealer.js';
+export type { ServiceDecision, ServiceHealerOptions, UnitEvent } from './serviceHealer.js';
+export { SystemdWatcher, parseJournalJson, unitJournal, unitNameFromPath } from './systemdWatcher.js';
+export type { JournalLine } from './systemdWatcher.js';

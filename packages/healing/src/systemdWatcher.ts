@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import dbus from '@particle/dbus-next';
+import { HealingError, HealingErrorCode } from './errors.js';
+import type { UnitEvent } from './serviceHealer.js';
+
+const SYSTEMD = 'org.freedesktop.systemd1';
+const MANAGER_PATH = '/org/freedesktop/systemd1';
+const UNIT_IFACE = 'org.freedesktop.systemd1.Unit';
+const PROPS = 'org.freedesktop.DBus.Properties';
+
+/** `/org/freedesktop/systemd1/unit/foo_2eservice` → `foo.service` (systemd's object-path escaping). */
+export function unitNameFromPath(path: string): string {
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last.replace(/_([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** One journal line of a unit, from `journalctl -o json`. */
+export interface JournalLine {
+  /** Time (ms). */
+  readonly at: number;
+  readonly message: string;
+  /** syslog priority (0 emerg … 7 debug). */
+  readonly priority: number;
+}
+
+/** Parse `journalctl -o json` output (one JSON object per line). */
+export function parseJournalJson(text: string): JournalLine[] {
+  const out: JournalLine[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const o = JSON.parse(line) as Record<string, unknown>;
+      const msg = Array.isArray(o.MESSAGE) ? Buffer.from(o.MESSAGE as number[]).toString('utf8') : String(o.MESSAGE ?? '');
+      out.push({ at: Math.round(Number(o.__REALTIME_TIMESTAMP ?? 0) / 1000), message: msg, priority: Number(o.PRIORITY ?? 6) });
+    } catch {
+      // a torn line: skip
+    }
+  }
+  return out;
+}
+
+/** The last lines a unit wrote to the journal (one `journalctl -o json` run, only when a unit needs explaining). */
+export function unitJournal(unit: string, lines = 15, journalctl = 'journalctl'): Promise<JournalLine[]> {
+  return new Promise((resolve) => {
+    execFile(journalctl, ['-u', unit, '-o', 'json', '-n', String(lines), '--no-pager'], { timeout: 10_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout) => {
+      resolve(err ? [] : parseJournalJson(stdout));
+    });
+  });
+}
+
+type Bus = ReturnType<typeof dbus.systemBus>;
+
+/**
+ * Watches systemd units over the system bus with `@particle/dbus-next` (no process per call): subscribes
+ * to the manager, matches `PropertiesChanged` of every unit object, and turns `ActiveState` changes into
+ * {@link UnitEvent}s, reading `Result`, `LoadState` and `UnitFileState` of units that failed.
+ */
+export class SystemdWatcher {
+  private constructor(
+    private readonly bus: Bus,
+    private readonly onEvent: (e: UnitEvent) => void,
+  ) {}
+
+  /**
+   * Connect, subscribe and start delivering events.
+   * @param busAddress a bus address (tests); default the system bus.
+   * @throws `HealingError` `ERR_AINKA_HEALING_BUS_UNAVAILABLE` when the bus or systemd cannot be reached.
+   */
+  static async open(onEvent: (e: UnitEvent) => void, busAddress?: string): Promise<SystemdWatcher> {
+    let bus: Bus;
+    try {
+      bus = busAddress !== undefined ? dbus.sessionBus({ busAddress }) : dbus.systemBus();
+    } catch (err) {
+      throw new HealingError(HealingErrorCode.busUnavailable, `cannot connect to the system bus: ${(err as Error).message}; service healing needs systemd and D-Bus`, { cause: err });
+    }
+    const w = new SystemdWatcher(bus, onEvent);
+    // A bus that cannot be reached emits 'error' (and calls never answer): fail the open, never the process.
+    let failed: ((err: Error) => void) | undefined;
+    const unreachable = new Promise<never>((_, reject) => (failed = reject));
+    unreachable.catch(() => undefined);
+    bus.on('error', (err: Error) => failed?.(err));
+    const timeout = setTimeout(() => failed?.(new Error('no answer within 5 s')), 5000);
+    try {
+      await Promise.race([w.call(MANAGER_PATH, `${SYSTEMD}.Manager`, 'Subscribe'), unreachable]);
+      await w.call('/org/freedesktop/DBus', 'org.freedesktop.DBus', 'AddMatch', 's', [
+        `type='signal',sender='${SYSTEMD}',interface='${PROPS}',member='PropertiesChanged',path_namespace='${MANAGER_PATH}/unit'`,
+      ], 'org.freedesktop.DBus');
+    } catch (err) {
+      clearTimeout(timeout);
+      try {
+        bus.disconnect();
+      } catch {
+        // never connected
+      }
+      throw new HealingError(HealingErrorCode.busUnavailable, `systemd does not answer on the system bus (${(err as Error).message}); service healing needs systemd as PID 1`, { cause: err });
+    }
+    clearTimeout(timeout);
+    failed = undefined;
+    bus.on('message', (m) => w.onMessage(m));
+    return w;
+  }
+
+  private async call(path: string, iface: string, member: string, signature?: string, body?: unknown[], destination = SYSTEMD): Promise<unknown[]> {
+    const reply = await this.bus.call(new dbus.Message({ destination, path, interface: iface, member, ...(signature !== undefined ? { signature, body: body as unknown[] } : {}) }));
+    return (reply?.body ?? []) as unknown[];
+  }
+
+  /** One property of a unit object (`undefined` when the unit or interface does not have it). */
+  async property(path: string, iface: string, name: string): Promise<string | undefined> {
+    try {
+      const [v] = await this.call(path, PROPS, 'Get', 'ss', [iface, name]);
+      const value = (v as { value?: unknown } | undefined)?.value;
+      return value === undefined ? undefined : String(value);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private onMessage(m: InstanceType<typeof dbus.Message>): void {
+    if (m.member !== 'PropertiesChanged' || m.interface !== PROPS || !m.path.startsWith(`${MANAGER_PATH}/unit/`)) return;
+    const [iface, changed] = m.body as [string, Record<string, { value: unknown }>];
+    if (iface !== UNIT_IFACE || changed.ActiveState === undefined) return;
+    const at = Date.now();
+    const unit = unitNameFromPath(m.path);
+    const activeState = String(changed.ActiveState.value);
+    const subState = changed.SubState === undefined ? undefined : String(changed.SubState.value);
+    if (activeState !== 'failed') {
+      this.onEvent({ unit, at, activeState, ...(subState !== undefined ? { subState } : {}) });
+      return;
+    }
+    void Promise.all([
+      this.property(m.path, 'org.freedesktop.systemd1.Service', 'Result'),
+      this.property(m.path, UNIT_IFACE, 'LoadState'),
+      this.property(m.path, UNIT_IFACE, 'UnitFileState'),
+    ]).then(([result, loadState, unitFileState]) =>
+      this.onEvent({
+        unit,
+        at,
+        activeState,
+        ...(subState !== undefined ? { subState } : {}),
+        ...(result !== undefined ? { result } : {}),
+        ...(loadState !== undefined ? { loadState } : {}),
+        ...(unitFileState !== undefined ? { unitFileState } : {}),
+      }),
+    );
+  }
+
+  /** Unsubscribe and disconnect. */
+  close(): void {
+    void this.call(MANAGER_PATH, `${SYSTEMD}.Manager`, 'Unsubscribe').catch(() => undefined);
+    this.bus.disconnect();
+  }
+}
