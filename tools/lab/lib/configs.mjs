@@ -1,0 +1,117 @@
+// The three configurations the lab compares, each with begin / enterScenario / end. `end` resets for
+// real (TuneD stopped and `tuned-adm off`; AINKA's changes rolled back and the daemon stopped); the
+// runner then checks the state against the pristine snapshot.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { changesIn, outstanding, readJournal } from './journal.mjs';
+import { LabError, sh, sleep } from './proc.mjs';
+
+async function waitFor(what, fn, timeoutS) {
+  const end = Date.now() + timeoutS * 1000;
+  let last = '';
+  while (Date.now() < end) {
+    try {
+      const r = fn();
+      if (r === true) return;
+      last = String(r);
+    } catch (e) {
+      last = e.message;
+    }
+    await sleep(1000);
+  }
+  throw new LabError('ERR_AINKA_LAB_TIMEOUT', `${what} not ready after ${timeoutS} s: ${last}`);
+}
+
+export const defaultConfig = {
+  name: 'default',
+  label: 'default',
+  async begin() {},
+  async enterScenario() {
+    return {};
+  },
+  async leaveScenario() {
+    return {};
+  },
+  async end() {
+    return {};
+  },
+};
+
+export const tunedConfig = {
+  name: 'tuned',
+  label: 'TuneD',
+  version() {
+    return sh("dpkg-query -W -f='${Version}' tuned", { allowFail: true }).out || 'unknown';
+  },
+  async begin() {
+    sh('systemctl start tuned.service');
+    await waitFor('tuned (tuned-adm active)', () => sh('tuned-adm active', { allowFail: true }).rc === 0 || 'tuned-adm active failed', 180);
+  },
+  async enterScenario(s) {
+    sh(`tuned-adm profile ${s.tunedProfile}`, { timeoutMs: 180_000 });
+    await waitFor(`TuneD profile ${s.tunedProfile}`, () => sh('tuned-adm active', { allowFail: true }).out.includes(s.tunedProfile) || 'not active yet', 120);
+    const v = sh('tuned-adm verify', { allowFail: true, timeoutMs: 120_000 });
+    return { profile: s.tunedProfile, verify: v.out.split('\n').pop() };
+  },
+  async leaveScenario() {
+    return {};
+  },
+  async end() {
+    sh('tuned-adm off', { allowFail: true, timeoutMs: 120_000 });
+    sh('systemctl stop tuned.service', { timeoutMs: 120_000 });
+    return {};
+  },
+};
+
+/** AINKA: ainkad installed as the product's systemd unit, enforce mode, the shipped packs. */
+export function ainkaConfig(repo) {
+  const node = process.execPath;
+  const ainkad = `${node} ${join(repo, 'apps/daemon/dist/main.js')}`;
+  const ainka = `${node} ${join(repo, 'apps/cli/dist/main.js')}`;
+  const stateDir = '/var/lib/ainka';
+  const journalPath = join(stateDir, 'journal.log');
+  let scenarioStart = 0;
+  return {
+    name: 'ainka',
+    label: 'AINKA',
+    journalPath,
+    installed: false,
+    install() {
+      if (this.installed) return;
+      mkdirSync('/etc/ainka', { recursive: true });
+      // The daemon's own default config, with only the mode switched to enforce: the shipped packs.
+      const yaml = sh(`${ainkad} --print-default-config`).out;
+      if (!/^mode:\s*advise/m.test(yaml)) throw new LabError('ERR_AINKA_LAB_CONFIG', `ainkad's default config has no "mode: advise" line to switch to enforce:\n${yaml.slice(0, 400)}`);
+      writeFileSync('/etc/ainka/ainkad.yaml', yaml.replace(/^mode:\s*advise/m, 'mode: enforce'));
+      sh(`${ainkad} install-service`);
+      this.installed = true;
+    },
+    async begin() {
+      this.install();
+      sh('systemctl start ainkad.service');
+      await waitFor('ainkad (ainka status)', () => sh(`${ainka} status --json`, { allowFail: true, timeoutMs: 60_000 }).rc === 0 || 'ainka status failed', 300);
+    },
+    async enterScenario() {
+      scenarioStart = Date.now();
+      return {};
+    },
+    /** The changes AINKA made during the scenario, from its journal. */
+    async leaveScenario() {
+      const j = readJournal(journalPath);
+      return { changes: j.changes ? changesIn(j, scenarioStart, Date.now()) : [] };
+    },
+    async end() {
+      const rb = sh(`${ainka} rollback --all --json`, { allowFail: true, timeoutMs: 120_000 });
+      sh('systemctl stop ainkad.service', { timeoutMs: 120_000 });
+      const left = existsSync(journalPath) ? outstanding(readJournal(journalPath)) : [];
+      if (left.length) throw new LabError('ERR_AINKA_LAB_DIRTY', `AINKA left ${left.length} change(s) applied after rollback --all and stop: ${left.map((c) => `${c.knob} ${c.before} → ${c.after}`).join('; ')}`);
+      let outcomes = [];
+      try {
+        outcomes = JSON.parse(rb.out).outcomes ?? [];
+      } catch {
+        outcomes = [{ status: rb.rc === 0 ? 'ok' : 'failed', line: rb.out || rb.err }];
+      }
+      return { rollback: outcomes };
+    },
+  };
+}
