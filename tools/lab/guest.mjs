@@ -12,7 +12,7 @@ import { ainkaConfig, defaultConfig, tunedConfig } from './lib/configs.mjs';
 import { outstanding, readJournal } from './lib/journal.mjs';
 import { LabError, readText, sh } from './lib/proc.mjs';
 import { DURATIONS, selectScenarios } from './lib/scenarios.mjs';
-import { diffSnapshots, pristineProblems, snapshot } from './lib/state.mjs';
+import { diffSnapshots, pristineProblems, restorePristine, snapshot } from './lib/state.mjs';
 import { diskOf } from './scenarios/read.mjs';
 import { ensureZramSwap } from './scenarios/memory.mjs';
 
@@ -55,7 +55,9 @@ async function main() {
 
   preflight(scenarios, configs);
   // The environment every configuration shares, set up before the pristine snapshot.
-  sh('modprobe -q tcp_bbr; modprobe -q sch_netem; modprobe -q veth; true', { allowFail: true });
+  // Kernel modules the workloads need (tcp_bbr too: available to every configuration, chosen by none).
+  const mods = [...new Set(scenarios.flatMap((s) => s.modules ?? []))];
+  if (mods.length) sh(`for m in ${mods.join(' ')}; do modprobe -q $m; done; true`, { allowFail: true });
   const swap = scenarios.some((s) => s.name === 'memory-balloon') ? ensureZramSwap(1024) : 'none';
   for (const s of scenarios) await s.prepare?.(d);
   results.meta = {
@@ -129,6 +131,18 @@ async function main() {
       }
       results.resets.push(reset);
       save();
+      if (!reset.ok && !reset.error) {
+        // Recorded as a failed reset (the report says so); the lab writes the pristine values back
+        // and continues only if the state is then clean.
+        reset.restoreFailed = restorePristine(reset.diffs);
+        const again = diffSnapshots(pristine, snapshot());
+        reset.cleanAfterRestore = again.length === 0;
+        save();
+        if (again.length === 0) {
+          log(`  reset after ${config.label}: DIRTY (${reset.diffs.map((x) => x.key).join(', ')}); pristine values written back, state clean again`);
+          continue;
+        }
+      }
       if (!reset.ok) {
         throw new LabError('ERR_AINKA_LAB_DIRTY', `reset after ${config.label} (rep ${rep}) left a dirty state; stopping the run:\n  ${reset.error ?? reset.diffs.map((x) => `${x.key}: ${x.pristine} → ${x.now}`).join('\n  ')}`);
       }

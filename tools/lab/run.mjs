@@ -19,7 +19,7 @@ const labDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(labDir, '..', '..');
 const outDir = join(repo, '.testbed', 'lab');
 const log = (m) => process.stderr.write(`lab: ${m}\n`);
-const USAGE = 'usage: node tools/lab/run.mjs [--reps N] [--scenario name[,name…]] [--short] [--local] [--mem MB] [--timeout S] [--out RESULTS.md]';
+const USAGE = 'usage: node tools/lab/run.mjs [--reps N] [--scenario name[,name…]] [--short] [--guests N] [--local] [--mem MB] [--timeout S] [--out RESULTS.md]';
 
 function fail(code, message, exit = 2) {
   process.stderr.write(`lab: ${code}: ${message}\n`);
@@ -27,7 +27,7 @@ function fail(code, message, exit = 2) {
 }
 
 function parse(argv) {
-  const o = { reps: null, scenarios: [], short: false, local: false, mem: 2048, timeout: null, out: null, configs: null };
+  const o = { reps: null, scenarios: [], short: false, local: false, mem: 2048, timeout: null, out: null, configs: null, guests: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -42,6 +42,7 @@ function parse(argv) {
     else if (a === '--timeout') o.timeout = Number(val());
     else if (a === '--out') o.out = val();
     else if (a === '--configs') o.configs = val().split(',');
+    else if (a === '--guests') o.guests = Number(val());
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -104,20 +105,40 @@ async function main() {
   checkBuilt();
   const bin = buildHelpers();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const resultsFile = join(outDir, `results-${stamp}.json`);
-  const planFile = join(outDir, `plan-${stamp}.json`);
   const command = `node tools/lab/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
-  const plan = { reps: o.reps, scenarios: o.scenarios, durations: o.short ? 'short' : 'full', out: resultsFile, bin, configs: o.configs ?? undefined, command };
-  writeFileSync(planFile, `${JSON.stringify(plan, null, 1)}\n`);
-  const guestCmd = ['node', join(labDir, 'guest.mjs'), '--plan', planFile];
-  const nScen = selectScenarios(o.scenarios).length;
-  const timeout = o.timeout ?? (o.short ? 600 : Math.max(1800, o.reps * nScen * 3 * 150 + 900));
-  log(`${o.reps} rep(s) × ${nScen} scenario(s) × 3 configurations; results in ${relative(repo, resultsFile)}`);
-  const rc = o.local
-    ? await runStreaming(guestCmd[0], guestCmd.slice(1))
-    : await runStreaming('node', [join(repo, 'tools', 'testbed', 'testbed.mjs'), 'system-run', '--timeout', String(timeout), '--mem', String(o.mem), '--', ...guestCmd]);
-  if (!existsSync(resultsFile)) fail('ERR_AINKA_LAB_NO_RESULT', `the guest wrote no results (exit ${rc}); see the output above`, 1);
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  const all = selectScenarios(o.scenarios).map((x) => x.name);
+  // --guests N: the scenarios are dealt to N guests booted side by side (each runs its scenarios
+  // under the three configurations, interleaved, with its own resets and checks).
+  const n = o.local ? 1 : Math.max(1, Math.min(o.guests, all.length));
+  const parts = Array.from({ length: n }, (_, i) => all.filter((_, j) => j % n === i));
+  const runs = parts.map((names, i) => {
+    const resultsFile = join(outDir, `results-${stamp}${n > 1 ? `-g${i + 1}` : ''}.json`);
+    const planFile = join(outDir, `plan-${stamp}${n > 1 ? `-g${i + 1}` : ''}.json`);
+    const plan = { reps: o.reps, scenarios: names, durations: o.short ? 'short' : 'full', out: resultsFile, bin, configs: o.configs ?? undefined, command };
+    writeFileSync(planFile, `${JSON.stringify(plan, null, 1)}\n`);
+    return { names, resultsFile, guestCmd: ['node', join(labDir, 'guest.mjs'), '--plan', planFile] };
+  });
+  const timeout = o.timeout ?? (o.short ? 900 : 7200);
+  log(`${o.reps} rep(s) × ${all.length} scenario(s) × 3 configurations in ${n} guest(s)`);
+  const rcs = await Promise.all(
+    runs.map((r) =>
+      o.local
+        ? runStreaming(r.guestCmd[0], r.guestCmd.slice(1))
+        : runStreaming('node', [join(repo, 'tools', 'testbed', 'testbed.mjs'), 'system-run', '--timeout', String(timeout), '--mem', String(o.mem), '--', ...r.guestCmd]),
+    ),
+  );
+  const parsed = runs.filter((r) => existsSync(r.resultsFile)).map((r) => JSON.parse(readFileSync(r.resultsFile, 'utf8')));
+  if (parsed.length === 0) fail('ERR_AINKA_LAB_NO_RESULT', `the guest wrote no results (exit ${rcs.join(', ')}); see the output above`, 1);
+  const results = {
+    ...parsed[0],
+    finished: parsed.length === runs.length && parsed.every((p) => p.finished),
+    samples: parsed.flatMap((p) => p.samples),
+    resets: parsed.flatMap((p) => p.resets),
+    errors: parsed.flatMap((p) => p.errors),
+    guests: n,
+  };
+  results.meta = { ...results.meta, seconds: Math.max(...parsed.map((p) => p.meta?.seconds ?? 0)) };
+  if (n > 1) writeFileSync(join(outDir, `results-${stamp}.json`), `${JSON.stringify(results)}\n`);
   const wall = (Date.now() - started) / 1000;
   const md = renderMarkdown(results, { command, hostInfo: hostInfo(), wallSeconds: wall });
   const mdFile = o.out ?? (o.short || o.scenarios.length ? join(outDir, `RESULTS-${stamp}.md`) : join(labDir, 'RESULTS.md'));
@@ -128,7 +149,9 @@ async function main() {
   // The harness's own checks: a complete row per objective, every reset clean, no kept regression.
   const problems = [];
   if (!results.finished) problems.push('the run did not finish');
-  for (const r of md.rows) for (const c of ['default', 'tuned', 'ainka']) if (!(o.configs ?? ['default', 'tuned', 'ainka']).includes(c)) continue; else if (r.by[c].n < o.reps) problems.push(`${r.scenario.name} ${r.objective.key}: ${r.by[c].n}/${o.reps} ${c} samples`);
+  for (const r of md.rows) {
+    for (const c of o.configs ?? ['default', 'tuned', 'ainka']) if (r.by[c].n < o.reps) problems.push(`${r.scenario.name} ${r.objective.key}: ${r.by[c].n}/${o.reps} ${c} samples`);
+  }
   if (md.rows.length === 0) problems.push('no table row');
   if (results.resets.length === 0 || results.resets.some((x) => !x.ok)) problems.push('a reset was not clean (or none was checked)');
   if (md.kept.length) problems.push(`${md.kept.length} kept regression(s)`);

@@ -22,6 +22,15 @@ async function waitFor(what, fn, timeoutS) {
   throw new LabError('ERR_AINKA_LAB_TIMEOUT', `${what} not ready after ${timeoutS} s: ${last}`);
 }
 
+/** True when a knob's object is gone: `process:<pid>:…` without /proc/<pid>, `cgroup:<path>:…` without its directory. */
+export function objectGone(knob) {
+  const p = /^process:(\d+):/.exec(knob);
+  if (p) return !existsSync(`/proc/${p[1]}`);
+  const c = /^cgroup:(.+):[^:]+$/.exec(knob);
+  if (c) return !existsSync(join('/sys/fs/cgroup', c[1]));
+  return false;
+}
+
 export const defaultConfig = {
   name: 'default',
   label: 'default',
@@ -103,7 +112,9 @@ export function ainkaConfig(repo) {
     async end() {
       const rb = sh(`${ainka} rollback --all --json`, { allowFail: true, timeoutMs: 120_000 });
       sh('systemctl stop ainkad.service', { timeoutMs: 120_000 });
-      const left = existsSync(journalPath) ? outstanding(readJournal(journalPath)) : [];
+      // A change to an object that no longer exists (a process that exited, a transient unit's
+      // cgroup) has nothing left to restore.
+      const left = (existsSync(journalPath) ? outstanding(readJournal(journalPath)) : []).filter((c) => !objectGone(c.knob));
       if (left.length) throw new LabError('ERR_AINKA_LAB_DIRTY', `AINKA left ${left.length} change(s) applied after rollback --all and stop: ${left.map((c) => `${c.knob} ${c.before} → ${c.after}`).join('; ')}`);
       let outcomes = [];
       try {

@@ -15,7 +15,7 @@ function fmt(x, digits) {
 
 function cell(s, digits) {
   if (!s || s.n === 0) return '—';
-  return `${fmt(s.median, digits)} [${fmt(s.ci[0], digits)}, ${fmt(s.ci[1], digits)}]`;
+  return `${fmt(s.median, digits)} [${fmt(s.ci[0], digits)}, ${fmt(s.ci[1], digits)}]${s.n === 1 ? ' (n=1)' : ''}`;
 }
 
 /** Per scenario and objective: summaries per configuration and verdicts of AINKA. */
@@ -90,7 +90,7 @@ export function renderMarkdown(results, { command, hostInfo, wallSeconds }) {
   for (const r of rows) {
     const d = r.objective.digits;
     const better = r.objective.better === 'higher' ? '↑' : '↓';
-    L.push(`| ${r.primary ? r.scenario.title : ''} | ${r.objective.label}, ${r.objective.unit} ${better} | ${cell(r.by.default, d)} | ${cell(r.by.tuned, d)} (${r.scenario.tunedProfile}) | ${cell(r.by.ainka, d)} | **${r.vsDefault}** | **${r.vsTuned}** | ${fmt(r.ratioDefault, 2)}× |`);
+    L.push(`| ${r.primary ? r.scenario.title : ''} | ${r.objective.label}, ${r.objective.unit} ${better} | ${cell(r.by.default, d)} | ${cell(r.by.tuned, d)} (${r.scenario.tunedProfile}) | ${cell(r.by.ainka, d)} | **${r.vsDefault}** | **${r.vsTuned}** | ${Number.isFinite(r.ratioDefault) ? `${fmt(r.ratioDefault, 2)}×` : '—'} |`);
   }
   const prim = rows.filter((r) => r.primary);
   const count = (k, v) => prim.filter((r) => r[k] === v).length;
@@ -118,7 +118,7 @@ export function renderMarkdown(results, { command, hostInfo, wallSeconds }) {
   L.push('## Resets between configurations', '');
   const clean = results.resets.filter((r) => r.ok).length;
   L.push(`${clean} of ${results.resets.length} resets checked clean: after each configuration, TuneD stopped and \`tuned-adm off\` / \`ainka rollback --all\` and ainkad stopped, then ${Object.keys(results.pristine ?? {}).length} settings (sysctls under vm, kernel.sched_*, net.core, net.ipv4.tcp_*; the disks' queue settings; THP; debugfs sched tunables; cpufreq; cgroup v2 limits and weights of the slices and their services; /dev/cpu_dma_latency; nice values of long-lived processes) compared with the pristine snapshot taken before the first configuration.`);
-  for (const r of results.resets.filter((x) => !x.ok)) L.push(`- **dirty** after ${r.config} rep ${r.rep}: ${esc(r.error ?? r.diffs.map((x) => `${x.key}: ${x.pristine} → ${x.now}`).join('; '))}`);
+  for (const r of results.resets.filter((x) => !x.ok)) L.push(`- **dirty** after ${r.config} rep ${r.rep}: ${esc(r.error ?? r.diffs.map((x) => `${x.key}: ${x.pristine} → ${x.now}`).join('; '))}${r.cleanAfterRestore ? ' (the lab wrote the pristine values back; clean again before the next configuration)' : ''}`);
   L.push('');
   if (results.errors.length) {
     L.push('## Errors', '');
@@ -133,7 +133,7 @@ export function renderMarkdown(results, { command, hostInfo, wallSeconds }) {
   L.push('');
   L.push('## Scenarios, TuneD profiles and warm-up', '');
   const d = results.durations ?? {};
-  L.push(`Every configuration runs the same warm-up on the workload before each measurement (AINKA learns during it; for default and TuneD it only warms the same caches): network ${d.netWarmS} s of iperf3 then ${d.netMeasureS} s measured; reads ${d.readWarmS} s of cold-cache passes then one measured cold pass (${d.readFileMb} MiB file; random: ${d.randMeasureS} s); memory one full balloon run then one measured (${d.balloonMb} MiB, ${d.balloonHotMb} MiB hot, ${d.balloonStepMb} MiB every ${d.balloonStepMs} ms, ${d.balloonPasses} passes); CPU ${d.cpuWarmS} s then ${d.cpuMeasureS} s (${d.cpuHogs} hogs); writeback ${d.wbWarmS} s then ${d.wbMeasureS} s (${d.burstMb} MiB burst file).`, '');
+  L.push(`Every configuration runs the same warm-up on the workload before each measurement (AINKA learns during it; for default and TuneD it only warms the same caches): network ${d.netWarmS} s of iperf3 then ${d.netMeasureS} s measured; reads: sequential ${d.readWarmS} s of cold-cache dd passes then one measured cold fio pass (${d.readFileMb} MiB file), random ${d.randWarmS} s of fio then ${d.randMeasureS} s measured; memory one full balloon run then one measured (${d.balloonMb} MiB, ${d.balloonHotMb} MiB hot, ${d.balloonStepMb} MiB every ${d.balloonStepMs} ms, ${d.balloonPasses} passes); CPU ${d.cpuWarmS} s then ${d.cpuMeasureS} s (${d.cpuHogs} hogs); writeback ${d.wbWarmS} s then ${d.wbMeasureS} s (${d.burstMb} MiB burst file).`, '');
   L.push('| scenario | TuneD profile | why this profile | reference result |', '|---|---|---|---|');
   for (const sc of SCENARIOS.filter((s) => rows.some((r) => r.scenario === s))) L.push(`| ${sc.title} | ${sc.tunedProfile} | ${sc.tunedWhy} | ${sc.reference} |`);
   L.push('');

@@ -1,7 +1,7 @@
 // Snapshots of every setting a configuration (TuneD, AINKA) could change, and their comparison.
 // The lab takes one pristine snapshot before the first configuration and compares after every
 // reset: a run refuses to start, or stops, on a dirty state.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readText, sh } from './proc.mjs';
 
@@ -128,4 +128,27 @@ export function pristineProblems(snap) {
   }
   if ('/dev/cpu_dma_latency' in snap && snap['/dev/cpu_dma_latency'] !== '2000000000') bad.push(`/dev/cpu_dma_latency = ${snap['/dev/cpu_dma_latency']} (no PM QoS request: 2000000000)`);
   return bad;
+}
+
+/**
+ * Writes the pristine value back for every differing sysfs/procfs file (after a dirty reset, so the
+ * next configuration starts clean; the dirty reset itself stays recorded as a failure). Returns
+ * the keys it could not restore.
+ */
+export function restorePristine(diffs) {
+  const failed = [];
+  for (const d of diffs) {
+    if (!d.key.startsWith('/')) {
+      failed.push(d.key);
+      continue;
+    }
+    try {
+      // multi-value files (tcp_rmem) take the values separated by spaces; [bracketed] choices take the bracketed word
+      const m = /\[([^\]]+)\]/.exec(d.pristine);
+      writeFileSync(d.key, `${m ? m[1] : d.pristine}\n`);
+    } catch {
+      failed.push(d.key);
+    }
+  }
+  return failed;
 }

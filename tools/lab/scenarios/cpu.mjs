@@ -6,6 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { have, sh, shBg, sleep } from '../lib/proc.mjs';
+import { aggregateRunq } from '../lib/runq.mjs';
 
 const HOGS = 'lab-hogs';
 const LC = 'lab-lc';
@@ -41,40 +42,39 @@ export const cpuScenario = {
   tunedWhy: "TuneD's profile for deterministic latency (the issue's reference for this scenario)",
   reference: 'TuneD latency-performance',
   requires: () => ['stress-ng', 'systemd-run'].filter((b) => !have(b)),
-  setup(d) {
+  // Order matters under TCG: the latency-critical task and the eBPF sampler start before the hogs
+  // (node would take minutes to start beside them), then the hogs, the warm-up, the measured window.
+  async setup(d) {
     this.teardown();
-    const total = d.cpuWarmS + d.cpuMeasureS + 300;
-    sh(`systemd-run --unit=${HOGS} --collect --quiet stress-ng --cpu ${d.cpuHogs} --cpu-method int64 --timeout ${total}s`);
+    this.out = join(d.workDir, 'lcwake.json');
+    this.pid = startLc(d, d.cpuWarmS + d.cpuMeasureS + 600, this.out);
+    if (!(this.pid > 0)) throw new Error(`no MainPID for ${LC}.service`);
+    this.sampler = shBg(`exec node ${join(d.labDir, 'lib', 'runq-sample.mjs')} ${this.pid}`);
+    for (let i = 0; i < 600 && !/ready|error/.test(this.sampler.stdout()); i++) await sleep(500);
+    if (!/ready/.test(this.sampler.stdout())) throw new Error(`run-queue sampler did not start: ${this.sampler.stdout()}`);
+    sh(`systemd-run --unit=${HOGS} --collect --quiet stress-ng --cpu ${d.cpuHogs} --cpu-method int64 --timeout ${d.cpuWarmS + d.cpuMeasureS + 600}s`);
   },
   async warmup(d) {
-    const out = join(d.workDir, 'lcwake-warm.json');
-    startLc(d, d.cpuWarmS, out);
     await sleep(d.cpuWarmS * 1000);
-    await stopLc(out);
   },
   async measure(d) {
-    const out = join(d.workDir, 'lcwake.json');
-    const pid = startLc(d, d.cpuMeasureS + 300, out);
-    if (!(pid > 0)) throw new Error(`no MainPID for ${LC}.service`);
-    const q = shBg(`node ${join(d.labDir, 'lib', 'runq-sample.mjs')} ${d.cpuMeasureS} ${pid}`);
-    // The window opens when the sampler is attached; lcwake restarts its own recording then too.
-    for (let i = 0; i < 240 && !/ready/.test(q.stdout()); i++) await sleep(500);
-    sh(`kill -USR1 ${pid}`, { allowFail: true });
-    const r = await q.done;
-    const lc = await stopLc(out);
-    let rq = {};
-    try {
-      rq = JSON.parse(r.out.split('\n').find((l) => l.startsWith('{')) ?? '{}');
-    } catch {
-      rq = { error: r.err || r.out };
-    }
-    if (rq.error) throw new Error(`run-queue sampler: ${rq.error} ${r.err}`);
+    const from = Date.now();
+    sh(`kill -USR1 ${this.pid}`);
+    await sleep(d.cpuMeasureS * 1000);
+    const lc = await stopLc(this.out);
+    const to = Date.now();
+    // one more poll interval so the window's last lines are printed
+    await sleep(1200);
+    const rq = aggregateRunq(this.sampler.stdout(), from, to + 600);
+    if (rq.error) throw new Error(`run-queue sampler: ${rq.error}`);
     return {
       values: { runqP99us: rq.p99_ns / 1000, lcP99us: lc.p99_us },
       detail: { runqEvents: rq.count, runqMeanUs: Math.round(rq.mean_ns / 1000), lcSamples: lc.samples, lcP50us: lc.p50_us, lcMaxUs: lc.max_us },
     };
   },
   teardown() {
+    this.sampler?.child.kill('SIGTERM');
+    this.sampler = undefined;
     sh(`for u in ${HOGS} ${LC}; do systemctl stop $u.service 2>/dev/null; systemctl reset-failed $u.service 2>/dev/null; done; true`, { allowFail: true });
   },
 };

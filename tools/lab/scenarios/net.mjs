@@ -29,20 +29,30 @@ export function netScenario(lossPct) {
     tunedWhy: 'the profile TuneD ships for streaming network throughput (throughput-performance plus 16 MiB TCP buffers)',
     reference: 'bpftune auto-BBR: 58 → 490 Mbit/s at 10 % loss (1 Gbit/s path)',
     requires: () => ['ip', 'tc', 'iperf3'].filter((b) => !have(b)),
+    modules: ['veth', 'ifb', 'sch_netem', 'sch_ingress', 'cls_matchall', 'act_mirred', 'tcp_bbr'],
     setup() {
-      sh('for m in veth ifb sch_netem sch_ingress cls_matchall act_mirred; do modprobe -q $m; done; true', { allowFail: true });
       this.teardown();
-      sh(`ip netns add ${NS}`);
-      sh(`ip link add ${TX} type veth peer name ${RX} netns ${NS}`);
-      sh(`ip addr add 10.77.0.1/24 dev ${TX} && ip link set ${TX} up`);
-      sh(`ip -n ${NS} addr add ${SERVER}/24 dev ${RX} && ip -n ${NS} link set ${RX} up && ip -n ${NS} link set lo up`);
+      // One shell for the whole topology: every process start costs seconds under TCG.
       const nx = `ip netns exec ${NS}`;
-      sh(`${nx} ip link add ifb-lab type ifb && ${nx} ip link set ifb-lab up`);
-      sh(`${nx} tc qdisc add dev ${RX} handle ffff: ingress`);
-      sh(`${nx} tc filter add dev ${RX} parent ffff: matchall action mirred egress redirect dev ifb-lab`);
-      sh(`${nx} tc qdisc add dev ifb-lab root netem delay 50ms loss ${lossPct}% rate 100mbit limit 20000`);
-      sh(`ip netns exec ${NS} iperf3 -s -D --pidfile /run/lab-iperf3.pid`);
-      return sleep(500);
+      sh(
+        [
+          'set -e',
+          `ip netns add ${NS}`,
+          `ip link add ${TX} type veth peer name ${RX} netns ${NS}`,
+          `ip addr add 10.77.0.1/24 dev ${TX}`,
+          `ip link set ${TX} up`,
+          `ip -n ${NS} addr add ${SERVER}/24 dev ${RX}`,
+          `ip -n ${NS} link set ${RX} up`,
+          `ip -n ${NS} link set lo up`,
+          `${nx} ip link add ifb-lab type ifb`,
+          `${nx} ip link set ifb-lab up`,
+          `${nx} tc qdisc add dev ${RX} handle ffff: ingress`,
+          `${nx} tc filter add dev ${RX} parent ffff: matchall action mirred egress redirect dev ifb-lab`,
+          `${nx} tc qdisc add dev ifb-lab root netem delay 50ms loss ${lossPct}% rate 100mbit limit 20000`,
+          `${nx} iperf3 -s -D --pidfile /run/lab-iperf3.pid`,
+        ].join('\n'),
+      );
+      return sleep(300);
     },
     async warmup(d) {
       iperf(d.netWarmS);
@@ -52,8 +62,7 @@ export function netScenario(lossPct) {
       return { values: { goodput: r.mbps }, detail: { retransmits: r.retransmits, congestion: r.cc } };
     },
     teardown() {
-      sh('[ -f /run/lab-iperf3.pid ] && kill $(cat /run/lab-iperf3.pid) 2>/dev/null; rm -f /run/lab-iperf3.pid; true', { allowFail: true });
-      sh(`ip link del ${TX} 2>/dev/null; ip netns del ${NS} 2>/dev/null; true`, { allowFail: true });
+      sh(`[ -f /run/lab-iperf3.pid ] && kill $(cat /run/lab-iperf3.pid) 2>/dev/null; rm -f /run/lab-iperf3.pid; ip link del ${TX} 2>/dev/null; ip netns del ${NS} 2>/dev/null; true`, { allowFail: true });
     },
   };
 }
