@@ -33,6 +33,11 @@ const about = {
     optional: ['retransmit'],
     ring: 'events',
   },
+  security: {
+    doc: 'exec with argv and socket stdin/stdout, fork, exit with syscall mix, TCP connect/listen, watched-path opens, ptrace attach, module load, setuid/capset, mount',
+    optional: ['modload'],
+    ring: 'events',
+  },
   syscall: { doc: 'syscalls per syscall number and per process, in-kernel top-N', optional: ['flush'], run: ['collect_threads', 'collect_top'] },
 };
 
@@ -51,6 +56,7 @@ const mapFeature = {
   lru_hash: 'BPF_MAP_TYPE_LRU_HASH (4.10+)',
   percpu_hash: 'BPF_MAP_TYPE_PERCPU_HASH (4.6+)',
   task_storage: 'BPF_MAP_TYPE_TASK_STORAGE (5.11+)',
+  lpm_trie: 'BPF_MAP_TYPE_LPM_TRIE (4.11+)',
 };
 
 function symbols(file) {

@@ -24,6 +24,9 @@
 #define AINKA_BPF_COMM_LEN 16                   /* Bytes of a command name. */
 #define AINKA_BPF_PATH_LEN 128                  /* Bytes kept of a path. */
 #define AINKA_BPF_TOP_N 16                      /* Entries of the in-kernel top-N syscall array. */
+#define AINKA_BPF_ARGS_LEN 256                  /* Bytes kept of an exec argv. */
+#define AINKA_BPF_STR2_LEN 64                   /* Bytes of ainka_bpf_sec_call.str2. */
+#define AINKA_BPF_SYSCALL_MIX_WORDS 8           /* u64 words of a syscall-mix bitmap. */
 
 /* Whether the kernel module may act or only report. */
 enum ainka_mode {
@@ -112,6 +115,10 @@ enum ainka_bpf_event_type {
 	AINKA_BPF_EVENT_OOM_KILL = 4,    /* The OOM killer chose a victim (struct ainka_bpf_oom_kill). */
 	AINKA_BPF_EVENT_TCP_STATE = 5,   /* A TCP socket changed state (struct ainka_bpf_tcp). */
 	AINKA_BPF_EVENT_TCP_RETRANSMIT = 6, /* A TCP segment was retransmitted (struct ainka_bpf_tcp). */
+	AINKA_BPF_EVENT_SEC_EXEC = 7,    /* Exec with argv, euid and whether stdin/stdout are network sockets (struct ainka_bpf_sec_exec). */
+	AINKA_BPF_EVENT_FORK = 8,        /* A new process was forked (struct ainka_bpf_fork). */
+	AINKA_BPF_EVENT_SEC_CALL = 9,    /* A security-relevant syscall: ptrace attach, module load, setuid family, capset, mount (struct ainka_bpf_sec_call). */
+	AINKA_BPF_EVENT_SYSCALL_MIX = 10, /* The set of syscall numbers a process used, at its exit (struct ainka_bpf_syscall_mix). */
 };
 
 /* Block request operation classes used as histogram keys. */
@@ -122,6 +129,18 @@ enum ainka_block_op {
 	AINKA_BLOCK_OP_DISCARD = 3,      /* REQ_OP_DISCARD / SECURE_ERASE / WRITE_ZEROES */
 	AINKA_BLOCK_OP_OTHER = 4,        /* Any other operation */
 	AINKA_BLOCK_OP_COUNT = 5,
+};
+
+/* Kinds of struct ainka_bpf_sec_call records. */
+enum ainka_bpf_sec_call_kind {
+	AINKA_SEC_CALL_PTRACE = 1,       /* ptrace(PTRACE_ATTACH or PTRACE_SEIZE): args[0] request, args[1] target pid. */
+	AINKA_SEC_CALL_INIT_MODULE = 2,  /* init_module(2): args[1] image length. */
+	AINKA_SEC_CALL_FINIT_MODULE = 3, /* finit_module(2): args[0] fd, args[2] flags. */
+	AINKA_SEC_CALL_MODULE_LOADED = 4, /* A module was loaded (module:module_load): str is its name. */
+	AINKA_SEC_CALL_SETUID = 5,       /* setuid/setreuid/setresuid/setfsuid: args[0..2] the requested ids (-1 = unchanged), args[3] the syscall number. */
+	AINKA_SEC_CALL_SETGID = 6,       /* setgid/setregid/setresgid/setfsgid: args as SETUID. */
+	AINKA_SEC_CALL_CAPSET = 7,       /* capset(2): args[0] effective, args[1] permitted, args[2] inheritable (low | high << 32), args[3] target pid. */
+	AINKA_SEC_CALL_MOUNT = 8,        /* mount(2) or move_mount(2): str the target, str2 the fs type, args[0] mount flags. */
 };
 
 /* Per-action bounds of ainka_rule.arg. */
@@ -342,6 +361,66 @@ struct ainka_bpf_proc_count {
 	__u32 tgid;                     /* @8: Thread group id. */
 	__u32 reserved;                 /* @12: Zero. */
 	char comm[16];                  /* @16: Command name when first seen. */
+};
+
+/* sched:sched_process_exec with argv, euid and the kind of stdin/stdout (security object). Size 448. */
+struct ainka_bpf_sec_exec {
+	__u16 type;                     /* @0: enum ainka_bpf_event_type. */
+	__u16 size;                     /* @2: Size of the whole record in bytes. */
+	__u32 cpu;                      /* @4: CPU that produced the record. */
+	__u64 timestamp_ns;             /* @8: bpf_ktime_get_ns(). */
+	__u32 pid;                      /* @16: Thread group id. */
+	__u32 ppid;                     /* @20: Parent thread group id. */
+	__u32 uid;                      /* @24: Real uid. */
+	__u32 euid;                     /* @28: Effective uid after exec (set-uid programs differ from uid). */
+	__u32 flags;                    /* @32: Bit 0: fd 0 is an AF_INET/AF_INET6 socket; bit 1: fd 1 is; bits 2/3: the same for the parent; bit 4: argv was truncated. */
+	__u32 args_len;                 /* @36: Bytes of args used (NUL separated argv). */
+	__u64 cgroup_id;                /* @40: cgroup v2 id. */
+	char comm[16];                  /* @48: Command name after exec. */
+	char filename[128];             /* @64: Path given to exec (truncated). */
+	__u8 args[256];                 /* @192: argv, NUL separated, at most 256 bytes. */
+};
+
+/* sched:sched_process_fork for a new process (not a thread). Size 48. */
+struct ainka_bpf_fork {
+	__u16 type;                     /* @0: enum ainka_bpf_event_type. */
+	__u16 size;                     /* @2: Size of the whole record in bytes. */
+	__u32 cpu;                      /* @4: CPU that produced the record. */
+	__u64 timestamp_ns;             /* @8: bpf_ktime_get_ns(). */
+	__u32 pid;                      /* @16: The child process id. */
+	__u32 ppid;                     /* @20: The parent process id. */
+	__u32 uid;                      /* @24: Real uid. */
+	__u32 reserved;                 /* @28: Zero. */
+	char comm[16];                  /* @32: Command name (the parent's, inherited). */
+};
+
+/* raw_syscalls:sys_enter for ptrace attach, module loads, the setuid family, capset and mount; module:module_load. Size 280. */
+struct ainka_bpf_sec_call {
+	__u16 type;                     /* @0: enum ainka_bpf_event_type. */
+	__u16 size;                     /* @2: Size of the whole record in bytes. */
+	__u32 cpu;                      /* @4: CPU that produced the record. */
+	__u64 timestamp_ns;             /* @8: bpf_ktime_get_ns(). */
+	__u32 pid;                      /* @16: Thread group id of the caller. */
+	__u32 uid;                      /* @20: Real uid of the caller. */
+	__u32 euid;                     /* @24: Effective uid of the caller. */
+	__u32 call;                     /* @28: enum ainka_bpf_sec_call_kind. */
+	__u64 args[4];                  /* @32: Arguments, per enum ainka_bpf_sec_call_kind. */
+	__u64 cgroup_id;                /* @64: cgroup v2 id. */
+	char comm[16];                  /* @72: Command name of the caller. */
+	char str[128];                  /* @88: Module name or mount target. */
+	char str2[64];                  /* @216: Mount fs type. */
+};
+
+/* The syscall numbers a process used during its life, sent when it exits (security object). Size 104. */
+struct ainka_bpf_syscall_mix {
+	__u16 type;                     /* @0: enum ainka_bpf_event_type. */
+	__u16 size;                     /* @2: Size of the whole record in bytes. */
+	__u32 cpu;                      /* @4: CPU that produced the record. */
+	__u64 timestamp_ns;             /* @8: bpf_ktime_get_ns(). */
+	__u32 pid;                      /* @16: Thread group id. */
+	__u32 reserved;                 /* @20: Zero. */
+	__u64 bits[8];                  /* @24: Bit n of word n / 64 is set when syscall n was called. */
+	char comm[16];                  /* @88: Command name. */
 };
 
 /* Generic netlink commands. */

@@ -272,6 +272,7 @@ const cgroup: KnobSpec[] = [
     },
   },
   intRow('cgroup', 'io.weight', 'Proportional I/O share of the cgroup (default weight).', 1, 10000),
+  intRow('cgroup', 'cgroup.freeze', 'Freeze (1) or thaw (0) every process of the cgroup (cgroup v2; a security response).', 0, 1),
   {
     kind: 'cgroup',
     attribute: 'io.max',
@@ -299,6 +300,19 @@ const proc: KnobSpec[] = [
   intRow('process', 'nice', 'Scheduling niceness of the process (never below −10).', -10, 19),
   choiceRow('process', 'ionice', "I/O class: 'idle', 'none' or 'be/0' … 'be/7' (realtime is refused).", ['idle', 'none', 'be/0', 'be/1', 'be/2', 'be/3', 'be/4', 'be/5', 'be/6', 'be/7']),
   intRow('process', 'oom_score_adj', 'OOM-killer bias; −1000 (never kill) is refused.', -999, 1000),
+  choiceRow('process', 'state', "Stop (SIGSTOP) or continue (SIGCONT) the process: 'stopped' or 'running' (a security response).", ['running', 'stopped']),
+  {
+    kind: 'process',
+    attribute: 'kill',
+    description: 'Kill the process with SIGKILL (irreversible; a security response).',
+    bounds: "value 'kill'",
+    optional: false,
+    reversible: false,
+    numeric: false,
+    check(value) {
+      return value === 'kill' ? undefined : `'${value}' is not 'kill'; the only value of a kill is 'kill'`;
+    },
+  },
 ];
 
 const thp: KnobSpec[] = [

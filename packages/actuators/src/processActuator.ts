@@ -41,9 +41,19 @@ export function systemProcessBackend(run: CommandRunner = runCommand, ionice = '
   };
 }
 
+/** `stopped` when field 3 of `/proc/<pid>/stat` is T or t, else `running`; undefined when gone. */
+function runState(root: string, pid: number): string | undefined {
+  const stat = readRootFile(root, `proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'T' || state === 't' ? 'stopped' : 'running';
+}
+
 /**
  * Process priorities: `process:<pid>:nice`, `process:<pid>:ionice` (through the backend) and
- * `process:<pid>:oom_score_adj` (the file `<root>/proc/<pid>/oom_score_adj`).
+ * `process:<pid>:oom_score_adj` (the file `<root>/proc/<pid>/oom_score_adj`); security responses:
+ * `process:<pid>:state` (`stopped` by SIGSTOP, `running` by SIGCONT; reversible) and
+ * `process:<pid>:kill` (SIGKILL; irreversible).
  */
 export class ProcessActuator implements Actuator {
   readonly kind = 'process' as const;
@@ -64,6 +74,11 @@ export class ProcessActuator implements Actuator {
 
   async read(root: string, knob: KnobId): Promise<string> {
     const pid = this.pid(knob);
+    if (knob.attribute === 'state' || knob.attribute === 'kill') {
+      const state = runState(root, pid);
+      if (state === undefined) throw new ActuatorError(ActuatorErrorCode.unavailable, `cannot read ${knob.id}: process ${pid} does not exist; check the pid`, knob.id);
+      return knob.attribute === 'kill' ? 'alive' : state;
+    }
     try {
       if (knob.attribute === 'nice') return String(this.backend.getNice(pid));
       if (knob.attribute === 'ionice') return await this.backend.getIoClass(pid);
@@ -80,6 +95,15 @@ export class ProcessActuator implements Actuator {
 
   async apply(root: string, knob: KnobId, value: string): Promise<void> {
     const pid = this.pid(knob);
+    if (knob.attribute === 'state' || knob.attribute === 'kill') {
+      const signal = knob.attribute === 'kill' ? 'SIGKILL' : value === 'stopped' ? 'SIGSTOP' : 'SIGCONT';
+      try {
+        process.kill(pid, signal);
+      } catch (error) {
+        throw new ActuatorError(ActuatorErrorCode.writeFailed, `failed to send ${signal} to ${pid} for ${knob.id}: ${(error as Error).message}; check the process exists and AINKA runs as root`, knob.id, { cause: error });
+      }
+      return;
+    }
     try {
       if (knob.attribute === 'nice') return this.backend.setNice(pid, Number(value));
       if (knob.attribute === 'ionice') return await this.backend.setIoClass(pid, value);
@@ -91,6 +115,14 @@ export class ProcessActuator implements Actuator {
   }
 
   async verify(root: string, knob: KnobId, value: string): Promise<boolean> {
+    if (knob.attribute === 'state') {
+      // signals are delivered asynchronously: give the state up to 500 ms to show
+      for (let i = 0; i < 50; i++) {
+        if (runState(root, this.pid(knob)) === value) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return false;
+    }
     return (await this.read(root, knob)) === value;
   }
 
@@ -104,6 +136,7 @@ export class ProcessActuator implements Actuator {
   }
 
   async revert(root: string, knob: KnobId, previous: string): Promise<void> {
+    if (knob.attribute === 'kill') return; // a killed process cannot be brought back
     await this.apply(root, knob, previous);
   }
 }

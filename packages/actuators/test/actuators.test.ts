@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ActuatorError, createActuators, FileActuator, knobCatalogue, parseIoniceOutput, parseKnobId, ProcessActuator, SystemdActuator } from '../src/index.js';
+import { ActuatorError, ChangeManager, createActuators, FileActuator, knobCatalogue, parseIoniceOutput, parseKnobId, ProcessActuator, SystemdActuator } from '../src/index.js';
 import { machine, makeTree, readTree, removeTrees } from './fixtures/fakeTree.js';
 
 afterAll(removeTrees);
@@ -109,6 +109,28 @@ describe('process actuator', () => {
       expect(before).toBe('0');
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('stops a real process (journaled, rolled back to running) and kills one (irreversible)', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    const dir = mkdtempSync(join(tmpdir(), 'ainka-state-'));
+    const cm = await ChangeManager.open({ stateDir: dir, mode: 'enforce', flap: false });
+    try {
+      const pid = child.pid ?? 0;
+      const stop = await cm.apply([{ knob: `process:${pid}:state`, value: 'stopped', reason: 'reverse-shell', because: 'test' }]);
+      expect(stop.outcomes[0]).toMatchObject({ status: 'applied', before: 'running', after: 'stopped' });
+      expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) T /);
+      await cm.rollback(stop.outcomes[0]!.id!);
+      expect(await new ProcessActuator().read('/', parseKnobId(`process:${pid}:state`))).toBe('running');
+      const kill = await cm.apply([{ knob: `process:${pid}:kill`, value: 'kill', reason: 'crypto-miner', because: 'test' }]);
+      expect(kill.outcomes[0]).toMatchObject({ status: 'applied', before: 'alive' });
+      const status = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
+      expect(status).toBe('SIGKILL');
+      await expect(cm.apply([{ knob: `process:${pid}:state`, value: 'paused', reason: 'x', because: 'y' }])).resolves.toMatchObject({ outcomes: [{ status: 'skipped' }] });
+    } finally {
+      child.kill('SIGKILL');
+      await cm.close();
     }
   });
 

@@ -6,6 +6,16 @@ import { EbpfError } from './errors.js';
 import { decodeBatch, type BpfEvent } from './events.js';
 import { defaultBpfDir, loadManifest, manifestObject, type Concern, type EbpfManifest } from './manifest.js';
 
+function checkSecurityWatches(watches: readonly SecurityWatch[]): readonly SecurityWatch[] {
+  if (watches.length > 256) throw new EbpfError('ERR_AINKA_EBPF_BAD_CONFIG', `${watches.length} security watches: the trie holds 256; merge paths under a common directory prefix`);
+  for (const w of watches) {
+    if (!w.path.startsWith('/') || Buffer.byteLength(w.path) >= BPF_PATH_LEN) {
+      throw new EbpfError('ERR_AINKA_EBPF_BAD_CONFIG', `security watch '${w.path}' must be an absolute path of 1..${BPF_PATH_LEN - 1} bytes; write e.g. /etc/ or /etc/shadow`);
+    }
+  }
+  return [...watches];
+}
+
 /** Default ring buffer size: see {@link EbpfHostOptions.ringBytes}. */
 const DEFAULT_RING_BYTES = 256 << 10;
 
@@ -32,6 +42,20 @@ export interface EbpfHostOptions {
   readonly watchPaths?: readonly string[];
   /** Emit every TCP state change, not only connects, closes and retransmits (default true). */
   readonly allTcpStates?: boolean;
+  /** Opens reported by the security object (a longest-prefix trie; at most 256 entries). */
+  readonly securityWatches?: readonly SecurityWatch[];
+  /** The security object keeps the set of syscalls of each process, sent at its exit (default true). */
+  readonly syscallMix?: boolean;
+}
+
+/** One entry of the security object's watch trie. */
+export interface SecurityWatch {
+  /** Absolute path (exact) or directory prefix ending in `/`. */
+  readonly path: string;
+  /** Match every path starting with `path` (default: `path` ends with `/`). */
+  readonly prefix?: boolean;
+  /** Report only opens for writing (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC); default false (every open). */
+  readonly writesOnly?: boolean;
 }
 
 /** Counters of one concern, since the host started. */
@@ -90,6 +114,7 @@ export class EbpfHost {
   readonly #events = new Map<Concern, Subject<readonly BpfEvent[]>>();
   readonly #counters = new Map<Concern, Counters>();
   #watchPaths: readonly string[];
+  #securityWatches: readonly SecurityWatch[];
   /** Variants that failed on this kernel, never retried by this host. */
   readonly #knownBad = new Map<Concern, Set<string>>();
 
@@ -97,6 +122,7 @@ export class EbpfHost {
     this.options = options;
     this.bpfDir = options.bpfDir ?? defaultBpfDir();
     this.#watchPaths = options.watchPaths ?? [];
+    this.#securityWatches = checkSecurityWatches(options.securityWatches ?? []);
   }
 
   /** The checked manifest (read on first use). */
@@ -148,6 +174,7 @@ export class EbpfHost {
         );
       }
       if (concern === 'process') this.#applyWatchList(loaded.object);
+      if (concern === 'security') this.#applySecurityWatches(loaded.object);
     } catch (err) {
       entry.ring?.close();
       loaded.object.close();
@@ -217,6 +244,35 @@ export class EbpfHost {
     this.release(concern);
     this.acquire(concern);
     this.#live.get(concern)!.refs = refs;
+  }
+
+  /** Replaces the security object's watch trie (applied now if it is loaded, and on every load). */
+  setSecurityWatches(watches: readonly SecurityWatch[]): void {
+    this.#securityWatches = checkSecurityWatches(watches);
+    const live = this.#live.get('security');
+    if (live) this.#applySecurityWatches(live.loaded.object);
+  }
+
+  /** The security object's watch trie entries, in id order (a record's `watchId` indexes this list). */
+  get securityWatches(): readonly SecurityWatch[] {
+    return this.#securityWatches;
+  }
+
+  #applySecurityWatches(obj: BpfObject): void {
+    const keyBytes = 4 + BPF_PATH_LEN;
+    const existing = obj.dump('watch_trie');
+    for (let i = 0; i < existing.count; i++) obj.delete('watch_trie', existing.keys.subarray(i * keyBytes, (i + 1) * keyBytes));
+    this.#securityWatches.forEach((w, i) => {
+      const key = Buffer.alloc(keyBytes);
+      const len = key.write(w.path, 4, 'utf8');
+      const prefix = w.prefix ?? w.path.endsWith('/');
+      // an exact path includes its NUL so that it matches that path only
+      key.writeUInt32LE((prefix ? len : len + 1) * 8, 0);
+      const value = Buffer.alloc(8);
+      value.writeUInt32LE(i, 0);
+      value.writeUInt32LE(w.writesOnly ? 2 : 1, 4);
+      obj.update('watch_trie', key, value);
+    });
   }
 
   /** The current watch list. */
@@ -293,6 +349,7 @@ export class EbpfHost {
         if (o.targetTgid) set('target_tgid', u32(o.targetTgid));
         set('watch_enabled', Buffer.from([1]));
         set('all_states', Buffer.from([o.allTcpStates === false ? 0 : 1]));
+        set('syscall_mix', Buffer.from([o.syscallMix === false ? 0 : 1]));
         if (m.ringBuffer) obj.setMaxEntries(m.ringBuffer, o.ringBytes ?? DEFAULT_RING_BYTES);
       },
     });

@@ -2,7 +2,7 @@ import { Observable, share, type SubscriptionLike } from 'rxjs';
 import { bpfSystem, type BpfObject } from '@ainka/native';
 import { BlockOp, BPF_COMM_LEN, BPF_TOP_N } from '@ainka/protocol';
 import { EbpfHost, type EbpfHostOptions } from './EbpfHost.js';
-import { formatAddress, type BpfEvent, type ExecEvent, type ExitEvent, type FileOpenEvent, type OomKillEvent, type TcpEvent } from './events.js';
+import { formatAddress, type BpfEvent, type ExecEvent, type ExitEvent, type FileOpenEvent, type ForkEvent, type OomKillEvent, type SecCallEvent, type SecExecEvent, type SyscallMixEvent, type TcpEvent } from './events.js';
 import { HIST_BYTES, readHistogram, subtractHistogram, type Log2Histogram } from './histogram.js';
 import type { Concern } from './manifest.js';
 
@@ -145,6 +145,11 @@ export class EbpfStreams {
   readonly oomKills$: Observable<OomKillEvent>;
   /** TCP state changes (with connect latency on SYN_SENT → ESTABLISHED) and retransmits. */
   readonly tcpEvents$: Observable<TcpEvent>;
+  /**
+   * The security object's records: exec with argv, fork, exit, syscall mix, TCP connects and
+   * listens, opens of the security watches, ptrace/module/setuid/capset/mount calls.
+   */
+  readonly securityEvents$: Observable<SecExecEvent | ForkEvent | ExitEvent | SyscallMixEvent | TcpEvent | FileOpenEvent | SecCallEvent>;
   /** Run-queue latency (wakeup → switch-in) in ns. */
   readonly runQueueLatency$: Observable<Sampled<Log2Histogram>>;
   /** Context switches per CPU. */
@@ -185,6 +190,10 @@ export class EbpfStreams {
     this.fileOpens$ = ring<FileOpenEvent>('process', (e): e is FileOpenEvent => e.kind === 'fileOpen');
     this.oomKills$ = ring<OomKillEvent>('process', (e): e is OomKillEvent => e.kind === 'oomKill');
     this.tcpEvents$ = ring<TcpEvent>('net', (e): e is TcpEvent => e.kind === 'tcpState' || e.kind === 'tcpRetransmit');
+    this.securityEvents$ = ring<SecExecEvent | ForkEvent | ExitEvent | SyscallMixEvent | TcpEvent | FileOpenEvent | SecCallEvent>(
+      'security',
+      (e): e is SecExecEvent | ForkEvent | ExitEvent | SyscallMixEvent | TcpEvent | FileOpenEvent | SecCallEvent => e.kind !== 'exec' && e.kind !== 'oomKill',
+    );
 
     this.runQueueLatency$ = this.#sampled('sched', (obj) => readRunQueue(obj), subtractHistogram);
     this.contextSwitches$ = this.#sampled('sched', (obj) => readSwitches(obj), (a, b) => ({

@@ -132,8 +132,119 @@ export interface TcpEvent extends EventBase {
   readonly comm: string;
 }
 
+/** An exec seen by the security object: argv, euid, and whether stdin/stdout are network sockets. */
+export interface SecExecEvent extends EventBase {
+  /** Discriminant of the event union. */
+  readonly kind: 'secExec';
+  /** Thread group id (the process id). */
+  readonly pid: number;
+  /** Parent process id. */
+  readonly ppid: number;
+  /** Real uid. */
+  readonly uid: number;
+  /** Effective uid after exec (differs from uid for set-uid programs). */
+  readonly euid: number;
+  /** fd 0 of the new program is an AF_INET/AF_INET6 socket. */
+  readonly stdinInet: boolean;
+  /** fd 1 of the new program is an AF_INET/AF_INET6 socket. */
+  readonly stdoutInet: boolean;
+  /** fd 0 of the parent is an AF_INET/AF_INET6 socket. */
+  readonly parentStdinInet: boolean;
+  /** fd 1 of the parent is an AF_INET/AF_INET6 socket. */
+  readonly parentStdoutInet: boolean;
+  /** argv was longer than the 256 bytes kept. */
+  readonly argsTruncated: boolean;
+  /** argv (the last element may be cut when `argsTruncated`). */
+  readonly argv: readonly string[];
+  /** cgroup v2 id. */
+  readonly cgroupId: bigint;
+  /** Command name after exec. */
+  readonly comm: string;
+  /** Path given to exec (up to 127 bytes). */
+  readonly filename: string;
+}
+
+/** A new process (not a thread) was forked. */
+export interface ForkEvent extends EventBase {
+  /** Discriminant of the event union. */
+  readonly kind: 'fork';
+  /** The child's process id. */
+  readonly pid: number;
+  /** The parent's process id. */
+  readonly ppid: number;
+  /** Real uid. */
+  readonly uid: number;
+  /** Command name (inherited from the parent). */
+  readonly comm: string;
+}
+
+/** Kinds of {@link SecCallEvent}. */
+export type SecCallKind = 'ptrace' | 'initModule' | 'finitModule' | 'moduleLoaded' | 'setuid' | 'setgid' | 'capset' | 'mount';
+
+/** Names of `enum ainka_bpf_sec_call_kind` values (index = value). */
+export const SEC_CALL_NAMES: readonly (SecCallKind | undefined)[] = [undefined, 'ptrace', 'initModule', 'finitModule', 'moduleLoaded', 'setuid', 'setgid', 'capset', 'mount'];
+
+/** A security-relevant syscall (seen on entry) or a module load. */
+export interface SecCallEvent extends EventBase {
+  /** Discriminant of the event union. */
+  readonly kind: 'secCall';
+  /** Which call: see `enum ainka_bpf_sec_call_kind` for the meaning of `args`, `str` and `str2`. */
+  readonly call: SecCallKind;
+  /** Caller's process id. */
+  readonly pid: number;
+  /** Caller's real uid. */
+  readonly uid: number;
+  /** Caller's effective uid. */
+  readonly euid: number;
+  /** The call's arguments (ptrace: request, target pid; setuid: ids; capset: masks, target pid; mount: flags). */
+  readonly args: readonly [bigint, bigint, bigint, bigint];
+  /** cgroup v2 id. */
+  readonly cgroupId: bigint;
+  /** Caller's command name. */
+  readonly comm: string;
+  /** Module name or mount target. */
+  readonly str: string;
+  /** Mount fs type. */
+  readonly str2: string;
+}
+
+/** The syscalls a process used during its life, at its exit. */
+export interface SyscallMixEvent extends EventBase {
+  /** Discriminant of the event union. */
+  readonly kind: 'syscallMix';
+  /** Process id. */
+  readonly pid: number;
+  /** Syscall numbers used, ascending. */
+  readonly syscalls: readonly number[];
+  /** Command name. */
+  readonly comm: string;
+}
+
 /** Any record of the eBPF ring buffers. */
-export type BpfEvent = ExecEvent | ExitEvent | FileOpenEvent | OomKillEvent | TcpEvent;
+export type BpfEvent = ExecEvent | ExitEvent | FileOpenEvent | OomKillEvent | TcpEvent | SecExecEvent | ForkEvent | SecCallEvent | SyscallMixEvent;
+
+/** Splits a NUL-separated argv buffer. */
+export function splitArgs(bytes: Uint8Array): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0) {
+      if (i > start || i < bytes.length) out.push(Buffer.from(bytes.subarray(start, i)).toString('utf8'));
+      start = i + 1;
+    }
+  }
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+/** Syscall numbers set in a syscall-mix bitmap of 64-bit words. */
+export function mixBits(words: readonly bigint[]): number[] {
+  const out: number[] = [];
+  words.forEach((w, i) => {
+    for (let b = 0; b < 64 && w !== 0n; b++) if ((w >> BigInt(b)) & 1n) out.push(i * 64 + b);
+  });
+  return out;
+}
 
 /** Formats an address of a TCP record (network order bytes). */
 export function formatAddress(bytes: readonly number[], ipVersion: 4 | 6): string {
@@ -188,6 +299,47 @@ export function toEvent(v: StructValue): BpfEvent {
         oomScoreAdj: n(v, 'oom_score_adj'),
         comm: s(v, 'comm'),
       };
+    case BpfEventType.SEC_EXEC: {
+      const flags = n(v, 'flags');
+      const args = Uint8Array.from((v.args as readonly number[]).slice(0, n(v, 'args_len')));
+      return {
+        kind: 'secExec',
+        ...base,
+        pid: n(v, 'pid'),
+        ppid: n(v, 'ppid'),
+        uid: n(v, 'uid'),
+        euid: n(v, 'euid'),
+        stdinInet: (flags & 1) !== 0,
+        stdoutInet: (flags & 2) !== 0,
+        parentStdinInet: (flags & 4) !== 0,
+        parentStdoutInet: (flags & 8) !== 0,
+        argsTruncated: (flags & 16) !== 0,
+        argv: splitArgs(args),
+        cgroupId: b(v, 'cgroup_id'),
+        comm: s(v, 'comm'),
+        filename: s(v, 'filename'),
+      };
+    }
+    case BpfEventType.FORK:
+      return { kind: 'fork', ...base, pid: n(v, 'pid'), ppid: n(v, 'ppid'), uid: n(v, 'uid'), comm: s(v, 'comm') };
+    case BpfEventType.SEC_CALL: {
+      const a = v.args as readonly bigint[];
+      return {
+        kind: 'secCall',
+        ...base,
+        call: SEC_CALL_NAMES[n(v, 'call')] ?? 'ptrace',
+        pid: n(v, 'pid'),
+        uid: n(v, 'uid'),
+        euid: n(v, 'euid'),
+        args: [a[0]!, a[1]!, a[2]!, a[3]!],
+        cgroupId: b(v, 'cgroup_id'),
+        comm: s(v, 'comm'),
+        str: s(v, 'str'),
+        str2: s(v, 'str2'),
+      };
+    }
+    case BpfEventType.SYSCALL_MIX:
+      return { kind: 'syscallMix', ...base, pid: n(v, 'pid'), syscalls: mixBits(v.bits as readonly bigint[]), comm: s(v, 'comm') };
     default: {
       const ipVersion = n(v, 'family') === 10 ? 6 : 4;
       return {

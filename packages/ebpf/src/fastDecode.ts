@@ -5,11 +5,15 @@ import {
   bpfFileOpenStruct,
   bpfOomKillStruct,
   bpfTcpStruct,
+  bpfSecExecStruct,
+  bpfForkStruct,
+  bpfSecCallStruct,
+  bpfSyscallMixStruct,
   computeLayout,
   ProtocolError,
   type StructLayout,
 } from '@ainka/protocol';
-import { formatAddress, TCP_STATE_NAMES, type BpfEvent } from './events.js';
+import { formatAddress, mixBits, SEC_CALL_NAMES, splitArgs, TCP_STATE_NAMES, type BpfEvent } from './events.js';
 
 /** Offsets of every field by name, from the ABI layouts (checked against the C header by @ainka/protocol's tests). */
 function offsets(layout: StructLayout): Readonly<Record<string, number>> {
@@ -21,6 +25,14 @@ const exitL = computeLayout(bpfExitStruct);
 const openL = computeLayout(bpfFileOpenStruct);
 const oomL = computeLayout(bpfOomKillStruct);
 const tcpL = computeLayout(bpfTcpStruct);
+const secExecL = computeLayout(bpfSecExecStruct);
+const forkL = computeLayout(bpfForkStruct);
+const secCallL = computeLayout(bpfSecCallStruct);
+const mixL = computeLayout(bpfSyscallMixStruct);
+const SX = offsets(secExecL);
+const FK = offsets(forkL);
+const SC = offsets(secCallL);
+const MX = offsets(mixL);
 const X = offsets(execL);
 const E = offsets(exitL);
 const F = offsets(openL);
@@ -33,6 +45,10 @@ const SIZES = new Map<number, number>([
   [BpfEventType.OOM_KILL, oomL.size],
   [BpfEventType.TCP_STATE, tcpL.size],
   [BpfEventType.TCP_RETRANSMIT, tcpL.size],
+  [BpfEventType.SEC_EXEC, secExecL.size],
+  [BpfEventType.FORK, forkL.size],
+  [BpfEventType.SEC_CALL, secCallL.size],
+  [BpfEventType.SYSCALL_MIX, mixL.size],
 ]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -134,6 +150,74 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
           comm: cstr(bytes, offset + O['comm']!, 16),
         },
       };
+    case BpfEventType.SEC_EXEC: {
+      const flags = view.getUint32(offset + SX['flags']!, true);
+      const argsLen = Math.min(view.getUint32(offset + SX['args_len']!, true), 256);
+      const a = offset + SX['args']!;
+      return {
+        size,
+        event: {
+          kind: 'secExec',
+          cpu,
+          timestampNs,
+          pid: view.getUint32(offset + SX['pid']!, true),
+          ppid: view.getUint32(offset + SX['ppid']!, true),
+          uid: view.getUint32(offset + SX['uid']!, true),
+          euid: view.getUint32(offset + SX['euid']!, true),
+          stdinInet: (flags & 1) !== 0,
+          stdoutInet: (flags & 2) !== 0,
+          parentStdinInet: (flags & 4) !== 0,
+          parentStdoutInet: (flags & 8) !== 0,
+          argsTruncated: (flags & 16) !== 0,
+          argv: splitArgs(bytes.subarray(a, a + argsLen)),
+          cgroupId: view.getBigUint64(offset + SX['cgroup_id']!, true),
+          comm: cstr(bytes, offset + SX['comm']!, 16),
+          filename: cstr(bytes, offset + SX['filename']!, 128),
+        },
+      };
+    }
+    case BpfEventType.FORK:
+      return {
+        size,
+        event: {
+          kind: 'fork',
+          cpu,
+          timestampNs,
+          pid: view.getUint32(offset + FK['pid']!, true),
+          ppid: view.getUint32(offset + FK['ppid']!, true),
+          uid: view.getUint32(offset + FK['uid']!, true),
+          comm: cstr(bytes, offset + FK['comm']!, 16),
+        },
+      };
+    case BpfEventType.SEC_CALL: {
+      const a = offset + SC['args']!;
+      return {
+        size,
+        event: {
+          kind: 'secCall',
+          cpu,
+          timestampNs,
+          call: SEC_CALL_NAMES[view.getUint32(offset + SC['call']!, true)] ?? 'ptrace',
+          pid: view.getUint32(offset + SC['pid']!, true),
+          uid: view.getUint32(offset + SC['uid']!, true),
+          euid: view.getUint32(offset + SC['euid']!, true),
+          args: [view.getBigUint64(a, true), view.getBigUint64(a + 8, true), view.getBigUint64(a + 16, true), view.getBigUint64(a + 24, true)],
+          cgroupId: view.getBigUint64(offset + SC['cgroup_id']!, true),
+          comm: cstr(bytes, offset + SC['comm']!, 16),
+          str: cstr(bytes, offset + SC['str']!, 128),
+          str2: cstr(bytes, offset + SC['str2']!, 64),
+        },
+      };
+    }
+    case BpfEventType.SYSCALL_MIX: {
+      const w = offset + MX['bits']!;
+      const words: bigint[] = [];
+      for (let i = 0; i < 8; i++) words.push(view.getBigUint64(w + i * 8, true));
+      return {
+        size,
+        event: { kind: 'syscallMix', cpu, timestampNs, pid: view.getUint32(offset + MX['pid']!, true), syscalls: mixBits(words), comm: cstr(bytes, offset + MX['comm']!, 16) },
+      };
+    }
     default: {
       const ipVersion = view.getUint16(offset + T['family']!, true) === 10 ? 6 : 4;
       const sa = offset + T['saddr']!;

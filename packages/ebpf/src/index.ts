@@ -19,9 +19,17 @@ export {
   type FileOpenEvent,
   type OomKillEvent,
   type TcpEvent,
+  mixBits,
+  SEC_CALL_NAMES,
+  splitArgs,
+  type ForkEvent,
+  type SecCallEvent,
+  type SecCallKind,
+  type SecExecEvent,
+  type SyscallMixEvent,
 } from './events.js';
 export { emptyHistogram, HIST_BYTES, histogramPercentile, readHistogram, subtractHistogram, type Log2Histogram } from './histogram.js';
-export { EbpfHost, type ConcernStats, type EbpfHostOptions } from './EbpfHost.js';
+export { EbpfHost, type ConcernStats, type EbpfHostOptions, type SecurityWatch } from './EbpfHost.js';
 export {
   EbpfStreams,
   type BlockIoStats,

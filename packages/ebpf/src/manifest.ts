@@ -6,7 +6,7 @@ import type { BpfSlot } from '@ainka/native';
 import { EbpfError } from './errors.js';
 
 /** The program objects, one per concern. */
-export type Concern = 'process' | 'sched' | 'block' | 'net' | 'syscall';
+export type Concern = 'process' | 'sched' | 'block' | 'net' | 'syscall' | 'security';
 
 /** One attachable program of a slot. */
 export interface ManifestVariant {

@@ -121,7 +121,7 @@ describe.skipIf(guestSkip)('eBPF streams on the guest kernel (Debian 6.1)', () =
     }
     expect(probe).toMatchObject({ available: true, root: true, btf: true, ringbuf: true });
     expect(probe.kernel).toMatch(/^6\.1\./);
-    for (const concern of ['process', 'sched', 'net', 'block', 'syscall'] as const) {
+    for (const concern of ['process', 'sched', 'net', 'block', 'syscall', 'security'] as const) {
       expect(probe.concerns[concern], `${concern}: ${probe.concerns[concern]?.reason}`).toMatchObject({ available: true, missing: [] });
     }
     expect(probe.reasons).toEqual([]);

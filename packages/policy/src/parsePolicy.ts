@@ -1,12 +1,11 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { parseCondition, conditionText, type Condition } from './condition.js';
-import { formatPath, PolicyError, PolicyErrorCode, type PolicyIssue } from './errors.js';
+import { DocumentLocator as Locator, loadDocument, schemaIssues, sortIssues } from './document.js';
+import { PolicyError, PolicyErrorCode, type PolicyIssue } from './errors.js';
 import type { Policy, PolicyAction, PolicyMode, PolicyRule, PolicyScope } from './policy.js';
 import { policyDocumentSchema, type PolicyDocument, type WhenInput } from './policySchema.js';
 import { parseDuration } from './quantity.js';
 import { validatePolicy, type ValidatorOptions } from './policyValidator.js';
-import { didYouMean } from './didYouMean.js';
 
 /** Options of {@link parsePolicy} and {@link checkPolicy}. */
 export interface ParsePolicyOptions extends ValidatorOptions {
@@ -34,62 +33,6 @@ const KEYS: Record<string, readonly string[]> = {
   process: ['comm', 'cgroup'],
 };
 
-class Locator {
-  constructor(
-    readonly file: string,
-    readonly doc: Document,
-    readonly lines: LineCounter,
-  ) {}
-
-  /** Position of the node at `path` (or of its key, or of the deepest existing ancestor). */
-  pos(path: readonly PropertyKey[], key = false): { line: number; column: number } {
-    let node: unknown = this.doc.contents;
-    let at: Node | undefined = node as Node | undefined;
-    for (let i = 0; i < path.length; i++) {
-      const seg = path[i];
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
-        if (!pair) break;
-        if (key && i === path.length - 1 && isScalar(pair.key)) {
-          at = pair.key;
-          break;
-        }
-        node = pair.value;
-        at = (pair.value ?? pair.key) as Node;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        node = node.items[seg];
-        if (node === undefined) break;
-        at = node as Node;
-      } else break;
-    }
-    const offset = at?.range?.[0] ?? 0;
-    const lp = this.lines.linePos(offset);
-    return { line: lp.line, column: lp.col };
-  }
-
-  issue(kind: string, path: readonly PropertyKey[], message: string, options: { key?: boolean; severity?: 'error' | 'warning'; offset?: number } = {}): PolicyIssue {
-    const p = this.pos(path, options.key);
-    return { severity: options.severity ?? 'error', kind, file: this.file, line: p.line, column: p.column + (options.offset ?? 0), path: formatPath(path), message };
-  }
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = data;
-  for (const seg of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[seg];
-  }
-  return v;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string '${v}'`;
-  return `${typeof v} ${String(v)}`;
-}
-
 function contextOf(path: readonly PropertyKey[]): string {
   const last = [...path].reverse().find((p) => typeof p === 'string');
   if (path.length === 0) return 'document';
@@ -109,77 +52,12 @@ const UNION_HELP: Record<string, string> = {
 };
 
 function zodIssues(loc: Locator, data: unknown, issues: readonly z.core.$ZodIssue[]): PolicyIssue[] {
-  const out: PolicyIssue[] = [];
-  for (const issue of issues) {
-    const path = issue.path;
-    const last = path[path.length - 1];
-    const value = valueAt(data, path);
-    switch (issue.code) {
-      case 'unrecognized_keys':
-        for (const key of issue.keys) {
-          const allowed = KEYS[contextOf(path)] ?? [];
-          const guess = didYouMean(key, allowed);
-          out.push(loc.issue('schema', [...path, key], `unknown key '${key}'; ${guess ? `did you mean '${guess}'?` : `allowed keys are ${allowed.join(', ')}`}`, { key: true }));
-        }
-        break;
-      case 'invalid_type':
-        if (path.length === 0) {
-          out.push(
-            loc.issue(
-              'schema',
-              path,
-              value === null || value === undefined
-                ? 'the policy is empty; start it with apiVersion: ainka.dev/v1, kind: Policy, name and rules'
-                : `a policy is a mapping with apiVersion, kind, name and rules, not ${describe(value)}; write it as such a mapping`,
-            ),
-          );
-        } else if (value === undefined) {
-          out.push(loc.issue('schema', path.slice(0, -1), `missing required key '${String(last)}'; add ${String(last)}: …`));
-        } else {
-          out.push(loc.issue('schema', path, `expected ${issue.expected === 'int' ? 'an integer' : issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}, got ${describe(value)}; change the value to that type`));
-        }
-        break;
-      case 'invalid_value': {
-        const want = issue.values.map((v) => `'${String(v)}'`).join(' or ');
-        const guess = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : '';
-        out.push(loc.issue('schema', path, `${describe(value)} is not ${want}; ${guess ? `did you mean '${guess}'?` : issue.values.length > 1 ? 'use one of those' : `write ${String(last)}: ${String(issue.values[0])}`}`));
-        break;
-      }
-      case 'too_small':
-        out.push(
-          loc.issue(
-            'schema',
-            path,
-            issue.origin === 'array'
-              ? `needs at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}; add ${issue.minimum === 1 ? 'one' : 'more'}`
-              : issue.inclusive === false
-                ? `${String(value)} must be above ${String(issue.minimum)}; use a larger value`
-                : `${String(value)} is below the minimum ${String(issue.minimum)}; use ${String(issue.minimum)} or more`,
-          ),
-        );
-        break;
-      case 'too_big':
-        out.push(
-          loc.issue(
-            'schema',
-            path,
-            issue.inclusive === false
-              ? `${String(value)} must be below ${String(issue.maximum)}; use a smaller value`
-              : `${String(value)} is above the maximum ${String(issue.maximum)}; use ${String(issue.maximum)} or less`,
-          ),
-        );
-        break;
-      case 'invalid_union': {
-        const key = typeof last === 'string' ? last : [...path].reverse().find((p) => typeof p === 'string');
-        const help = UNION_HELP[String(key)] ?? UNION_HELP[contextOf(path)] ?? 'has the wrong shape; check it against the policy reference';
-        out.push(loc.issue('schema', path, `${String(key ?? 'value')} ${help}`));
-        break;
-      }
-      default:
-        out.push(loc.issue('schema', path, `${describe(value)} ${issue.message}`));
-    }
-  }
-  return out;
+  return schemaIssues(loc, data, issues, {
+    keysAt: (path) => KEYS[contextOf(path)] ?? [],
+    unionHelp: (key, path) => UNION_HELP[String(key)] ?? UNION_HELP[contextOf(path)] ?? 'has the wrong shape; check it against the policy reference',
+    empty: 'the policy is empty; start it with apiVersion: ainka.dev/v1, kind: Policy, name and rules',
+    notMapping: (got) => `a policy is a mapping with apiVersion, kind, name and rules, not ${got}; write it as such a mapping`,
+  });
 }
 
 function buildWhen(loc: Locator, input: WhenInput, path: PropertyKey[], issues: PolicyIssue[]): Condition | undefined {
@@ -187,9 +65,7 @@ function buildWhen(loc: Locator, input: WhenInput, path: PropertyKey[], issues: 
     const r = parseCondition(input);
     if (r.ok) return r.condition;
     // Point at the character in the source: plain scalars start at their first char, quoted ones one later.
-    const node = loc.doc.getIn(path, true) as Node | undefined;
-    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
-    issues.push(loc.issue('expression', path, r.error.message, { offset: r.error.offset + quoted }));
+    issues.push(loc.issue('expression', path, r.error.message, { offset: r.error.offset + loc.quoteOffset(path) }));
     return undefined;
   }
   if ('not' in input) {
@@ -270,20 +146,9 @@ function buildPolicy(loc: Locator, doc: PolicyDocument, issues: PolicyIssue[]): 
  * issue, each with file, line, column, path and a message that names the problem and the fix.
  */
 export function checkPolicy(text: string, options: ParsePolicyOptions = {}): PolicyCheck {
-  const file = options.file ?? '<inline>';
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const loc = new Locator(file, doc, lines);
-  if (doc.errors.length > 0) {
-    return {
-      issues: doc.errors.map((e) => {
-        const lp = lines.linePos(e.pos[0]);
-        const first = e.message.split('\n')[0] ?? e.message;
-        return { severity: 'error' as const, kind: 'syntax', file, line: lp.line, column: lp.col, path: '', message: `${first.replace(/ at line \d+, column \d+:?$/, '')}; fix the YAML/JSON syntax there` };
-      }),
-    };
-  }
-  const data: unknown = doc.toJS();
+  const loaded = loadDocument(text, options.file ?? '<inline>');
+  if (loaded.issues) return { issues: loaded.issues };
+  const { data, loc } = loaded;
   const parsed = policyDocumentSchema.safeParse(data);
   if (!parsed.success) return { issues: sortIssues(zodIssues(loc, data, parsed.error.issues)) };
   const issues: PolicyIssue[] = [];
@@ -293,10 +158,6 @@ export function checkPolicy(text: string, options: ParsePolicyOptions = {}): Pol
   const checks = validatePolicy(policy, { ...options, locate: (path, kind, message, severity) => loc.issue(kind, path, message, { severity }) });
   const sorted = sortIssues(checks);
   return sorted.some((i) => i.severity === 'error') ? { issues: sorted } : { policy, issues: sorted };
-}
-
-function sortIssues(issues: PolicyIssue[]): PolicyIssue[] {
-  return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /**

@@ -7,6 +7,10 @@ import {
   bpfFileOpenStruct,
   bpfOomKillStruct,
   bpfTcpStruct,
+  bpfSecExecStruct,
+  bpfForkStruct,
+  bpfSecCallStruct,
+  bpfSyscallMixStruct,
 } from './spec/bpf.js';
 import { structCodec, type StructCodec, type StructValue } from './struct-codec.js';
 
@@ -17,6 +21,10 @@ const byType = new Map<number, StructCodec>([
   [BpfEventType.OOM_KILL, structCodec(bpfOomKillStruct)],
   [BpfEventType.TCP_STATE, structCodec(bpfTcpStruct)],
   [BpfEventType.TCP_RETRANSMIT, structCodec(bpfTcpStruct)],
+  [BpfEventType.SEC_EXEC, structCodec(bpfSecExecStruct)],
+  [BpfEventType.FORK, structCodec(bpfForkStruct)],
+  [BpfEventType.SEC_CALL, structCodec(bpfSecCallStruct)],
+  [BpfEventType.SYSCALL_MIX, structCodec(bpfSyscallMixStruct)],
 ]);
 const hdrSize = structCodec(bpfEventHdrStruct).layout.size;
 

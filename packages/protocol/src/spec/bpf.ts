@@ -23,6 +23,14 @@ const bpfEventType = defineEnum('ainka_bpf_event_type', 'AINKA_BPF_EVENT_', 'Rec
   TCP_STATE: [5, 'A TCP socket changed state (struct ainka_bpf_tcp).'],
   /** A TCP segment was retransmitted (struct ainka_bpf_tcp). */
   TCP_RETRANSMIT: [6, 'A TCP segment was retransmitted (struct ainka_bpf_tcp).'],
+  /** Exec with argv, euid and whether stdin/stdout are network sockets (struct ainka_bpf_sec_exec). */
+  SEC_EXEC: [7, 'Exec with argv, euid and whether stdin/stdout are network sockets (struct ainka_bpf_sec_exec).'],
+  /** A new process was forked (struct ainka_bpf_fork). */
+  FORK: [8, 'A new process was forked (struct ainka_bpf_fork).'],
+  /** A security-relevant syscall: ptrace attach, module load, setuid family, capset, mount (struct ainka_bpf_sec_call). */
+  SEC_CALL: [9, 'A security-relevant syscall: ptrace attach, module load, setuid family, capset, mount (struct ainka_bpf_sec_call).'],
+  /** The set of syscall numbers a process used, at its exit (struct ainka_bpf_syscall_mix). */
+  SYSCALL_MIX: [10, 'The set of syscall numbers a process used, at its exit (struct ainka_bpf_syscall_mix).'],
 });
 /** eBPF ring buffer record types. */
 export const BpfEventType = bpfEventType.values;
@@ -45,6 +53,36 @@ const blockOp = defineEnum('ainka_block_op', 'AINKA_BLOCK_OP_', 'Block request o
 export const BlockOp = blockOp.values;
 /** Spec of `enum ainka_block_op`, for the C header generator. */
 export const blockOpEnum = blockOp.spec;
+
+/** Bytes kept of an exec's argv (NUL separated). */
+export const BPF_ARGS_LEN = 256;
+/** Bytes of the second string of a security syscall record (mount fs type). */
+export const BPF_STR2_LEN = 64;
+/** Syscall numbers covered by a syscall-mix bitmap (64-bit words × 64). */
+export const BPF_SYSCALL_MIX_WORDS = 8;
+
+const secCall = defineEnum('ainka_bpf_sec_call_kind', 'AINKA_SEC_CALL_', 'Kinds of struct ainka_bpf_sec_call records.', {
+  /** ptrace(PTRACE_ATTACH or PTRACE_SEIZE): args[0] request, args[1] target pid. */
+  PTRACE: [1, 'ptrace(PTRACE_ATTACH or PTRACE_SEIZE): args[0] request, args[1] target pid.'],
+  /** init_module(2): args[1] image length. */
+  INIT_MODULE: [2, 'init_module(2): args[1] image length.'],
+  /** finit_module(2): args[0] fd, args[2] flags. */
+  FINIT_MODULE: [3, 'finit_module(2): args[0] fd, args[2] flags.'],
+  /** A module was loaded (module:module_load): str is its name. */
+  MODULE_LOADED: [4, 'A module was loaded (module:module_load): str is its name.'],
+  /** setuid/setreuid/setresuid/setfsuid: args[0..2] the requested ids (-1 = unchanged), args[3] the syscall number. */
+  SETUID: [5, 'setuid/setreuid/setresuid/setfsuid: args[0..2] the requested ids (-1 = unchanged), args[3] the syscall number.'],
+  /** setgid/setregid/setresgid/setfsgid: args as SETUID. */
+  SETGID: [6, 'setgid/setregid/setresgid/setfsgid: args as SETUID.'],
+  /** capset(2): args[0] effective, args[1] permitted, args[2] inheritable (low 32 capabilities | high << 32), args[3] target pid. */
+  CAPSET: [7, 'capset(2): args[0] effective, args[1] permitted, args[2] inheritable (low | high << 32), args[3] target pid.'],
+  /** mount(2) or move_mount(2): str the target, str2 the fs type, args[0] mount flags. */
+  MOUNT: [8, 'mount(2) or move_mount(2): str the target, str2 the fs type, args[0] mount flags.'],
+});
+/** Kinds of security syscall records. */
+export const SecCallKind = secCall.values;
+/** Spec of `enum ainka_bpf_sec_call_kind`, for the C header generator. */
+export const secCallEnum = secCall.spec;
 
 /** Fields every eBPF record starts with: the envelope, spread into each record struct below. */
 const envelope = [
@@ -151,6 +189,74 @@ export const bpfTcpStruct: StructSpec = {
   ],
 };
 
+/** Exec record of the security object. */
+export const bpfSecExecStruct: StructSpec = {
+  name: 'ainka_bpf_sec_exec',
+  doc: 'sched:sched_process_exec with argv, euid and the kind of stdin/stdout (security object).',
+  size: 448,
+  fields: [
+    ...envelope,
+    { name: 'pid', type: 'u32', doc: 'Thread group id.' },
+    { name: 'ppid', type: 'u32', doc: 'Parent thread group id.' },
+    { name: 'uid', type: 'u32', doc: 'Real uid.' },
+    { name: 'euid', type: 'u32', doc: 'Effective uid after exec (set-uid programs differ from uid).' },
+    { name: 'flags', type: 'u32', doc: 'Bit 0: fd 0 is an AF_INET/AF_INET6 socket; bit 1: fd 1 is; bits 2/3: the same for the parent; bit 4: argv was truncated.' },
+    { name: 'args_len', type: 'u32', doc: 'Bytes of args used (NUL separated argv).' },
+    { name: 'cgroup_id', type: 'u64', doc: 'cgroup v2 id.' },
+    { name: 'comm', type: 'char', count: 16, doc: 'Command name after exec.' },
+    { name: 'filename', type: 'char', count: 128, doc: 'Path given to exec (truncated).' },
+    { name: 'args', type: 'u8', count: 256, doc: 'argv, NUL separated, at most 256 bytes.' },
+  ],
+};
+
+/** Fork record. */
+export const bpfForkStruct: StructSpec = {
+  name: 'ainka_bpf_fork',
+  doc: 'sched:sched_process_fork for a new process (not a thread).',
+  size: 48,
+  fields: [
+    ...envelope,
+    { name: 'pid', type: 'u32', doc: 'The child process id.' },
+    { name: 'ppid', type: 'u32', doc: 'The parent process id.' },
+    { name: 'uid', type: 'u32', doc: 'Real uid.' },
+    { name: 'reserved', type: 'u32', doc: 'Zero.', reserved: true },
+    { name: 'comm', type: 'char', count: 16, doc: 'Command name (the parent\'s, inherited).' },
+  ],
+};
+
+/** Security-relevant syscall record. */
+export const bpfSecCallStruct: StructSpec = {
+  name: 'ainka_bpf_sec_call',
+  doc: 'raw_syscalls:sys_enter for ptrace attach, module loads, the setuid family, capset and mount; module:module_load.',
+  size: 280,
+  fields: [
+    ...envelope,
+    { name: 'pid', type: 'u32', doc: 'Thread group id of the caller.' },
+    { name: 'uid', type: 'u32', doc: 'Real uid of the caller.' },
+    { name: 'euid', type: 'u32', doc: 'Effective uid of the caller.' },
+    { name: 'call', type: 'u32', doc: 'enum ainka_bpf_sec_call_kind.', enum: 'ainka_bpf_sec_call_kind' },
+    { name: 'args', type: 'u64', count: 4, doc: 'Arguments, per enum ainka_bpf_sec_call_kind.' },
+    { name: 'cgroup_id', type: 'u64', doc: 'cgroup v2 id.' },
+    { name: 'comm', type: 'char', count: 16, doc: 'Command name of the caller.' },
+    { name: 'str', type: 'char', count: 128, doc: 'Module name or mount target.' },
+    { name: 'str2', type: 'char', count: 64, doc: 'Mount fs type.' },
+  ],
+};
+
+/** Syscall-mix record. */
+export const bpfSyscallMixStruct: StructSpec = {
+  name: 'ainka_bpf_syscall_mix',
+  doc: 'The syscall numbers a process used during its life, sent when it exits (security object).',
+  size: 104,
+  fields: [
+    ...envelope,
+    { name: 'pid', type: 'u32', doc: 'Thread group id.' },
+    { name: 'reserved', type: 'u32', doc: 'Zero.', reserved: true },
+    { name: 'bits', type: 'u64', count: 8, doc: 'Bit n of word n / 64 is set when syscall n was called.' },
+    { name: 'comm', type: 'char', count: 16, doc: 'Command name.' },
+  ],
+};
+
 /** Log2 histogram map value. */
 export const bpfHistStruct: StructSpec = {
   name: 'ainka_bpf_hist',
@@ -229,7 +335,11 @@ export const bpfStructs = [
   bpfTcpEndpointKeyStruct,
   bpfTcpEndpointStatsStruct,
   bpfProcCountStruct,
+  bpfSecExecStruct,
+  bpfForkStruct,
+  bpfSecCallStruct,
+  bpfSyscallMixStruct,
 ] as const;
 
 /** eBPF-side enums. */
-export const bpfEnums = [bpfEventTypeEnum, blockOpEnum] as const;
+export const bpfEnums = [bpfEventTypeEnum, blockOpEnum, secCallEnum] as const;

@@ -10,7 +10,7 @@ import {
   SAMPLE_METRIC_COUNT,
   coreStructs,
 } from './structs.js';
-import { BPF_COMM_LEN, BPF_HIST_SLOTS, BPF_PATH_LEN, BPF_TOP_N } from './bpf.js';
+import { BPF_ARGS_LEN, BPF_COMM_LEN, BPF_HIST_SLOTS, BPF_PATH_LEN, BPF_STR2_LEN, BPF_SYSCALL_MIX_WORDS, BPF_TOP_N } from './bpf.js';
 import type { AbiSpec } from './types.js';
 
 /** The whole ABI, the single source of truth for `tools/gen-abi` and every codec here. */
@@ -32,6 +32,9 @@ export const abi: AbiSpec = {
     { name: 'AINKA_BPF_COMM_LEN', value: BPF_COMM_LEN, doc: 'Bytes of a command name.' },
     { name: 'AINKA_BPF_PATH_LEN', value: BPF_PATH_LEN, doc: 'Bytes kept of a path.' },
     { name: 'AINKA_BPF_TOP_N', value: BPF_TOP_N, doc: 'Entries of the in-kernel top-N syscall array.' },
+    { name: 'AINKA_BPF_ARGS_LEN', value: BPF_ARGS_LEN, doc: 'Bytes kept of an exec argv.' },
+    { name: 'AINKA_BPF_STR2_LEN', value: BPF_STR2_LEN, doc: 'Bytes of ainka_bpf_sec_call.str2.' },
+    { name: 'AINKA_BPF_SYSCALL_MIX_WORDS', value: BPF_SYSCALL_MIX_WORDS, doc: 'u64 words of a syscall-mix bitmap.' },
   ],
   enums: [...coreEnums, ...bpfEnums],
   structs: [...coreStructs, ...bpfStructs],

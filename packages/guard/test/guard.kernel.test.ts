@@ -1,0 +1,157 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EbpfStreams, defaultBpfDir } from '@ainka/ebpf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GuardAlert } from '../src/detector.js';
+import { Guard } from '../src/guard.js';
+import { starterRules } from '../src/starterPack.js';
+
+/** Why the real-kernel tests cannot run here. */
+function skipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root: the guard tests load eBPF programs';
+  if (!existsSync('/sys/kernel/btf/vmlinux')) return 'no BTF';
+  if (!existsSync(join(defaultBpfDir(), 'manifest.json'))) return 'no eBPF objects: run make -C ebpf';
+  return undefined;
+}
+const skip = skipReason();
+if (skip) console.warn(`[@ainka/guard] skipping real-kernel tests: ${skip}`);
+
+function py(code: string, args: string[] = [], uid?: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', code, ...args], { stdio: ['ignore', 'ignore', 'inherit'], ...(uid !== undefined ? { uid, gid: uid } : {}) });
+    child.on('error', reject);
+    child.on('exit', () => resolve(child.pid!));
+  });
+}
+
+async function until(check: () => boolean, ms = 8000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return check();
+}
+
+/**
+ * The starter pack against real attacks on this kernel: every alert must come from the real eBPF
+ * records (no synthetic events), and carry the process tree.
+ */
+describe.skipIf(skip)('guard on the real kernel', () => {
+  const home = '/home/ainka-guard-test';
+  const streams = new EbpfStreams({ drainIntervalMs: 5 });
+  // the crypto-miner rule wants 0.8 cores for 10 s: this shared 2-core host runs at load ~25, so this test checks the
+  // mechanism (connection to a pool port + sustained CPU from /proc) with a low bar; the guest system test uses the real rule
+  const quickMiner = `apiVersion: ainka.dev/v1
+kind: DetectionRules
+name: quick-miner
+rules:
+  - name: quick-miner
+    when: event.type == cpu and proc.cpu >= 0.02 and proc.cpu_seconds >= 1 and proc.remote_ports in mining_pool_ports
+`;
+  let guard: Guard;
+  const alerts: GuardAlert[] = [];
+  const of = (rule: string, pred: (a: GuardAlert) => boolean = () => true): GuardAlert | undefined => alerts.find((a) => a.rule === rule && pred(a));
+
+  beforeAll(() => {
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    writeFileSync(join(home, '.ssh', 'id_ed25519'), 'not a key');
+    guard = new Guard({ rules: [{ text: starterRules, file: 'starter.yaml' }, { text: quickMiner, file: 'quick.yaml' }], cpuIntervalMs: 250, cpuThreshold: 0.02 });
+    guard.alerts$.subscribe((a) => alerts.push(a));
+    guard.start(streams);
+  });
+  afterAll(() => {
+    guard.stop();
+    streams.host.closeAll();
+    rmSync(home, { recursive: true, force: true });
+    rmSync('/etc/ainka-guard-test.conf', { force: true });
+  });
+
+  it('reverse shell: a shell with its stdio on a TCP socket', async () => {
+    const pid = await py(`import socket, os
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); a, _ = l.accept()
+if os.fork() == 0:
+    os.dup2(c.fileno(), 0); os.dup2(c.fileno(), 1)
+    os.execv('/bin/sh', ['sh', '-c', 'exit 0'])
+os.wait()`);
+    expect(await until(() => !!of('reverse-shell', (a) => a.event.proc.ppid === pid))).toBe(true);
+    const a = of('reverse-shell', (x) => x.event.proc.ppid === pid)!;
+    expect(a.tree).toMatch(new RegExp(`python3\\(${pid}\\) → sh\\(\\d+\\)$`));
+    expect(a.severity).toBe('critical');
+    expect(a.latencyMs).toBeGreaterThan(0);
+    expect(a.response).toMatchObject({ action: 'kill', status: 'proposed' });
+  });
+
+  it('shell spawned by a network service (a process holding a listening socket)', async () => {
+    const pid = await py(`import socket, subprocess
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
+subprocess.run(['/bin/sh', '-c', 'id > /dev/null'])`);
+    expect(await until(() => !!of('shell-spawned-by-network-service', (a) => a.event.proc.ppid === pid))).toBe(true);
+    expect(of('shell-spawned-by-network-service', (a) => a.event.proc.ppid === pid)!.summary).toMatch(/spawned by network service python3/);
+  });
+
+  it('reads of /etc/shadow and of an SSH private key', async () => {
+    const cat = spawnSync('cat', ['/etc/shadow'], { stdio: 'ignore' });
+    expect(cat.status).toBe(0);
+    const pid = await py(`open('${home}/.ssh/id_ed25519').read()`);
+    expect(await until(() => !!of('read-ssh-private-key', (a) => a.event.proc.pid === pid))).toBe(true);
+    expect(await until(() => !!of('read-shadow-file', (a) => a.event.proc.name === 'cat'))).toBe(true);
+    expect(of('read-ssh-private-key', (a) => a.event.proc.pid === pid)!.event.file).toMatchObject({ path: `${home}/.ssh/id_ed25519`, write: false });
+  });
+
+  it('a write below /etc, and nothing for a read of it', async () => {
+    const pid = await py(`open('/etc/ainka-guard-test.conf', 'w').write('x')
+open('/etc/ainka-guard-test.conf').read()
+open('/etc/hostname').read()`);
+    expect(await until(() => !!of('write-below-system-dir', (a) => a.event.proc.pid === pid))).toBe(true);
+    expect(alerts.filter((a) => a.rule === 'write-below-system-dir' && a.event.proc.pid === pid)).toHaveLength(1);
+  });
+
+  it("ptrace attach to another user's process", async () => {
+    const target = spawn('sleep', ['10'], { stdio: 'ignore', uid: 65534, gid: 65534 });
+    await new Promise((r) => target.on('spawn', r));
+    await new Promise((r) => setTimeout(r, 50));
+    const pid = await py(`import ctypes, sys
+libc = ctypes.CDLL(None)
+libc.ptrace(16, int(sys.argv[1]), 0, 0)`, [String(target.pid)]);
+    target.kill('SIGKILL');
+    expect(await until(() => !!of('ptrace-other-user', (a) => a.event.proc.pid === pid))).toBe(true);
+    expect(of('ptrace-other-user', (a) => a.event.proc.pid === pid)!.event.target).toMatchObject({ pid: target.pid, uid: 65534, name: 'sleep' });
+  });
+
+  it('a kernel module load attempt', async () => {
+    const pid = await py(`import ctypes, os
+libc = ctypes.CDLL(None)
+fd = os.open('/dev/null', os.O_RDONLY)
+libc.syscall(313, fd, b'', 0)`);
+    expect(await until(() => !!of('kernel-module-load', (a) => a.event.proc.pid === pid))).toBe(true);
+    expect(of('kernel-module-load', (a) => a.event.proc.pid === pid)!.event.module).toMatchObject({ how: 'finit_module', name: 'null' });
+  });
+
+  it('a new listening port on a non-loopback address (and not one that was listening at start)', async () => {
+    const pid = await py(`import socket, time
+l = socket.socket(); l.bind(('0.0.0.0', 0)); l.listen(1); time.sleep(0.1)`);
+    expect(await until(() => !!of('new-listening-port', (a) => a.event.proc.pid === pid))).toBe(true);
+    expect(of('new-listening-port', (a) => a.event.proc.pid === pid)!.event.net!.lport).toBeGreaterThan(0);
+  });
+
+  it('a crypto-miner shape: a connection to a pool port, then sustained CPU', async () => {
+    const pid = await py(`import socket, time
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); l.bind(('127.0.0.1', 3333)); l.listen(1)
+c = socket.create_connection(('127.0.0.1', 3333))
+end = time.time() + 10
+while time.time() < end:
+    pass`);
+    expect(await until(() => !!of('quick-miner', (a) => a.event.proc.pid === pid), 1000)).toBe(true);
+    expect(of('quick-miner', (a) => a.event.proc.pid === pid)!.event.cpu!.remotePorts).toContain(3333);
+  });
+
+  it('learned the baselines of what ran, and explains a novelty', () => {
+    const a = of('reverse-shell')!;
+    expect(a.baseline).toMatchObject({ feature: 'child', value: '/bin/sh', novel: true });
+    expect(a.baseline!.explanation).toMatch(/python3 executed \/bin\/sh/);
+    expect(guard.stats().events.exec).toBeGreaterThan(3);
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { Detector } from '../src/detector.js';
+import type { GuardEvent } from '../src/event.js';
+import { checkRules, parseRules } from '../src/parseRules.js';
+import { starterRules } from '../src/starterPack.js';
+import { event, proc } from './events.js';
+
+const starter = { text: starterRules, file: 'starter.yaml' };
+const nginx = proc({ pid: 100, name: 'nginx', exe: '/usr/sbin/nginx', listening: true, uid: 33 });
+const bash = proc({ pid: 500, ppid: 400, name: 'bash', exe: '/usr/bin/bash', uid: 1000 });
+
+/** Attacks: each must raise exactly the named rule. */
+const attacks: [string, GuardEvent][] = [
+  ['shell-spawned-by-network-service', event({ type: 'exec', proc: proc({ pid: 101, ppid: 100, name: 'sh', exe: '/bin/sh', argv: ['sh', '-c', 'id'] }), ancestors: [nginx] })],
+  ['reverse-shell', event({ type: 'exec', proc: proc({ pid: 102, ppid: 90, name: 'bash', stdinNet: true, stdoutNet: true }), ancestors: [proc({ pid: 90, name: 'python3' })] })],
+  ['reverse-shell', event({ type: 'exec', proc: proc({ pid: 103, ppid: 91, name: 'sh', parentStdioNet: true }), ancestors: [proc({ pid: 91, name: 'python3' })] })],
+  ['read-shadow-file', event({ type: 'open', proc: proc({ pid: 104, name: 'cat' }), file: { path: '/etc/shadow', flags: 0, write: false } })],
+  ['read-ssh-private-key', event({ type: 'open', proc: proc({ pid: 105, name: 'python3', uid: 1001 }), file: { path: '/home/alice/.ssh/id_ed25519', flags: 0, write: false } })],
+  ['write-below-system-dir', event({ type: 'open', proc: proc({ pid: 106, name: 'curl' }), file: { path: '/etc/cron.d/evil', flags: 0o1101, write: true } })],
+  ['write-below-system-dir', event({ type: 'open', proc: proc({ pid: 107, name: 'cp' }), file: { path: '/usr/bin/ls', flags: 1, write: true } })],
+  ['ptrace-other-user', event({ type: 'ptrace', proc: bash, target: proc({ pid: 600, name: 'sshd', uid: 0 }) })],
+  ['kernel-module-load', event({ type: 'module', proc: proc({ pid: 108, name: 'insmod' }), module: { name: 'rootkit', how: 'finit_module' } })],
+  ['new-listening-port', event({ type: 'listen', proc: proc({ pid: 109, name: 'nc' }), net: { ipVersion: 4, laddr: '0.0.0.0', lport: 31337, raddr: '', rport: 0, portKnown: false } })],
+  ['crypto-miner', event({ type: 'cpu', proc: proc({ pid: 110, name: 'xmrig' }), cpu: { ratio: 1.9, sustainedSeconds: 30, remotePorts: [443, 3333] } })],
+];
+
+/** Look-alikes of normal activity: none may raise anything. */
+const benign: [string, GuardEvent][] = [
+  ['sshd starts a login shell', event({ type: 'exec', proc: proc({ pid: 201, ppid: 200, name: 'bash' }), ancestors: [proc({ pid: 200, name: 'sshd', listening: true })] })],
+  ['make runs sh', event({ type: 'exec', proc: proc({ pid: 202, ppid: 203, name: 'sh' }), ancestors: [proc({ pid: 203, name: 'make' })] })],
+  ['passwd reads shadow', event({ type: 'open', proc: proc({ pid: 204, name: 'passwd' }), file: { path: '/etc/shadow', flags: 2, write: true } })],
+  ['dpkg maintainer script writes /etc', event({ type: 'open', proc: proc({ pid: 205, name: 'sed' }), ancestors: [proc({ pid: 206, name: 'sh' }), proc({ pid: 207, name: 'dpkg' })], file: { path: '/etc/default/x', flags: 1, write: true } })],
+  ['ssh reads its key', event({ type: 'open', proc: proc({ pid: 208, name: 'ssh', uid: 1000 }), file: { path: '/home/alice/.ssh/id_ed25519', flags: 0, write: false } })],
+  ['cat of a public key', event({ type: 'open', proc: proc({ pid: 209, name: 'cat' }), file: { path: '/root/.ssh/id_rsa.pub', flags: 0, write: false } })],
+  ['gdb on own process', event({ type: 'ptrace', proc: bash, target: proc({ pid: 601, name: 'app', uid: 1000 }) })],
+  ['listen on a known port', event({ type: 'listen', proc: nginx, net: { ipVersion: 4, laddr: '0.0.0.0', lport: 80, raddr: '', rport: 0, portKnown: true } })],
+  ['listen on loopback', event({ type: 'listen', proc: proc({ pid: 210, name: 'node' }), net: { ipVersion: 4, laddr: '127.0.0.1', lport: 45678, raddr: '', rport: 0, portKnown: false } })],
+  ['busy compiler with an https fetch', event({ type: 'cpu', proc: proc({ pid: 211, name: 'cc1' }), cpu: { ratio: 1, sustainedSeconds: 60, remotePorts: [443] } })],
+];
+
+describe('starter rules', () => {
+  const rules = parseRules([starter]);
+
+  it.each(attacks)('%s fires on its attack', (name, e) => {
+    expect(new Detector(rules).evaluate(e).map((a) => a.rule)).toEqual([name]);
+  });
+
+  it.each(benign)('stays quiet: %s', (_, e) => {
+    expect(new Detector(rules).evaluate(e)).toEqual([]);
+  });
+
+  it('alerts carry the process tree, the rendered output and the wanted response', () => {
+    const e = event({ type: 'exec', proc: proc({ pid: 102, ppid: 90, name: 'bash', stdinNet: true, argv: ['bash', '-i'] }), ancestors: [proc({ pid: 90, ppid: 1, name: 'python3' }), proc({ pid: 1, ppid: 0, name: 'systemd' })] });
+    const [a] = new Detector(rules).evaluate(e);
+    expect(a!.tree).toBe('systemd(1) → python3(90) → bash(102)');
+    expect(a!.summary).toBe('reverse shell /usr/bin/bash (bash -i) with stdio on a network socket, parent python3 (python3)');
+    expect(a!.wants).toEqual({ action: 'kill', mode: 'advise' });
+    expect(a!.processes.map((p) => p.pid)).toEqual([1, 90, 102]);
+  });
+
+  it('applies the cooldown per rule, executable and parent', () => {
+    const d = new Detector(rules);
+    const e = attacks[3]![1];
+    expect(d.evaluate(e)).toHaveLength(1);
+    expect(d.evaluate({ ...e, time: e.time + 1000 })).toHaveLength(0);
+    expect(d.evaluate({ ...e, time: e.time + 61_000 })).toHaveLength(1);
+    expect(d.stats.cooledDown).toBe(1);
+    expect(d.evaluate({ ...e, time: e.time + 62_000, proc: { ...e.proc, ppid: 999 } })).toHaveLength(1);
+  });
+});
+
+describe('exceptions and list additions from another document', () => {
+  const local = `apiVersion: ainka.dev/v1
+kind: DetectionRules
+name: local
+appendLists:
+  shadow_readers: [backup-agent]
+exceptions:
+  - rule: write-below-system-dir
+    name: config-management
+    when: proc.name == puppet and file.path startswith /etc/
+    reason: puppet owns /etc here
+`;
+  const rules = parseRules([starter, { text: local, file: 'local.yaml' }]);
+
+  it('an exception drops matching events without rewriting the rule and is counted', () => {
+    const d = new Detector(rules);
+    const puppet = event({ type: 'open', proc: proc({ pid: 300, name: 'puppet' }), file: { path: '/etc/hosts', flags: 1, write: true } });
+    expect(d.evaluate(puppet)).toEqual([]);
+    expect(d.stats.excepted.get('config-management')).toBe(1);
+    // the rule still holds for everyone else, and for puppet outside the exception
+    expect(d.evaluate({ ...puppet, proc: proc({ pid: 301, name: 'vi' }) })).toHaveLength(1);
+    expect(d.evaluate({ ...puppet, file: { path: '/usr/bin/ls', flags: 1, write: true } })).toHaveLength(1);
+  });
+
+  it('appendLists extends a list of the starter pack', () => {
+    expect(rules.lists.get('shadow_readers')).toContain('backup-agent');
+    const e = event({ type: 'open', proc: proc({ pid: 302, name: 'backup-agent' }), file: { path: '/etc/shadow', flags: 0, write: false } });
+    expect(new Detector(rules).evaluate(e)).toEqual([]);
+    expect(new Detector(parseRules([starter])).evaluate(e)).toHaveLength(1);
+  });
+});
+
+describe('the language', () => {
+  const doc = (rules: string, extra = ''): string => `apiVersion: ainka.dev/v1\nkind: DetectionRules\nname: t\n${extra}rules:\n${rules}`;
+  const one = (when: string, extra = ''): ReturnType<typeof checkRules> => checkRules([{ text: doc(`  - name: r\n    when: "${when}"\n`, extra), file: 'r.yaml' }]);
+  const matches = (when: string, e: GuardEvent, extra = ''): boolean => {
+    const r = one(when, extra);
+    if (!r.ruleSet) throw new Error(r.issues.map((i) => i.message).join('; '));
+    return new Detector(r.ruleSet).evaluate(e).length > 0;
+  };
+  const sh = event({ type: 'exec', proc: proc({ pid: 5, name: 'sh', exe: '/bin/sh', argv: ['sh', '-c', 'curl x | sh'] }), ancestors: [proc({ pid: 4, name: 'nginx' })] });
+
+  it('evaluates operators, lists, macros, booleans and list-valued fields', () => {
+    expect(matches('event == exec and proc.pid > 4 and proc.pid <= 5', sh)).toBe(true);
+    expect(matches('proc.cmdline contains curl and proc.exe glob /bin/*', sh)).toBe(true);
+    expect(matches('proc.exe glob /usr/**', sh)).toBe(false);
+    expect(matches('proc.anames in (nginx) and not proc.stdin_net', sh)).toBe(true);
+    expect(matches('proc.argv != curl', sh)).toBe(true);
+    expect(matches('proc.argv == -c', sh)).toBe(true);
+    expect(matches('shelly', sh, 'macros:\n  shelly: proc.name in shells\nlists:\n  shells: [sh]\n')).toBe(true);
+    expect(matches('file.path startswith /etc/', sh)).toBe(false); // a missing field never matches
+    expect(matches("proc.name == 'sh' or (proc.pid == 1 and not proc.pid == 2)", sh)).toBe(true);
+  });
+
+  it('reports a misspelt field with file, line, column and a suggestion', () => {
+    const r = one('event == exec and proc.nmae == sh');
+    expect(r.ruleSet).toBeUndefined();
+    expect(r.issues[0]).toMatchObject({ file: 'r.yaml', line: 6, column: 30, path: 'rules[0].when', message: "unknown field 'proc.nmae'; did you mean 'proc.name'?" });
+  });
+
+  it('reports syntax, type and reference errors with the fix', () => {
+    expect(one('proc.pid > abc').issues[0]!.message).toMatch(/'abc' is not a number but proc.pid is numeric/);
+    expect(one('proc.name startswith').issues[0]!.message).toMatch(/ends where a value is expected/);
+    expect(one('proc.pid contains 3').issues[0]!.message).toMatch(/contains works on text but proc.pid is numeric/);
+    expect(one('event == exce').issues[0]!.message).toBe("event type 'exce' does not exist; did you mean 'exec'?");
+    expect(one('(proc.pid == 1').issues[0]!.message).toMatch(/expected '\)'/);
+    expect(one('a', 'macros:\n  a: b\n  b: a\n').issues[0]!.message).toMatch(/refers back to itself/);
+    expect(one('proc.listening == yes').issues[0]!.message).toMatch(/write proc.listening == true or == false/);
+    const bad = checkRules([{ text: doc('  - name: r\n    when: event == exec\n    output: "{proc.nam}"\n    severity: urgent\n'), file: 'o.yaml' }]);
+    expect(bad.issues.map((i) => `${i.line}:${i.message}`)).toEqual(["8:the string 'urgent' is not 'critical' or 'warning' or 'info'; use one of those"]);
+    const out = checkRules([{ text: doc('  - name: r\n    when: event == exec\n    output: "{proc.nam}"\n'), file: 'o.yaml' }]);
+    expect(out.issues[0]!.message).toBe('{proc.nam} in output is not a field; did you mean {proc.name}?');
+    const exc = checkRules([starter, { text: 'apiVersion: ainka.dev/v1\nkind: DetectionRules\nname: x\nexceptions:\n  - rule: reverse-shel\n    when: proc.pid == 1\n', file: 'x.yaml' }]);
+    expect(exc.issues[0]).toMatchObject({ file: 'x.yaml', line: 5, message: "no rule 'reverse-shel' to except; did you mean 'reverse-shell'?" });
+    const yaml = checkRules([{ text: 'apiVersion: ainka.dev/v1\nkind: DetectionRules\nname: [x\n', file: 'y.yaml' }]);
+    expect(yaml.issues[0]).toMatchObject({ kind: 'syntax', file: 'y.yaml' });
+    const key = checkRules([{ text: doc('  - name: r\n    wen: event == exec\n'), file: 'k.yaml' }]);
+    expect(key.issues.map((i) => i.message)).toContain("unknown key 'wen'; did you mean 'when'?");
+  });
+
+  it('throws ERR_AINKA_GUARD_INVALID_RULES from parseRules', () => {
+    expect(() => parseRules([{ text: doc('  - name: r\n    when: proc.nope == 1\n') }])).toThrow(expect.objectContaining({ code: 'ERR_AINKA_GUARD_INVALID_RULES' }));
+  });
+});
