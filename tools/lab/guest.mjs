@@ -149,6 +149,7 @@ async function main() {
       log(`  reset after ${config.label}: clean (${Object.keys(pristine).length} settings match the pristine snapshot)`);
     }
   }
+  for (const s of scenarios) s.finish?.();
   results.finished = true;
   results.meta.seconds = (Date.now() - started) / 1000;
   save();

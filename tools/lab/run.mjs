@@ -19,7 +19,7 @@ const labDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(labDir, '..', '..');
 const outDir = join(repo, '.testbed', 'lab');
 const log = (m) => process.stderr.write(`lab: ${m}\n`);
-const USAGE = 'usage: node tools/lab/run.mjs [--reps N] [--scenario name[,name…]] [--short] [--guests N] [--local] [--mem MB] [--timeout S] [--out RESULTS.md]';
+const USAGE = 'usage: node tools/lab/run.mjs [--reps N] [--scenario name[,name…]] [--short] [--guests N] [--local] [--mem MB] [--timeout S] [--out RESULTS.md]\n       node tools/lab/run.mjs --report results-g1.json [--report results-g2.json …] [--out RESULTS.md]   (render raw results again, e.g. of a run cut short)';
 
 function fail(code, message, exit = 2) {
   process.stderr.write(`lab: ${code}: ${message}\n`);
@@ -27,7 +27,7 @@ function fail(code, message, exit = 2) {
 }
 
 function parse(argv) {
-  const o = { reps: null, scenarios: [], short: false, local: false, mem: 2048, timeout: null, out: null, configs: null, guests: 1 };
+  const o = { reps: null, scenarios: [], short: false, local: false, mem: 2048, timeout: null, out: null, configs: null, guests: 1, report: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -43,6 +43,7 @@ function parse(argv) {
     else if (a === '--out') o.out = val();
     else if (a === '--configs') o.configs = val().split(',');
     else if (a === '--guests') o.guests = Number(val());
+    else if (a === '--report') o.report.push(val());
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -99,18 +100,53 @@ function runStreaming(cmd, args) {
   });
 }
 
+/** Merges the raw results of the guests of one run. */
+function mergeResults(parsed, expected) {
+  const results = {
+    ...parsed[0],
+    finished: parsed.length === expected && parsed.every((p) => p.finished),
+    samples: parsed.flatMap((p) => p.samples),
+    resets: parsed.flatMap((p) => p.resets),
+    errors: parsed.flatMap((p) => p.errors),
+    guests: expected,
+  };
+  results.meta = { ...results.meta, seconds: Math.max(...parsed.map((p) => p.meta?.seconds ?? 0)) };
+  return results;
+}
+
 async function main() {
   const o = parse(process.argv.slice(2));
   const started = Date.now();
+  if (o.report.length) {
+    const parsed = o.report.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+    const results = mergeResults(parsed, parsed.length);
+    const command = parsed[0].plan?.command ?? '?';
+    const wall = (Math.max(...parsed.map((p) => Date.parse(p.meta?.started ?? 0) + (p.meta?.seconds ?? 0) * 1000)) - Math.min(...parsed.map((p) => Date.parse(p.meta?.started ?? 0)))) / 1000;
+    const md = renderMarkdown(results, { command, hostInfo: hostInfo(), wallSeconds: Number.isFinite(wall) && wall > 0 ? wall : null });
+    const mdFile = o.out ?? join(labDir, 'RESULTS.md');
+    writeFileSync(mdFile, md.text);
+    process.stdout.write(md.text.split('\n## Kept')[0]);
+    log(`wrote ${relative(repo, mdFile)} from ${o.report.length} raw result file(s)`);
+    return;
+  }
   checkBuilt();
   const bin = buildHelpers();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const command = `node tools/lab/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
-  const all = selectScenarios(o.scenarios).map((x) => x.name);
+  const selected = selectScenarios(o.scenarios);
+  const all = selected.map((x) => x.name);
   // --guests N: the scenarios are dealt to N guests booted side by side (each runs its scenarios
-  // under the three configurations, interleaved, with its own resets and checks).
+  // under the three configurations, interleaved, with its own resets and checks), balancing each
+  // scenario's estimated cost per repetition; each guest keeps the run order.
   const n = o.local ? 1 : Math.max(1, Math.min(o.guests, all.length));
-  const parts = Array.from({ length: n }, (_, i) => all.filter((_, j) => j % n === i));
+  const load = new Array(n).fill(0);
+  const owner = new Map();
+  for (const sc of [...selected].sort((a, b) => (b.cost ?? 60) - (a.cost ?? 60))) {
+    const g = load.indexOf(Math.min(...load));
+    load[g] += sc.cost ?? 60;
+    owner.set(sc.name, g);
+  }
+  const parts = Array.from({ length: n }, (_, i) => all.filter((name) => owner.get(name) === i));
   const runs = parts.map((names, i) => {
     const resultsFile = join(outDir, `results-${stamp}${n > 1 ? `-g${i + 1}` : ''}.json`);
     const planFile = join(outDir, `plan-${stamp}${n > 1 ? `-g${i + 1}` : ''}.json`);
@@ -129,15 +165,7 @@ async function main() {
   );
   const parsed = runs.filter((r) => existsSync(r.resultsFile)).map((r) => JSON.parse(readFileSync(r.resultsFile, 'utf8')));
   if (parsed.length === 0) fail('ERR_AINKA_LAB_NO_RESULT', `the guest wrote no results (exit ${rcs.join(', ')}); see the output above`, 1);
-  const results = {
-    ...parsed[0],
-    finished: parsed.length === runs.length && parsed.every((p) => p.finished),
-    samples: parsed.flatMap((p) => p.samples),
-    resets: parsed.flatMap((p) => p.resets),
-    errors: parsed.flatMap((p) => p.errors),
-    guests: n,
-  };
-  results.meta = { ...results.meta, seconds: Math.max(...parsed.map((p) => p.meta?.seconds ?? 0)) };
+  const results = mergeResults(parsed, runs.length);
   if (n > 1) writeFileSync(join(outDir, `results-${stamp}.json`), `${JSON.stringify(results)}\n`);
   const wall = (Date.now() - started) / 1000;
   const md = renderMarkdown(results, { command, hostInfo: hostInfo(), wallSeconds: wall });

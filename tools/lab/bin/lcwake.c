@@ -2,18 +2,19 @@
 /*
  * lcwake: a latency-critical periodic task (cyclictest-like). Every PERIOD_US it sleeps until an
  * absolute deadline, records how late it woke (timer + run-queue wait) and spins WORK_US, for
- * DURATION_S seconds or until SIGTERM. SIGUSR1 restarts the recording (the measurement window
- * begins). Writes one JSON line with the wake-latency percentiles in microseconds to OUTFILE
- * (or stdout).
+ * DURATION_S seconds or until SIGTERM. SIGUSR1 restarts the recording (a measurement window
+ * begins); SIGUSR2 writes the window's result and keeps running. Results are one JSON line with
+ * the wake-latency percentiles in microseconds, written to OUTFILE (or stdout).
  *
  *   lcwake PERIOD_US WORK_US DURATION_S [OUTFILE]
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
-static volatile sig_atomic_t stop, restart;
+static volatile sig_atomic_t stop, restart, dump;
 
 static void on_term(int sig)
 {
@@ -25,6 +26,12 @@ static void on_usr1(int sig)
 {
 	(void)sig;
 	restart = 1;
+}
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	dump = 1;
 }
 
 static long long ns(const struct timespec *t)
@@ -39,13 +46,39 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Writes the percentiles of lat[0..n) (sorted in a copy) to `path` or stdout. */
+static int report(const long long *lat, long n, const char *path)
+{
+	long long *s;
+	FILE *out = stdout;
+
+	if (n == 0)
+		return 1;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return 1;
+	memcpy(s, lat, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp);
+	if (path && !(out = fopen(path, "w"))) {
+		perror("lcwake: OUTFILE");
+		free(s);
+		return 1;
+	}
+#define P(q) (s[(long)((q) * (n - 1))] / 1000.0)
+	fprintf(out, "{\"samples\":%ld,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f}\n", n, P(0.5), P(0.99), s[n - 1] / 1000.0);
+	if (out != stdout)
+		fclose(out);
+	else
+		fflush(out);
+	free(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long period, work, dur, n = 0, cap;
 	struct timespec next, now;
 	long long *lat, end, t;
-	FILE *out = stdout;
-
 	if (argc != 4 && argc != 5) {
 		fprintf(stderr, "usage: lcwake PERIOD_US WORK_US DURATION_S [OUTFILE]\n");
 		return 2;
@@ -62,6 +95,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
 	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr2);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	end = ns(&next) + dur * 1000000000LL;
 	while (n < cap && !stop) {
@@ -77,6 +111,10 @@ int main(int argc, char **argv)
 			restart = 0;
 			n = 0;
 		}
+		if (dump) {
+			dump = 0;
+			report(lat, n, argc == 5 ? argv[4] : NULL);
+		}
 		lat[n++] = t - ns(&next);
 		if (t >= end)
 			break;
@@ -87,15 +125,5 @@ int main(int argc, char **argv)
 			clock_gettime(CLOCK_MONOTONIC, &now);
 		while (ns(&now) - t < work);
 	}
-	if (n == 0)
-		return 1;
-	qsort(lat, n, sizeof(*lat), cmp);
-	if (argc == 5 && !(out = fopen(argv[4], "w"))) {
-		perror("lcwake: OUTFILE");
-		return 1;
-	}
-#define P(q) (lat[(long)((q) * (n - 1))] / 1000.0)
-	fprintf(out, "{\"samples\":%ld,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f}\n", n, P(0.5), P(0.99), lat[n - 1] / 1000.0);
-	fclose(out);
-	return 0;
+	return report(lat, n, argc == 5 ? argv[4] : NULL);
 }

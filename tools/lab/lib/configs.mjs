@@ -3,6 +3,7 @@
 // runner then checks the state against the pristine snapshot.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { apiCall } from './api.mjs';
 import { changesIn, outstanding, readJournal } from './journal.mjs';
 import { LabError, sh, sleep } from './proc.mjs';
 
@@ -29,6 +30,21 @@ export function objectGone(knob) {
   const c = /^cgroup:(.+):[^:]+$/.exec(knob);
   if (c) return !existsSync(join('/sys/fs/cgroup', c[1]));
   return false;
+}
+
+async function waitForAsync(what, fn, timeoutS) {
+  const end = Date.now() + timeoutS * 1000;
+  let last = '';
+  while (Date.now() < end) {
+    try {
+      await fn();
+      return;
+    } catch (e) {
+      last = e.message;
+    }
+    await sleep(2000);
+  }
+  throw new LabError('ERR_AINKA_LAB_TIMEOUT', `${what} not ready after ${timeoutS} s: ${last}`);
 }
 
 export const defaultConfig = {
@@ -76,7 +92,6 @@ export const tunedConfig = {
 export function ainkaConfig(repo) {
   const node = process.execPath;
   const ainkad = `${node} ${join(repo, 'apps/daemon/dist/main.js')}`;
-  const ainka = `${node} ${join(repo, 'apps/cli/dist/main.js')}`;
   const stateDir = '/var/lib/ainka';
   const journalPath = join(stateDir, 'journal.log');
   let scenarioStart = 0;
@@ -98,7 +113,7 @@ export function ainkaConfig(repo) {
     async begin() {
       this.install();
       sh('systemctl start ainkad.service');
-      await waitFor('ainkad (ainka status)', () => sh(`${ainka} status --json`, { allowFail: true, timeoutMs: 60_000 }).rc === 0 || 'ainka status failed', 300);
+      await waitForAsync('ainkad (status on its socket)', () => apiCall('status', {}, { timeoutMs: 30_000 }), 600);
     },
     async enterScenario() {
       scenarioStart = Date.now();
@@ -110,18 +125,18 @@ export function ainkaConfig(repo) {
       return { changes: j.changes ? changesIn(j, scenarioStart, Date.now()) : [] };
     },
     async end() {
-      const rb = sh(`${ainka} rollback --all --json`, { allowFail: true, timeoutMs: 120_000 });
-      sh('systemctl stop ainkad.service', { timeoutMs: 120_000 });
+      // `ainka rollback --all`, through the API in process (the CLI is the same call).
+      let outcomes;
+      try {
+        outcomes = (await apiCall('rollback', { all: true }, { timeoutMs: 300_000 })).outcomes ?? [];
+      } catch (e) {
+        outcomes = [{ status: 'failed', line: e.message }];
+      }
+      sh('systemctl stop ainkad.service', { timeoutMs: 300_000 });
       // A change to an object that no longer exists (a process that exited, a transient unit's
       // cgroup) has nothing left to restore.
       const left = (existsSync(journalPath) ? outstanding(readJournal(journalPath)) : []).filter((c) => !objectGone(c.knob));
       if (left.length) throw new LabError('ERR_AINKA_LAB_DIRTY', `AINKA left ${left.length} change(s) applied after rollback --all and stop: ${left.map((c) => `${c.knob} ${c.before} → ${c.after}`).join('; ')}`);
-      let outcomes = [];
-      try {
-        outcomes = JSON.parse(rb.out).outcomes ?? [];
-      } catch {
-        outcomes = [{ status: rb.rc === 0 ? 'ok' : 'failed', line: rb.out || rb.err }];
-      }
       return { rollback: outcomes };
     },
   };

@@ -128,6 +128,7 @@ export function renderMarkdown(results, { command, hostInfo, wallSeconds }) {
   L.push('## Setup', '');
   L.push(`- Guest: ${m.os ?? '?'}, kernel ${m.kernel ?? '?'}, ${m.cpus ?? '?'} vCPUs (${m.cpuModel ?? '?'}), ${m.memMiB ?? '?'} MiB, virtualisation: ${m.virt || '?'}; disk ${m.disk ?? '?'}; swap: ${m.swap ?? '?'}.`);
   L.push(`- Host: ${hostInfo}.`);
+  if ((results.guests ?? 1) > 1) L.push(`- ${results.guests} guests booted side by side, the scenarios dealt to them round-robin; inside each guest the three configurations are interleaved rep by rep and reset between each other as described.`);
   L.push(`- TuneD ${m.tuned ?? '?'} (Debian's package, started with \`systemctl start tuned\`, profile set with \`tuned-adm profile\`); ainkad ${m.ainkad ?? '?'} (the product's unit from \`ainkad install-service\`, \`mode: enforce\`, the shipped packs, no rule written for the lab); Node ${m.node ?? '?'}.`);
   L.push(`- Wall time of the lab: ${wallSeconds ? `${(wallSeconds / 60).toFixed(1)} min` : '?'} (guest part ${m.seconds ? `${(m.seconds / 60).toFixed(1)} min` : '?'}).`);
   L.push('');

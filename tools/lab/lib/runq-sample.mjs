@@ -12,7 +12,7 @@ if (!probe.available) {
   process.stdout.write(`${JSON.stringify({ error: probe.reasons.join('; ') })}\n`);
   process.exit(0);
 }
-const ebpf = new EbpfStreams({ pollIntervalMs: 500, ...(tgid > 0 ? { targetTgid: tgid } : {}) });
+const ebpf = new EbpfStreams({ pollIntervalMs: 1000, ...(tgid > 0 ? { targetTgid: tgid } : {}) });
 let first = true;
 const sub = ebpf.runQueueLatency$.subscribe((s) => {
   // The first emission covers the load itself: the series starts after it.

@@ -3,28 +3,27 @@
 // Objectives: the latency-critical task's p99 run-queue latency from @ainka/ebpf's sched program
 // (filtered to its tgid, log2 buckets), and its own p99 wake-up latency (how late it runs after each
 // deadline: timer + run-queue wait), over the same window.
-import { readFileSync, rmSync } from 'node:fs';
+//
+// Under TCG, starting node costs minutes beside busy hogs, so the latency-critical task and the eBPF
+// sampler start once per run, before anything else (`prepare`), and live until the end (`finish`):
+// the task is stopped (SIGSTOP) outside this scenario, and its recording window is opened (SIGUSR1)
+// and read (SIGUSR2) around each measurement.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { have, sh, shBg, sleep } from '../lib/proc.mjs';
 import { aggregateRunq } from '../lib/runq.mjs';
 
 const HOGS = 'lab-hogs';
 const LC = 'lab-lc';
+const state = { pid: 0, sampler: undefined, out: '' };
 
-function startLc(d, seconds, out) {
-  rmSync(out, { force: true });
-  sh(`systemctl reset-failed ${LC}.service 2>/dev/null; systemd-run --unit=${LC} --collect --quiet ${d.bin.lcwake} 1000 50 ${seconds} ${out}`);
-  return Number(sh(`systemctl show -p MainPID --value ${LC}.service`).out);
-}
-
-async function stopLc(out) {
-  sh(`systemctl kill --signal=SIGTERM ${LC}.service 2>/dev/null; true`, { allowFail: true });
-  for (let i = 0; i < 60; i++) {
-    try {
-      const t = readFileSync(out, 'utf8');
+async function readWindow() {
+  rmSync(state.out, { force: true });
+  sh(`kill -USR2 ${state.pid}`);
+  for (let i = 0; i < 120; i++) {
+    if (existsSync(state.out)) {
+      const t = readFileSync(state.out, 'utf8');
       if (t.trim().endsWith('}')) return JSON.parse(t);
-    } catch {
-      /* not written yet */
     }
     await sleep(500);
   }
@@ -38,34 +37,39 @@ export const cpuScenario = {
     { key: 'runqP99us', label: 'latency-critical task p99 run-queue latency (@ainka/ebpf, log2 buckets)', unit: 'µs', better: 'lower', digits: 0 },
     { key: 'lcP99us', label: 'latency-critical task p99 wake-up latency (self-measured)', unit: 'µs', better: 'lower', digits: 0 },
   ],
+  cost: 60,
   tunedProfile: 'latency-performance',
   tunedWhy: "TuneD's profile for deterministic latency (the issue's reference for this scenario)",
   reference: 'TuneD latency-performance',
   requires: () => ['stress-ng', 'systemd-run'].filter((b) => !have(b)),
-  // Order matters under TCG: the latency-critical task and the eBPF sampler start before the hogs
-  // (node would take minutes to start beside them), then the hogs, the warm-up, the measured window.
+  async prepare(d) {
+    state.out = join(d.workDir, 'lcwake.json');
+    sh(`systemctl stop ${LC}.service 2>/dev/null; systemctl reset-failed ${LC}.service 2>/dev/null; true`, { allowFail: true });
+    sh(`systemd-run --unit=${LC} --collect --quiet ${d.bin.lcwake} 1000 50 86400 ${state.out}`);
+    state.pid = Number(sh(`systemctl show -p MainPID --value ${LC}.service`).out);
+    if (!(state.pid > 0)) throw new Error(`no MainPID for ${LC}.service`);
+    state.sampler = shBg(`exec node ${join(d.labDir, 'lib', 'runq-sample.mjs')} ${state.pid}`);
+    for (let i = 0; i < 1200 && !/ready|error/.test(state.sampler.stdout()); i++) await sleep(500);
+    if (!/ready/.test(state.sampler.stdout())) throw new Error(`the run-queue sampler did not start: ${state.sampler.stdout()}`);
+    sh(`kill -STOP ${state.pid}`);
+  },
   async setup(d) {
     this.teardown();
-    this.out = join(d.workDir, 'lcwake.json');
-    this.pid = startLc(d, d.cpuWarmS + d.cpuMeasureS + 600, this.out);
-    if (!(this.pid > 0)) throw new Error(`no MainPID for ${LC}.service`);
-    this.sampler = shBg(`exec node ${join(d.labDir, 'lib', 'runq-sample.mjs')} ${this.pid}`);
-    for (let i = 0; i < 600 && !/ready|error/.test(this.sampler.stdout()); i++) await sleep(500);
-    if (!/ready/.test(this.sampler.stdout())) throw new Error(`run-queue sampler did not start: ${this.sampler.stdout()}`);
-    sh(`systemd-run --unit=${HOGS} --collect --quiet stress-ng --cpu ${d.cpuHogs} --cpu-method int64 --timeout ${d.cpuWarmS + d.cpuMeasureS + 600}s`);
+    sh(`kill -CONT ${state.pid}`);
+    sh(`systemd-run --unit=${HOGS} --collect --quiet stress-ng --cpu ${d.cpuHogs} --cpu-method int64 --timeout ${d.cpuWarmS + d.cpuMeasureS + 900}s`);
   },
   async warmup(d) {
     await sleep(d.cpuWarmS * 1000);
   },
   async measure(d) {
     const from = Date.now();
-    sh(`kill -USR1 ${this.pid}`);
+    sh(`kill -USR1 ${state.pid}`);
     await sleep(d.cpuMeasureS * 1000);
-    const lc = await stopLc(this.out);
     const to = Date.now();
-    // one more poll interval so the window's last lines are printed
-    await sleep(1200);
-    const rq = aggregateRunq(this.sampler.stdout(), from, to + 600);
+    const lc = await readWindow();
+    // one more poll interval, so that the window's last histogram line is out
+    await sleep(1500);
+    const rq = aggregateRunq(state.sampler.stdout(), from, to + 1000);
     if (rq.error) throw new Error(`run-queue sampler: ${rq.error}`);
     return {
       values: { runqP99us: rq.p99_ns / 1000, lcP99us: lc.p99_us },
@@ -73,8 +77,11 @@ export const cpuScenario = {
     };
   },
   teardown() {
-    this.sampler?.child.kill('SIGTERM');
-    this.sampler = undefined;
-    sh(`for u in ${HOGS} ${LC}; do systemctl stop $u.service 2>/dev/null; systemctl reset-failed $u.service 2>/dev/null; done; true`, { allowFail: true });
+    sh(`systemctl stop ${HOGS}.service 2>/dev/null; systemctl reset-failed ${HOGS}.service 2>/dev/null; true`, { allowFail: true });
+    if (state.pid) sh(`kill -STOP ${state.pid} 2>/dev/null; true`, { allowFail: true });
+  },
+  finish() {
+    state.sampler?.child.kill('SIGTERM');
+    sh(`systemctl stop ${LC}.service 2>/dev/null; true`, { allowFail: true });
   },
 };

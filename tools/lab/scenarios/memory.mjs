@@ -30,6 +30,7 @@ export const memoryScenario = {
     { key: 'peakMiB', label: 'peak memory (memory.peak)', unit: 'MiB', better: 'lower', digits: 0 },
     { key: 'runtimeS', label: 'runtime', unit: 's', better: 'lower', digits: 2 },
   ],
+  cost: 90,
   tunedProfile: 'virtual-guest',
   tunedWhy: 'no TuneD profile limits a cgroup\'s memory; virtual-guest is what `tuned-adm recommend` picks in this VM (throughput-performance + swappiness 30)',
   reference: 'senpai: −57 % memory for +5 % runtime',
