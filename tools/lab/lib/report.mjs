@@ -138,5 +138,12 @@ export function renderMarkdown(results, { command, hostInfo, wallSeconds }) {
   L.push('| scenario | TuneD profile | why this profile | reference result |', '|---|---|---|---|');
   for (const sc of SCENARIOS.filter((s) => rows.some((r) => r.scenario === s))) L.push(`| ${sc.title} | ${sc.tunedProfile} | ${sc.tunedWhy} | ${sc.reference} |`);
   L.push('');
+  L.push('## Notes (read before quoting a number)', '');
+  L.push('- **Emulation, not hardware.** The guest runs under QEMU TCG (no KVM on this host): every instruction is emulated, 10–40× slower than native, so absolute numbers (Mbit/s, MB/s, latencies) say little about real machines; only the comparison between configurations measured side by side in the same guest means something. Disk I/O goes through an emulated virtio-blk backed by a copy-on-write overlay on the host.');
+  L.push('- **Noise.** The host is a 2-core VM shared with other engineers\' builds, tests and guests (see the load average above): CPU time available to a guest swings by several times from minute to minute. The interleaving (default → TuneD → AINKA in every repetition) spreads that drift over the three configurations; the intervals show how much is left. A "tie" means the data cannot tell the configurations apart, not that they are equal.');
+  L.push('- **Short warm-ups.** Each warm-up is just long enough for the shipped rules\' `for` windows to hold under ideal timing; a trial\'s objective windows (4 × 5–10 s after the change) may still be running during the measurement. On a real server AINKA would have minutes to hours.');
+  L.push('- **What the lab adapts for TCG:** the ainkad unit\'s `CPUQuota=25%` is lifted with a drop-in (sized for native speed, it starves the daemon under emulation); TuneD is driven over D-Bus with `busctl` (`switch_profile`, `disable`) rather than the Python `tuned-adm` client (same daemon calls); the modules the workloads need (veth, ifb, netem, tcp_bbr …) are loaded before the pristine snapshot, so BBR is available to every configuration and chosen by none; the memory scenario\'s zram swap is set up once, for every configuration.');
+  L.push('- **Run-queue latency** comes from `@ainka/ebpf`\'s sched program filtered to the latency-critical task (`targetTgid`); its histogram has log2 buckets, so its p99 is a power-of-two bucket bound (e.g. 8.4 ms or 16.8 ms) and small changes do not show. The self-measured wake-up latency beside it has microsecond resolution.');
+  L.push('');
   return { text: `${L.join('\n')}\n`, rows, kept, changes };
 }
