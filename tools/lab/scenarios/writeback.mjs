@@ -7,10 +7,11 @@ import { have, sh } from '../lib/proc.mjs';
 
 function fio(d, seconds) {
   mkdirSync(d.workDir, { recursive: true });
-  const common = `--directory=${d.workDir} --ioengine=psync --time_based --runtime=${seconds}`;
+  // Absolute file names on the guest's disk (fio's working directory is the repository, on 9p).
+  const common = `--ioengine=psync --time_based --runtime=${seconds}`;
   const jobs =
-    `--name=burst --filename=lab-burst.dat --rw=write --bs=1M --size=${d.burstMb}M ${common} ` +
-    `--name=fsync --filename=lab-fsync.dat --rw=write --bs=4k --size=16M --fsync=1 --rate_iops=20 ${common}`;
+    `--name=burst --filename=${d.workDir}/lab-burst.dat --rw=write --bs=1M --size=${d.burstMb}M ${common} ` +
+    `--name=fsync --filename=${d.workDir}/lab-fsync.dat --rw=write --bs=4k --size=16M --fsync=1 --rate_iops=20 ${common}`;
   const r = sh(`fio --output-format=json ${jobs}`, { timeoutMs: (seconds + 300) * 1000 });
   const j = JSON.parse(r.out.slice(r.out.indexOf('{')));
   const job = j.jobs.find((x) => x.jobname === 'fsync');
