@@ -13,6 +13,7 @@ export const errorAreas = {
   ACTUATOR: { source: '@ainka/actuators', what: 'the change manager and external commands' },
   POLICY: { source: '@ainka/policy', what: 'policy text, validation, compilation and optimisation' },
   TELEMETRY: { source: '@ainka/telemetry', what: 'collectors, history, alerts and exporters' },
+  GUARD: { source: '@ainka/guard', what: 'security detection rules, baselines and responses' },
   ML: { source: '@ainka/ml', what: 'anomaly detection and forecasting' },
   NAB: { source: '@ainka/ml', what: 'reading NAB-layout benchmark corpora' },
   DAEMON: { source: 'ainkad', what: 'the daemon and its local API' },
