@@ -45,9 +45,18 @@ const alias = Object.fromEntries(
     .filter((w) => w.dir.includes(`${join(root, 'packages')}`) && existsSync(join(w.dir, 'src', 'index.ts')))
     .map((w) => [w.name, resolve(w.dir, 'src', 'index.ts')]),
 );
+// Subpath exports (`@ainka/telemetry/collectors` → `src/collectors.ts`), matched before the package name.
+const subpathAlias = all
+  .filter((w) => w.dir.includes(`${join(root, 'packages')}`))
+  .flatMap((w) => {
+    const exportsMap = (JSON.parse(readFileSync(join(w.dir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
+    return Object.keys(exportsMap)
+      .filter((k) => k.startsWith('./') && k !== './package.json' && existsSync(join(w.dir, 'src', `${k.slice(2)}.ts`)))
+      .map((k) => ({ find: `${w.name}/${k.slice(2)}`, replacement: resolve(w.dir, 'src', `${k.slice(2)}.ts`) }));
+  });
 
 export default defineConfig({
-  resolve: { alias },
+  resolve: { alias: [...subpathAlias, ...Object.entries(alias).map(([find, replacement]) => ({ find, replacement }))] },
   test: {
     testTimeout: inGuest ? 120_000 : 30_000,
     hookTimeout: inGuest ? 120_000 : 60_000,
