@@ -53,6 +53,17 @@ if (existsSync(hostJson)) {
 if (hostStatus !== 0) failedSuites.push('host tests');
 done();
 
+// The efficacy lab's own arithmetic and bookkeeping (statistics, journal, report): node:test, seconds.
+if (existsSync(join(root, 'tools', 'lab', 'test'))) {
+  done = step('lab harness tests (node --test tools/lab/test)');
+  const lab = spawnSync('node', ['--test', join(root, 'tools', 'lab', 'test')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  process.stdout.write(lab.stdout ?? '');
+  totals.passed += Number(/^# pass (\d+)/m.exec(lab.stdout ?? '')?.[1] ?? 0);
+  totals.failed += Number(/^# fail (\d+)/m.exec(lab.stdout ?? '')?.[1] ?? 1);
+  if (lab.status !== 0) failedSuites.push('lab harness tests');
+  done();
+}
+
 const testbed = join(root, 'tools', 'testbed', 'testbed.mjs');
 if (existsSync(testbed)) {
   done = step('guest tests (tools/testbed: Debian kernel in QEMU with ainka.ko)');
