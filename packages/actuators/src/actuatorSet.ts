@@ -1,7 +1,7 @@
 import type { Actuator } from './actuator.js';
 import { ContentActuator } from './contentActuator.js';
 import { FileActuator } from './fileActuator.js';
-import type { KnobKind } from './knobId.js';
+import type { KnobKind } from '@ainka/knobs';
 import { ProcessActuator, type ProcessBackend } from './processActuator.js';
 import { SystemdActuator, type SystemdActuatorOptions } from './systemdActuator.js';
 

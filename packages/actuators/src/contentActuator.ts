@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Actuator } from './actuator.js';
 import { ActuatorError, ActuatorErrorCode } from './errors.js';
 import { checkBounds } from './fileActuator.js';
-import type { KnobId } from './knobId.js';
+import type { KnobId } from '@ainka/knobs';
 
 /** `sha256:<hex>` of some bytes. */
 export function contentHash(content: Buffer): string {

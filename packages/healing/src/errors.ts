@@ -1,3 +1,5 @@
+import { AinkaError } from '@ainka/errors';
+
 /**
  * Stable error codes raised by `@ainka/healing`. The code is the contract; messages may change.
  */
@@ -14,14 +16,11 @@ export const HealingErrorCode = {
 export type HealingErrorCode = (typeof HealingErrorCode)[keyof typeof HealingErrorCode];
 
 /** An error from `@ainka/healing`: a stable `code` and a message naming the problem and the fix. */
-export class HealingError extends Error {
+export class HealingError extends AinkaError<HealingErrorCode> {
   /** Always `'HealingError'`. */
-  override readonly name = 'HealingError';
-  /** Stable machine-readable code. */
-  readonly code: HealingErrorCode;
+  override name = 'HealingError';
 
   constructor(code: HealingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options ?? {});
   }
 }
