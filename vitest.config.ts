@@ -6,13 +6,17 @@ import { defineConfig } from 'vitest/config';
  * One vitest project per workspace package (packages/*, apps/*).
  *
  * Tests live in each package's `test/` folder. Files named `*.guest.test.ts` need the AINKA kernel
- * module and run only inside the QEMU guest (tools/testbed sets AINKA_TEST_TARGET=guest); every other
- * test runs on the host.
+ * module and run only inside the QEMU busybox guest (tools/testbed sets AINKA_TEST_TARGET=guest);
+ * `*.system.test.ts` need systemd as PID 1 and run only inside the Debian 12 system guest
+ * (`testbed.mjs system-test` sets AINKA_TEST_TARGET=system); every other test runs on the host.
  *
  * `@ainka/<name>` resolves to the package's source so tests never depend on a stale build.
  */
 const root = import.meta.dirname;
-const inGuest = process.env.AINKA_TEST_TARGET === 'guest';
+const target = process.env.AINKA_TEST_TARGET;
+const inGuest = target === 'guest' || target === 'system';
+const testFiles = target === 'guest' ? ['test/**/*.guest.test.ts'] : target === 'system' ? ['test/**/*.system.test.ts'] : ['test/**/*.test.ts'];
+const guestOnly = inGuest ? [] : ['test/**/*.guest.test.ts', 'test/**/*.system.test.ts'];
 
 interface Workspace {
   dir: string;
@@ -41,9 +45,18 @@ const alias = Object.fromEntries(
     .filter((w) => w.dir.includes(`${join(root, 'packages')}`) && existsSync(join(w.dir, 'src', 'index.ts')))
     .map((w) => [w.name, resolve(w.dir, 'src', 'index.ts')]),
 );
+// Subpath exports (`@ainka/telemetry/collectors` → `src/collectors.ts`), matched before the package name.
+const subpathAlias = all
+  .filter((w) => w.dir.includes(`${join(root, 'packages')}`))
+  .flatMap((w) => {
+    const exportsMap = (JSON.parse(readFileSync(join(w.dir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
+    return Object.keys(exportsMap)
+      .filter((k) => k.startsWith('./') && k !== './package.json' && existsSync(join(w.dir, 'src', `${k.slice(2)}.ts`)))
+      .map((k) => ({ find: `${w.name}/${k.slice(2)}`, replacement: resolve(w.dir, 'src', `${k.slice(2)}.ts`) }));
+  });
 
 export default defineConfig({
-  resolve: { alias },
+  resolve: { alias: [...subpathAlias, ...Object.entries(alias).map(([find, replacement]) => ({ find, replacement }))] },
   test: {
     testTimeout: inGuest ? 120_000 : 30_000,
     hookTimeout: inGuest ? 120_000 : 60_000,
@@ -52,8 +65,8 @@ export default defineConfig({
       test: {
         name: w.name,
         root: w.dir,
-        include: inGuest ? ['test/**/*.guest.test.ts'] : ['test/**/*.test.ts'],
-        exclude: inGuest ? [] : ['test/**/*.guest.test.ts'],
+        include: testFiles,
+        exclude: guestOnly,
       },
     })),
   },

@@ -33,6 +33,10 @@ export const testOnlyDebianPackages = [
   'xz-utils',
   'libc6-dev',
   'binutils',
+  // tools/testbed system guest (*.system.test.ts): mmdebstrap builds the Debian 12 root filesystem from
+  // Debian's packages, mkfs.ext4 -d (e2fsprogs) turns it into the disk image
+  'mmdebstrap',
+  'e2fsprogs',
   // apps/docs test: the docs site opened in headless Chromium (playwright-core drives Debian's build)
   'chromium',
 ];

@@ -4,10 +4,12 @@
 //   2. check the generated C headers, build every package (nx), typecheck, lint the packed packages
 //   3. host tests (vitest: unit, property, real eBPF on this kernel, real SQLite, docs in Chromium)
 //   4. guest tests (tools/testbed: Debian's kernel in QEMU, the real ainka.ko, the TS client inside)
+//   5. system tests (tools/testbed system-test: *.system.test.ts in the Debian 12 systemd guest)
 // Ends with one line: "ainka: N passed, M failed, K skipped".
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { runSystemTests } from './systemTests.mjs';
 import { buildEnv, ensureDebianPackages, ensureNodeModules, mustRun, root, run, step } from './bootstrap.mjs';
 
 const started = Date.now();
@@ -63,6 +65,15 @@ if (existsSync(testbed)) {
   }
   if (result.status !== 0 || !line) failedSuites.push('guest tests');
   done();
+}
+
+if (existsSync(testbed)) {
+  const sys = runSystemTests(testbed);
+  if (sys !== null) {
+    totals.passed += sys.passed;
+    totals.failed += sys.failed;
+    if (!sys.ok) failedSuites.push('system tests');
+  }
 }
 
 const minutes = ((Date.now() - started) / 60000).toFixed(1);

@@ -12,23 +12,28 @@ import { join, relative } from 'node:path';
 import { buildAll, testPrograms } from './lib/build.mjs';
 import { TestbedError, repoRoot } from './lib/host.mjs';
 import { bootAndRun, cleanRun, noResultError, shq } from './lib/qemu.mjs';
+import { cmdSystemRun, cmdSystemTest } from './lib/systemCommands.mjs';
 
 const USAGE = `usage: node tools/testbed/testbed.mjs <command>
   build                      build ainka.ko, the kernel tests, the initramfs and vmlinux into .testbed/
   run [options] -- <cmd...>  boot the guest and run <cmd> as root in the repository root; exits with its status
   test [options]             build, boot once, run kernel/tests and every *.guest.test.ts
+  system-run [options] -- <cmd...>  boot the Debian 12 systemd guest and run <cmd> as root after multi-user.target
+  system-test [options]      boot the systemd guest once and run every *.system.test.ts with vitest
 options:
   --timeout S    kill the guest after S seconds (run: 600, test: 900)
   --mem MB       guest memory (default 2048)
   --smp N        guest CPUs (default 2)
   --kernel-log   show kernel messages on the console (drops "quiet")
   --kernel-only  test: run only the kernel C tests (skip *.guest.test.ts)
-environment in the guest: AINKA_TEST_TARGET=guest, AINKA_KMOD=<built ainka.ko>, AINKA_TESTBED_RUN_DIR`;
+  --kernel 6.1|6.12  system-*: the Debian kernel series to boot (default 6.1, the newest installed release)
+environment in the guest: AINKA_TEST_TARGET=guest (system-*: system), AINKA_KMOD=<built ainka.ko>, AINKA_TESTBED_RUN_DIR
+system guest: see tools/testbed/SYSTEM-GUEST.md`;
 
 const log = (m) => process.stderr.write(`testbed: ${m}\n`);
 
 function parseOptions(argv) {
-  const opts = { timeoutS: null, memMb: 2048, smp: 2, kernelLog: false, kernelOnly: false, rest: [] };
+  const opts = { timeoutS: null, memMb: 2048, smp: 2, kernelLog: false, kernelOnly: false, kernel: '6.1', rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (name) => {
@@ -44,6 +49,7 @@ function parseOptions(argv) {
     else if (a === '--smp') opts.smp = num(a);
     else if (a === '--kernel-log') opts.kernelLog = true;
     else if (a === '--kernel-only') opts.kernelOnly = true;
+    else if (a === '--kernel') opts.kernel = argv[++i] ?? '';
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -72,8 +78,8 @@ async function cmdRun(opts) {
 
 const fmt = (ms) => (ms === null ? '?' : `${(ms / 1000).toFixed(1)} s`);
 
-/** Every *.guest.test.ts under packages/ and apps/ (relative paths). */
-function guestTests() {
+/** Every *<suffix> (default *.guest.test.ts) under packages/ and apps/ (relative paths). */
+export function guestTests(suffix = '.guest.test.ts') {
   const found = [];
   for (const group of ['packages', 'apps']) {
     const g = join(repoRoot, group);
@@ -85,7 +91,7 @@ function guestTests() {
         for (const n of readdirSync(d)) {
           const p = join(d, n);
           if (statSync(p).isDirectory()) walk(p);
-          else if (n.endsWith('.guest.test.ts')) found.push(relative(repoRoot, p));
+          else if (n.endsWith(suffix)) found.push(relative(repoRoot, p));
         }
       };
       walk(t);
@@ -203,6 +209,8 @@ async function main() {
     if (cmd === 'build') return await cmdBuild();
     if (cmd === 'run') return await cmdRun(parseOptions(argv));
     if (cmd === 'test') return await cmdTest(parseOptions(argv));
+    if (cmd === 'system-run') return await cmdSystemRun(parseOptions(argv), USAGE);
+    if (cmd === 'system-test') return await cmdSystemTest(parseOptions(argv), guestTests('.system.test.ts'));
     process.stderr.write(`${USAGE}\n`);
     return cmd === undefined || cmd === '-h' || cmd === '--help' ? 0 : 2;
   } catch (e) {

@@ -1,4 +1,5 @@
-import { DaemonClient, DaemonError, defaultPaths, describeError } from '@ainka/daemon';
+import { DaemonClient, defaultPaths, describeError } from '@ainka/daemon';
+import { isAinkaError } from '@ainka/errors';
 import { EXIT, exitCodeFor } from './exitCodes.js';
 
 /** Global options every command sees. */
@@ -40,7 +41,7 @@ export class Context {
 /** Print an error (as JSON with --json) and give the exit code. */
 export function reportError(err: unknown, json: boolean): number {
   const e = describeError(err);
-  const code = err instanceof DaemonError || e.code.startsWith('ERR_AINKA') ? exitCodeFor(e.code) : EXIT.failure;
+  const code = isAinkaError(err) ? exitCodeFor(err.code) : EXIT.failure;
   if (json) process.stdout.write(`${JSON.stringify({ error: e, exitCode: code }, null, 2)}\n`);
   process.stderr.write(`ainka: ${e.message}${e.code !== 'ERR_AINKA_DAEMON_INTERNAL' ? ` [${e.code}]` : ''}\n`);
   return code;

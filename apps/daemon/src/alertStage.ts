@@ -30,13 +30,16 @@ export class AlertStage {
     this.analyzer = o.logs ? new LogAnalyzer({ root: o.root, journal: o.journal }) : undefined;
   }
 
-  /** Start reading the kernel log. */
-  start(onDetection: (d: Detection, a: Alert) => void): void {
+  /** Start reading the kernel log; `onError` hears a failure of the log stream (the daemon goes on without it). */
+  start(onDetection: (d: Detection, a: Alert) => void, onError: (err: unknown) => void = () => undefined): void {
     if (this.analyzer === undefined) return;
-    this.sub = this.analyzer.detections$.subscribe((d) => {
-      this.detections.push(d);
-      if (this.detections.length > 200) this.detections.shift();
-      onDetection(d, this.manager.raise(alertFromDetection(d)));
+    this.sub = this.analyzer.detections$.subscribe({
+      next: (d) => {
+        this.detections.push(d);
+        if (this.detections.length > 200) this.detections.shift();
+        onDetection(d, this.manager.raise(alertFromDetection(d)));
+      },
+      error: onError,
     });
     this.analyzer.start();
   }

@@ -54,7 +54,7 @@ function groupName(gid: number): string {
 }
 
 function permissionError(message: string): { code: string; message: string } {
-  return { code: 'ERR_AINKA_PERMISSION', message };
+  return { code: 'ERR_AINKA_DAEMON_PERMISSION_DENIED', message };
 }
 
 async function loadPeerCred(): Promise<((fd: number) => PeerCred) | string> {

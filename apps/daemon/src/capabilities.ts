@@ -57,8 +57,16 @@ async function probeKernel(mode: 'auto' | 'off'): Promise<CapabilityStatus> {
   }
 }
 
-async function probeEbpf(mode: 'auto' | 'off'): Promise<{ status: CapabilityStatus; sources: MetricSource[]; close: () => void }> {
-  const none = (reason: string) => ({ status: { id: 'ebpf', available: false, reason }, sources: [], close: () => undefined });
+/** Options of {@link probeOptionalPaths}. */
+export interface OptionalPathsOptions {
+  /** Directory of the eBPF objects and their manifest (default: the ones shipped in `@ainka/ebpf`). */
+  readonly ebpfObjects?: string;
+  /** One eBPF stream failed while the others go on (see `ebpfMetricSource`). */
+  readonly onEbpfStreamError?: (stream: string, err: unknown) => void;
+}
+
+async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {}): Promise<{ status: () => CapabilityStatus; sources: MetricSource[]; close: () => void }> {
+  const none = (reason: string) => ({ status: () => ({ id: 'ebpf', available: false, reason }), sources: [], close: () => undefined });
   if (mode === 'off') return none('disabled by config (telemetry.ebpf: off)');
   if (!isRoot()) return none('not root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (run as root or via the systemd unit); using procfs telemetry only');
   let mod: Module;
@@ -81,27 +89,46 @@ async function probeEbpf(mode: 'auto' | 'off'): Promise<{ status: CapabilityStat
     if (typeof make === 'function') {
       const made = await make();
       const sources = (Array.isArray(made) ? made : []) as MetricSource[];
-      return { status: { id: 'ebpf', available: sources.length > 0 }, sources, close: () => sources.forEach((s) => s.close?.()) };
+      const status: CapabilityStatus = { id: 'ebpf', available: sources.length > 0 };
+      return { status: () => status, sources, close: () => sources.forEach((s) => s.close?.()) };
     }
     // No ready-made MetricSource in @ainka/ebpf: adapt its EbpfStreams here (composition only).
     const Streams = mod.EbpfStreams as
-      | (new (o: { pollIntervalMs: number; drainIntervalMs?: number; allTcpStates?: boolean }) => Parameters<typeof ebpfMetricSource>[0])
+      | (new (o: { pollIntervalMs: number; drainIntervalMs?: number; allTcpStates?: boolean; bpfDir?: string }) => Parameters<typeof ebpfMetricSource>[0])
       | undefined;
     const pct = mod.histogramPercentile as Parameters<typeof ebpfMetricSource>[1] | undefined;
     if (Streams === undefined || pct === undefined) return none('eBPF works here, but @ainka/ebpf exports neither createEbpfSources() nor EbpfStreams; using procfs telemetry only');
     const pollMs = 1000;
     // The daemon reads histograms once a second: drain the rings every 100 ms (not 10) and skip TCP
     // state changes it never reads (measured 1.72 -> 1.33 % of a core).
-    const source = ebpfMetricSource(new Streams({ pollIntervalMs: pollMs, drainIntervalMs: 100, allTcpStates: false }), pct, pollMs);
-    const partial = r.reason !== undefined ? ` (partly: ${r.reason})` : '';
-    return { status: { id: 'ebpf', available: true, ...(partial !== '' ? { reason: partial.trim() } : {}) }, sources: [source], close: () => source.close?.() };
+    const failed: string[] = [];
+    const streams = new Streams({ pollIntervalMs: pollMs, drainIntervalMs: 100, allTcpStates: false, ...(options.ebpfObjects !== undefined ? { bpfDir: options.ebpfObjects } : {}) });
+    const source = ebpfMetricSource(streams, pct, pollMs, {
+      onStreamError: (stream, err) => {
+        failed.push(`${stream} failed: ${describeError(err).message.replace(/\s+/g, ' ')}`);
+        options.onEbpfStreamError?.(stream, err);
+      },
+    });
+    const status = (): CapabilityStatus => {
+      const notes = [...(r.reason !== undefined ? [r.reason] : []), ...failed];
+      return { id: 'ebpf', available: true, ...(notes.length > 0 ? { reason: `(partly: ${notes.join('; ')})` } : {}) };
+    };
+    return { status, sources: [source], close: () => source.close?.() };
   } catch (err) {
     return none(`eBPF sources failed to start: ${describeError(err).message}`);
   }
 }
 
 /** Probe the kernel module and eBPF; never throws — what is missing is reported with its reason. */
-export async function probeOptionalPaths(kernel: 'auto' | 'off', ebpf: 'auto' | 'off'): Promise<OptionalPaths> {
-  const [k, e] = await Promise.all([probeKernel(kernel), probeEbpf(ebpf)]);
-  return { kernel: k, ebpf: e.status, sources: e.sources, close: e.close };
+export async function probeOptionalPaths(kernel: 'auto' | 'off', ebpf: 'auto' | 'off', options: OptionalPathsOptions = {}): Promise<OptionalPaths> {
+  const [k, e] = await Promise.all([probeKernel(kernel), probeEbpf(ebpf, options)]);
+  return {
+    kernel: k,
+    // A getter: a stream that fails later (partial eBPF) shows up in the status.
+    get ebpf() {
+      return e.status();
+    },
+    sources: e.sources,
+    close: e.close,
+  };
 }

@@ -25,6 +25,7 @@ export const daemonConfigSchema = z
         replay: z.string().min(1).nullable().default(null),
         replayLoop: z.boolean().default(false),
         ebpf: z.enum(['auto', 'off']).default('auto'),
+        ebpfObjects: z.string().min(1).nullable().default(null),
       })
       .strict()
       .prefault({}),
@@ -135,6 +136,7 @@ const docs: Record<string, string> = {
   'telemetry.replay': 'Path of a recorded stream (JSON lines written by `ainkad record`) to replay instead of the live machine.',
   'telemetry.replayLoop': 'Start the recording again when it ends.',
   'telemetry.ebpf': 'auto: use the eBPF programs (@ainka/ebpf) when root and BPF allow it; off: never.',
+  'telemetry.ebpfObjects': 'Directory of the eBPF objects and manifest.json to load instead of those shipped in @ainka/ebpf (null: shipped). A concern whose object fails to load is reported and the others go on.',
   kernel: 'The AINKA kernel module (@ainka/ipc): the immediate decision layer (policy cache).',
   'kernel.module': 'auto: use it when loaded; off: never.',
   guard: 'Host security monitor (@ainka/guard): detection rules over eBPF security events, baselines, advisory responses.',

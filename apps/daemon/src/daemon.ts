@@ -112,7 +112,10 @@ export class Daemon {
     mkdirSync(this.policyDir, { recursive: true, mode: 0o750 });
     this.loadPolicies();
 
-    this.optional = await probeOptionalPaths(c.kernel.module, c.telemetry.ebpf);
+    this.optional = await probeOptionalPaths(c.kernel.module, c.telemetry.ebpf, {
+      ...(c.telemetry.ebpfObjects !== null ? { ebpfObjects: c.telemetry.ebpfObjects } : {}),
+      onEbpfStreamError: (stream, err) => this.log.warn({ event: 'ebpf-stream-failed', stream, err: describeError(err) }, `eBPF ${stream} stopped: ${describeError(err).message}; the other eBPF streams and procfs telemetry go on`),
+    });
     for (const cap of [this.optional.kernel, this.optional.ebpf]) {
       if (!cap.available) this.log.warn({ capability: cap.id, reason: cap.reason }, `${cap.id} unavailable: ${cap.reason ?? 'unknown reason'}; continuing with procfs telemetry`);
     }
@@ -171,7 +174,10 @@ export class Daemon {
         },
       },
     });
-    this.alerts.start((d) => this.log.warn({ event: 'kernel-log', kind: d.kind, details: d.details }, `kernel log: ${d.summary}`));
+    this.alerts.start(
+      (d) => this.log.warn({ event: 'kernel-log', kind: d.kind, details: d.details }, `kernel log: ${d.summary}`),
+      (err) => this.log.warn({ event: 'kernel-log-failed', err: describeError(err) }, `kernel log analysis stopped: ${describeError(err).message}`),
+    );
     this.guard = GuardStage.start({ config: c, stateDir: this.stateDir, log: this.log, alerts: this.alerts.manager, changes: this.actions.manager, ebpfAvailable: this.optional.ebpf.available });
 
     this.sub = this.collector.batches$.subscribe({

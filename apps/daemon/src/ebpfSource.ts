@@ -14,11 +14,22 @@ interface StreamsLike {
   readonly host?: { closeAll?(): void };
 }
 
+/** Options of {@link ebpfMetricSource}. */
+export interface EbpfSourceOptions {
+  /** Called once per stream that fails (e.g. `connectLatency$` when the net object cannot load here); the other streams go on. */
+  readonly onStreamError?: (stream: string, err: unknown) => void;
+}
+
 /**
  * A push `MetricSource` over `@ainka/ebpf`'s streams: run-queue latency (p50/p99 and mean), TCP connect
  * latency p99, context switches per second and OOM kills, as samples named like the procfs ones.
  */
-export function ebpfMetricSource(streams: StreamsLike, percentile: (h: HistogramLike, p: number) => number, pollMs: number): MetricSource {
+export function ebpfMetricSource(
+  streams: StreamsLike,
+  percentile: (h: HistogramLike, p: number) => number,
+  pollMs: number,
+  options: EbpfSourceOptions = {},
+): MetricSource {
   const out = new Subject<MetricSample>();
   const subs: Subscription[] = [];
   const emit = (name: string, unit: MetricSample['unit'], value: number, timestamp: number) => {
@@ -31,13 +42,27 @@ export function ebpfMetricSource(streams: StreamsLike, percentile: (h: Histogram
     emit(`${prefix}_mean_seconds`, 'seconds', h.sum / h.count / 1e9, at);
   };
   let started = false;
+  const failed = new Set<string>();
+  const streamNames = (['runQueueLatency$', 'connectLatency$', 'contextSwitches$', 'oomKills$'] as const).filter((n) => streams[n] !== undefined);
+  /**
+   * One eBPF stream failed (its object did not load on this kernel, a map read failed): the others go on.
+   * Only when every stream has failed does the source itself fail (the collector then marks it unavailable).
+   */
+  const onError = (stream: string) => (err: unknown) => {
+    failed.add(stream);
+    options.onStreamError?.(stream, err);
+    if (failed.size === streamNames.length) out.error(err);
+  };
   const start = () => {
     if (started) return;
     started = true;
-    if (streams.runQueueLatency$) subs.push(streams.runQueueLatency$.subscribe((s) => hist('sched.runq_latency', s.interval, s.at)));
-    if (streams.connectLatency$) subs.push(streams.connectLatency$.subscribe((s) => hist('net.tcp.connect_latency', s.interval, s.at)));
-    if (streams.contextSwitches$) subs.push(streams.contextSwitches$.subscribe((s) => emit('sched.context_switches_per_second', 'per_second', (s.interval.total * 1000) / pollMs, s.at)));
-    if (streams.oomKills$) subs.push(streams.oomKills$.subscribe(() => emit('ebpf.oom_kill_events', 'count', 1, Date.now())));
+    const watch = <T>(name: (typeof streamNames)[number], s$: Observable<T> | undefined, next: (v: T) => void) => {
+      if (s$ !== undefined) subs.push(s$.subscribe({ next, error: onError(name) }));
+    };
+    watch('runQueueLatency$', streams.runQueueLatency$, (s) => hist('sched.runq_latency', s.interval, s.at));
+    watch('connectLatency$', streams.connectLatency$, (s) => hist('net.tcp.connect_latency', s.interval, s.at));
+    watch('contextSwitches$', streams.contextSwitches$, (s) => emit('sched.context_switches_per_second', 'per_second', (s.interval.total * 1000) / pollMs, s.at));
+    watch('oomKills$', streams.oomKills$, () => emit('ebpf.oom_kill_events', 'count', 1, Date.now()));
   };
   return {
     id: 'ebpf',

@@ -66,7 +66,10 @@ export class ImmediateStage {
         next: (e) => this.onEvent(e),
         error: (err: unknown) => opts.log.warn({ err: describeError(err) }, `kernel events stopped: ${describeError(err).message}`),
       }),
-      kernel.errors$.subscribe((err) => opts.log.warn({ err: describeError(err) }, `kernel: ${err.message}`)),
+      kernel.errors$.subscribe({
+        next: (err) => opts.log.warn({ err: describeError(err) }, `kernel: ${err.message}`),
+        error: (err: unknown) => opts.log.warn({ err: describeError(err) }, `kernel error reports stopped: ${describeError(err).message}`),
+      }),
     );
     this.timer = setInterval(() => void this.poll(), opts.statusIntervalMs ?? 1000);
     this.timer.unref();

@@ -63,10 +63,14 @@ export class ReplaySource implements MetricSource {
 export function recordBatches(batches$: Observable<SampleBatch>, path: string): { stop: () => Promise<number> } {
   const out = createWriteStream(path, { flags: 'w' });
   let n = 0;
-  const sub: Subscription = batches$.subscribe((b) => {
-    const line: RecordedTick = { t: b.timestamp, s: b.samples.map((s) => [s.name, s.labels === undefined ? null : { ...s.labels }, s.value, s.unit] as const) };
-    out.write(`${JSON.stringify(line)}\n`);
-    n++;
+  const sub: Subscription = batches$.subscribe({
+    next: (b) => {
+      const line: RecordedTick = { t: b.timestamp, s: b.samples.map((s) => [s.name, s.labels === undefined ? null : { ...s.labels }, s.value, s.unit] as const) };
+      out.write(`${JSON.stringify(line)}\n`);
+      n++;
+    },
+    // The recording ends with the last complete tick; stop() still resolves with the count.
+    error: () => out.end(),
   });
   return {
     stop: () =>

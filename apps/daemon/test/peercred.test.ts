@@ -61,15 +61,16 @@ describe.skipIf(skip)('ainkad API peer credentials (SO_PEERCRED)', () => {
     return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Reply);
   }
 
-  it('refuses nobody (not in the socket group) with ERR_AINKA_PERMISSION and closes', () => {
+  it('refuses nobody (not in the socket group) with ERR_AINKA_DAEMON_PERMISSION_DENIED and closes', () => {
     const r = asNobody([], [{ id: 7, method: 'status' }]);
     expect(r.stderr).toBe('');
-    expect(r.replies).toEqual([{ id: 7, ok: false, error: { code: 'ERR_AINKA_PERMISSION', message: `${d.socket}: uid 65534 is not allowed: run as root or join group root` } }]);
+    expect(r.replies).toEqual([{ id: 7, ok: false, error: { code: 'ERR_AINKA_DAEMON_PERMISSION_DENIED', message: `${d.socket}: uid 65534 is not allowed: run as root or join group root` } }]);
   });
 
-  it('shows the refusal through the CLI', () => {
+  it('shows the refusal through the CLI with its documented exit code 6', () => {
     const r = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, cliMain, '--socket', d.socket, 'status'], { encoding: 'utf8', timeout: 30_000 });
-    expect(r.status).not.toBe(0);
+    expect(r.status).toBe(6);
+    expect(r.stderr).toContain('[ERR_AINKA_DAEMON_PERMISSION_DENIED]');
     expect(r.stderr).toContain('uid 65534 is not allowed: run as root or join group root');
   });
 
@@ -77,7 +78,7 @@ describe.skipIf(skip)('ainkad API peer credentials (SO_PEERCRED)', () => {
     const [status, rollback] = asRoot([{ id: 1, method: 'status' }, { id: 2, method: 'rollback', params: { all: true } }]).sort((a, b) => a.id - b.id);
     expect(status).toMatchObject({ id: 1, ok: true, result: { pid: d.proc.pid } });
     expect(rollback?.id).toBe(2);
-    expect(rollback?.error?.code).not.toBe('ERR_AINKA_PERMISSION');
+    expect(rollback?.error?.code).not.toBe('ERR_AINKA_DAEMON_PERMISSION_DENIED');
   });
 
   it('lets a member of the socket group read but not change anything', () => {
@@ -85,7 +86,7 @@ describe.skipIf(skip)('ainkad API peer credentials (SO_PEERCRED)', () => {
     const byId = new Map(r.replies.map((x) => [x.id, x]));
     expect(byId.get(1)).toMatchObject({ ok: true, result: { pid: d.proc.pid } });
     for (const [id, method] of [[2, 'rollback'], [3, 'policy.apply']] as const) {
-      expect(byId.get(id)?.error?.code).toBe('ERR_AINKA_PERMISSION');
+      expect(byId.get(id)?.error?.code).toBe('ERR_AINKA_DAEMON_PERMISSION_DENIED');
       expect(byId.get(id)?.error?.message).toContain(`uid 65534 is not allowed to call ${method}`);
     }
   });

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { renderErrorCodes } from './errorCodes.js';
 
 /** A generator: Markdown for one placeholder. */
 export type SectionGenerator = (root: string) => Promise<string>;
@@ -81,13 +82,13 @@ const knobIdForm: Record<string, (attribute: string) => string> = {
   systemd: (a) => `systemd:<unit>:${a}`,
 };
 
-/** The knob table of `@ainka/actuators` (what a policy action may write, and within which bounds). */
+/** The knob table of `@ainka/knobs` (what a policy action may write, and within which bounds). */
 async function knobs(): Promise<string> {
   let catalogue: readonly KnobRow[];
   try {
-    ({ knobCatalogue: catalogue } = (await import('@ainka/actuators')) as { knobCatalogue: readonly KnobRow[] });
+    ({ knobCatalogue: catalogue } = (await import('@ainka/knobs')) as { knobCatalogue: readonly KnobRow[] });
   } catch (error) {
-    return unavailable('The knob table of @ainka/actuators', (error as Error).message.split('\n')[0] ?? 'import failed');
+    return unavailable('The knob table of @ainka/knobs', (error as Error).message.split('\n')[0] ?? 'import failed');
   }
   const lines = ['| knob id | bounds AINKA enforces | what it is |', '| --- | --- | --- |'];
   for (const k of catalogue) {
@@ -292,6 +293,7 @@ export const sectionGenerators: Readonly<Record<string, SectionGenerator>> = {
   'netlink-operations': () => netlinkOperations(),
   ioctls: () => ioctls(),
   dkms,
+  'error-codes': async (root) => renderErrorCodes(root),
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { KnobId, KnobKind } from './knobId.js';
+import type { KnobId, KnobKind } from '@ainka/knobs';
 
 /**
  * The five operations every actuator offers. Each takes the root of the file tree it works on (`/` on a

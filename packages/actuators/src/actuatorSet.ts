@@ -1,6 +1,6 @@
 import type { Actuator } from './actuator.js';
 import { FileActuator } from './fileActuator.js';
-import type { KnobKind } from './knobId.js';
+import type { KnobKind } from '@ainka/knobs';
 import { ProcessActuator, type ProcessBackend } from './processActuator.js';
 import { SystemdActuator, type SystemdActuatorOptions } from './systemdActuator.js';
 

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import type { Actuator } from './actuator.js';
 import { createActuators, type ActuatorSet } from './actuatorSet.js';
 import { ActuatorError, ActuatorErrorCode } from './errors.js';
+import { isAinkaError } from '@ainka/errors';
 import { knobPath, specOf } from './fileActuator.js';
 import { FlapGuard, type FlapGuardOptions } from './flapGuard.js';
 import { ChangeJournal, type JournalChange, type JournalRecord } from './journal.js';
 import { applyRecord, managedKnobs, replayJournal, type ChangeEntry, type JournalState, type ManagedKnob, type ReleasedKnob } from './journalState.js';
-import { normalizeValue, parseKnobId, type KnobId } from './knobId.js';
+import { normalizeValue, parseKnobId, type KnobId } from '@ainka/knobs';
 import { defaultWhoChanged, type WhoChanged } from './whoChanged.js';
 
 /** `advise` proposes and writes nothing; `enforce` writes. */
@@ -346,7 +347,7 @@ export class ChangeManager {
   }
 
   private skip(knob: string, error: unknown): ChangeOutcome {
-    const code = error instanceof ActuatorError ? error.code : undefined;
+    const code = isAinkaError(error) ? error.code : undefined;
     return { knob, status: 'skipped', line: `skip ${knob}: ${(error as Error).message}`, ...(code ? { code } : {}) };
   }
 
@@ -380,7 +381,7 @@ export class ChangeManager {
       const message = (error as Error).message;
       this.append({ type: 'abort', batch, at: this.clock(), note: message });
       this.logLine(`batch ${batch} failed and was reverted: ${message}`);
-      return { ok: false, batch, message, code: error instanceof ActuatorError ? error.code : ActuatorErrorCode.writeFailed };
+      return { ok: false, batch, message, code: isAinkaError(error) ? error.code : ActuatorErrorCode.writeFailed };
     }
     this.append({ type: 'commit', batch, at: this.clock() });
     return { ok: true, batch };

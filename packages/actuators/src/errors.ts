@@ -1,3 +1,5 @@
+import { AinkaError } from '@ainka/errors';
+
 /**
  * Stable error codes raised by `@ainka/actuators`. The code is the contract; messages may change.
  */
@@ -13,7 +15,7 @@ export const ActuatorErrorCode = {
   /** Writing the knob failed (permission, kernel refusal). */
   writeFailed: 'ERR_AINKA_KNOB_WRITE_FAILED',
   /** An external command (systemctl, ionice) failed. */
-  commandFailed: 'ERR_AINKA_COMMAND_FAILED',
+  commandFailed: 'ERR_AINKA_ACTUATOR_COMMAND_FAILED',
   /** The change journal is damaged before its last record. */
   journalCorrupt: 'ERR_AINKA_JOURNAL_CORRUPT',
   /** Another live process holds the journal. */
@@ -21,7 +23,7 @@ export const ActuatorErrorCode = {
   /** The change id, session id or knob passed to a rollback is not in the journal. */
   notInJournal: 'ERR_AINKA_JOURNAL_UNKNOWN_CHANGE',
   /** The change manager was used after `close()`. */
-  closed: 'ERR_AINKA_CHANGE_MANAGER_CLOSED',
+  closed: 'ERR_AINKA_ACTUATOR_CLOSED',
 } as const;
 
 /** One of the {@link ActuatorErrorCode} values. */
@@ -31,17 +33,14 @@ export type ActuatorErrorCode = (typeof ActuatorErrorCode)[keyof typeof Actuator
  * An error from an actuator, the journal or the change manager. `code` is stable; `knob` names the knob
  * involved when there is one; the message names the problem and the fix.
  */
-export class ActuatorError extends Error {
+export class ActuatorError extends AinkaError<ActuatorErrorCode> {
   /** Always `'ActuatorError'`. */
-  override readonly name = 'ActuatorError';
-  /** Stable machine-readable code. */
-  readonly code: ActuatorErrorCode;
+  override name = 'ActuatorError';
   /** The knob involved, when there is one. */
   readonly knob: string | undefined;
 
-  constructor(code: ActuatorErrorCode, message: string, knob?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+  constructor(code: ActuatorErrorCode, message: string, knob?: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
     this.knob = knob;
   }
 }

@@ -2,8 +2,8 @@ import { closeSync, openSync, readFileSync, writeSync, constants } from 'node:fs
 import { join } from 'node:path';
 import type { Actuator } from './actuator.js';
 import { ActuatorError, ActuatorErrorCode } from './errors.js';
-import { findKnobSpec, type KnobSpec } from './knobCatalogue.js';
-import { normalizeValue, type KnobId, type KnobKind } from './knobId.js';
+import { findKnobSpec, type KnobSpec } from '@ainka/knobs';
+import { normalizeValue, type KnobId, type KnobKind } from '@ainka/knobs';
 
 /** File-backed families: every knob is one file under the root. */
 export type FileKnobKind = Exclude<KnobKind, 'systemd'>;

@@ -12,10 +12,10 @@ export { ChangeJournal } from './journal.js';
 export type { JournalChange, JournalRecord } from './journal.js';
 export { managedKnobs, replayJournal } from './journalState.js';
 export type { ChangeEntry, ChangeStatus, JournalState, ManagedKnob, ReleasedKnob } from './journalState.js';
-export { findKnobSpec, knobCatalogue } from './knobCatalogue.js';
-export type { KnobCheckContext, KnobSpec } from './knobCatalogue.js';
-export { normalizeValue, parseKnobId } from './knobId.js';
-export type { KnobId, KnobKind } from './knobId.js';
+// The knob table moved to @ainka/knobs (so policy validators can read it without the package that writes
+// to the system); re-exported here so existing imports keep working.
+export { findKnobSpec, KnobError, knobCatalogue, normalizeValue, parseKnobId } from '@ainka/knobs';
+export type { KnobCheckContext, KnobId, KnobKind, KnobSpec } from '@ainka/knobs';
 export { ProcessActuator, parseIoniceOutput, systemProcessBackend } from './processActuator.js';
 export type { ProcessBackend } from './processActuator.js';
 export { runCommand } from './runCommand.js';

@@ -2,7 +2,7 @@ import { getPriority, setPriority } from 'node:os';
 import type { Actuator } from './actuator.js';
 import { ActuatorError, ActuatorErrorCode } from './errors.js';
 import { checkBounds, FileActuator, readRootFile } from './fileActuator.js';
-import type { KnobId } from './knobId.js';
+import type { KnobId } from '@ainka/knobs';
 import { runCommand, type CommandRunner } from './runCommand.js';
 
 /** How nice and I/O class are read and set; the default uses `os.setPriority` and the `ionice` command. */

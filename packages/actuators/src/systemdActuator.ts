@@ -1,6 +1,6 @@
 import type { Actuator } from './actuator.js';
 import { checkBounds } from './fileActuator.js';
-import type { KnobId } from './knobId.js';
+import type { KnobId } from '@ainka/knobs';
 import { runCommand, type CommandRunner } from './runCommand.js';
 
 /** Options of {@link SystemdActuator}. */

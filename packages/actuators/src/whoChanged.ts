@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRootFile } from './fileActuator.js';
-import { normalizeValue, parseKnobId } from './knobId.js';
+import { normalizeValue, parseKnobId } from '@ainka/knobs';
 
 /** Tells who or what probably wrote a knob; `undefined` when unknown. */
 export type WhoChanged = (root: string, knob: string, observed: string) => string | undefined;

@@ -77,14 +77,14 @@ function cstr(bytes: Uint8Array, start: number, len: number): string {
  */
 export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: number): { event: BpfEvent; size: number } {
   if (bytes.length - offset < 16) {
-    throw new ProtocolError('ERR_AINKA_TRUNCATED', `need a 16-byte envelope, have ${bytes.length - offset}`, { what: 'struct ainka_bpf_event_hdr', offset });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `need a 16-byte envelope, have ${bytes.length - offset}`, { what: 'struct ainka_bpf_event_hdr', offset });
   }
   const type = view.getUint16(offset, true);
   const size = view.getUint16(offset + 2, true);
   const want = SIZES.get(type);
-  if (want === undefined) throw new ProtocolError('ERR_AINKA_UNKNOWN', `event type ${type} is not defined`, { what: 'struct ainka_bpf_event_hdr', offset });
-  if (size !== want) throw new ProtocolError('ERR_AINKA_MALFORMED', `type ${type} records are ${want} bytes, envelope says ${size}`, { what: 'struct ainka_bpf_event_hdr', offset: offset + 2 });
-  if (bytes.length - offset < size) throw new ProtocolError('ERR_AINKA_TRUNCATED', `need ${size} bytes, have ${bytes.length - offset}`, { what: 'eBPF record', offset });
+  if (want === undefined) throw new ProtocolError('ERR_AINKA_PROTOCOL_UNKNOWN', `event type ${type} is not defined`, { what: 'struct ainka_bpf_event_hdr', offset });
+  if (size !== want) throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `type ${type} records are ${want} bytes, envelope says ${size}`, { what: 'struct ainka_bpf_event_hdr', offset: offset + 2 });
+  if (bytes.length - offset < size) throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `need ${size} bytes, have ${bytes.length - offset}`, { what: 'eBPF record', offset });
   const cpu = view.getUint32(offset + 4, true);
   const timestampNs = view.getBigUint64(offset + 8, true);
   switch (type) {

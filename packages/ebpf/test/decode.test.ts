@@ -73,7 +73,7 @@ describe('decoding recorded ring buffer batches', () => {
     const r = decodeBatch(cut);
     expect(r.events.length).toBe(1);
     expect(r.errors).toBe(1);
-    expect((r.firstError as Error & { code: string }).code).toBe('ERR_AINKA_TRUNCATED');
+    expect((r.firstError as Error & { code: string }).code).toBe('ERR_AINKA_PROTOCOL_TRUNCATED');
     expect(countRecords(cut)).toBe(-1);
   });
 
@@ -81,10 +81,10 @@ describe('decoding recorded ring buffer batches', () => {
     const exit = structCodec(bpfExitStruct).encode({ type: BpfEventType.EXIT, size: 64, pid: 1, comm: 'x' });
     const unknown = Buffer.from(exit);
     unknown.writeUInt16LE(99, 0);
-    expect((decodeBatch(unknown).firstError as Error & { code: string }).code).toBe('ERR_AINKA_UNKNOWN');
+    expect((decodeBatch(unknown).firstError as Error & { code: string }).code).toBe('ERR_AINKA_PROTOCOL_UNKNOWN');
     const badSize = Buffer.from(exit);
     badSize.writeUInt16LE(72, 2);
-    expect((decodeBatch(badSize).firstError as Error & { code: string }).code).toBe('ERR_AINKA_MALFORMED');
+    expect((decodeBatch(badSize).firstError as Error & { code: string }).code).toBe('ERR_AINKA_PROTOCOL_MALFORMED');
   });
 });
 

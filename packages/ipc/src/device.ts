@@ -68,18 +68,18 @@ export interface RingInfo {
 /** Maps an open/ioctl failure on the device to an {@link AinkaKernelError} naming the fix. */
 export function deviceError(error: unknown, path: string, what: string): AinkaKernelError {
   if (error instanceof AinkaKernelError) return error;
-  if (!isNativeSystemError(error)) return new AinkaKernelError('ERR_AINKA_IO', `${what} on ${path}: ${String(error)}`, { cause: error });
+  if (!isNativeSystemError(error)) return new AinkaKernelError('ERR_AINKA_KERNEL_IO', `${what} on ${path}: ${String(error)}`, { cause: error });
   const base = { errno: error.errno, syscall: error.syscall, cause: error };
   if (error.errno === 2 || error.errno === 6 || error.errno === 19) {
-    return new AinkaKernelError('ERR_AINKA_MODULE_NOT_LOADED', `${path} does not exist (${error.code}): ${MODULE_FIX}`, base);
+    return new AinkaKernelError('ERR_AINKA_KERNEL_MODULE_NOT_LOADED', `${path} does not exist (${error.code}): ${MODULE_FIX}`, base);
   }
   if (error.errno === 1 || error.errno === 13) {
-    return new AinkaKernelError('ERR_AINKA_PERMISSION', `${what} on ${path} was refused (${error.code}): ${PRIVILEGE_FIX}`, base);
+    return new AinkaKernelError('ERR_AINKA_KERNEL_PERMISSION', `${what} on ${path} was refused (${error.code}): ${PRIVILEGE_FIX}`, base);
   }
   if (error.errno === 25 || error.errno === 22) {
     return new AinkaKernelError('ERR_AINKA_KERNEL_REJECTED', `${what} on ${path} was refused (${error.code}); check that @ainka/kmod and @ainka/ipc versions match`, base);
   }
-  return new AinkaKernelError('ERR_AINKA_IO', `${what} on ${path} failed: ${error.syscall} ${errnoName(error.errno)}`, base);
+  return new AinkaKernelError('ERR_AINKA_KERNEL_IO', `${what} on ${path} failed: ${error.syscall} ${errnoName(error.errno)}`, base);
 }
 
 /**
@@ -99,7 +99,7 @@ export class AinkaDevice {
     this.writable = writable;
   }
 
-  /** Opens the device; throws ERR_AINKA_MODULE_NOT_LOADED or ERR_AINKA_PERMISSION with the fix. */
+  /** Opens the device; throws ERR_AINKA_KERNEL_MODULE_NOT_LOADED or ERR_AINKA_KERNEL_PERMISSION with the fix. */
   static open(path = DEFAULT_DEVICE_PATH, writable = true): AinkaDevice {
     try {
       return new AinkaDevice(path, deviceOpen(path, writable), writable);
@@ -109,13 +109,13 @@ export class AinkaDevice {
   }
 
   #live(): number {
-    if (this.#fd === undefined) throw new AinkaKernelError('ERR_AINKA_CLOSED', `${this.path} is closed; open it again`);
+    if (this.#fd === undefined) throw new AinkaKernelError('ERR_AINKA_KERNEL_CLOSED', `${this.path} is closed; open it again`);
     return this.#fd;
   }
 
   #ioctl(name: string, codec: StructCodec, value: Partial<Record<string, StructFieldValue>> = {}): Record<string, StructFieldValue> {
     const request = AinkaIoctl[name];
-    if (request === undefined) throw new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', `no ioctl named ${name}`);
+    if (request === undefined) throw new AinkaKernelError('ERR_AINKA_KERNEL_INVALID_ARGUMENT', `no ioctl named ${name}`);
     const arg = codec.encode(value);
     try {
       deviceIoctl(this.#live(), request, arg);
@@ -125,7 +125,7 @@ export class AinkaDevice {
     try {
       return codec.decode(arg);
     } catch (error) {
-      throw new AinkaKernelError('ERR_AINKA_BAD_REPLY', `AINKA_IOC_${name} returned bytes that do not decode: ${(error as Error).message}`, { cause: error });
+      throw new AinkaKernelError('ERR_AINKA_KERNEL_BAD_REPLY', `AINKA_IOC_${name} returned bytes that do not decode: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -1,30 +1,31 @@
 import { constants } from 'node:os';
 import { ProtocolError } from '@ainka/protocol';
+import { AinkaError } from '@ainka/errors';
 
 /**
  * Stable codes of every {@link AinkaKernelError}. The code is the contract; messages may change.
  */
 export type AinkaKernelErrorCode =
   /** The `ainka` generic netlink family or `/dev/ainka` is missing: the module is not loaded. */
-  | 'ERR_AINKA_MODULE_NOT_LOADED'
+  | 'ERR_AINKA_KERNEL_MODULE_NOT_LOADED'
   /** The caller lacks CAP_NET_ADMIN, or the kernel refused the operation with EPERM/EACCES. */
-  | 'ERR_AINKA_PERMISSION'
+  | 'ERR_AINKA_KERNEL_PERMISSION'
   /** The module speaks another ABI version than this library. */
-  | 'ERR_AINKA_ABI_MISMATCH'
+  | 'ERR_AINKA_KERNEL_ABI_MISMATCH'
   /** The kernel rejected a request (the message carries its extack text when it gave one). */
   | 'ERR_AINKA_KERNEL_REJECTED'
   /** No reply within the request timeout (after any retries). */
-  | 'ERR_AINKA_TIMEOUT'
+  | 'ERR_AINKA_KERNEL_TIMEOUT'
   /** The socket's receive buffer overflowed and replies or events were lost. */
-  | 'ERR_AINKA_OVERRUN'
+  | 'ERR_AINKA_KERNEL_OVERRUN'
   /** The kernel sent something that does not decode as the ABI says. */
-  | 'ERR_AINKA_BAD_REPLY'
+  | 'ERR_AINKA_KERNEL_BAD_REPLY'
   /** An argument was refused before anything was sent. */
-  | 'ERR_AINKA_INVALID_ARGUMENT'
+  | 'ERR_AINKA_KERNEL_INVALID_ARGUMENT'
   /** A system call on the socket or device failed. */
-  | 'ERR_AINKA_IO'
+  | 'ERR_AINKA_KERNEL_IO'
   /** The client was closed. */
-  | 'ERR_AINKA_CLOSED';
+  | 'ERR_AINKA_KERNEL_CLOSED';
 
 /** Options of an {@link AinkaKernelError}. */
 export interface AinkaKernelErrorOptions {
@@ -45,11 +46,9 @@ export interface AinkaKernelErrorOptions {
  * kernel rejection, quotes the kernel's extack text; `attribute` names the offending attribute;
  * `errno`/`syscall` say what the kernel returned.
  */
-export class AinkaKernelError extends Error {
+export class AinkaKernelError extends AinkaError<AinkaKernelErrorCode> {
   /** Always `'AinkaKernelError'`. */
-  override readonly name = 'AinkaKernelError';
-  /** Stable machine-readable code; the contract (the message may change). */
-  readonly code: AinkaKernelErrorCode;
+  override name = 'AinkaKernelError';
   /** The attribute blamed, e.g. `policy-rule[3].threshold` (kernel extack offset) or `rules[3].cmp` (local check). */
   readonly attribute: string | undefined;
   /** Positive Linux errno, when the kernel (or a system call) returned one. */
@@ -60,8 +59,7 @@ export class AinkaKernelError extends Error {
   readonly extack: string | undefined;
 
   constructor(code: AinkaKernelErrorCode, message: string, options: AinkaKernelErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     this.attribute = options.attribute;
     this.errno = options.errno;
     this.syscall = options.syscall;
@@ -87,7 +85,7 @@ export function invalidArgument(error: unknown, what: string): AinkaKernelError 
   if (error instanceof AinkaKernelError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const attribute = error instanceof ProtocolError ? error.path : undefined;
-  return new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', `${what}: ${message}; nothing was sent to the kernel`, {
+  return new AinkaKernelError('ERR_AINKA_KERNEL_INVALID_ARGUMENT', `${what}: ${message}; nothing was sent to the kernel`, {
     ...(attribute === undefined ? {} : { attribute }),
     cause: error,
   });

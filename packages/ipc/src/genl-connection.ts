@@ -181,7 +181,7 @@ export class GenlConnection {
     }
     for (const seq of expired) {
       const { options, timeoutMs } = this.#pending.get(seq)!;
-      this.#settle(seq, new AinkaKernelError('ERR_AINKA_TIMEOUT', `${options.name}: no reply from the kernel within ${timeoutMs} ms; check that the module is healthy (dmesg) or raise requestTimeoutMs`, {
+      this.#settle(seq, new AinkaKernelError('ERR_AINKA_KERNEL_TIMEOUT', `${options.name}: no reply from the kernel within ${timeoutMs} ms; check that the module is healthy (dmesg) or raise requestTimeoutMs`, {
         syscall: options.name,
         errno: 110,
       }));
@@ -203,7 +203,7 @@ export class GenlConnection {
     if (errno === 0) return;
     if (errno === ENOBUFS) {
       this.overruns++;
-      const error = new AinkaKernelError('ERR_AINKA_OVERRUN', 'the kernel dropped netlink messages because the socket receive buffer was full; consume events faster or raise rcvbufBytes', {
+      const error = new AinkaKernelError('ERR_AINKA_KERNEL_OVERRUN', 'the kernel dropped netlink messages because the socket receive buffer was full; consume events faster or raise rcvbufBytes', {
         errno,
         syscall: 'recv',
       });
@@ -212,7 +212,7 @@ export class GenlConnection {
       this.#options.onSocketError?.(error);
       return;
     }
-    const error = new AinkaKernelError('ERR_AINKA_IO', `netlink receive failed: ${errnoName(errno)}`, { errno, syscall: 'recv' });
+    const error = new AinkaKernelError('ERR_AINKA_KERNEL_IO', `netlink receive failed: ${errnoName(errno)}`, { errno, syscall: 'recv' });
     for (const seq of [...this.#pending.keys()]) this.#settle(seq, error);
     this.#options.onSocketError?.(error);
   }
@@ -282,7 +282,7 @@ export class GenlConnection {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     const reply = replies[0];
-    if (!reply) throw new AinkaKernelError('ERR_AINKA_BAD_REPLY', `nlctrl acknowledged GETFAMILY ${name} without a reply`, { syscall: 'nlctrl' });
+    if (!reply) throw new AinkaKernelError('ERR_AINKA_KERNEL_BAD_REPLY', `nlctrl acknowledged GETFAMILY ${name} without a reply`, { syscall: 'nlctrl' });
     try {
       return decodeFamilyReply(reply.payload);
     } catch (error) {
@@ -290,7 +290,7 @@ export class GenlConnection {
     }
   }
 
-  /** Rejects every request in flight with ERR_AINKA_CLOSED and closes the socket; idempotent. */
+  /** Rejects every request in flight with ERR_AINKA_KERNEL_CLOSED and closes the socket; idempotent. */
   close(): void {
     if (this.#closed) return;
     for (const seq of [...this.#pending.keys()]) this.#settle(seq, closedError(this.#pending.get(seq)!.options.name));
@@ -303,29 +303,29 @@ export class GenlConnection {
 }
 
 function closedError(name: string): AinkaKernelError {
-  return new AinkaKernelError('ERR_AINKA_CLOSED', `${name}: the kernel connection is closed; open a new AinkaKernel`, { syscall: name });
+  return new AinkaKernelError('ERR_AINKA_KERNEL_CLOSED', `${name}: the kernel connection is closed; open a new AinkaKernel`, { syscall: name });
 }
 
 function badReply(name: string, error: unknown): AinkaKernelError {
   const detail = error instanceof ProtocolError || error instanceof Error ? error.message : String(error);
-  return new AinkaKernelError('ERR_AINKA_BAD_REPLY', `${name}: the kernel's reply does not decode (${detail}); check that @ainka/kmod and @ainka/ipc versions match`, {
+  return new AinkaKernelError('ERR_AINKA_KERNEL_BAD_REPLY', `${name}: the kernel's reply does not decode (${detail}); check that @ainka/kmod and @ainka/ipc versions match`, {
     syscall: name,
     cause: error,
   });
 }
 
-/** Wraps a native system error (send/socket failure) as ERR_AINKA_IO or ERR_AINKA_PERMISSION. */
+/** Wraps a native system error (send/socket failure) as ERR_AINKA_KERNEL_IO or ERR_AINKA_KERNEL_PERMISSION. */
 export function ioError(error: unknown, what: string): AinkaKernelError {
   if (error instanceof AinkaKernelError) return error;
   if (isNativeSystemError(error)) {
     const permission = error.errno === 1 || error.errno === 13;
     return new AinkaKernelError(
-      permission ? 'ERR_AINKA_PERMISSION' : error.errno === ENOBUFS ? 'ERR_AINKA_OVERRUN' : 'ERR_AINKA_IO',
+      permission ? 'ERR_AINKA_KERNEL_PERMISSION' : error.errno === ENOBUFS ? 'ERR_AINKA_KERNEL_OVERRUN' : 'ERR_AINKA_KERNEL_IO',
       `${what}: ${error.syscall} failed with ${error.code}${permission ? ` — ${'run as root or with CAP_NET_ADMIN'}` : ''}`,
       { errno: error.errno, syscall: error.syscall, cause: error },
     );
   }
-  return new AinkaKernelError('ERR_AINKA_IO', `${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new AinkaKernelError('ERR_AINKA_KERNEL_IO', `${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
 function kernelError(ack: NlmsgError, pending: Pending): AinkaKernelError {
@@ -340,7 +340,7 @@ function kernelError(ack: NlmsgError, pending: Pending): AinkaKernelError {
   if (attribute) parts.push(ack.missingType !== undefined && ack.badAttributeOffset === undefined ? `(missing attribute ${attribute})` : `(attribute ${attribute})`);
   let message = parts.join(' ');
   if (permission) message += '; run as root or with CAP_NET_ADMIN';
-  return new AinkaKernelError(permission ? 'ERR_AINKA_PERMISSION' : 'ERR_AINKA_KERNEL_REJECTED', message, {
+  return new AinkaKernelError(permission ? 'ERR_AINKA_KERNEL_PERMISSION' : 'ERR_AINKA_KERNEL_REJECTED', message, {
     errno,
     syscall: name,
     ...(attribute === undefined ? {} : { attribute }),

@@ -31,7 +31,7 @@ import { toAction, toEvent, toStatus, type KernelAction, type KernelEvent, type 
 export interface AinkaKernelOptions {
   /**
    * Open without CAP_NET_ADMIN: status, recent actions, events and samples work; commands that change
-   * the kernel are refused by the kernel (ERR_AINKA_PERMISSION). Disables the automatic heartbeat.
+   * the kernel are refused by the kernel (ERR_AINKA_KERNEL_PERMISSION). Disables the automatic heartbeat.
    */
   readonly readOnly?: boolean;
   /** Per-attempt request timeout (default 2000 ms). */
@@ -148,7 +148,7 @@ export class AinkaKernel {
     });
     this.samples$ = new Observable<KernelSample>((subscriber) => {
       if (!this.#ring) {
-        subscriber.error(new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', 'the sample ring is not mapped: open with { ring: true } and write access to /dev/ainka'));
+        subscriber.error(new AinkaKernelError('ERR_AINKA_KERNEL_INVALID_ARGUMENT', 'the sample ring is not mapped: open with { ring: true } and write access to /dev/ainka'));
         return undefined;
       }
       if (this.#closing) {
@@ -174,13 +174,13 @@ export class AinkaKernel {
 
   /**
    * Connects: checks privilege (unless readOnly), resolves the `ainka` family, checks the ABI version,
-   * opens `/dev/ainka` and maps the ring, and starts the heartbeat. Throws ERR_AINKA_PERMISSION,
-   * ERR_AINKA_MODULE_NOT_LOADED or ERR_AINKA_ABI_MISMATCH with the fix in the message.
+   * opens `/dev/ainka` and maps the ring, and starts the heartbeat. Throws ERR_AINKA_KERNEL_PERMISSION,
+   * ERR_AINKA_KERNEL_MODULE_NOT_LOADED or ERR_AINKA_KERNEL_ABI_MISMATCH with the fix in the message.
    */
   static async open(options: AinkaKernelOptions = {}): Promise<AinkaKernel> {
     const readOnly = options.readOnly ?? false;
     if (!readOnly && !hasNetAdmin()) {
-      throw new AinkaKernelError('ERR_AINKA_PERMISSION', `AinkaKernel.open: this process lacks CAP_NET_ADMIN, which every AINKA command that changes the kernel requires: ${PRIVILEGE_FIX}`, {
+      throw new AinkaKernelError('ERR_AINKA_KERNEL_PERMISSION', `AinkaKernel.open: this process lacks CAP_NET_ADMIN, which every AINKA command that changes the kernel requires: ${PRIVILEGE_FIX}`, {
         errno: 1,
         syscall: 'open',
       });
@@ -197,7 +197,7 @@ export class AinkaKernel {
       const kernel0 = { conn, resolved };
       const status = await rawStatus(kernel0.conn, resolved.id);
       if (status.abiVersion !== AINKA_ABI_VERSION) {
-        throw new AinkaKernelError('ERR_AINKA_ABI_MISMATCH', `the loaded module speaks ABI ${status.abiVersion} (version ${status.version}), this @ainka/ipc speaks ${AINKA_ABI_VERSION}: install matching @ainka/kmod and @ainka/ipc versions`);
+        throw new AinkaKernelError('ERR_AINKA_KERNEL_ABI_MISMATCH', `the loaded module speaks ABI ${status.abiVersion} (version ${status.version}), this @ainka/ipc speaks ${AINKA_ABI_VERSION}: install matching @ainka/kmod and @ainka/ipc versions`);
       }
       const path = options.devicePath ?? DEFAULT_DEVICE_PATH;
       let ring: RingReader | undefined;
@@ -258,7 +258,7 @@ export class AinkaKernel {
   /** `get-status`: version, mode, state, counters and policy count. */
   async status(): Promise<KernelStatus> {
     const [reply] = await this.#command('get-status', { idempotent: true });
-    if (!reply) throw new AinkaKernelError('ERR_AINKA_BAD_REPLY', 'get-status was acknowledged without a reply', { syscall: 'get-status' });
+    if (!reply) throw new AinkaKernelError('ERR_AINKA_KERNEL_BAD_REPLY', 'get-status was acknowledged without a reply', { syscall: 'get-status' });
     return toStatus(reply.attrs);
   }
 
@@ -293,9 +293,9 @@ export class AinkaKernel {
    * then sends them in one message, which the kernel applies all-or-none. Returns the policy count.
    */
   async loadPolicies(rules: readonly KernelRule[], options: LoadPoliciesOptions = {}): Promise<number> {
-    if (rules.length === 0) throw new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', 'loadPolicies: no rules given; use clearPolicies() to empty the cache', { attribute: 'policy-rule' });
+    if (rules.length === 0) throw new AinkaKernelError('ERR_AINKA_KERNEL_INVALID_ARGUMENT', 'loadPolicies: no rules given; use clearPolicies() to empty the cache', { attribute: 'policy-rule' });
     if (rules.length > POLICY_CACHE_CAPACITY) {
-      throw new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', `loadPolicies: ${rules.length} rules exceed the cache capacity of ${POLICY_CACHE_CAPACITY}; load fewer rules`, { attribute: 'policy-rule' });
+      throw new AinkaKernelError('ERR_AINKA_KERNEL_INVALID_ARGUMENT', `loadPolicies: ${rules.length} rules exceed the cache capacity of ${POLICY_CACHE_CAPACITY}; load fewer rules`, { attribute: 'policy-rule' });
     }
     const ids = new Set<number>();
     const encoded: Uint8Array[] = [];
@@ -312,7 +312,7 @@ export class AinkaKernel {
         }
         throw invalidArgument(error, 'loadPolicies');
       }
-      if (ids.has(rule.id)) throw new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', `loadPolicies: rule id ${rule.id} appears twice; ids must be unique`, { attribute: `rules[${i}].id` });
+      if (ids.has(rule.id)) throw new AinkaKernelError('ERR_AINKA_KERNEL_INVALID_ARGUMENT', `loadPolicies: rule id ${rule.id} appears twice; ids must be unique`, { attribute: `rules[${i}].id` });
       ids.add(rule.id);
       encoded.push(bytes);
     });
@@ -365,7 +365,7 @@ export class AinkaKernel {
     const period = typeof setting === 'number' ? setting : watchdogTimeoutMs > 0 ? Math.max(50, Math.floor(watchdogTimeoutMs / 3)) : 1000;
     this.#heartbeatTimer = setInterval(() => {
       this.heartbeat().catch((error: unknown) => {
-        if (!this.#closing) this.#errors.next(error instanceof AinkaKernelError ? error : new AinkaKernelError('ERR_AINKA_IO', String(error)));
+        if (!this.#closing) this.#errors.next(error instanceof AinkaKernelError ? error : new AinkaKernelError('ERR_AINKA_KERNEL_IO', String(error)));
       });
     }, period);
     this.#heartbeatTimer.unref();
@@ -376,13 +376,13 @@ export class AinkaKernel {
     const group = this.family.mcastGroups.get(MCAST_GROUP_EVENTS);
     if (group === undefined) {
       this.#eventSubscribers--;
-      throw new AinkaKernelError('ERR_AINKA_BAD_REPLY', `family ${family.name} has no multicast group ${MCAST_GROUP_EVENTS}; check that @ainka/kmod and @ainka/ipc versions match`);
+      throw new AinkaKernelError('ERR_AINKA_KERNEL_BAD_REPLY', `family ${family.name} has no multicast group ${MCAST_GROUP_EVENTS}; check that @ainka/kmod and @ainka/ipc versions match`);
     }
     const conn = new GenlConnection({
       ...(this.#options.rcvbufBytes === undefined ? {} : { rcvbufBytes: this.#options.rcvbufBytes }),
       onNotification: (message) => this.#onNotification(message),
       onSocketError: (error) => {
-        if (error.code === 'ERR_AINKA_OVERRUN') this.eventOverruns++;
+        if (error.code === 'ERR_AINKA_KERNEL_OVERRUN') this.eventOverruns++;
         this.#errors.next(error);
       },
     });
@@ -391,7 +391,7 @@ export class AinkaKernel {
     } catch (error) {
       conn.close();
       this.#eventSubscribers--;
-      throw new AinkaKernelError('ERR_AINKA_PERMISSION', `joining the ${MCAST_GROUP_EVENTS} group was refused: ${PRIVILEGE_FIX}`, { cause: error, syscall: 'setsockopt' });
+      throw new AinkaKernelError('ERR_AINKA_KERNEL_PERMISSION', `joining the ${MCAST_GROUP_EVENTS} group was refused: ${PRIVILEGE_FIX}`, { cause: error, syscall: 'setsockopt' });
     }
     conn.socket.ref(true);
     this.#eventsConn = conn;
@@ -412,7 +412,7 @@ export class AinkaKernel {
       this.#events.next(toEvent(event as AttrObject));
     } catch (error) {
       this.malformedEvents++;
-      this.#errors.next(new AinkaKernelError('ERR_AINKA_BAD_REPLY', `an event did not decode: ${(error as Error).message}`, { cause: error }));
+      this.#errors.next(new AinkaKernelError('ERR_AINKA_KERNEL_BAD_REPLY', `an event did not decode: ${(error as Error).message}`, { cause: error }));
     }
   }
 
@@ -435,7 +435,7 @@ export class AinkaKernel {
   /**
    * Stops the heartbeat and the ring timer, returns to observe mode if this client enabled enforce,
    * completes `events$`/`samples$`, leaves the multicast group, unmaps the ring, closes the device and
-   * the socket, and rejects requests still in flight with ERR_AINKA_CLOSED. Idempotent.
+   * the socket, and rejects requests still in flight with ERR_AINKA_KERNEL_CLOSED. Idempotent.
    */
   close(options: CloseOptions = {}): Promise<void> {
     this.#closing ??= this.#close(options);
@@ -463,6 +463,6 @@ export class AinkaKernel {
 
 function isRetryable(error: unknown): boolean {
   if (!(error instanceof AinkaKernelError)) return false;
-  if (error.code === 'ERR_AINKA_TIMEOUT' || error.code === 'ERR_AINKA_OVERRUN') return true;
+  if (error.code === 'ERR_AINKA_KERNEL_TIMEOUT' || error.code === 'ERR_AINKA_KERNEL_OVERRUN') return true;
   return error.code === 'ERR_AINKA_KERNEL_REJECTED' && error.errno !== undefined && RETRYABLE_ERRNO.has(error.errno);
 }

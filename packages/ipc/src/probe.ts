@@ -68,8 +68,8 @@ export async function probeKernel(options: ProbeOptions = {}): Promise<KernelPro
     netlink = { ...netlink, abiVersion: status.abiVersion, moduleVersion: status.version };
     if (status.abiVersion !== AINKA_ABI_VERSION) problems.push(`the module speaks ABI ${status.abiVersion}, this library ${AINKA_ABI_VERSION}: install matching @ainka/kmod and @ainka/ipc versions`);
   } catch (error) {
-    const code = error instanceof AinkaKernelError ? error.code : 'ERR_AINKA_IO';
-    problems.push(code === 'ERR_AINKA_MODULE_NOT_LOADED' ? `netlink family "ainka" not found: ${MODULE_FIX}` : `netlink: ${(error as Error).message}`);
+    const code = error instanceof AinkaKernelError ? error.code : 'ERR_AINKA_KERNEL_IO';
+    problems.push(code === 'ERR_AINKA_KERNEL_MODULE_NOT_LOADED' ? `netlink family "ainka" not found: ${MODULE_FIX}` : `netlink: ${(error as Error).message}`);
   } finally {
     conn?.close();
   }

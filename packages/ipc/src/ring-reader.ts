@@ -48,7 +48,7 @@ export class SampleBatch {
   readonly #timestampWords: Uint32Array;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', `SampleBatch capacity ${capacity} must be a positive integer`);
+    if (!Number.isInteger(capacity) || capacity < 1) throw new AinkaKernelError('ERR_AINKA_KERNEL_INVALID_ARGUMENT', `SampleBatch capacity ${capacity} must be a positive integer`);
     this.capacity = capacity;
     this.seq = new Float64Array(capacity);
     this.timestampNs = new BigUint64Array(capacity);
@@ -65,7 +65,7 @@ export class SampleBatch {
 
   /** Record `i` as a {@link KernelSample} (allocates; for convenience, not for the hot path). */
   sample(i: number): KernelSample {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new AinkaKernelError('ERR_AINKA_INVALID_ARGUMENT', `sample ${i} is outside the batch of ${this.length}`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new AinkaKernelError('ERR_AINKA_KERNEL_INVALID_ARGUMENT', `sample ${i} is outside the batch of ${this.length}`);
     const m0 = i * SAMPLE_METRIC_COUNT;
     return { seq: BigInt(this.seq[i]!), timestampNs: this.timestampNs[i]!, state: this.state[i]!, metrics: Array.from(this.metrics.subarray(m0, m0 + this.metricCount[i]!)) };
   }
@@ -111,14 +111,14 @@ export class RingReader {
   #skipped = 0;
   #torn = 0;
 
-  /** Validates the header (magic, ABI version, record size, capacity, bounds); throws ERR_AINKA_ABI_MISMATCH or ERR_AINKA_BAD_REPLY. */
+  /** Validates the header (magic, ABI version, record size, capacity, bounds); throws ERR_AINKA_KERNEL_ABI_MISMATCH or ERR_AINKA_KERNEL_BAD_REPLY. */
   constructor(buffer: ArrayBuffer, options: RingReaderOptions = {}) {
     this.#bytes = new Uint8Array(buffer);
     try {
       this.header = decodeRingHeader(this.#bytes, buffer.byteLength);
     } catch (error) {
       const abi = error instanceof ProtocolError && /ABI version|record size/.test(error.message);
-      throw new AinkaKernelError(abi ? 'ERR_AINKA_ABI_MISMATCH' : 'ERR_AINKA_BAD_REPLY', `the sample ring is not usable: ${(error as Error).message}`, { cause: error });
+      throw new AinkaKernelError(abi ? 'ERR_AINKA_KERNEL_ABI_MISMATCH' : 'ERR_AINKA_KERNEL_BAD_REPLY', `the sample ring is not usable: ${(error as Error).message}`, { cause: error });
     }
     this.#words = new BigInt64Array(buffer, 0, buffer.byteLength >>> 3);
     this.#u64 = new BigUint64Array(buffer, 0, buffer.byteLength >>> 3);

@@ -49,16 +49,16 @@ describe('the ioctl path through the addon', () => {
     } finally {
       device.close();
     }
-    expect(() => device.state()).toThrow(expect.objectContaining({ code: 'ERR_AINKA_CLOSED' }));
+    expect(() => device.state()).toThrow(expect.objectContaining({ code: 'ERR_AINKA_KERNEL_CLOSED' }));
   });
 
-  it('reports a permission failure on open with ERR_AINKA_PERMISSION', () => {
+  it('reports a permission failure on open with ERR_AINKA_KERNEL_PERMISSION', () => {
     if (process.getuid?.() === 0) {
       // root bypasses file modes; the unprivileged case is covered by the nobody tests (host and guest)
       return;
     }
     const file = join(dir, 'locked');
     writeFileSync(file, '', { mode: 0o000 });
-    expect(() => AinkaDevice.open(file)).toThrow(expect.objectContaining({ code: 'ERR_AINKA_PERMISSION' }));
+    expect(() => AinkaDevice.open(file)).toThrow(expect.objectContaining({ code: 'ERR_AINKA_KERNEL_PERMISSION' }));
   });
 });

@@ -77,7 +77,7 @@ describe('GenlConnection against the kernel generic netlink controller', () => {
     try {
       // NLMSG_NOOP without NLM_F_ACK: the kernel consumes it silently.
       const silent = (seq: number): Uint8Array => encodeNlmsg({ type: NlmsgType.NOOP, flags: NlmFlags.REQUEST, seq, pid: 0 }, new Uint8Array(0));
-      await expect(conn.request(silent, { name: 'noop', timeoutMs: 50 })).rejects.toMatchObject({ code: 'ERR_AINKA_TIMEOUT', syscall: 'noop' });
+      await expect(conn.request(silent, { name: 'noop', timeoutMs: 50 })).rejects.toMatchObject({ code: 'ERR_AINKA_KERNEL_TIMEOUT', syscall: 'noop' });
       expect(conn.inFlight).toBe(0);
       expect((await conn.resolveFamily('nlctrl')).id).toBe(GENL_ID_CTRL);
     } finally {
@@ -100,7 +100,7 @@ describe('GenlConnection against the kernel generic netlink controller', () => {
     }
   });
 
-  it('surfaces a receive-buffer overrun (ENOBUFS) as ERR_AINKA_OVERRUN on the requests in flight, and recovers', async () => {
+  it('surfaces a receive-buffer overrun (ENOBUFS) as ERR_AINKA_KERNEL_OVERRUN on the requests in flight, and recovers', async () => {
     const overruns: AinkaKernelError[] = [];
     const conn = new GenlConnection({ rcvbufBytes: 4096, onSocketError: (e) => overruns.push(e) });
     try {
@@ -108,9 +108,9 @@ describe('GenlConnection against the kernel generic netlink controller', () => {
       const results = await Promise.allSettled(Array.from({ length: 400 }, () => conn.resolveFamily('nlctrl')));
       const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(rejected.length).toBeGreaterThan(0);
-      expect([...new Set(rejected.map((r) => (r.reason as AinkaKernelError).code))]).toEqual(["ERR_AINKA_OVERRUN"]);
+      expect([...new Set(rejected.map((r) => (r.reason as AinkaKernelError).code))]).toEqual(["ERR_AINKA_KERNEL_OVERRUN"]);
       expect(conn.overruns).toBeGreaterThan(0);
-      expect(overruns[0]).toMatchObject({ code: 'ERR_AINKA_OVERRUN', errno: 105 });
+      expect(overruns[0]).toMatchObject({ code: 'ERR_AINKA_KERNEL_OVERRUN', errno: 105 });
       expect(conn.inFlight).toBe(0);
       expect((await conn.resolveFamily('nlctrl')).id).toBe(GENL_ID_CTRL);
     } finally {
@@ -118,13 +118,13 @@ describe('GenlConnection against the kernel generic netlink controller', () => {
     }
   });
 
-  it('rejects requests in flight and later ones with ERR_AINKA_CLOSED', async () => {
+  it('rejects requests in flight and later ones with ERR_AINKA_KERNEL_CLOSED', async () => {
     const conn = new GenlConnection();
     const silent = (seq: number): Uint8Array => encodeNlmsg({ type: NlmsgType.NOOP, flags: NlmFlags.REQUEST, seq, pid: 0 }, new Uint8Array(0));
     const inFlight = conn.request(silent, { name: 'noop', timeoutMs: 10_000 });
     conn.close();
-    await expect(inFlight).rejects.toMatchObject({ code: 'ERR_AINKA_CLOSED' });
-    await expect(conn.resolveFamily('nlctrl')).rejects.toMatchObject({ code: 'ERR_AINKA_CLOSED' });
+    await expect(inFlight).rejects.toMatchObject({ code: 'ERR_AINKA_KERNEL_CLOSED' });
+    await expect(conn.resolveFamily('nlctrl')).rejects.toMatchObject({ code: 'ERR_AINKA_KERNEL_CLOSED' });
     conn.close();
   });
 

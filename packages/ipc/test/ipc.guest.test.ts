@@ -204,7 +204,7 @@ describe.runIf(inGuest)('@ainka/ipc against the real module (guest)', () => {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
         for (let i = 0; i < 100 && k.eventOverruns === 0; i++) await new Promise((r) => setTimeout(r, 20));
         expect(k.eventOverruns).toBeGreaterThan(0);
-        expect(errors.some((e) => e.code === 'ERR_AINKA_OVERRUN' && e.errno === 105)).toBe(true);
+        expect(errors.some((e) => e.code === 'ERR_AINKA_KERNEL_OVERRUN' && e.errno === 105)).toBe(true);
         const before = seen.length;
         for (let i = 0; i < 250 && seen.length === before; i++) await new Promise((r) => setTimeout(r, 20));
         expect(seen.length).toBeGreaterThan(before);
@@ -312,7 +312,7 @@ describe.runIf(inGuest)('@ainka/ipc against the real module (guest)', () => {
 
     it('the typed client refuses the same inputs before sending, naming the attribute', async () => {
       const e = await rejection(kernel.loadPolicies([rule({ id: 1 }), rule({ id: 2, cmp: 9 as never })]));
-      expect(e).toMatchObject({ code: 'ERR_AINKA_INVALID_ARGUMENT', attribute: 'rules[1].cmp' });
+      expect(e).toMatchObject({ code: 'ERR_AINKA_KERNEL_INVALID_ARGUMENT', attribute: 'rules[1].cmp' });
     });
   });
 
@@ -332,7 +332,7 @@ console.log(JSON.stringify(out));`;
       timeout: 120_000,
     });
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-    expect(out).toMatchObject({ open: 'ERR_AINKA_PERMISSION', status: AINKA_ABI_VERSION, setMode: 'ERR_AINKA_PERMISSION', errno: 1, load: 'ERR_AINKA_PERMISSION' });
+    expect(out).toMatchObject({ open: 'ERR_AINKA_KERNEL_PERMISSION', status: AINKA_ABI_VERSION, setMode: 'ERR_AINKA_KERNEL_PERMISSION', errno: 1, load: 'ERR_AINKA_KERNEL_PERMISSION' });
   });
 
   it('closing mid-stream leaks nothing: fds, mappings, module references, in-flight requests', async () => {
@@ -355,10 +355,10 @@ console.log(JSON.stringify(out));`;
       const inFlight = Array.from({ length: 20 }, () => k.status().then(() => 'ok', (e: AinkaKernelError) => e.code));
       await k.close();
       const outcomes = await Promise.all(inFlight);
-      expect(outcomes.every((o) => o === 'ok' || o === 'ERR_AINKA_CLOSED')).toBe(true);
+      expect(outcomes.every((o) => o === 'ok' || o === 'ERR_AINKA_KERNEL_CLOSED')).toBe(true);
       expect(completed).toBe(true);
       events.unsubscribe();
-      await expect(k.status()).rejects.toMatchObject({ code: 'ERR_AINKA_CLOSED' });
+      await expect(k.status()).rejects.toMatchObject({ code: 'ERR_AINKA_KERNEL_CLOSED' });
     }
     await kernel.clearPolicies();
     expect(openFds()).toEqual(fds);

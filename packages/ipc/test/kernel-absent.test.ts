@@ -34,43 +34,43 @@ describe.runIf(moduleAbsent)('without the kernel module (the host)', () => {
     expect(probe.problems.join('\n')).toMatch(/@ainka\/kmod/);
   });
 
-  it('open() fails with ERR_AINKA_MODULE_NOT_LOADED naming @ainka/kmod and modprobe', async () => {
+  it('open() fails with ERR_AINKA_KERNEL_MODULE_NOT_LOADED naming @ainka/kmod and modprobe', async () => {
     const error = await AinkaKernel.open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AinkaKernelError);
-    expect(error).toMatchObject({ code: 'ERR_AINKA_MODULE_NOT_LOADED', errno: 2 });
+    expect(error).toMatchObject({ code: 'ERR_AINKA_KERNEL_MODULE_NOT_LOADED', errno: 2 });
     expect((error as Error).message).toMatch(/@ainka\/kmod/);
     expect((error as Error).message).toMatch(/modprobe ainka/);
   });
 
-  it('opening the missing device fails with ERR_AINKA_MODULE_NOT_LOADED and the errno', () => {
-    expect(() => AinkaDevice.open('/dev/ainka')).toThrow(expect.objectContaining({ code: 'ERR_AINKA_MODULE_NOT_LOADED', errno: 2, syscall: 'open' }));
+  it('opening the missing device fails with ERR_AINKA_KERNEL_MODULE_NOT_LOADED and the errno', () => {
+    expect(() => AinkaDevice.open('/dev/ainka')).toThrow(expect.objectContaining({ code: 'ERR_AINKA_KERNEL_MODULE_NOT_LOADED', errno: 2, syscall: 'open' }));
   });
 
-  it('open() without CAP_NET_ADMIN (root with the capability dropped) fails with ERR_AINKA_PERMISSION naming CAP_NET_ADMIN', () => {
+  it('open() without CAP_NET_ADMIN (root with the capability dropped) fails with ERR_AINKA_KERNEL_PERMISSION naming CAP_NET_ADMIN', () => {
     if (!existsSync('/usr/bin/setpriv') || process.getuid?.() !== 0) {
       console.warn('skipping: needs root and setpriv to drop CAP_NET_ADMIN');
       return;
     }
     const { out } = runAsChild(['/usr/bin/setpriv', '--bounding-set=-net_admin', '--inh-caps=-net_admin'], openScript);
     const result = JSON.parse(out.trim().split('\n').pop()!) as { code: string; message: string };
-    expect(result.code).toBe('ERR_AINKA_PERMISSION');
+    expect(result.code).toBe('ERR_AINKA_KERNEL_PERMISSION');
     expect(result.message).toMatch(/CAP_NET_ADMIN/);
   });
 
-  it('open() as an unprivileged user (nobody) fails with ERR_AINKA_PERMISSION', () => {
+  it('open() as an unprivileged user (nobody) fails with ERR_AINKA_KERNEL_PERMISSION', () => {
     if (process.getuid?.() !== 0) {
       console.warn('skipping: needs root to switch to nobody');
       return;
     }
     const { out } = runAsChild(['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'], openScript);
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ code: 'ERR_AINKA_PERMISSION' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ code: 'ERR_AINKA_KERNEL_PERMISSION' });
   });
 
   it('open({ readOnly: true }) skips the privilege check and still reports the missing module', () => {
     if (process.getuid?.() !== 0) return;
     const script = openScript.replace('AinkaKernel.open()', 'AinkaKernel.open({ readOnly: true })');
     const { out } = runAsChild(['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'], script);
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ code: 'ERR_AINKA_MODULE_NOT_LOADED' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ code: 'ERR_AINKA_KERNEL_MODULE_NOT_LOADED' });
   });
 });
 

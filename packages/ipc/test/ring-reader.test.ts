@@ -120,7 +120,7 @@ describe('RingReader over a real shared mapping laid out per the ABI', () => {
     expect(() => new RingReader(map.buffer)).toThrow(/not an AINKA ring/);
     new DataView(map.buffer).setUint32(RingHeaderOffset.magic, RING_MAGIC, true);
     new DataView(map.buffer).setUint32(RingHeaderOffset.abiVersion, 99, true);
-    expect(() => new RingReader(map.buffer)).toThrow(expect.objectContaining({ code: 'ERR_AINKA_ABI_MISMATCH' }));
+    expect(() => new RingReader(map.buffer)).toThrow(expect.objectContaining({ code: 'ERR_AINKA_KERNEL_ABI_MISMATCH' }));
   });
 
   it('munmap detaches the buffer so no view can reach the unmapped pages', () => {

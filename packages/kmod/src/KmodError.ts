@@ -1,3 +1,5 @@
+import { AinkaError } from '@ainka/errors';
+
 /** Stable codes of {@link KmodError}. */
 export type KmodErrorCode =
   | 'ERR_AINKA_KMOD_NO_MANIFEST'
@@ -10,13 +12,11 @@ export type KmodErrorCode =
  * A problem with the packaged kernel module. `code` is stable; the message names the problem and
  * the fix.
  */
-export class KmodError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: KmodErrorCode;
+export class KmodError extends AinkaError<KmodErrorCode> {
+  /** Always `'KmodError'`. */
+  override name = 'KmodError';
 
-  constructor(code: KmodErrorCode, message: string) {
-    super(message);
-    this.name = 'KmodError';
-    this.code = code;
+  constructor(code: KmodErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
   }
 }

@@ -1,3 +1,5 @@
+import { AinkaError } from '@ainka/errors';
+
 /** Stable codes of errors from the eBPF part of the addon. */
 export type BpfErrorCode =
   | 'ERR_AINKA_BPF_OPEN'
@@ -28,11 +30,9 @@ interface NativeErrorFields {
  * the fix (not root, no BTF, lockdown, missing tracepoint…); `log` holds the tail of libbpf's and
  * the verifier's output.
  */
-export class BpfError extends Error {
+export class BpfError extends AinkaError<BpfErrorCode> {
   /** Always `BpfError`. */
-  override readonly name = 'BpfError';
-  /** Stable code; the message may change. */
-  readonly code: BpfErrorCode;
+  override name = 'BpfError';
   /** Positive errno from the kernel or libbpf, when there is one. */
   readonly errno: number | undefined;
   /** `bpf` when the error comes from the bpf(2) syscall path. */
@@ -49,8 +49,7 @@ export class BpfError extends Error {
     message: string,
     options: { errno?: number; syscall?: string; program?: string; attachPoint?: string; log?: string; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     this.errno = options.errno;
     this.syscall = options.syscall;
     this.program = options.program;

@@ -87,7 +87,7 @@ export class NetlinkSocket {
   }
 
   #live(): object {
-    if (!this.#handle) throw Object.assign(new Error('netlink socket is closed: open a new one'), { code: 'ERR_AINKA_CLOSED' });
+    if (!this.#handle) throw Object.assign(new Error('netlink socket is closed: open a new one'), { code: 'ERR_AINKA_KERNEL_CLOSED' });
     return this.#handle;
   }
 

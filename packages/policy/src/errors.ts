@@ -1,3 +1,5 @@
+import { AinkaError } from '@ainka/errors';
+
 /** Stable error codes raised by `@ainka/policy`. */
 export const PolicyErrorCode = {
   /** The policy text is not valid YAML/JSON. */
@@ -9,7 +11,7 @@ export const PolicyErrorCode = {
   /** An unknown policy pack name. */
   unknownPack: 'ERR_AINKA_POLICY_UNKNOWN_PACK',
   /** The optimizer was given no candidates or a value that is not one of them. */
-  optimizerInput: 'ERR_AINKA_OPTIMIZER_BAD_INPUT',
+  optimizerInput: 'ERR_AINKA_POLICY_OPTIMIZER_BAD_INPUT',
   /** A rule cannot be compiled to the kernel policy-cache encoding. */
   notKernelCompilable: 'ERR_AINKA_POLICY_NOT_KERNEL_COMPILABLE',
 } as const;
@@ -42,17 +44,14 @@ export function formatIssue(issue: PolicyIssue): string {
 }
 
 /** A policy failed to load; `issues` lists every problem found, `message` the first ones. */
-export class PolicyError extends Error {
+export class PolicyError extends AinkaError<PolicyErrorCode> {
   /** Always `'PolicyError'`. */
-  override readonly name = 'PolicyError';
-  /** Stable machine-readable code. */
-  readonly code: PolicyErrorCode;
+  override name = 'PolicyError';
   /** Every problem found. */
   readonly issues: readonly PolicyIssue[];
 
   constructor(code: PolicyErrorCode, issues: readonly PolicyIssue[], message?: string) {
-    super(message ?? issues.map(formatIssue).join('\n'));
-    this.code = code;
+    super(code, message ?? issues.map(formatIssue).join('\n'));
     this.issues = issues;
   }
 }

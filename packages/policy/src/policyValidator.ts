@@ -1,4 +1,5 @@
-import { ActuatorError, findKnobSpec, knobCatalogue, parseKnobId, type KnobSpec } from '@ainka/actuators';
+import { isAinkaError } from '@ainka/errors';
+import { findKnobSpec, knobCatalogue, parseKnobId, type KnobSpec } from '@ainka/knobs';
 import { comparisons, subjectLabel } from './condition.js';
 import type { PolicyIssue } from './errors.js';
 import { formatPath } from './errors.js';
@@ -9,7 +10,7 @@ import type { Policy, PolicyAction, PolicyRule } from './policy.js';
 
 /** Options of {@link validatePolicy}. */
 export interface ValidatorOptions {
-  /** Bounds of a knob (default: the `@ainka/actuators` knob table). */
+  /** Bounds of a knob (default: the `@ainka/knobs` knob table). */
   knobSpec?: (knob: string) => KnobSpec | undefined;
   /** Metric-name prefixes a knob moves (default {@link defaultKnobInfluence}). */
   influence?: (knob: string) => readonly string[];
@@ -87,13 +88,13 @@ export function validatePolicy(policy: Policy, options: ValidatorOptions & { loc
       try {
         s = spec(concrete);
       } catch (error) {
-        issues.push(locate([...path, 'knob'], 'knob', error instanceof ActuatorError ? error.message : String(error), 'error'));
+        issues.push(locate([...path, 'knob'], 'knob', isAinkaError(error) ? error.message : String(error), 'error'));
         return;
       }
       if (!s) {
         const id = parseKnobId(concrete);
         const guess = didYouMean(id.kind === 'sysctl' || id.kind === 'thp' ? a.knob : id.attribute, CATALOGUE_IDS);
-        issues.push(locate([...path, 'knob'], 'knob', `knob '${a.knob}' is not in the knob table; ${guess ? `did you mean '${guess}'?` : 'use a knob listed in the @ainka/actuators README'}`, 'error'));
+        issues.push(locate([...path, 'knob'], 'knob', `knob '${a.knob}' is not in the knob table; ${guess ? `did you mean '${guess}'?` : 'use a knob listed in the @ainka/knobs README'}`, 'error'));
         return;
       }
       if (a.set !== undefined) {

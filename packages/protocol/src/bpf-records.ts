@@ -35,11 +35,11 @@ export function bpfRecordSize(type: number): number | undefined {
 
 /**
  * Decodes one eBPF ring buffer record at `offset`. The envelope's type must be known and its size
- * must equal the struct size for that type; a truncated record is `ERR_AINKA_TRUNCATED`.
+ * must equal the struct size for that type; a truncated record is `ERR_AINKA_PROTOCOL_TRUNCATED`.
  */
 export function decodeBpfRecord(bytes: Uint8Array, offset = 0): StructValue {
   if (bytes.length - offset < hdrSize) {
-    throw new ProtocolError('ERR_AINKA_TRUNCATED', `need a ${hdrSize}-byte envelope, have ${Math.max(0, bytes.length - offset)}`, {
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `need a ${hdrSize}-byte envelope, have ${Math.max(0, bytes.length - offset)}`, {
       what: 'struct ainka_bpf_event_hdr',
       offset,
     });
@@ -48,9 +48,9 @@ export function decodeBpfRecord(bytes: Uint8Array, offset = 0): StructValue {
   const type = view.getUint16(0, true);
   const size = view.getUint16(2, true);
   const codec = byType.get(type);
-  if (!codec) throw new ProtocolError('ERR_AINKA_UNKNOWN', `event type ${type} is not defined`, { what: 'struct ainka_bpf_event_hdr', offset });
+  if (!codec) throw new ProtocolError('ERR_AINKA_PROTOCOL_UNKNOWN', `event type ${type} is not defined`, { what: 'struct ainka_bpf_event_hdr', offset });
   if (size !== codec.layout.size) {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `type ${type} records are ${codec.layout.size} bytes, envelope says ${size}`, {
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `type ${type} records are ${codec.layout.size} bytes, envelope says ${size}`, {
       what: 'struct ainka_bpf_event_hdr',
       offset: offset + 2,
     });

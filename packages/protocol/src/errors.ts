@@ -1,20 +1,22 @@
+import { AinkaError } from '@ainka/errors';
+
 /**
  * Stable error codes for every decoding and validation failure in `@ainka/protocol`.
  * The code is the contract; the message may change between releases.
  */
 export type ProtocolErrorCode =
   /** The input ended before a complete header, attribute or record: more bytes are needed. */
-  | 'ERR_AINKA_TRUNCATED'
+  | 'ERR_AINKA_PROTOCOL_TRUNCATED'
   /** A length field claims more bytes than the message or limit allows. */
-  | 'ERR_AINKA_OVERSIZE'
+  | 'ERR_AINKA_PROTOCOL_OVERSIZE'
   /** A length or offset is not aligned as the format requires. */
-  | 'ERR_AINKA_MISALIGNED'
+  | 'ERR_AINKA_PROTOCOL_MISALIGNED'
   /** A type, command or attribute id the format does not define. */
-  | 'ERR_AINKA_UNKNOWN'
+  | 'ERR_AINKA_PROTOCOL_UNKNOWN'
   /** Bytes that are present but cannot be a valid value (bad magic, bad enum, bad length). */
-  | 'ERR_AINKA_MALFORMED'
+  | 'ERR_AINKA_PROTOCOL_MALFORMED'
   /** A value outside the bounds the ABI declares for it. */
-  | 'ERR_AINKA_OUT_OF_RANGE';
+  | 'ERR_AINKA_PROTOCOL_OUT_OF_RANGE';
 
 /** Options for constructing a {@link ProtocolError}. */
 export interface ProtocolErrorOptions {
@@ -30,11 +32,9 @@ export interface ProtocolErrorOptions {
  * Raised by every decoder and validator in this package. Decoders never throw anything else on bad
  * input, and never return a silently wrong value.
  */
-export class ProtocolError extends Error {
+export class ProtocolError extends AinkaError<ProtocolErrorCode> {
   /** Always `'ProtocolError'`. */
-  override readonly name = 'ProtocolError';
-  /** Stable machine-readable code. */
-  readonly code: ProtocolErrorCode;
+  override name = 'ProtocolError';
   /** Byte offset in the input where the problem was found, when it applies. */
   readonly offset: number | undefined;
   /** Field or attribute path, when it applies. */
@@ -43,8 +43,7 @@ export class ProtocolError extends Error {
   constructor(code: ProtocolErrorCode, message: string, options: ProtocolErrorOptions = {}) {
     const where = options.offset === undefined ? '' : ` at byte offset ${options.offset}`;
     const what = options.what ? `${options.what}: ` : '';
-    super(`${what}${message}${where}`);
-    this.code = code;
+    super(code, `${what}${message}${where}`);
     this.offset = options.offset;
     this.path = options.path;
   }

@@ -69,7 +69,7 @@ const compiledSets = new Map<string, CompiledSet>(
 
 function compiledSet(name: string): CompiledSet {
   const set = compiledSets.get(name);
-  if (!set) throw new ProtocolError('ERR_AINKA_UNKNOWN', `no attribute set named ${name}`, { what: 'attribute set' });
+  if (!set) throw new ProtocolError('ERR_AINKA_PROTOCOL_UNKNOWN', `no attribute set named ${name}`, { what: 'attribute set' });
   return set;
 }
 
@@ -87,7 +87,7 @@ const SCALAR_RANGE: Partial<Record<AttrSpec['type'], readonly [bigint, bigint]>>
 function checkBounds(attr: CompiledAttr, value: number | bigint, path: string, offset?: number): void {
   const { min, max } = attr;
   if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-    throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${value} is outside [${min ?? '-'}, ${max ?? '-'}]`, {
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_OUT_OF_RANGE', `${value} is outside [${min ?? '-'}, ${max ?? '-'}]`, {
       what: path,
       path,
       ...(offset === undefined ? {} : { offset }),
@@ -102,10 +102,10 @@ function encodeOne(attr: CompiledAttr, value: AttrValue, path: string): Uint8Arr
   const width = SCALAR_BYTES[spec.type];
   if (width !== undefined) {
     if (typeof value !== 'number' && typeof value !== 'bigint') {
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `expected a number, got ${typeof value}`, { what: path, path });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `expected a number, got ${typeof value}`, { what: path, path });
     }
     if (typeof value === 'number' && !Number.isInteger(value)) {
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `expected an integer, got ${value}`, { what: path, path });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `expected an integer, got ${value}`, { what: path, path });
     }
     const payload = new Uint8Array(width);
     const view = new DataView(payload.buffer);
@@ -113,7 +113,7 @@ function encodeOne(attr: CompiledAttr, value: AttrValue, path: string): Uint8Arr
       const big = BigInt(value);
       const range = SCALAR_RANGE[spec.type]!;
       if (big < range[0] || big > range[1]) {
-        throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${big} does not fit ${spec.type}`, { what: path, path });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_OUT_OF_RANGE', `${big} does not fit ${spec.type}`, { what: path, path });
       }
       checkBounds(attr, big, path);
       view.setBigUint64(0, BigInt.asUintN(64, big), true);
@@ -122,7 +122,7 @@ function encodeOne(attr: CompiledAttr, value: AttrValue, path: string): Uint8Arr
       const n = Number(value);
       const range = NARROW_RANGE[spec.type]!;
       if (n < range[0] || n > range[1]) {
-        throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${n} does not fit ${spec.type}`, { what: path, path });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_OUT_OF_RANGE', `${n} does not fit ${spec.type}`, { what: path, path });
       }
       checkBounds(attr, n, path);
       if (width === 1) view.setUint8(0, n);
@@ -133,14 +133,14 @@ function encodeOne(attr: CompiledAttr, value: AttrValue, path: string): Uint8Arr
   }
   switch (spec.type) {
     case 'flag':
-      if (value !== true) throw new ProtocolError('ERR_AINKA_MALFORMED', `a flag is encoded only as true`, { what: path, path });
+      if (value !== true) throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `a flag is encoded only as true`, { what: path, path });
       return encodeAttr(spec.value, new Uint8Array(0));
     case 'string': {
-      if (typeof value !== 'string') throw new ProtocolError('ERR_AINKA_MALFORMED', `expected a string`, { what: path, path });
+      if (typeof value !== 'string') throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `expected a string`, { what: path, path });
       const bytes = textEncoder.encode(value);
       const maxLen = spec.checks?.maxLen;
       if (maxLen !== undefined && bytes.length > maxLen) {
-        throw new ProtocolError('ERR_AINKA_OVERSIZE', `string of ${bytes.length} bytes exceeds ${maxLen}`, { what: path, path });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `string of ${bytes.length} bytes exceeds ${maxLen}`, { what: path, path });
       }
       const payload = new Uint8Array(bytes.length + 1);
       payload.set(bytes);
@@ -151,19 +151,19 @@ function encodeOne(attr: CompiledAttr, value: AttrValue, path: string): Uint8Arr
         const codec = structCodecs.get(spec.struct)!;
         if (value instanceof Uint8Array) {
           if (value.length !== codec.layout.size) {
-            throw new ProtocolError('ERR_AINKA_MALFORMED', `struct ${spec.struct} is ${codec.layout.size} bytes, got ${value.length}`, { what: path, path });
+            throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `struct ${spec.struct} is ${codec.layout.size} bytes, got ${value.length}`, { what: path, path });
           }
           return encodeAttr(spec.value, value);
         }
         return encodeAttr(spec.value, codec.encode(value as StructValue));
       }
-      if (!(value instanceof Uint8Array)) throw new ProtocolError('ERR_AINKA_MALFORMED', `expected bytes`, { what: path, path });
+      if (!(value instanceof Uint8Array)) throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `expected bytes`, { what: path, path });
       return encodeAttr(spec.value, value);
     }
     case 'nest':
       return encodeAttr(spec.value, encodeAttrSet(spec.nestedSet!, value as AttrObject, path), NLA_F_NESTED);
     default:
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `attribute type ${spec.type} cannot be encoded`, { what: path, path });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `attribute type ${spec.type} cannot be encoded`, { what: path, path });
   }
 }
 
@@ -180,10 +180,10 @@ function encodeBinaryItems(attr: CompiledAttr, items: readonly AttrValue[], path
     const item = items[i];
     if (!(item instanceof Uint8Array)) return undefined;
     if (size !== undefined && item.length !== size) {
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `struct ${spec.struct} is ${size} bytes, got ${item.length}`, { what: `${path}[${i}]`, path: `${path}[${i}]` });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `struct ${spec.struct} is ${size} bytes, got ${item.length}`, { what: `${path}[${i}]`, path: `${path}[${i}]` });
     }
     if (NLA_HDRLEN + item.length > 0xffff) {
-      throw new ProtocolError('ERR_AINKA_OVERSIZE', `attribute ${spec.value} payload of ${item.length} bytes exceeds 65531`, { what: 'nlattr' });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `attribute ${spec.value} payload of ${item.length} bytes exceeds 65531`, { what: 'nlattr' });
     }
     total += nlAlign(NLA_HDRLEN + item.length);
   }
@@ -216,10 +216,10 @@ export function encodeAttrSet(setName: string, value: AttrObject, pathPrefix = s
     const attr = set.byKey.get(key);
     const path = `${pathPrefix}.${key}`;
     if (!attr || attr.spec.type === 'pad') {
-      throw new ProtocolError('ERR_AINKA_UNKNOWN', `attribute set ${setName} has no attribute ${key}`, { what: path, path });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_UNKNOWN', `attribute set ${setName} has no attribute ${key}`, { what: path, path });
     }
     if (attr.spec.multiAttr) {
-      if (!Array.isArray(v)) throw new ProtocolError('ERR_AINKA_MALFORMED', `expected an array`, { what: path, path });
+      if (!Array.isArray(v)) throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `expected an array`, { what: path, path });
       const items = v as readonly AttrValue[];
       const packed = attr.spec.type === 'binary' ? encodeBinaryItems(attr, items, path) : undefined;
       if (packed) parts.push(packed);
@@ -237,7 +237,7 @@ function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path
   if (width !== undefined) {
     if (payload.length !== width) {
       const path = `${pathPrefix}.${attr.key}`;
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `${spec.type} attribute has ${payload.length} payload bytes, expected ${width}`, {
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `${spec.type} attribute has ${payload.length} payload bytes, expected ${width}`, {
         what: path,
         path,
         offset,
@@ -261,7 +261,7 @@ function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path
     case 'flag':
       if (payload.length !== 0) {
         const path = `${pathPrefix}.${attr.key}`;
-        throw new ProtocolError('ERR_AINKA_MALFORMED', `flag attribute carries ${payload.length} bytes`, { what: path, path, offset });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `flag attribute carries ${payload.length} bytes`, { what: path, path, offset });
       }
       return true;
     case 'string': {
@@ -269,7 +269,7 @@ function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path
       const s = decodeNulString(payload);
       if (maxLen !== undefined && s.length > maxLen) {
         const path = `${pathPrefix}.${attr.key}`;
-        throw new ProtocolError('ERR_AINKA_OVERSIZE', `string of ${s.length} bytes exceeds ${maxLen}`, { what: path, path, offset });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `string of ${s.length} bytes exceeds ${maxLen}`, { what: path, path, offset });
       }
       return s;
     }
@@ -278,7 +278,7 @@ function decodeOne(attr: CompiledAttr, payload: Uint8Array, offset: number, path
         const codec = structCodecs.get(spec.struct)!;
         if (payload.length !== codec.layout.size) {
           const path = `${pathPrefix}.${attr.key}`;
-          const code = payload.length < codec.layout.size ? 'ERR_AINKA_TRUNCATED' : 'ERR_AINKA_OVERSIZE';
+          const code = payload.length < codec.layout.size ? 'ERR_AINKA_PROTOCOL_TRUNCATED' : 'ERR_AINKA_PROTOCOL_OVERSIZE';
           throw new ProtocolError(code, `struct ${spec.struct} needs exactly ${codec.layout.size} bytes, got ${payload.length}`, {
             what: path,
             path,
@@ -314,7 +314,7 @@ export function decodeAttrSet(
     const attr = set.byId.get(raw.type);
     if (!attr) {
       if (strict) {
-        throw new ProtocolError('ERR_AINKA_UNKNOWN', `attribute id ${raw.type} is not in set ${setName}`, { what: pathPrefix, offset: raw.offset });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_UNKNOWN', `attribute id ${raw.type} is not in set ${setName}`, { what: pathPrefix, offset: raw.offset });
       }
       unknown.push({ type: raw.type, payload: raw.payload.slice() });
       continue;
@@ -329,7 +329,7 @@ export function decodeAttrSet(
     } else {
       if (key in result) {
         const path = `${pathPrefix}.${key}`;
-        throw new ProtocolError('ERR_AINKA_MALFORMED', `attribute ${key} appears twice`, { what: path, path, offset: raw.offset });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `attribute ${key} appears twice`, { what: path, path, offset: raw.offset });
       }
       result[key] = value;
     }

@@ -84,11 +84,11 @@ export function computeLayout(spec: StructSpec): StructLayout {
   for (const field of spec.fields) {
     const elementSize = SCALAR_SIZE[field.type];
     if (field.type === 'char' && field.count === undefined) {
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `field ${field.name} is a char and needs a count`, { what: `struct ${spec.name}` });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `field ${field.name} is a char and needs a count`, { what: `struct ${spec.name}` });
     }
     if (offset % elementSize !== 0) {
       throw new ProtocolError(
-        'ERR_AINKA_MISALIGNED',
+        'ERR_AINKA_PROTOCOL_MISALIGNED',
         `field ${field.name} would start at ${offset}, not a multiple of ${elementSize}: add an explicit reserved field before it`,
         { what: `struct ${spec.name}` },
       );
@@ -99,12 +99,12 @@ export function computeLayout(spec: StructSpec): StructLayout {
     align = Math.max(align, elementSize);
   }
   if (offset % align !== 0) {
-    throw new ProtocolError('ERR_AINKA_MISALIGNED', `size ${offset} has tail padding to ${align}: add an explicit reserved field`, {
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MISALIGNED', `size ${offset} has tail padding to ${align}: add an explicit reserved field`, {
       what: `struct ${spec.name}`,
     });
   }
   if (offset !== spec.size) {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `fields add up to ${offset} bytes but the declared size is ${spec.size}`, {
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `fields add up to ${offset} bytes but the declared size is ${spec.size}`, {
       what: `struct ${spec.name}`,
     });
   }

@@ -20,7 +20,7 @@ export function operationById(cmd: number): OperationSpec | undefined {
 /** The operation spec of a command name; throws on an unknown name. */
 export function operationByName(name: string): OperationSpec {
   const op = family.operations.find((o) => o.name === name);
-  if (!op) throw new ProtocolError('ERR_AINKA_UNKNOWN', `no AINKA command named ${name}`, { what: 'command' });
+  if (!op) throw new ProtocolError('ERR_AINKA_PROTOCOL_UNKNOWN', `no AINKA command named ${name}`, { what: 'command' });
   return op;
 }
 
@@ -47,18 +47,18 @@ export interface AinkaRequest {
 export function encodeAinkaRequest(request: AinkaRequest): Uint8Array {
   const op = operationByName(request.command);
   if (op.kind === 'notify') {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `${op.name} is a notification and cannot be sent`, { what: 'command' });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `${op.name} is a notification and cannot be sent`, { what: 'command' });
   }
   const attrs = request.attrs ?? {};
   const { allowed, required: requiredKeys } = requestKeys.get(op.name)!;
   for (const key of Object.keys(attrs)) {
     if (attrs[key] !== undefined && !allowed.has(key)) {
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `${op.name} does not take attribute ${key}`, { what: `${op.name}.${key}`, path: key });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `${op.name} does not take attribute ${key}`, { what: `${op.name}.${key}`, path: key });
     }
   }
   for (const key of requiredKeys) {
     if (attrs[key] === undefined) {
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `${op.name} requires attribute ${key}`, { what: `${op.name}.${key}`, path: key });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `${op.name} requires attribute ${key}`, { what: `${op.name}.${key}`, path: key });
     }
   }
   let flags: number = NlmFlags.REQUEST;
@@ -84,6 +84,6 @@ export interface AinkaMessage {
 export function decodeAinkaMessage(payload: Uint8Array, options: AttrDecodeOptions = {}): AinkaMessage {
   const { header, attrs } = decodeGenl(payload);
   const op = operationById(header.cmd);
-  if (!op) throw new ProtocolError('ERR_AINKA_UNKNOWN', `command id ${header.cmd} is not an AINKA command`, { what: 'genlmsghdr', offset: 0 });
+  if (!op) throw new ProtocolError('ERR_AINKA_PROTOCOL_UNKNOWN', `command id ${header.cmd} is not an AINKA command`, { what: 'genlmsghdr', offset: 0 });
   return { command: op.name, cmd: header.cmd, version: header.version, attrs: decodeAttrSet(family.topSet, attrs, options, 4) };
 }

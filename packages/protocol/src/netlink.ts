@@ -112,23 +112,23 @@ export function decodeNlmsgs(bytes: Uint8Array, options: NetlinkDecodeOptions = 
   let offset = 0;
   while (offset < bytes.length) {
     if (bytes.length - offset < NLMSG_HDRLEN) {
-      throw new ProtocolError('ERR_AINKA_TRUNCATED', `${bytes.length - offset} bytes left, an nlmsghdr needs ${NLMSG_HDRLEN}`, {
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `${bytes.length - offset} bytes left, an nlmsghdr needs ${NLMSG_HDRLEN}`, {
         what: 'nlmsghdr',
         offset,
       });
     }
     const length = view.getUint32(offset, true);
     if (length < NLMSG_HDRLEN) {
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `nlmsg_len ${length} is smaller than the header (first byte ${hexByte(bytes[offset])})`, {
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `nlmsg_len ${length} is smaller than the header (first byte ${hexByte(bytes[offset])})`, {
         what: 'nlmsghdr',
         offset,
       });
     }
     if (length > max) {
-      throw new ProtocolError('ERR_AINKA_OVERSIZE', `nlmsg_len ${length} exceeds the limit of ${max} bytes`, { what: 'nlmsghdr', offset });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `nlmsg_len ${length} exceeds the limit of ${max} bytes`, { what: 'nlmsghdr', offset });
     }
     if (length > bytes.length - offset) {
-      throw new ProtocolError('ERR_AINKA_TRUNCATED', `nlmsg_len ${length} but only ${bytes.length - offset} bytes remain`, {
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `nlmsg_len ${length} but only ${bytes.length - offset} bytes remain`, {
         what: 'nlmsghdr',
         offset,
       });
@@ -173,10 +173,10 @@ export function decodeGenl(payload: Uint8Array): {
   attrs: Uint8Array;
 } {
   if (payload.length < GENL_HDRLEN) {
-    throw new ProtocolError('ERR_AINKA_TRUNCATED', `${payload.length} bytes, a genlmsghdr needs ${GENL_HDRLEN}`, { what: 'genlmsghdr', offset: 0 });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `${payload.length} bytes, a genlmsghdr needs ${GENL_HDRLEN}`, { what: 'genlmsghdr', offset: 0 });
   }
   if (payload[2] !== 0 || payload[3] !== 0) {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `reserved bytes are ${hexByte(payload[2])} ${hexByte(payload[3])}, must be zero`, {
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `reserved bytes are ${hexByte(payload[2])} ${hexByte(payload[3])}, must be zero`, {
       what: 'genlmsghdr',
       offset: 2,
     });
@@ -202,7 +202,7 @@ export interface RawAttr {
 export function encodeAttr(type: number, payload: Uint8Array, flags = 0): Uint8Array {
   const length = NLA_HDRLEN + payload.length;
   if (length > 0xffff) {
-    throw new ProtocolError('ERR_AINKA_OVERSIZE', `attribute ${type} payload of ${payload.length} bytes exceeds 65531`, { what: 'nlattr' });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `attribute ${type} payload of ${payload.length} bytes exceeds 65531`, { what: 'nlattr' });
   }
   const out = new Uint8Array(nlAlign(length));
   const rawType = ((type & NLA_TYPE_MASK) | flags) & 0xffff;
@@ -238,7 +238,7 @@ export function decodeAttrs(bytes: Uint8Array, base = 0): RawAttr[] {
   while (offset < bytes.length) {
     const left = bytes.length - offset;
     if (left < NLA_HDRLEN) {
-      throw new ProtocolError('ERR_AINKA_MISALIGNED', `${left} stray byte(s) after the last attribute (first ${hexByte(bytes[offset])})`, {
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MISALIGNED', `${left} stray byte(s) after the last attribute (first ${hexByte(bytes[offset])})`, {
         what: 'nlattr',
         offset: base + offset,
       });
@@ -246,13 +246,13 @@ export function decodeAttrs(bytes: Uint8Array, base = 0): RawAttr[] {
     const length = view.getUint16(offset, true);
     const rawType = view.getUint16(offset + 2, true);
     if (length < NLA_HDRLEN) {
-      throw new ProtocolError('ERR_AINKA_MALFORMED', `nla_len ${length} is smaller than the attribute header`, {
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `nla_len ${length} is smaller than the attribute header`, {
         what: 'nlattr',
         offset: base + offset,
       });
     }
     if (length > left) {
-      throw new ProtocolError('ERR_AINKA_TRUNCATED', `nla_len ${length} but only ${left} bytes remain`, { what: 'nlattr', offset: base + offset });
+      throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `nla_len ${length} but only ${left} bytes remain`, { what: 'nlattr', offset: base + offset });
     }
     attrs.push({
       type: rawType & NLA_TYPE_MASK,
@@ -299,7 +299,7 @@ export interface NlmsgError {
 /** Decodes the payload of an NLMSG_ERROR message (with or without echoed request and extack TLVs). */
 export function decodeNlmsgError(payload: Uint8Array, flags: number): NlmsgError {
   if (payload.length < 4 + NLMSG_HDRLEN) {
-    throw new ProtocolError('ERR_AINKA_TRUNCATED', `${payload.length} bytes, nlmsgerr needs ${4 + NLMSG_HDRLEN}`, { what: 'nlmsgerr', offset: 0 });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `${payload.length} bytes, nlmsgerr needs ${4 + NLMSG_HDRLEN}`, { what: 'nlmsgerr', offset: 0 });
   }
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const error = view.getInt32(0, true);

@@ -51,7 +51,7 @@ export function encodeGetFamily(name: string, seq: number): Uint8Array {
 }
 
 function u32(bytes: Uint8Array, what: string, offset: number): number {
-  if (bytes.length < 4) throw new ProtocolError('ERR_AINKA_TRUNCATED', `expected 4 bytes, got ${bytes.length}`, { what, offset });
+  if (bytes.length < 4) throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `expected 4 bytes, got ${bytes.length}`, { what, offset });
   return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
 }
 
@@ -65,7 +65,7 @@ export function decodeFamilyReply(payload: Uint8Array): ResolvedFamily {
   const groups = new Map<string, number>();
   for (const a of decodeAttrs(attrs, 4)) {
     if (a.type === CtrlAttr.FAMILY_ID) {
-      if (a.payload.length < 2) throw new ProtocolError('ERR_AINKA_TRUNCATED', 'family id needs 2 bytes', { what: 'nlctrl', offset: a.offset });
+      if (a.payload.length < 2) throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', 'family id needs 2 bytes', { what: 'nlctrl', offset: a.offset });
       id = new DataView(a.payload.buffer, a.payload.byteOffset, 2).getUint16(0, true);
     } else if (a.type === CtrlAttr.FAMILY_NAME) name = decodeNulString(a.payload);
     else if (a.type === CtrlAttr.VERSION) version = u32(a.payload, 'nlctrl version', a.offset);
@@ -82,6 +82,6 @@ export function decodeFamilyReply(payload: Uint8Array): ResolvedFamily {
       }
     }
   }
-  if (id === undefined) throw new ProtocolError('ERR_AINKA_MALFORMED', 'nlctrl reply has no family id', { what: 'nlctrl' });
+  if (id === undefined) throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', 'nlctrl reply has no family id', { what: 'nlctrl' });
   return { id, name, version, maxAttr, mcastGroups: groups };
 }

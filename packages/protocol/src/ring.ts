@@ -87,34 +87,34 @@ export interface KernelSample {
 export function decodeRingHeader(bytes: Uint8Array, mappedBytes?: number): RingHeader {
   const what = 'struct ainka_ring_header';
   if (bytes.length < ringHeaderLayout.size) {
-    throw new ProtocolError('ERR_AINKA_TRUNCATED', `need ${ringHeaderLayout.size} bytes, have ${bytes.length}`, { what, offset: 0 });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `need ${ringHeaderLayout.size} bytes, have ${bytes.length}`, { what, offset: 0 });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(RingHeaderOffset.magic, true);
   if (magic !== RING_MAGIC) {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `magic is 0x${magic.toString(16)}, expected 0x${RING_MAGIC.toString(16)}: not an AINKA ring`, { what, offset: 0 });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `magic is 0x${magic.toString(16)}, expected 0x${RING_MAGIC.toString(16)}: not an AINKA ring`, { what, offset: 0 });
   }
   const abiVersion = view.getUint32(RingHeaderOffset.abiVersion, true);
   if (abiVersion !== AINKA_ABI_VERSION) {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `ABI version ${abiVersion}, this library speaks ${AINKA_ABI_VERSION}: install matching @ainka/kmod and @ainka/ipc versions`, {
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `ABI version ${abiVersion}, this library speaks ${AINKA_ABI_VERSION}: install matching @ainka/kmod and @ainka/ipc versions`, {
       what,
       offset: RingHeaderOffset.abiVersion,
     });
   }
   const recordSize = view.getUint32(RingHeaderOffset.recordSize, true);
   if (recordSize !== sampleLayout.size) {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `record size ${recordSize}, expected ${sampleLayout.size}`, { what, offset: RingHeaderOffset.recordSize });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `record size ${recordSize}, expected ${sampleLayout.size}`, { what, offset: RingHeaderOffset.recordSize });
   }
   const capacity = view.getUint32(RingHeaderOffset.capacity, true);
   if (capacity === 0 || (capacity & (capacity - 1)) !== 0) {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `capacity ${capacity} is not a power of two`, { what, offset: RingHeaderOffset.capacity });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `capacity ${capacity} is not a power of two`, { what, offset: RingHeaderOffset.capacity });
   }
   const dataOffset = view.getUint32(RingHeaderOffset.dataOffset, true);
   if (dataOffset < ringHeaderLayout.size || dataOffset % 8 !== 0) {
-    throw new ProtocolError('ERR_AINKA_MISALIGNED', `data offset ${dataOffset} overlaps the header or is not 8-aligned`, { what, offset: RingHeaderOffset.dataOffset });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MISALIGNED', `data offset ${dataOffset} overlaps the header or is not 8-aligned`, { what, offset: RingHeaderOffset.dataOffset });
   }
   if (mappedBytes !== undefined && dataOffset + capacity * recordSize > mappedBytes) {
-    throw new ProtocolError('ERR_AINKA_OVERSIZE', `ring needs ${dataOffset + capacity * recordSize} bytes, mapping has ${mappedBytes}`, { what, offset: RingHeaderOffset.capacity });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `ring needs ${dataOffset + capacity * recordSize} bytes, mapping has ${mappedBytes}`, { what, offset: RingHeaderOffset.capacity });
   }
   return {
     abiVersion,
@@ -135,20 +135,20 @@ export function decodeRingHeader(bytes: Uint8Array, mappedBytes?: number): RingH
 export function decodeSample(bytes: Uint8Array, offset = 0, expectedSeq?: bigint): KernelSample {
   const what = 'struct ainka_sample';
   if (offset < 0 || bytes.length - offset < sampleLayout.size) {
-    throw new ProtocolError('ERR_AINKA_TRUNCATED', `need ${sampleLayout.size} bytes, have ${Math.max(0, bytes.length - offset)}`, { what, offset });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `need ${sampleLayout.size} bytes, have ${Math.max(0, bytes.length - offset)}`, { what, offset });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, sampleLayout.size);
   const seq = view.getBigUint64(SampleOffset.seq, true);
   const seqEnd = view.getBigUint64(SampleOffset.seqEnd, true);
   if (seq !== seqEnd || (expectedSeq !== undefined && seq !== expectedSeq)) {
-    throw new ProtocolError('ERR_AINKA_MALFORMED', `torn record: seq ${seq}, seq_end ${seqEnd}${expectedSeq === undefined ? '' : `, expected ${expectedSeq}`}`, {
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `torn record: seq ${seq}, seq_end ${seqEnd}${expectedSeq === undefined ? '' : `, expected ${expectedSeq}`}`, {
       what,
       offset,
     });
   }
   const count = view.getUint32(SampleOffset.metricCount, true);
   if (count > SAMPLE_METRIC_COUNT) {
-    throw new ProtocolError('ERR_AINKA_OVERSIZE', `metric_count ${count} exceeds ${SAMPLE_METRIC_COUNT}`, { what, offset: offset + SampleOffset.metricCount });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `metric_count ${count} exceeds ${SAMPLE_METRIC_COUNT}`, { what, offset: offset + SampleOffset.metricCount });
   }
   const metrics: number[] = [];
   for (let i = 0; i < count; i++) metrics.push(Number(view.getBigInt64(SampleOffset.metrics + i * 8, true)));
@@ -163,7 +163,7 @@ export function encodeSample(sample: KernelSample): Uint8Array {
   view.setBigUint64(SampleOffset.timestampNs, sample.timestampNs, true);
   view.setUint32(SampleOffset.state, sample.state, true);
   if (sample.metrics.length > SAMPLE_METRIC_COUNT) {
-    throw new ProtocolError('ERR_AINKA_OVERSIZE', `${sample.metrics.length} metrics, at most ${SAMPLE_METRIC_COUNT}`, { what: 'struct ainka_sample' });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `${sample.metrics.length} metrics, at most ${SAMPLE_METRIC_COUNT}`, { what: 'struct ainka_sample' });
   }
   view.setUint32(SampleOffset.metricCount, sample.metrics.length, true);
   sample.metrics.forEach((m, i) => view.setBigInt64(SampleOffset.metrics + i * 8, BigInt(m), true));

@@ -43,7 +43,7 @@ const enumCount = { metric: Object.keys(KernelMetric).length, cmp: Object.keys(C
 
 /**
  * Checks a rule against every bound the kernel enforces, so the kernel never sees a rule it would
- * refuse. Throws {@link ProtocolError} with code `ERR_AINKA_OUT_OF_RANGE` naming the field and the fix.
+ * refuse. Throws {@link ProtocolError} with code `ERR_AINKA_PROTOCOL_OUT_OF_RANGE` naming the field and the fix.
  */
 export function validateKernelRule(rule: KernelRule, index?: number): void {
   // The common case (a valid rule) is decided without allocating; any failure re-runs the full check,
@@ -87,7 +87,7 @@ function isValidKernelRule(rule: KernelRule): boolean {
 function explainInvalidRule(rule: KernelRule, index?: number): void {
   const at = index === undefined ? 'rule' : `rules[${index}]`;
   const fail = (field: string, message: string): never => {
-    throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', message, { what: `${at}.${field}`, path: `${at}.${field}` });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_OUT_OF_RANGE', message, { what: `${at}.${field}`, path: `${at}.${field}` });
   };
   const int = (field: keyof KernelRule, min: number, max: number): void => {
     const v = rule[field];
@@ -157,7 +157,7 @@ export function decodeKernelRule(bytes: Uint8Array, offset = 0): KernelRule {
   const v = codec.decode(bytes, offset);
   const threshold = v.threshold as bigint;
   if (threshold > BigInt(Number.MAX_SAFE_INTEGER) || threshold < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `threshold ${threshold} is not a safe integer`, { what: 'struct ainka_rule', offset: offset + 8 });
+    throw new ProtocolError('ERR_AINKA_PROTOCOL_OUT_OF_RANGE', `threshold ${threshold} is not a safe integer`, { what: 'struct ainka_rule', offset: offset + 8 });
   }
   const rule = {
     id: v.id as number,

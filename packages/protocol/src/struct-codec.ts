@@ -54,7 +54,7 @@ const WIDE_RANGES: Record<string, readonly [bigint, bigint]> = {
 };
 
 function outOfRange(f: FieldLayout, value: number | bigint, path: string): ProtocolError {
-  return new ProtocolError('ERR_AINKA_OUT_OF_RANGE', `${String(value)} does not fit ${f.type}`, { what: path, path });
+  return new ProtocolError('ERR_AINKA_PROTOCOL_OUT_OF_RANGE', `${String(value)} does not fit ${f.type}`, { what: path, path });
 }
 
 function writeScalar(view: DataView, f: FieldLayout, at: number, value: number | bigint, path: string): void {
@@ -93,20 +93,20 @@ export function structCodec(spec: StructSpec): StructCodec {
         if (v === undefined || f.reserved) continue;
         const path = paths.get(f.name)!;
         if (f.type === 'char') {
-          if (typeof v !== 'string') throw new ProtocolError('ERR_AINKA_MALFORMED', `expected a string`, { what: path, path });
+          if (typeof v !== 'string') throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `expected a string`, { what: path, path });
           const bytes = textEncoder.encode(v);
           if (bytes.length >= f.size) {
-            throw new ProtocolError('ERR_AINKA_OVERSIZE', `string of ${bytes.length} bytes does not fit ${f.size - 1} + NUL`, { what: path, path });
+            throw new ProtocolError('ERR_AINKA_PROTOCOL_OVERSIZE', `string of ${bytes.length} bytes does not fit ${f.size - 1} + NUL`, { what: path, path });
           }
           out.set(bytes, f.offset);
         } else if (f.count !== undefined) {
           if (!Array.isArray(v) || v.length > f.count) {
-            throw new ProtocolError('ERR_AINKA_MALFORMED', `expected an array of at most ${f.count}`, { what: path, path });
+            throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `expected an array of at most ${f.count}`, { what: path, path });
           }
           (v as readonly (number | bigint)[]).forEach((item, i) => writeScalar(view, f, f.offset + i * f.elementSize, item, `${path}[${i}]`));
         } else {
           if (typeof v !== 'number' && typeof v !== 'bigint') {
-            throw new ProtocolError('ERR_AINKA_MALFORMED', `expected a number`, { what: path, path });
+            throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `expected a number`, { what: path, path });
           }
           writeScalar(view, f, f.offset, v, path);
         }
@@ -115,10 +115,10 @@ export function structCodec(spec: StructSpec): StructCodec {
     },
     decode(bytes, offset = 0) {
       if (!Number.isInteger(offset) || offset < 0) {
-        throw new ProtocolError('ERR_AINKA_MALFORMED', `bad offset ${offset}`, { what });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `bad offset ${offset}`, { what });
       }
       if (bytes.length - offset < layout.size) {
-        throw new ProtocolError('ERR_AINKA_TRUNCATED', `need ${layout.size} bytes, have ${Math.max(0, bytes.length - offset)}`, { what, offset });
+        throw new ProtocolError('ERR_AINKA_PROTOCOL_TRUNCATED', `need ${layout.size} bytes, have ${Math.max(0, bytes.length - offset)}`, { what, offset });
       }
       const view = new DataView(bytes.buffer, bytes.byteOffset + offset, layout.size);
       const result: Record<string, StructFieldValue> = {};
@@ -127,7 +127,7 @@ export function structCodec(spec: StructSpec): StructCodec {
           for (let i = 0; i < f.size; i++) {
             const b = view.getUint8(f.offset + i);
             if (b !== 0) {
-              throw new ProtocolError('ERR_AINKA_MALFORMED', `reserved field ${f.name} holds ${hexByte(b)}, must be zero`, {
+              throw new ProtocolError('ERR_AINKA_PROTOCOL_MALFORMED', `reserved field ${f.name} holds ${hexByte(b)}, must be zero`, {
                 what,
                 offset: offset + f.offset + i,
                 path: f.name,

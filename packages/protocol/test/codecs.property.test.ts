@@ -155,7 +155,7 @@ describe('netlink attributes', () => {
         // Only the padding after an attribute may be cut: the kernel accepts an unpadded last attribute.
         const cut = cutSeed % bytes.length;
         fc.pre(decodeAttrs(bytes).some((a) => cut > a.offset && cut < a.offset + 4 + a.payload.length));
-        expectProtocolError(() => decodeAttrSet('ainka', bytes.subarray(0, cut)), ['ERR_AINKA_TRUNCATED', 'ERR_AINKA_MISALIGNED']);
+        expectProtocolError(() => decodeAttrSet('ainka', bytes.subarray(0, cut)), ['ERR_AINKA_PROTOCOL_TRUNCATED', 'ERR_AINKA_PROTOCOL_MISALIGNED']);
       }),
       { numRuns: RUNS },
     );
@@ -194,7 +194,7 @@ describe('netlink attributes', () => {
     new DataView(attr.buffer).setUint16(0, attr.length, true);
     new DataView(attr.buffer).setUint16(2, 6, true);
     attr.set(big, 4);
-    expectProtocolError(() => decodeAttrSet('ainka', attr), ['ERR_AINKA_OVERSIZE']);
+    expectProtocolError(() => decodeAttrSet('ainka', attr), ['ERR_AINKA_PROTOCOL_OVERSIZE']);
   });
 
   test('out-of-range values are refused by the encoder before anything is sent', () => {
@@ -229,7 +229,7 @@ describe('netlink messages', () => {
       fc.property(message, fc.nat(), (m, seed) => {
         const bytes = encodeNlmsg(m.header, m.payload);
         const cut = 1 + (seed % (16 + m.payload.length - 1));
-        expectProtocolError(() => decodeNlmsgs(bytes.subarray(0, cut)), ['ERR_AINKA_TRUNCATED']);
+        expectProtocolError(() => decodeNlmsgs(bytes.subarray(0, cut)), ['ERR_AINKA_PROTOCOL_TRUNCATED']);
       }),
       { numRuns: RUNS },
     );
@@ -327,7 +327,7 @@ describe('ring samples', () => {
   });
 
   test('a truncated record is rejected', () => {
-    expectProtocolError(() => decodeSample(new Uint8Array(100)), ['ERR_AINKA_TRUNCATED']);
+    expectProtocolError(() => decodeSample(new Uint8Array(100)), ['ERR_AINKA_PROTOCOL_TRUNCATED']);
   });
 });
 
@@ -343,7 +343,7 @@ describe('eBPF records', () => {
     const bytes = exec.encode({ type: BpfEventType.EXEC, size: 64 });
     expect(() => decodeBpfRecord(bytes)).toThrow('type 1 records are 184 bytes, envelope says 64 at byte offset 2');
     const unknown = exec.encode({ type: 99, size: 184 });
-    expectProtocolError(() => decodeBpfRecord(unknown), ['ERR_AINKA_UNKNOWN']);
-    expectProtocolError(() => decodeBpfRecord(bytes.subarray(0, 10)), ['ERR_AINKA_TRUNCATED']);
+    expectProtocolError(() => decodeBpfRecord(unknown), ['ERR_AINKA_PROTOCOL_UNKNOWN']);
+    expectProtocolError(() => decodeBpfRecord(bytes.subarray(0, 10)), ['ERR_AINKA_PROTOCOL_TRUNCATED']);
   });
 });

@@ -1,3 +1,5 @@
+import { AinkaError } from '@ainka/errors';
+
 /**
  * Stable error codes raised by `@ainka/telemetry`. The code is the contract; messages may change.
  *
@@ -23,9 +25,9 @@ export type TelemetryErrorCode =
  *
  * @public
  */
-export class TelemetryError extends Error {
-  /** The stable code to branch on. */
-  readonly code: TelemetryErrorCode;
+export class TelemetryError extends AinkaError<TelemetryErrorCode> {
+  /** Always `'TelemetryError'`. */
+  override name = 'TelemetryError';
   /** The errno name (`ENOENT`, `EACCES`, …) when the error came from a system call. */
   readonly errno?: string;
   /** The system call that failed, when there was one. */
@@ -38,9 +40,7 @@ export class TelemetryError extends Error {
     message: string,
     options: { cause?: unknown; errno?: string; syscall?: string; path?: string } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'TelemetryError';
-    this.code = code;
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     if (options.errno !== undefined) this.errno = options.errno;
     if (options.syscall !== undefined) this.syscall = options.syscall;
     if (options.path !== undefined) this.path = options.path;

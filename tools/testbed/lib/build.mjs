@@ -23,7 +23,7 @@ export const NINEP_MODULES = [
 const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
 
 /** Extracts the uncompressed ELF vmlinux from Debian's bzImage (booted through its PVH entry). */
-function buildVmlinux(kernel, out) {
+export function buildVmlinux(kernel, out) {
   const stamp = `${out}.stamp`;
   return cached(stamp, hashInputs([], [kernel.vmlinuz, String(readFileSync(kernel.vmlinuz).length)]), [out], () => {
     const image = readFileSync(kernel.vmlinuz);

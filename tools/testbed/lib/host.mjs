@@ -153,10 +153,11 @@ export function run(cmd, args, opts = {}) {
 /**
  * A cross-process lock (a directory holding the owner's pid) so parallel `testbed` runs by
  * different engineers do not build into the same files at once. Stale locks of dead pids are taken over.
+ * The lock lives in `parent` (default .testbed/).
  */
-export async function withLock(name, fn) {
-  mkdirSync(outDir, { recursive: true });
-  const dir = join(outDir, `${name}.lock`);
+export async function withLock(name, fn, parent = outDir) {
+  mkdirSync(parent, { recursive: true });
+  const dir = join(parent, `${name}.lock`);
   const deadline = Date.now() + 600_000;
   for (;;) {
     try {

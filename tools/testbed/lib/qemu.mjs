@@ -26,9 +26,10 @@ export function shq(s) {
 /**
  * Boots the guest and runs `script` (shell text, run by bash as root in the repository root with
  * `env` exported). `onLine` receives every output line that is not a testbed marker.
+ * `extraArgs` (qemu) and `extraAppend` (kernel parameters) extend the machine (the system guest adds its disk).
  * Resolves to { rc, bootMs, runMs, totalMs, timedOut }.
  */
-export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false }) {
+export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false, extraArgs = [], extraAppend = [] }) {
   const nonce = randomBytes(8).toString('hex');
   const runRel = join('.testbed', 'runs', `${process.pid}-${nonce}`);
   const runDir = join(repoRoot, runRel);
@@ -39,7 +40,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
   writeFileSync(join(runDir, 'cmd.sh'), `${exports}\ncd ${shq(repoRoot)}\n${script}\n`);
 
   // TCG's guest TSC is the host's: give its frequency so a loaded host cannot skew calibration.
-  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=reliable', ...hostTscKhz(), `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`];
+  const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=reliable', ...hostTscKhz(), `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`, ...extraAppend];
   const qemuArgs = [
     '-accel', 'tcg,thread=multi',
     '-cpu', 'max',
@@ -51,6 +52,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
     '-append', append.join(' '),
     '-virtfs', 'local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${repoRoot},mount_tag=hostrepo,security_model=none,multidevs=remap`,
+    ...extraArgs,
   ];
   const t0 = Date.now();
   let bootMs = null;

@@ -1,4 +1,4 @@
-import { ActuatorError, ActuatorErrorCode } from './errors.js';
+import { KnobError } from './knobError.js';
 
 /** The families of knobs AINKA can change. */
 export type KnobKind = 'sysctl' | 'block' | 'cpufreq' | 'cgroup' | 'process' | 'thp' | 'systemd';
@@ -34,14 +34,14 @@ const KINDS: readonly KnobKind[] = ['sysctl', 'block', 'cpufreq', 'cgroup', 'pro
 
 /**
  * Parse a knob id such as `sysctl:vm.swappiness` or `cgroup:app.slice:memory.high`.
- * @throws {@link ActuatorError} `ERR_AINKA_KNOB_UNKNOWN` when the id is malformed.
+ * @throws {@link KnobError} `ERR_AINKA_KNOB_UNKNOWN` when the id is malformed.
  */
 export function parseKnobId(id: string): KnobId {
   const colon = id.indexOf(':');
   const kind = (colon < 0 ? '' : id.slice(0, colon)) as KnobKind;
   if (!KINDS.includes(kind)) {
-    throw new ActuatorError(
-      ActuatorErrorCode.unknownKnob,
+    throw new KnobError(
+      'ERR_AINKA_KNOB_UNKNOWN',
       `knob id '${id}' has no known family; write '<family>:…' with family one of ${KINDS.join(', ')} (e.g. 'sysctl:vm.swappiness')`,
       id,
     );
@@ -49,8 +49,8 @@ export function parseKnobId(id: string): KnobId {
   const rest = id.slice(colon + 1);
   if (kind === 'sysctl' || kind === 'thp') {
     if (!/^[a-z0-9_.-]+$/i.test(rest)) {
-      throw new ActuatorError(
-        ActuatorErrorCode.unknownKnob,
+      throw new KnobError(
+        'ERR_AINKA_KNOB_UNKNOWN',
         `knob id '${id}' has an invalid name '${rest}'; use the dotted sysctl name or the THP file name, e.g. '${kind === 'thp' ? 'thp:enabled' : 'sysctl:vm.swappiness'}'`,
         id,
       );
@@ -62,8 +62,8 @@ export function parseKnobId(id: string): KnobId {
   const searchEnd = bracket >= 0 ? bracket : rest.length;
   const split = rest.lastIndexOf(':', searchEnd);
   if (split <= 0 || split === rest.length - 1) {
-    throw new ActuatorError(
-      ActuatorErrorCode.unknownKnob,
+    throw new KnobError(
+      'ERR_AINKA_KNOB_UNKNOWN',
       `knob id '${id}' needs a target and an attribute; write '${kind}:<target>:<attribute>' (e.g. ${example(kind)})`,
       id,
     );
@@ -77,8 +77,8 @@ export function parseKnobId(id: string): KnobId {
     key = keyed[2] ?? '';
   }
   if (target.split('/').some((part) => part === '..') || target.startsWith('/')) {
-    throw new ActuatorError(
-      ActuatorErrorCode.unknownKnob,
+    throw new KnobError(
+      'ERR_AINKA_KNOB_UNKNOWN',
       `knob id '${id}' has target '${target}' that leaves its directory; use a relative path without '..'`,
       id,
     );

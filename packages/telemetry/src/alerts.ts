@@ -1,0 +1,23 @@
+/**
+ * `@ainka/telemetry/alerts`: `AlertManager`, alert rules and sinks.
+ *
+ * @packageDocumentation
+ */
+export type { TelemetryErrorCode } from './errors.js';
+export { TelemetryError, malformed } from './errors.js';
+export { AlertManager, alertFromDetection } from './AlertManager.js';
+export type {
+  Alert,
+  AlertEvidence,
+  AlertInput,
+  AlertManagerOptions,
+  AlertNotification,
+  AlertSink,
+  SeriesEvidence,
+  Silence,
+  SilenceInput,
+} from './AlertManager.js';
+export { logSink, stdoutJsonSink, webhookSink } from './alertSinks.js';
+export type { AlertLogger, LineWriter, WebhookSinkOptions } from './alertSinks.js';
+export { AlertRuleEngine } from './alertRules.js';
+export type { AlertRule } from './alertRules.js';

@@ -1,0 +1,20 @@
+/**
+ * `@ainka/telemetry/history`: `HistoryManager`: tiered SQLite history (loads better-sqlite3).
+ *
+ * @packageDocumentation
+ */
+export type { TelemetryErrorCode } from './errors.js';
+export { TelemetryError, malformed } from './errors.js';
+export { HistoryManager, defaultHistoryTiers } from './HistoryManager.js';
+export type {
+  HistoryAggregate,
+  HistoryAggregateQuery,
+  HistoryOptions,
+  HistoryPoint,
+  HistoryQuery,
+  HistorySeries,
+  HistoryStats,
+  HistoryTier,
+  MaintenanceReport,
+  SeriesInfo,
+} from './HistoryManager.js';
