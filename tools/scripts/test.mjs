@@ -37,6 +37,10 @@ done = step('README examples typecheck (tools/scripts/check-readmes.mjs)');
 mustRun('README examples', 'node', ['tools/scripts/check-readmes.mjs']);
 done();
 
+done = step('packed libraries install into an empty project and their README examples run (tools/scripts/packInstall.mjs)');
+mustRun('packed libraries', 'node', ['tools/scripts/packInstall.mjs']);
+done();
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedSuites = [];
 
