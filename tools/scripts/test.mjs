@@ -18,7 +18,7 @@ ensureNodeModules();
 buildEnv();
 
 let done = step('generated C headers are current (tools/gen-abi --check)');
-mustRun('gen-abi --check', 'npx', ['tsx', 'tools/gen-abi/gen-abi.ts', '--check']);
+mustRun('gen-abi --check', 'npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/gen-abi/gen-abi.ts', '--check']);
 done();
 
 done = step('build (nx run-many -t build)');
@@ -37,6 +37,10 @@ done = step('README examples typecheck (tools/scripts/check-readmes.mjs)');
 mustRun('README examples', 'node', ['tools/scripts/check-readmes.mjs']);
 done();
 
+done = step('packed libraries install into an empty project and their README examples run (tools/scripts/packInstall.mjs)');
+mustRun('packed libraries', 'node', ['tools/scripts/packInstall.mjs']);
+done();
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedSuites = [];
 
@@ -52,6 +56,17 @@ if (existsSync(hostJson)) {
 }
 if (hostStatus !== 0) failedSuites.push('host tests');
 done();
+
+// The efficacy lab's own arithmetic and bookkeeping (statistics, journal, report): node:test, seconds.
+if (existsSync(join(root, 'tools', 'lab', 'test'))) {
+  done = step('lab harness tests (node --test tools/lab/test)');
+  const lab = spawnSync('node', ['--test', join(root, 'tools', 'lab', 'test')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  process.stdout.write(lab.stdout ?? '');
+  totals.passed += Number(/^# pass (\d+)/m.exec(lab.stdout ?? '')?.[1] ?? 0);
+  totals.failed += Number(/^# fail (\d+)/m.exec(lab.stdout ?? '')?.[1] ?? 1);
+  if (lab.status !== 0) failedSuites.push('lab harness tests');
+  done();
+}
 
 const testbed = join(root, 'tools', 'testbed', 'testbed.mjs');
 if (existsSync(testbed)) {

@@ -1,0 +1,155 @@
+// The three configurations the lab compares, each with begin / enterScenario / end. `end` resets for
+// real (TuneD stopped and `tuned-adm off`; AINKA's changes rolled back and the daemon stopped); the
+// runner then checks the state against the pristine snapshot.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { apiCall } from './api.mjs';
+import { changesIn, outstanding, readJournal } from './journal.mjs';
+import { LabError, sh, sleep } from './proc.mjs';
+
+async function waitFor(what, fn, timeoutS) {
+  const end = Date.now() + timeoutS * 1000;
+  let last = '';
+  while (Date.now() < end) {
+    try {
+      const r = fn();
+      if (r === true) return;
+      last = String(r);
+    } catch (e) {
+      last = e.message;
+    }
+    await sleep(1000);
+  }
+  throw new LabError('ERR_AINKA_LAB_TIMEOUT', `${what} not ready after ${timeoutS} s: ${last}`);
+}
+
+/** True when a knob's object is gone: `process:<pid>:…` without /proc/<pid>, `cgroup:<path>:…` without its directory. */
+export function objectGone(knob) {
+  const p = /^process:(\d+):/.exec(knob);
+  if (p) return !existsSync(`/proc/${p[1]}`);
+  const c = /^cgroup:(.+):[^:]+$/.exec(knob);
+  if (c) return !existsSync(join('/sys/fs/cgroup', c[1]));
+  return false;
+}
+
+async function waitForAsync(what, fn, timeoutS) {
+  const end = Date.now() + timeoutS * 1000;
+  let last = '';
+  while (Date.now() < end) {
+    try {
+      await fn();
+      return;
+    } catch (e) {
+      last = e.message;
+    }
+    await sleep(2000);
+  }
+  throw new LabError('ERR_AINKA_LAB_TIMEOUT', `${what} not ready after ${timeoutS} s: ${last}`);
+}
+
+export const defaultConfig = {
+  name: 'default',
+  label: 'default',
+  async begin() {},
+  async enterScenario() {
+    return {};
+  },
+  async leaveScenario() {
+    return {};
+  },
+  async end() {
+    return {};
+  },
+};
+
+const TUNED_BUS = 'busctl call com.redhat.tuned /Tuned com.redhat.tuned.control';
+
+/**
+ * TuneD, driven the way `tuned-adm` drives it but over D-Bus with busctl (tuned-adm is a Python
+ * client: a minute of emulated CPU per call in the TCG guest): `switch_profile` = `tuned-adm profile`,
+ * `disable` = `tuned-adm off`.
+ */
+export const tunedConfig = {
+  name: 'tuned',
+  label: 'TuneD',
+  version() {
+    return sh("dpkg-query -W -f='${Version}' tuned", { allowFail: true }).out || 'unknown';
+  },
+  async begin() {
+    // Type=dbus: start returns once TuneD owns its bus name.
+    sh('systemctl start tuned.service', { timeoutMs: 900_000 });
+  },
+  async enterScenario(s) {
+    const r = sh(`${TUNED_BUS} switch_profile s ${s.tunedProfile}`, { timeoutMs: 600_000 });
+    if (!/^\(bs\) true/.test(r.out)) throw new LabError('ERR_AINKA_LAB_TUNED', `TuneD refused profile ${s.tunedProfile}: ${r.out}`);
+    await waitFor(`TuneD profile ${s.tunedProfile}`, () => sh(`${TUNED_BUS} active_profile`, { allowFail: true }).out.includes(`"${s.tunedProfile}"`) || 'not active yet', 600);
+    return { profile: s.tunedProfile };
+  },
+  async leaveScenario() {
+    return {};
+  },
+  async end() {
+    sh(`${TUNED_BUS} disable`, { allowFail: true, timeoutMs: 600_000 });
+    sh('systemctl stop tuned.service', { timeoutMs: 600_000 });
+    return {};
+  },
+};
+
+/** AINKA: ainkad installed as the product's systemd unit, enforce mode, the shipped packs. */
+export function ainkaConfig(repo) {
+  const node = process.execPath;
+  const ainkad = `${node} ${join(repo, 'apps/daemon/dist/main.js')}`;
+  const stateDir = '/var/lib/ainka';
+  const journalPath = join(stateDir, 'journal.log');
+  let scenarioStart = 0;
+  return {
+    name: 'ainka',
+    label: 'AINKA',
+    journalPath,
+    installed: false,
+    install() {
+      if (this.installed) return;
+      mkdirSync('/etc/ainka', { recursive: true });
+      // The daemon's own default config, with only the mode switched to enforce: the shipped packs.
+      const yaml = sh(`${ainkad} --print-default-config`).out;
+      if (!/^mode:\s*advise/m.test(yaml)) throw new LabError('ERR_AINKA_LAB_CONFIG', `ainkad's default config has no "mode: advise" line to switch to enforce:\n${yaml.slice(0, 400)}`);
+      writeFileSync('/etc/ainka/ainkad.yaml', yaml.replace(/^mode:\s*advise/m, 'mode: enforce'));
+      sh(`${ainkad} install-service`);
+      // The unit's CPUQuota=25% is sized for native speed; under TCG emulation (10–40× slower) it
+      // would starve the daemon's ticks, so the lab lifts it (the report says so).
+      mkdirSync('/etc/systemd/system/ainkad.service.d', { recursive: true });
+      writeFileSync('/etc/systemd/system/ainkad.service.d/lab-tcg.conf', '[Service]\nCPUQuota=\n');
+      sh('systemctl daemon-reload');
+      this.installed = true;
+    },
+    async begin() {
+      this.install();
+      sh('systemctl start ainkad.service');
+      await waitForAsync('ainkad (status on its socket)', () => apiCall('status', {}, { timeoutMs: 30_000 }), 600);
+    },
+    async enterScenario() {
+      scenarioStart = Date.now();
+      return {};
+    },
+    /** The changes AINKA made during the scenario, from its journal. */
+    async leaveScenario() {
+      const j = readJournal(journalPath);
+      return { changes: j.changes ? changesIn(j, scenarioStart, Date.now()) : [] };
+    },
+    async end() {
+      // `ainka rollback --all`, through the API in process (the CLI is the same call).
+      let outcomes;
+      try {
+        outcomes = (await apiCall('rollback', { all: true }, { timeoutMs: 300_000 })).outcomes ?? [];
+      } catch (e) {
+        outcomes = [{ status: 'failed', line: e.message }];
+      }
+      sh('systemctl stop ainkad.service', { timeoutMs: 300_000 });
+      // A change to an object that no longer exists (a process that exited, a transient unit's
+      // cgroup) has nothing left to restore.
+      const left = (existsSync(journalPath) ? outstanding(readJournal(journalPath)) : []).filter((c) => !objectGone(c.knob));
+      if (left.length) throw new LabError('ERR_AINKA_LAB_DIRTY', `AINKA left ${left.length} change(s) applied after rollback --all and stop: ${left.map((c) => `${c.knob} ${c.before} → ${c.after}`).join('; ')}`);
+      return { rollback: outcomes };
+    },
+  };
+}

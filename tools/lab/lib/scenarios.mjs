@@ -1,0 +1,38 @@
+// The lab's scenarios, in run order, and the durations of each phase (full and --short).
+import { cpuScenario } from '../scenarios/cpu.mjs';
+import { memoryScenario } from '../scenarios/memory.mjs';
+import { netScenario } from '../scenarios/net.mjs';
+import { readScenario } from '../scenarios/read.mjs';
+import { writebackScenario } from '../scenarios/writeback.mjs';
+
+export const SCENARIOS = [netScenario(1), netScenario(10), readScenario('seq'), readScenario('rand'), memoryScenario, cpuScenario, writebackScenario];
+
+/** Phase durations in seconds and workload sizes. The warm-up is the same for every configuration. */
+export const DURATIONS = {
+  // Sized for a 2-vCPU TCG guest on a shared host: every warm-up is just long enough for the shipped
+  // rules' `for` windows (network 30 s, read-ahead 15 s, CPU 15 s, writeback 10 s) to hold.
+  full: {
+    netWarmS: 32, netMeasureS: 8,
+    readFileMb: 128, readWarmS: 20, randWarmS: 6, randMeasureS: 5,
+    balloonMb: 384, balloonHotMb: 64, balloonStepMb: 8, balloonStepMs: 250, balloonPasses: 60,
+    cpuHogs: 3, cpuWarmS: 22, cpuMeasureS: 8,
+    burstMb: 512, wbWarmS: 12, wbMeasureS: 8,
+  },
+  short: {
+    netWarmS: 5, netMeasureS: 5,
+    readFileMb: 64, readWarmS: 3, randWarmS: 3, randMeasureS: 3,
+    balloonMb: 128, balloonHotMb: 32, balloonStepMb: 8, balloonStepMs: 100, balloonPasses: 20,
+    cpuHogs: 3, cpuWarmS: 5, cpuMeasureS: 5,
+    burstMb: 256, wbWarmS: 5, wbMeasureS: 5,
+  },
+};
+
+/** Scenarios selected by name (all when `names` is empty); throws on an unknown name. */
+export function selectScenarios(names) {
+  if (!names || names.length === 0) return SCENARIOS;
+  return names.map((n) => {
+    const s = SCENARIOS.find((x) => x.name === n);
+    if (!s) throw Object.assign(new Error(`unknown scenario "${n}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`), { code: 'ERR_AINKA_LAB_USAGE' });
+    return s;
+  });
+}
