@@ -18,7 +18,7 @@ ensureNodeModules();
 buildEnv();
 
 let done = step('generated C headers are current (tools/gen-abi --check)');
-mustRun('gen-abi --check', 'npx', ['tsx', 'tools/gen-abi/gen-abi.ts', '--check']);
+mustRun('gen-abi --check', 'npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/gen-abi/gen-abi.ts', '--check']);
 done();
 
 done = step('build (nx run-many -t build)');
@@ -35,6 +35,10 @@ done();
 
 done = step('README examples typecheck (tools/scripts/check-readmes.mjs)');
 mustRun('README examples', 'node', ['tools/scripts/check-readmes.mjs']);
+done();
+
+done = step('packed libraries install into an empty project and their README examples run (tools/scripts/packInstall.mjs)');
+mustRun('packed libraries', 'node', ['tools/scripts/packInstall.mjs']);
 done();
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -18,10 +18,13 @@ export type ApiMethod =
   | 'policy.list'
   | 'policy.validate'
   | 'policy.apply'
-  | 'rollback';
+  | 'rollback'
+  | 'alerts'
+  | 'compliance'
+  | 'compliance.enforce';
 
 /** The methods that change the machine or the daemon. @public */
-export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback'];
+export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback', 'compliance.enforce'];
 
 /** One request line. @public */
 export interface ApiRequest {

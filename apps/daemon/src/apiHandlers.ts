@@ -47,5 +47,6 @@ export function apiHandlers(d: Daemon, metricsUrl: () => string | null): Map<Api
     for (const o of r.outcomes) d.log.info({ event: 'rollback', outcome: o }, o.line);
     return r;
   });
+  d.guard?.handlers(h);
   return h;
 }

@@ -66,6 +66,16 @@ export const daemonConfigSchema = z
       })
       .strict()
       .prefault({}),
+    guard: z
+      .object({
+        enabled: z.enum(['auto', 'off']).default('auto'),
+        starter: z.boolean().default(true),
+        rules: z.array(z.string()).default([]),
+        responses: mode.default('advise'),
+        baselineMaxExecutables: z.number().int().min(1).max(1_000_000).default(4096),
+      })
+      .strict()
+      .prefault({}),
     policy: z
       .object({
         builtin: z.boolean().default(true),
@@ -129,6 +139,12 @@ const docs: Record<string, string> = {
   'telemetry.ebpfObjects': 'Directory of the eBPF objects and manifest.json to load instead of those shipped in @ainka/ebpf (null: shipped). A concern whose object fails to load is reported and the others go on.',
   kernel: 'The AINKA kernel module (@ainka/ipc): the immediate decision layer (policy cache).',
   'kernel.module': 'auto: use it when loaded; off: never.',
+  guard: 'Host security monitor (@ainka/guard): detection rules over eBPF security events, baselines, advisory responses.',
+  'guard.enabled': 'auto: run when eBPF works and telemetry is live; off: never.',
+  'guard.starter': 'Load the starter detection rules.',
+  'guard.rules': 'Extra DetectionRules files, loaded after the starter pack (lists, exceptions, rules).',
+  'guard.responses': 'advise (default): responses are proposed only; enforce: rules with response mode enforce act (journaled).',
+  'guard.baselineMaxExecutables': 'Executables kept in <stateDir>/baselines.db.',
   logs: 'Kernel log analysis (@ainka/telemetry LogAnalyzer): OOM kills, hung tasks, I/O errors, lockups, segfaults and unit failures become alerts.',
   'logs.enabled': 'Read /dev/kmsg (needs root or CAP_SYSLOG; reported unavailable otherwise).',
   'logs.journal': 'Also follow `journalctl -o json -f` when journalctl exists.',

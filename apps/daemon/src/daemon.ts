@@ -12,6 +12,7 @@ import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
 import type { DaemonConfig } from './config.js';
 import { describeError } from './errors.js';
 import { forecastSeries } from './forecastStage.js';
+import { GuardStage } from './guardStage.js';
 import { headlineSeries, sumOf, summedMetrics } from './headline.js';
 import { DaemonHistory } from './history.js';
 import { ImmediateStage } from './immediateStage.js';
@@ -60,6 +61,8 @@ export class Daemon {
   actions!: ActionStage;
   alerts!: AlertStage;
   private optional!: OptionalPaths;
+  /** The host security monitor (guard/guardStage.ts). */
+  guard: GuardStage | undefined;
   /** The immediate layer (the kernel policy cache), when the module is loaded and could be opened. */
   immediate: ImmediateStage | undefined;
   private immediateProblem: string | undefined;
@@ -175,6 +178,7 @@ export class Daemon {
       (d) => this.log.warn({ event: 'kernel-log', kind: d.kind, details: d.details }, `kernel log: ${d.summary}`),
       (err) => this.log.warn({ event: 'kernel-log-failed', err: describeError(err) }, `kernel log analysis stopped: ${describeError(err).message}`),
     );
+    this.guard = GuardStage.start({ config: c, stateDir: this.stateDir, log: this.log, alerts: this.alerts.manager, changes: this.actions.manager, ebpfAvailable: this.optional.ebpf.available });
 
     this.sub = this.collector.batches$.subscribe({
       next: (b) => this.onBatch(b),
@@ -417,6 +421,7 @@ export class Daemon {
     const out: CapabilityStatus[] = [];
     if (this.optional !== undefined) out.push(this.optional.kernel, this.optional.ebpf);
     if (this.alerts !== undefined) out.push(...this.alerts.status());
+    if (this.guard !== undefined) out.push(this.guard.status);
     for (const s of this.collector?.status() ?? []) out.push(s.available ? { id: `collector:${s.id}`, available: true } : { id: `collector:${s.id}`, available: false, reason: s.reason ?? 'unknown' });
     return out;
   }
@@ -514,6 +519,7 @@ export class Daemon {
     this.optional?.close();
     await this.immediate?.close();
     this.alerts?.close();
+    this.guard?.stop();
     if (this.actions !== undefined) {
       try {
         await this.actions.close();
