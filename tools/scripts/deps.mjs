@@ -31,6 +31,8 @@ export const testOnlyDebianPackages = [
   'cpio',
   'kmod',
   'xz-utils',
+  // the 6.12 guest kernel image is zstd-compressed; its modules are xz-compressed
+  'zstd',
   'libc6-dev',
   'binutils',
   // tools/testbed system guest (*.system.test.ts): mmdebstrap builds the Debian 12 root filesystem from

@@ -402,7 +402,7 @@ export class AinkaKernel {
       const figures = readPressure(this.#options.pressureRoot);
       if (!figures || this.#closing) return;
       this.setPressure(figures).catch((error: unknown) => {
-        if (!this.#closing) this.#errors.next(error instanceof AinkaKernelError ? error : new AinkaKernelError('ERR_AINKA_IO', String(error)));
+        if (!this.#closing) this.#errors.next(error instanceof AinkaKernelError ? error : new AinkaKernelError('ERR_AINKA_KERNEL_IO', String(error)));
       });
     };
     push();

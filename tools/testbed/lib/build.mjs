@@ -36,31 +36,42 @@ export function ninepModules(kernel) {
 }
 
 const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
-/** Extracts the uncompressed ELF vmlinux from Debian's bzImage (booted through its PVH entry). */
+/**
+ * Extracts the uncompressed ELF vmlinux from Debian's bzImage (booted through its PVH entry): 6.1
+ * compresses it with xz, 6.12 with zstd. Only the first stream is decompressed (trailing bytes of
+ * the bzImage are not part of it).
+ */
 export function buildVmlinux(kernel, out) {
   const stamp = `${out}.stamp`;
   return cached(stamp, hashInputs([], [kernel.vmlinuz, String(readFileSync(kernel.vmlinuz).length)]), [out], () => {
     const image = readFileSync(kernel.vmlinuz);
-    const at = image.indexOf(XZ_MAGIC);
-    if (at < 0) throw new TestbedError('ERR_AINKA_TESTBED_KERNEL_FORMAT', `${kernel.vmlinuz} holds no xz stream; boot it as a bzImage instead.`);
+    const xzAt = image.indexOf(XZ_MAGIC);
+    const zstdAt = image.indexOf(ZSTD_MAGIC);
+    const useXz = xzAt >= 0 && (zstdAt < 0 || xzAt < zstdAt);
+    const at = useXz ? xzAt : zstdAt;
+    if (at < 0) throw new TestbedError('ERR_AINKA_TESTBED_KERNEL_FORMAT', `${kernel.vmlinuz} holds no xz or zstd stream; boot it as a bzImage instead.`);
     const tmp = `${out}.tmp`;
-    const xzFile = `${out}.xz`;
-    writeFileSync(xzFile, image.subarray(at));
-    const inFd = openSync(xzFile, 'r');
+    const packed = `${out}.packed`;
+    writeFileSync(packed, image.subarray(at));
+    const inFd = openSync(packed, 'r');
     const fd = openSync(tmp, 'w');
     try {
-      // --single-stream stops at the end of the kernel's stream and ignores the trailing bytes.
-      const r = spawnSync('xz', ['-dc', '--single-stream'], { stdio: [inFd, fd, 'pipe'] });
-      if (r.error) throw new TestbedError('ERR_AINKA_TESTBED_SPAWN', `failed to run xz: ${r.error.message}`);
+      // xz --single-stream stops at the end of the kernel's stream; zstd writes the first frame and
+      // then complains about the trailing bytes (its exit status is ignored, the ELF check decides).
+      const [cmd, args] = useXz ? ['xz', ['-dc', '--single-stream']] : ['zstd', ['-dcq']];
+      const r = spawnSync(cmd, args, { stdio: [inFd, fd, 'pipe'] });
+      if (r.error) throw new TestbedError('ERR_AINKA_TESTBED_SPAWN', `failed to run ${cmd}: ${r.error.message} (install ${useXz ? 'xz-utils' : 'zstd'})`);
     } finally {
       closeSync(fd);
       closeSync(inFd);
-      rmSync(xzFile, { force: true });
+      rmSync(packed, { force: true });
     }
     const head = readFileSync(tmp).subarray(0, 4);
-    if (!head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) {
-      throw new TestbedError('ERR_AINKA_TESTBED_KERNEL_FORMAT', `the xz stream of ${kernel.vmlinuz} is not an ELF vmlinux.`);
+    if (!head.equals(ELF_MAGIC)) {
+      throw new TestbedError('ERR_AINKA_TESTBED_KERNEL_FORMAT', `the ${useXz ? 'xz' : 'zstd'} stream of ${kernel.vmlinuz} is not an ELF vmlinux.`);
     }
     renameSync(tmp, out);
   });
