@@ -1,8 +1,10 @@
 #!/bin/bash
 # Credential access: steal a user's SSH private key.
 set -eu
-home=/home/ainka-victim
-mkdir -p $home/.ssh
-[ -f $home/.ssh/id_ed25519 ] || ssh-keygen -q -t ed25519 -N '' -f $home/.ssh/id_ed25519
-cp $home/.ssh/id_ed25519 /tmp/.loot-$$
-rm -f /tmp/.loot-$$
+# /root/.ssh/ is always watched (home directories are listed when the guard starts)
+key=/root/.ssh/id_ainka_attack
+mkdir -p /root/.ssh
+rm -f $key $key.pub
+ssh-keygen -q -t ed25519 -N '' -f $key
+cp $key /tmp/.loot-$$
+rm -f /tmp/.loot-$$ $key $key.pub
