@@ -45,8 +45,9 @@ export const daemonConfigSchema = z
         anomaly: z
           .object({
             enabled: z.boolean().default(true),
-            threshold: z.number().min(0).max(1).default(0.9),
+            threshold: z.number().min(0).max(1).default(0.99),
             warmup: z.number().int().min(1).default(60),
+            warmupSeconds: z.number().min(0).default(120),
             maxSeries: z.number().int().min(1).default(5000),
             exclude: z.array(z.string()).default(['*_total', 'process.*', '*.info']),
           })
@@ -153,8 +154,9 @@ const docs: Record<string, string> = {
   'history.maxMegabytes': 'On-disk bound of the database; oldest samples go first.',
   'history.flushIntervalMs': 'Samples are inserted in one transaction per flush.',
   ml: 'Per-series anomaly detection, forecasts and capacity (@ainka/ml).',
-  'ml.anomaly.threshold': 'Score in [0, 1] from which a point is reported as an anomaly.',
-  'ml.anomaly.warmup': 'Samples each series learns from before it can be anomalous.',
+  'ml.anomaly.threshold': 'Calibrated score in [0, 1] at which an anomaly opens: score s means about (1 − s) / s chance alarms per day on one series (0.99: one per 100 days, i.e. ~1 per day per 100 series).',
+  'ml.anomaly.warmup': 'Samples each series learns from before its scores can be certain.',
+  'ml.anomaly.warmupSeconds': 'Seconds each series learns from before its scores can be certain (both warm-ups must pass).',
   'ml.anomaly.maxSeries': 'At most this many series get a detector (memory bound).',
   'ml.anomaly.exclude': 'Glob patterns (* wildcard) of series names left out of detection.',
   'ml.windowPoints': 'Recent points kept in memory per series (top, explain, forecasts).',

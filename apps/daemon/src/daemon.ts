@@ -1,4 +1,3 @@
-import { StreamingAnomalyDetector } from '@ainka/ml';
 import { MetricsCollector, createDefaultSources, seriesKey, type MetricSource, type SampleBatch } from '@ainka/telemetry';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -6,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Subscription } from 'rxjs';
 import { ActionStage } from './actionStage.js';
 import { AlertStage } from './alertStage.js';
-import { AnomalyStage } from './anomalyStage.js';
+import { AnomalyStage, anomalyDetectorFactory } from './anomalyStage.js';
 import type { ActionRecord, AnomalyRecord, CapabilityStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
 import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
 import type { DaemonConfig } from './config.js';
@@ -85,9 +84,8 @@ export class Daemon {
     this.stateDir = resolve(config.stateDir ?? paths.stateDir);
     this.socketPath = resolve(config.api.socket ?? paths.socket);
     this.windows = new SeriesWindows(config.ml.windowPoints);
-    const warmup = config.ml.anomaly.warmup;
     this.anomalies = new AnomalyStage({
-      factory: () => new StreamingAnomalyDetector({ warmup }),
+      factory: anomalyDetectorFactory(config.ml.anomaly),
       threshold: config.ml.anomaly.threshold,
       maxSeries: config.ml.anomaly.maxSeries,
       exclude: config.ml.anomaly.exclude,
