@@ -24,6 +24,7 @@ export const daemonConfigSchema = z
         cgroups: z.object({ enabled: z.boolean().default(true), maxDepth: z.number().int().min(0).max(8).default(2), maxCgroups: z.number().int().min(1).max(4096).default(64) }).strict().prefault({}),
         replay: z.string().min(1).nullable().default(null),
         replayLoop: z.boolean().default(false),
+        replayTime: z.enum(['live', 'recorded']).default('live'),
         ebpf: z.enum(['auto', 'off']).default('auto'),
         ebpfObjects: z.string().min(1).nullable().default(null),
       })
@@ -79,9 +80,10 @@ export const daemonConfigSchema = z
       .prefault({}),
     policy: z
       .object({
-        builtin: z.boolean().default(true),
-        packs: z.array(z.string()).default(['memory-pressure']),
+        builtin: z.boolean().optional(),
+        packs: z.array(z.string()).default(['server']),
         files: z.array(z.string()).default([]),
+        protect: z.array(z.string()).default([]),
       })
       .strict()
       .prefault({}),
@@ -92,6 +94,7 @@ export const daemonConfigSchema = z
         maxPerMinute: z.number().int().min(0).default(6),
         cooldownSeconds: z.number().min(0).default(60),
         adminCheckIntervalMs: z.number().int().min(100).default(30_000),
+        trialCooldownMinutes: z.number().min(0).default(60),
       })
       .strict()
       .prefault({}),
@@ -136,6 +139,7 @@ const docs: Record<string, string> = {
   'telemetry.cgroups': 'cgroup v2 (or v1) per-cgroup statistics, breadth-first to maxDepth.',
   'telemetry.replay': 'Path of a recorded stream (JSON lines written by `ainkad record`) to replay instead of the live machine.',
   'telemetry.replayLoop': 'Start the recording again when it ends.',
+  'telemetry.replayTime': 'live: stamp replayed ticks with the live clock (one recorded tick per interval); recorded: with the recording\'s own clock, so its durations hold at any --interval (fast tests).',
   'telemetry.ebpf': 'auto: use the eBPF programs (@ainka/ebpf) when root and BPF allow it; off: never.',
   'telemetry.ebpfObjects': 'Directory of the eBPF objects and manifest.json to load instead of those shipped in @ainka/ebpf (null: shipped). A concern whose object fails to load is reported and the others go on.',
   kernel: 'The AINKA kernel module (@ainka/ipc): the immediate decision layer (policy cache).',
@@ -167,15 +171,16 @@ const docs: Record<string, string> = {
   'layers.deepIntervalMs': 'How often the deep layer (model refits, forecasts, capacity) runs.',
   'layers.deepBudgetMs': 'Budget of one deep cycle; overruns are counted and logged.',
   policy: 'Policies the fast layer evaluates.',
-  'policy.builtin': 'Load the built-in policy pack (cpu-saturation, memory-growth, writeback-pressure, io-pressure).',
-  'policy.packs': 'Shipped @ainka/policy packs to load: throughput, latency, balanced, powersave, memory-pressure, network-under-loss.',
-  'policy.files': 'Extra policy files (YAML); `ainka policy apply` adds to <stateDir>/policies.',
+  'policy.packs': 'Shipped @ainka/policy packs to load: server (default: general rules for any server), throughput, latency, balanced, powersave, memory-pressure, network-under-loss.',
+  'policy.files': 'Extra policy files (YAML or JSON, @ainka/policy language); `ainka policy apply` adds to <stateDir>/policies.',
+  'policy.protect': 'Globs of process names and cgroup/unit names rules never select, besides pid 1, kernel threads, ainkad, sshd, journald, logind and D-Bus.',
   actions: 'Journaled, reversible changes (@ainka/actuators).',
   'actions.rollbackOnExit': 'Roll back this session\'s changes on shutdown (and after a crash, on the next start).',
   'actions.recovery': 'What to do on start with a change a crash interrupted: revert or complete.',
   'actions.cooldownSeconds': 'The same knob is not proposed or changed again within this time (one line per decision, not per tick).',
   'actions.maxPerMinute': 'Rate limit of applied (enforced) changes.',
   'actions.adminCheckIntervalMs': 'How often managed knobs are checked for writes by someone else.',
+  'actions.trialCooldownMinutes': 'Enforce mode: a change whose rule names an objective is a trial, measured over windows before and after and rolled back when the objective got worse beyond noise; the rule then waits this long.',
   api: 'Local API: JSON lines on a Unix socket.',
   'api.socket': 'null: /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock (or in stateDir).',
   'api.socketMode': 'File mode of the socket (0660: owner and group). Each connection is also checked with SO_PEERCRED: root, the daemon user and members of the socket group may read; only root and the daemon user may change the system.',

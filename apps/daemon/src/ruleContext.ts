@@ -1,6 +1,6 @@
+import type { Objective, Target } from '@ainka/policy';
 import type { MetricUnit } from '@ainka/telemetry';
 import type { Evidence } from './api.js';
-import type { SeriesWindows } from './seriesWindow.js';
 
 /** The latest value of a series, with its name and labels. */
 export interface LatestSample {
@@ -13,20 +13,6 @@ export interface LatestSample {
   t: number;
 }
 
-/** What rules see on every tick. */
-export interface RuleContext {
-  /** Time of the tick (ms). */
-  readonly now: number;
-  /** Recent points of every series. */
-  readonly windows: SeriesWindows;
-  /** Latest sample of every series, by series key. */
-  readonly latest: ReadonlyMap<string, LatestSample>;
-  /** Latest samples grouped by metric name. */
-  readonly byName: ReadonlyMap<string, readonly LatestSample[]>;
-  /** Whether a series is anomalous now. */
-  isAnomalous(series: string): boolean;
-}
-
 /** A rule hit: the change a policy asks for, and why. */
 export interface Decision {
   readonly policy: string;
@@ -36,4 +22,8 @@ export interface Decision {
   readonly mode: 'advise' | 'enforce';
   readonly because: string;
   readonly evidence: readonly Evidence[];
+  /** The measured objective (enforce mode: the change is a trial judged by it). */
+  readonly objective?: Objective;
+  /** The selector target the decision is for (`process:123`, `device:sda`). */
+  readonly target?: Target;
 }

@@ -124,6 +124,39 @@ function listedRow(
   };
 }
 
+/**
+ * `net.ipv4.tcp_congestion_control`: an algorithm the kernel lists as available, or one whose module
+ * (`tcp_<name>`) the kernel would load on demand (listed in `lib/modules/<release>/modules.dep` or
+ * `modules.builtin`), as `bbr` usually is.
+ */
+function congestionControlRow(): KnobSpec {
+  return {
+    kind: 'sysctl',
+    attribute: 'net.ipv4.tcp_congestion_control',
+    description: 'TCP congestion control algorithm of new connections (available, or a tcp_<name> module the kernel loads on demand).',
+    bounds: 'an available algorithm or a tcp_<name> module of the running kernel',
+    optional: false,
+    reversible: true,
+    numeric: false,
+    check(value, ctx) {
+      if (!/^[a-z0-9_]+$/.test(value)) return `'${value}' is not an algorithm name; write e.g. bbr or cubic`;
+      const listing = ctx.read('proc/sys/net/ipv4/tcp_available_congestion_control');
+      if (listing === undefined) return undefined; // nothing to check against; the kernel refuses unknown names
+      const available = listing.split(/\s+/).filter(Boolean);
+      if (available.includes(value)) return undefined;
+      const release = ctx.read('proc/sys/kernel/osrelease')?.trim();
+      if (release !== undefined) {
+        const mod = new RegExp(`(^|/)tcp_${value}\\.ko(\\.[a-z]+)?:?`, 'm');
+        for (const f of ['modules.dep', 'modules.builtin']) {
+          const text = ctx.read(`lib/modules/${release}/${f}`) ?? ctx.read(`usr/lib/modules/${release}/${f}`);
+          if (text !== undefined && mod.test(text)) return undefined;
+        }
+      }
+      return `'${value}' is not available on this machine (proc/sys/net/ipv4/tcp_available_congestion_control lists ${available.join(', ')}, and this kernel has no tcp_${value} module); pick one of those or install the module`;
+    },
+  };
+}
+
 function readInt(ctx: KnobCheckContext, path: string): number | undefined {
   const text = ctx.read(path);
   return text === undefined ? undefined : int(text.trim().split(/\s+/)[0] ?? '');
@@ -164,6 +197,14 @@ const sysctl: KnobSpec[] = [
     const fg = readInt(ctx, 'proc/sys/vm/dirty_ratio');
     return fg !== undefined && n >= fg ? `${n} is not below vm.dirty_ratio (${fg}); keep dirty_background_ratio below it` : undefined;
   }),
+  intRow('sysctl', 'vm.dirty_bytes', 'Dirty bytes at which writers are throttled (replaces vm.dirty_ratio while set; reverting restores the ratio); kept above vm.dirty_background_bytes.', 32 * MiB, 64 * 1024 * MiB, (n, ctx) => {
+    const bg = readInt(ctx, 'proc/sys/vm/dirty_background_bytes');
+    return bg !== undefined && bg > 0 && n <= bg ? `${n} is not above vm.dirty_background_bytes (${bg}); keep dirty_bytes above it` : undefined;
+  }),
+  intRow('sysctl', 'vm.dirty_background_bytes', 'Dirty bytes at which background writeback starts (replaces vm.dirty_background_ratio while set; reverting restores the ratio); kept below vm.dirty_bytes.', 16 * MiB, 32 * 1024 * MiB, (n, ctx) => {
+    const fg = readInt(ctx, 'proc/sys/vm/dirty_bytes');
+    return fg !== undefined && fg > 0 && n >= fg ? `${n} is not below vm.dirty_bytes (${fg}); keep dirty_background_bytes below it` : undefined;
+  }),
   intRow('sysctl', 'vm.dirty_expire_centisecs', 'Age at which dirty data is written back.', 100, 6000),
   intRow('sysctl', 'vm.dirty_writeback_centisecs', 'Interval of the writeback threads (0, which disables them, is refused).', 100, 6000),
   intRow('sysctl', 'vm.vfs_cache_pressure', 'Reclaim pressure on dentry and inode caches (0 risks OOM and is refused).', 10, 1000),
@@ -190,7 +231,7 @@ const sysctl: KnobSpec[] = [
   choiceRow('sysctl', 'net.core.default_qdisc', 'Queueing discipline for new interfaces.', ['fq', 'fq_codel', 'cake', 'pfifo_fast']),
   bufferTriple('net.ipv4.tcp_rmem', 'TCP receive buffer min, default and max.'),
   bufferTriple('net.ipv4.tcp_wmem', 'TCP send buffer min, default and max.'),
-  listedRow('sysctl', 'net.ipv4.tcp_congestion_control', 'TCP congestion control algorithm.', () => 'proc/sys/net/ipv4/tcp_available_congestion_control'),
+  congestionControlRow(),
   choiceRow('sysctl', 'net.ipv4.tcp_mtu_probing', 'Packetization-layer path MTU discovery.', ['0', '1', '2']),
   choiceRow('sysctl', 'net.ipv4.tcp_slow_start_after_idle', 'Restart slow start after an idle period.', ['0', '1']),
   intRow('sysctl', 'net.ipv4.tcp_notsent_lowat', 'Unsent bytes a socket may queue before it stops being writable.', 16384, 4294967295),
