@@ -50,5 +50,5 @@ describe('ainkad enforce mode with the shipped server pack: changes with an obje
     } finally {
       await d.stop();
     }
-  });
+  }, 180_000);
 });

@@ -96,7 +96,7 @@ describe('ainkad with the shipped server pack against a recorded stream (advise)
     expect(names).toEqual(['server', 'dirty-json']);
     expect(readdirSync(join(d.stateDir, 'policies')).sort()).toEqual(['dirty-json.yaml']);
     expect(existsSync(join(d.stateDir, 'policies', 'conflicting.yaml'))).toBe(false);
-  });
+  }, 180_000);
 
   it('reports its source, layers and latency over the API', async () => {
     const s = await eventually(() => {
