@@ -78,7 +78,8 @@ describe.skipIf(guestSkip)('eBPF streams on the guest kernel (Debian 6.1)', () =
   const dir = mkdtempSync('/tmp/ainka-ebpf-guest-');
   const watched = join(dir, 'watched.txt');
   writeFileSync(watched, 'x');
-  const ebpf = new EbpfStreams({ watchPaths: [watched], drainIntervalMs: 5, pollIntervalMs: 100 });
+  // allTcpStates: the TCP tests follow every state (the cheap default reports connects and closes only).
+  const ebpf = new EbpfStreams({ watchPaths: [watched], drainIntervalMs: 5, pollIntervalMs: 100, allTcpStates: true });
   let probe: EbpfProbe;
   const mounted: string[] = [];
   /** concern → variant rank → slot → program that loaded and attached when the better ones were excluded */
@@ -274,7 +275,12 @@ describe.skipIf(guestSkip)('eBPF streams on the guest kernel (Debian 6.1)', () =
   it('the raw_tp sched fallbacks count the context switches of a thread ping-pong', async () => {
     const dir = defaultBpfDir();
     const m = loadManifest(dir).objects.find((o) => o.concern === 'sched')!;
-    const loaded = loadWithFallbacks({ path: join(dir, m.file), slots: m.slots, exclude: m.slots.map((s) => s.variants[0]!.program) });
+    const loaded = loadWithFallbacks({
+      path: join(dir, m.file),
+      slots: m.slots,
+      exclude: m.slots.map((s) => s.variants[0]!.program),
+      configure: (obj) => obj.setRodata('all_states', Buffer.from([1])),
+    });
     // struct cpu_state { u64 switches, since_ns, cgid, pending_ns } per CPU
     const switches = (): bigint => {
       const v = loaded.object.lookup('cpu_state', u32(0))!;
@@ -295,7 +301,12 @@ describe.skipIf(guestSkip)('eBPF streams on the guest kernel (Debian 6.1)', () =
   it('the raw_tp net fallbacks report a loopback connect and close', async () => {
     const dir = defaultBpfDir();
     const m = loadManifest(dir).objects.find((o) => o.concern === 'net')!;
-    const loaded = loadWithFallbacks({ path: join(dir, m.file), slots: m.slots, exclude: m.slots.map((s) => s.variants[0]!.program) });
+    const loaded = loadWithFallbacks({
+      path: join(dir, m.file),
+      slots: m.slots,
+      exclude: m.slots.map((s) => s.variants[0]!.program),
+      configure: (obj) => obj.setRodata('all_states', Buffer.from([1])),
+    });
     const seen: TcpEvent[] = [];
     const ring = loaded.object.openRing(m.ringBuffer!, { intervalMs: 5 }, (batch) => {
       for (const e of decodeBatch(batch).events) if (e.kind === 'tcpState' || e.kind === 'tcpRetransmit') seen.push(e);
