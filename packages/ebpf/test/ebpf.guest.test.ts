@@ -279,7 +279,6 @@ describe.skipIf(guestSkip)('eBPF streams on the guest kernel (Debian 6.1)', () =
       path: join(dir, m.file),
       slots: m.slots,
       exclude: m.slots.map((s) => s.variants[0]!.program),
-      configure: (obj) => obj.setRodata('all_states', Buffer.from([1])),
     });
     // struct cpu_state { u64 switches, since_ns, cgid, pending_ns } per CPU
     const switches = (): bigint => {
