@@ -76,9 +76,19 @@ static __always_inline __u32 classify(struct request *rq)
 	}
 }
 
+/* struct request before 5.17 carried its disk itself (rq->rq_disk); since then it is rq->q->disk. */
+struct request___pre517 {
+	struct gendisk *rq_disk;
+} __attribute__((preserve_access_index));
+
 static __always_inline __u32 device_of(struct request *rq)
 {
-	struct gendisk *disk = BPF_CORE_READ(rq, q, disk);
+	struct gendisk *disk;
+
+	if (bpf_core_field_exists(((struct request___pre517 *)rq)->rq_disk))
+		disk = BPF_CORE_READ((struct request___pre517 *)rq, rq_disk);
+	else
+		disk = BPF_CORE_READ(rq, q, disk);
 
 	if (!disk)
 		return 0;

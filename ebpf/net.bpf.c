@@ -23,7 +23,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define IPPROTO_TCP 6
 
 /* Set through .rodata: emit a record for every state change (else only connects, closes, retransmits). */
-const volatile bool all_states = true;
+const volatile bool all_states = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -84,8 +84,12 @@ static __always_inline struct ainka_bpf_tcp_endpoint_stats *endpoint(const struc
 	st = bpf_map_lookup_elem(&endpoints, &key);
 	if (st)
 		return st;
+	/* EEXIST: another CPU created it first; anything else loses this endpoint's counts. */
 	bpf_map_update_elem(&endpoints, &key, &empty, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&endpoints, &key);
+	st = bpf_map_lookup_elem(&endpoints, &key);
+	if (!st)
+		count_drop();
+	return st;
 }
 
 static __always_inline void emit(const struct sock *sk, __u16 type, __u16 family, __u8 old_state,
@@ -132,7 +136,8 @@ static __always_inline int on_set_state(const struct sock *sk, int oldstate, int
 		c.ts = now;
 		c.pid = current_tgid();
 		bpf_get_current_comm(c.comm, sizeof(c.comm));
-		bpf_map_update_elem(&connecting, &key, &c, BPF_ANY);
+		if (bpf_map_update_elem(&connecting, &key, &c, BPF_ANY))
+			count_drop();	/* its connect latency and ESTABLISHED event are lost */
 	} else if (oldstate == TCP_SYN_SENT) {
 		cp = bpf_map_lookup_elem(&connecting, &key);
 		if (cp) {

@@ -201,11 +201,14 @@ static __always_inline __u64 anon_rss_pages(struct mm_struct *mm)
 	return BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count);
 }
 
+/* log2 of the kernel's page size, set through .rodata by the loader (4 KiB unless told). */
+const volatile __u32 page_shift = 12;
+
 static __always_inline void fill_victim(struct ainka_bpf_oom_kill *e, struct task_struct *task)
 {
 	e->pid = BPF_CORE_READ(task, tgid);
-	e->total_vm_kb = BPF_CORE_READ(task, mm, total_vm) << 2;
-	e->anon_rss_kb = anon_rss_pages(BPF_CORE_READ(task, mm)) << 2;
+	e->total_vm_kb = BPF_CORE_READ(task, mm, total_vm) << (page_shift - 10);
+	e->anon_rss_kb = anon_rss_pages(BPF_CORE_READ(task, mm)) << (page_shift - 10);
 	e->oom_score_adj = BPF_CORE_READ(task, signal, oom_score_adj);
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 }

@@ -20,9 +20,12 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 /* Set through .rodata: when non-zero, only tasks of this tgid feed the run-queue histogram. */
 const volatile __u32 target_tgid = 0;
 
-/* pid → time it became runnable (raw_tp variants) */
+/*
+ * pid → time it became runnable (raw_tp variants). LRU: a task that exits while runnable never
+ * switches in and would otherwise keep its entry forever; the oldest marks make room.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, __u64);
@@ -62,9 +65,13 @@ struct {
 	__type(value, struct cpu_state);
 } cpu_state SEC(".maps");
 
-/* cgroup v2 id → on-CPU ns (per CPU; userspace sums) */
+/*
+ * cgroup v2 id → on-CPU ns (per CPU; userspace sums). LRU: cgroups come and go (every service
+ * restart, every container), so the least recently charged ones are evicted instead of new ones
+ * being refused once the map is full.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u64);
 	__type(value, __u64);
@@ -81,6 +88,18 @@ static __always_inline bool wanted(__u32 tgid)
  * compile-time constant at every call site, so each program keeps only its own branch.
  */
 #define TASK_READ(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
+
+/* task_struct before 5.14 named its state `state` (a long); since then it is `__state`. */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline long task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
+}
 
 static __always_inline void mark_runnable(struct task_struct *p, bool btf, __u64 now)
 {
@@ -207,7 +226,7 @@ static __always_inline int on_switch(struct task_struct *prev, struct task_struc
 	cs->since_ns = now;
 
 	/* a preempted task goes straight back to the run queue */
-	if (TASK_READ(btf, prev, __state) == TASK_RUNNING)
+	if (task_state(prev) == TASK_RUNNING)
 		mark_runnable(prev, btf, now);
 
 	if (!TASK_READ(btf, next, pid))

@@ -50,7 +50,9 @@ struct ainka_counters {
 	atomic64_t watchdog_fires;
 	atomic64_t heartbeats;
 	atomic64_t events_sent;
-	atomic64_t jobs_dropped;
+	atomic64_t jobs_dropped;		/* hits beyond the per-sample cap + jobs the full queue refused */
+	atomic64_t jobs_queue_full;	/* jobs the full queue refused (the executor falls behind) */
+	atomic64_t owner_fallbacks;	/* enforce owner went away: observe mode */
 };
 
 /* The module's singleton state (the seed's "struct ainka_core"). */
@@ -65,6 +67,8 @@ struct ainka_core {
 	struct ainka_counters ctr;
 
 	spinlock_t metrics_lock;	/* protects metrics[] (taken with _bh) */
+	s32 psi[3];			/* pushed PSI cpu/mem/io avg10, READ_ONCE/WRITE_ONCE */
+	u64 psi_pushed_ns;		/* when they were pushed (0 = never) */
 	s64 metrics[AINKA_METRIC_COUNT]; /* last sample */
 };
 
@@ -108,14 +112,19 @@ void ainka_sampler_stop(void);
 void ainka_sampler_exit(void);
 const char *ainka_state_name(u32 state);
 void ainka_metrics_snapshot(s64 *out);
+u32 ainka_scan_visited(void);
 
 /* policy.c: policy cache, evaluation and its measured cost. */
+struct pid;
+struct file;
+struct net;
 struct ainka_hit {
 	u32 rule_id;
 	u8 action;
 	u8 target;
+	u8 may_raise;		/* the rule was loaded with CAP_SYS_NICE */
 	s32 arg;
-	u32 pid;		/* resolved target pid (PID or TOP_CPU), 0 if none */
+	struct pid *pid;	/* PID target: a reference the hit owns; NULL otherwise */
 	s64 metric_value;
 };
 struct ainka_eval_stats {
@@ -127,11 +136,11 @@ struct ainka_eval_stats {
 };
 int ainka_policy_init(void);
 void ainka_policy_exit(void);
-int ainka_policy_load(const struct ainka_rule *rules, unsigned int n, bool replace,
+int ainka_policy_load(const struct ainka_rule *rules, unsigned int n, bool replace, bool may_raise,
 		      const char **why, unsigned int *bad_index);
 unsigned int ainka_policy_clear(void);
 unsigned int ainka_policy_count(void);
-void ainka_policy_evaluate(const s64 *metrics, u32 top_pid, u64 now_ns);
+void ainka_policy_evaluate(const s64 *metrics, u64 now_ns);
 void ainka_policy_eval_stats(struct ainka_eval_stats *st);
 size_t ainka_policy_bytes(void);
 
@@ -153,10 +162,22 @@ void ainka_actions_exit(void);
 void ainka_queue_hit(const struct ainka_hit *hit);
 void ainka_queue_state_change(u32 old_state, u32 new_state);
 void ainka_watchdog_check(u64 now_ns);
-int ainka_set_mode(u32 mode);
+/* Who set enforce mode: a netlink socket (portid in net) or a /dev/ainka file; none = NULL/0. */
+struct ainka_owner {
+	u32 portid;
+	struct net *net;
+	struct file *file;
+};
+int ainka_set_mode(u32 mode, const struct ainka_owner *owner);
+void ainka_owner_release_nl(struct net *net, u32 portid);
+void ainka_owner_release_file(struct file *file);
+bool ainka_pid_protected(struct pid *pid);
 void ainka_heartbeat(u64 cookie);
 unsigned int ainka_actions_in_force(void);
 unsigned int ainka_action_log_copy(struct ainka_action_rec *out, unsigned int max);
+
+/* sampler.c: PSI pushed by userspace (set-pressure). */
+void ainka_psi_push(const s32 *avg10);
 
 /* netlink.c: the generic netlink family and its events. */
 int ainka_nl_init(void);

@@ -26,6 +26,9 @@ const struct nla_policy ainka_nl_policy[AINKA_A_MAX + 1] = {
 	[AINKA_A_UPTIME_NS] = { .type = NLA_REJECT },
 	[AINKA_A_HEARTBEAT_COOKIE] = { .type = NLA_U64 },
 	[AINKA_A_MAX_ACTIONS] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
+	[AINKA_A_PSI_CPU_SOME_AVG10] = NLA_POLICY_MAX(NLA_U32, 10000),
+	[AINKA_A_PSI_MEM_SOME_AVG10] = NLA_POLICY_MAX(NLA_U32, 10000),
+	[AINKA_A_PSI_IO_SOME_AVG10] = NLA_POLICY_MAX(NLA_U32, 10000),
 };
 
 const struct genl_ops ainka_nl_ops[AINKA_NL_OPS_COUNT] = {
@@ -62,10 +65,19 @@ const struct genl_ops ainka_nl_ops[AINKA_NL_OPS_COUNT] = {
 		.doit		= ainka_nl_heartbeat_doit,
 		.flags		= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd		= AINKA_CMD_SET_PRESSURE,
+		.doit		= ainka_nl_set_pressure_doit,
+		.flags		= GENL_ADMIN_PERM,
+	},
 };
 
 const struct genl_multicast_group ainka_nl_mcgrps[AINKA_NL_MCGRPS_COUNT] = {
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+	[AINKA_NLGRP_EVENTS] = { .name = "events", .flags = GENL_MCAST_CAP_NET_ADMIN },
+#else
 	[AINKA_NLGRP_EVENTS] = { .name = "events" },
+#endif
 };
 
 int ainka_rule_check(const struct ainka_rule *rule, const char **why)

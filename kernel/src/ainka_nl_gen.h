@@ -17,8 +17,9 @@ int ainka_nl_policy_load_doit(struct sk_buff *skb, struct genl_info *info);
 int ainka_nl_policy_clear_doit(struct sk_buff *skb, struct genl_info *info);
 int ainka_nl_actions_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ainka_nl_heartbeat_doit(struct sk_buff *skb, struct genl_info *info);
+int ainka_nl_set_pressure_doit(struct sk_buff *skb, struct genl_info *info);
 
-#define AINKA_NL_OPS_COUNT 7
+#define AINKA_NL_OPS_COUNT 8
 extern const struct genl_ops ainka_nl_ops[AINKA_NL_OPS_COUNT];
 
 enum {

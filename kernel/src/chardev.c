@@ -3,7 +3,8 @@
  * /dev/ainka: the synchronous control path (the seed's "custom syscall") and the ring mmap.
  *
  * The device is 0600 (root only). SET_MODE additionally needs CAP_NET_ADMIN, like the netlink
- * command. An ioctl number of ours with the wrong size or direction is refused with -EINVAL (so
+ * command; the file that set enforce mode owns it, and its release (close of the last reference,
+ * e.g. the daemon died) falls back to observe mode. An ioctl number of ours with the wrong size or direction is refused with -EINVAL (so
  * a caller built against another header learns why); an unknown number gets -ENOTTY.
  */
 #include "ainka.h"
@@ -38,8 +39,9 @@ static long ioc_get_state(void __user *argp)
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
-static long ioc_set_mode(void __user *argp)
+static long ioc_set_mode(struct file *file, void __user *argp)
 {
+	struct ainka_owner who = { .file = file };
 	struct ainka_ioc_mode m;
 
 	if (!capable(CAP_NET_ADMIN))
@@ -48,7 +50,7 @@ static long ioc_set_mode(void __user *argp)
 		return -EFAULT;
 	if (m.reserved || m.mode > AINKA_MODE_ENFORCE)
 		return -EINVAL;
-	return ainka_set_mode(m.mode);
+	return ainka_set_mode(m.mode, &who);
 }
 
 static long ioc_heartbeat(void __user *argp)
@@ -79,7 +81,7 @@ static long ainka_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case AINKA_IOC_GET_STATE:
 		return ioc_get_state(argp);
 	case AINKA_IOC_SET_MODE:
-		return ioc_set_mode(argp);
+		return ioc_set_mode(file, argp);
 	case AINKA_IOC_HEARTBEAT:
 		return ioc_heartbeat(argp);
 	case AINKA_IOC_RING_INFO:
@@ -96,8 +98,15 @@ static int ainka_mmap(struct file *file, struct vm_area_struct *vma)
 	return ainka_ring_mmap(vma);
 }
 
+static int ainka_release(struct inode *inode, struct file *file)
+{
+	ainka_owner_release_file(file);
+	return 0;
+}
+
 static const struct file_operations ainka_fops = {
 	.owner = THIS_MODULE,
+	.release = ainka_release,
 	.unlocked_ioctl = ainka_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = ainka_mmap,

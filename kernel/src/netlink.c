@@ -9,12 +9,19 @@
  * missing attributes with GENL_REQ_ATTR_CHECK and semantic errors with an extack message.
  *
  * One *_fill() builds each payload shape (status, action) for replies, dumps and events.
- * Events are only built when someone listens on the events group.
+ * Events are only built when someone listens on the events group, which needs CAP_NET_ADMIN to
+ * join (the events name tasks); the actions-get dump redacts pid and comm for callers without
+ * CAP_NET_ADMIN. The socket that set enforce mode owns it: a netlink release notifier falls back
+ * to observe mode when that socket goes away.
  */
 #include "ainka.h"
 
+#include <linux/capability.h>
 #include <linux/ktime.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
 #include <linux/slab.h>
+#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -100,7 +107,8 @@ static int status_fill(struct sk_buff *skb)
 	return counters_fill(skb);
 }
 
-static int action_fill(struct sk_buff *skb, int attrtype, const struct ainka_action_rec *r)
+static int action_fill(struct sk_buff *skb, int attrtype, const struct ainka_action_rec *r,
+		       bool redact)
 {
 	struct nlattr *nest = nla_nest_start(skb, attrtype);
 
@@ -110,12 +118,12 @@ static int action_fill(struct sk_buff *skb, int attrtype, const struct ainka_act
 	    nla_put_u32(skb, AINKA_A_ACTION_RULE_ID, r->rule_id) ||
 	    nla_put_u8(skb, AINKA_A_ACTION_KIND, r->kind) ||
 	    nla_put_u8(skb, AINKA_A_ACTION_STATUS, r->status) ||
-	    nla_put_u32(skb, AINKA_A_ACTION_PID, r->pid) ||
+	    nla_put_u32(skb, AINKA_A_ACTION_PID, redact ? 0 : r->pid) ||
 	    nla_put_s32(skb, AINKA_A_ACTION_OLD_VALUE, r->old_value) ||
 	    nla_put_s32(skb, AINKA_A_ACTION_NEW_VALUE, r->new_value) ||
 	    nla_put_u64_64bit(skb, AINKA_A_ACTION_TIMESTAMP_NS, r->timestamp_ns,
 			      AINKA_A_ACTION_PAD) ||
-	    (r->comm[0] && nla_put_string(skb, AINKA_A_ACTION_COMM, r->comm))) {
+	    (r->comm[0] && !redact && nla_put_string(skb, AINKA_A_ACTION_COMM, r->comm))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -161,13 +169,14 @@ int ainka_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 
 int ainka_nl_set_mode_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ainka_owner who = { .portid = info->snd_portid, .net = genl_info_net(info) };
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, AINKA_A_MODE))
 		return -EINVAL;
-	err = ainka_set_mode(nla_get_u8(info->attrs[AINKA_A_MODE]));
+	err = ainka_set_mode(nla_get_u8(info->attrs[AINKA_A_MODE]), &who);
 	if (err)
 		return err;
 	msg = reply_new(info, &hdr);
@@ -250,7 +259,7 @@ int ainka_nl_policy_load_doit(struct sk_buff *skb, struct genl_info *info)
 		memcpy(&rules[i], nla_data(a), sizeof(rules[i]));
 		attrs[i++] = a;
 	}
-	ret = ainka_policy_load(rules, n, replace, &why, &bad);
+	ret = ainka_policy_load(rules, n, replace, netlink_capable(skb, CAP_SYS_NICE), &why, &bad);
 	if (ret < 0) {
 		set_err_msg(info->extack, why);
 		if (bad < n)
@@ -277,6 +286,24 @@ int ainka_nl_heartbeat_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+int ainka_nl_set_pressure_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	static const int attr[3] = {
+		AINKA_A_PSI_CPU_SOME_AVG10, AINKA_A_PSI_MEM_SOME_AVG10, AINKA_A_PSI_IO_SOME_AVG10,
+	};
+	s32 v[3];
+	int i;
+
+	/* All three: a partial push would mix figures of different moments. */
+	for (i = 0; i < 3; i++) {
+		if (GENL_REQ_ATTR_CHECK(info, attr[i]))
+			return -EINVAL;
+		v[i] = nla_get_u32(info->attrs[attr[i]]);	/* 0-10000 checked by the policy */
+	}
+	ainka_psi_push(v);
+	return 0;
+}
+
 /*
  * Dumps the most recent actions (at most max-actions), oldest first. cb->args[0] holds the id of
  * the last action sent, cb->args[1] how many were sent.
@@ -284,10 +311,15 @@ int ainka_nl_heartbeat_doit(struct sk_buff *skb, struct genl_info *info)
 int ainka_nl_actions_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	struct nlattr *max_attr = info->info.attrs[AINKA_A_MAX_ACTIONS];
+#else
 	struct nlattr *max_attr = info->attrs[AINKA_A_MAX_ACTIONS];
+#endif
 	unsigned int max = AINKA_ACTION_LOG;
 	struct ainka_action_rec *recs;
 	unsigned int n, i, put = 0;
+	bool redact = !netlink_capable(cb->skb, CAP_NET_ADMIN);
 	void *hdr;
 
 	if (max_attr)
@@ -307,7 +339,7 @@ int ainka_nl_actions_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	for (i = 0; i < n && cb->args[1] < max; i++) {
 		if (recs[i].id <= cb->args[0])
 			continue;
-		if (action_fill(skb, AINKA_A_ACTION, &recs[i]))
+		if (action_fill(skb, AINKA_A_ACTION, &recs[i], redact))
 			break;
 		cb->args[0] = recs[i].id;
 		cb->args[1]++;
@@ -408,7 +440,7 @@ void ainka_nl_event_action(const struct ainka_action_rec *rec)
 	skb = event_begin(AINKA_EVENT_ACTION, &hdr, &nest);
 	if (skb)
 		event_end(skb, hdr, nest, nla_put_u32(skb, AINKA_A_EVENT_RULE_ID, rec->rule_id) ||
-			  action_fill(skb, AINKA_A_EVENT_ACTION, rec));
+			  action_fill(skb, AINKA_A_EVENT_ACTION, rec, false));
 }
 
 void ainka_nl_event_mode(u8 type, u32 mode)
@@ -422,13 +454,33 @@ void ainka_nl_event_mode(u8 type, u32 mode)
 		event_end(skb, hdr, nest, nla_put_u8(skb, AINKA_A_EVENT_MODE, mode));
 }
 
+/* A generic netlink socket was released: if it owned enforce mode, fall back (process context). */
+static int ainka_nl_release(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC && n->portid)
+		ainka_owner_release_nl(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ainka_nl_notifier = {
+	.notifier_call = ainka_nl_release,
+};
+
 int ainka_nl_init(void)
 {
-	int err = genl_register_family(&ainka_genl_family);
+	int err = netlink_register_notifier(&ainka_nl_notifier);
 
-	if (!err)
-		WRITE_ONCE(nl_registered, true);
-	return err;
+	if (err)
+		return err;
+	err = genl_register_family(&ainka_genl_family);
+	if (err) {
+		netlink_unregister_notifier(&ainka_nl_notifier);
+		return err;
+	}
+	WRITE_ONCE(nl_registered, true);
+	return 0;
 }
 
 void ainka_nl_exit(void)
@@ -437,4 +489,5 @@ void ainka_nl_exit(void)
 		return;
 	WRITE_ONCE(nl_registered, false);
 	genl_unregister_family(&ainka_genl_family);
+	netlink_unregister_notifier(&ainka_nl_notifier);
 }

@@ -8,10 +8,22 @@
 #ifndef _AINKA_POLICY_EVAL_H
 #define _AINKA_POLICY_EVAL_H
 
+/*
+ * A compiled rule: immutable once its table is published. The per-rule runtime state lives in a
+ * separate array (struct ainka_slot_rt, index rt) written only by the evaluator, so building a new
+ * table never reads state the evaluator is writing.
+ */
 struct ainka_slot {
 	struct ainka_rule rule;
 	u64 for_ns;		/* rule.for_ms in ns, computed at load */
 	u64 cooldown_ns;	/* rule.cooldown_ms in ns, computed at load */
+	void *target;		/* kernel: struct pid of a PID target (reference held), else NULL */
+	u16 rt;			/* index of this rule's runtime state */
+	u8 may_raise;		/* loaded with CAP_SYS_NICE: may raise a task's priority */
+};
+
+/* Runtime state of one rule; written by the evaluator only. */
+struct ainka_slot_rt {
 	u64 since_ns;		/* when the condition started to hold */
 	u64 last_hit_ns;
 	bool holding;
@@ -37,25 +49,31 @@ static inline bool ainka_compare(s64 v, u8 cmp, s64 thr)
 	return false;
 }
 
+/* The condition of a rule holds at now: track for_ns and the cool-down. True on a hit. */
+static inline bool ainka_rt_held(const struct ainka_slot *s, struct ainka_slot_rt *r, u64 now)
+{
+	if (!r->holding) {
+		r->holding = true;
+		r->since_ns = now;
+	}
+	if (now - r->since_ns < s->for_ns)
+		return false;
+	if (r->hit_before && now - r->last_hit_ns < s->cooldown_ns)
+		return false;
+	r->hit_before = true;
+	r->last_hit_ns = now;
+	return true;
+}
+
 /* One rule against one sample: true on a hit (held for for_ns, cool-down over). */
-static inline bool ainka_slot_step(struct ainka_slot *s, const s64 *metrics, u64 now)
+static inline bool ainka_slot_step(const struct ainka_slot *s, struct ainka_slot_rt *r,
+				   const s64 *metrics, u64 now)
 {
 	if (!ainka_compare(metrics[s->rule.metric], s->rule.cmp, s->rule.threshold)) {
-		if (s->holding)
-			s->holding = false;
+		r->holding = false;
 		return false;
 	}
-	if (!s->holding) {
-		s->holding = true;
-		s->since_ns = now;
-	}
-	if (now - s->since_ns < s->for_ns)
-		return false;
-	if (s->hit_before && now - s->last_hit_ns < s->cooldown_ns)
-		return false;
-	s->hit_before = true;
-	s->last_hit_ns = now;
-	return true;
+	return ainka_rt_held(s, r, now);
 }
 
 /*
@@ -149,24 +167,9 @@ static inline void ainka_index_build(struct ainka_index *ix, const struct ainka_
 	}
 }
 
-/* The condition of s holds at now: track for_ns and the cool-down. True on a hit. */
-static inline bool ainka_slot_held(struct ainka_slot *s, u64 now)
-{
-	if (!s->holding) {
-		s->holding = true;
-		s->since_ns = now;
-	}
-	if (now - s->since_ns < s->for_ns)
-		return false;
-	if (s->hit_before && now - s->last_hit_ns < s->cooldown_ns)
-		return false;
-	s->hit_before = true;
-	s->last_hit_ns = now;
-	return true;
-}
-
 static inline void ainka_group_eval(struct ainka_index *ix, struct ainka_group *g, int kind,
-				    struct ainka_slot *slots, s64 v, u64 now, u64 *hitmap)
+				    const struct ainka_slot *slots, struct ainka_slot_rt *rt,
+				    s64 v, u64 now, u64 *hitmap)
 {
 	const s64 *key = ix->key + g->start;
 	const u16 *idx = ix->idx + g->start;
@@ -181,16 +184,17 @@ static inline void ainka_group_eval(struct ainka_index *ix, struct ainka_group *
 			hi = mid;
 	}
 	for (i = lo; i < g->prev_k; i++)
-		slots[idx[i]].holding = false;
+		rt[slots[idx[i]].rt].holding = false;
 	for (i = 0; i < lo; i++)
-		if (ainka_slot_held(&slots[idx[i]], now))
+		if (ainka_rt_held(&slots[idx[i]], &rt[slots[idx[i]].rt], now))
 			hitmap[idx[i] / 64] |= 1ULL << (idx[i] % 64);
 	g->prev_k = lo;
 }
 
 /* Evaluates every rule against one sample; hits are set in hitmap by slot number. */
-static inline void ainka_index_eval(struct ainka_index *ix, struct ainka_slot *slots,
-				    const s64 *metrics, u64 now, u64 *hitmap)
+static inline void ainka_index_eval(struct ainka_index *ix, const struct ainka_slot *slots,
+				    struct ainka_slot_rt *rt, const s64 *metrics, u64 now,
+				    u64 *hitmap)
 {
 	unsigned int m, i;
 
@@ -198,13 +202,13 @@ static inline void ainka_index_eval(struct ainka_index *ix, struct ainka_slot *s
 		const struct ainka_group *e = &ix->eq[m];
 
 		if (ix->ge[m].len)
-			ainka_group_eval(ix, &ix->ge[m], 0, slots, metrics[m], now, hitmap);
+			ainka_group_eval(ix, &ix->ge[m], 0, slots, rt, metrics[m], now, hitmap);
 		if (ix->le[m].len)
-			ainka_group_eval(ix, &ix->le[m], 1, slots, metrics[m], now, hitmap);
+			ainka_group_eval(ix, &ix->le[m], 1, slots, rt, metrics[m], now, hitmap);
 		for (i = 0; i < e->len; i++) {
 			u16 n = ix->idx[e->start + i];
 
-			if (ainka_slot_step(&slots[n], metrics, now))
+			if (ainka_slot_step(&slots[n], &rt[slots[n].rt], metrics, now))
 				hitmap[n / 64] |= 1ULL << (n % 64);
 		}
 	}

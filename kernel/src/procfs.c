@@ -5,6 +5,7 @@
  */
 #include "ainka.h"
 
+#include <linux/capability.h>
 #include <linux/ktime.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -35,7 +36,8 @@ static const char *const status_names[] = {
 	"observed", "applied", "reverted", "failed",
 };
 
-static void show_actions(struct seq_file *m)
+/* pid and comm of acted-on tasks only for readers with CAP_NET_ADMIN (the file is 0444). */
+static void show_actions(struct seq_file *m, bool redact)
 {
 	struct ainka_action_rec *recs;
 	unsigned int n, i;
@@ -52,7 +54,8 @@ static void show_actions(struct seq_file *m)
 			   r->id, r->rule_id,
 			   r->kind < AINKA_ACTION_COUNT ? action_names[r->kind] : "?",
 			   r->status < ARRAY_SIZE(status_names) ? status_names[r->status] : "?",
-			   r->pid, r->comm[0] ? r->comm : "-", r->old_value, r->new_value,
+			   redact ? 0 : r->pid, r->comm[0] && !redact ? r->comm : "-",
+			   r->old_value, r->new_value,
 			   r->timestamp_ns);
 	}
 	kfree(recs);
@@ -94,6 +97,9 @@ static int ainka_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "heartbeats: %llu\n", ainka_ctr(&ainka.ctr.heartbeats));
 	seq_printf(m, "events_sent: %llu\n", ainka_ctr(&ainka.ctr.events_sent));
 	seq_printf(m, "jobs_dropped: %llu\n", ainka_ctr(&ainka.ctr.jobs_dropped));
+	seq_printf(m, "jobs_queue_full: %llu\n", ainka_ctr(&ainka.ctr.jobs_queue_full));
+	seq_printf(m, "owner_fallbacks: %llu\n", ainka_ctr(&ainka.ctr.owner_fallbacks));
+	seq_printf(m, "scan_threads_last: %u\n", ainka_scan_visited());
 	seq_printf(m, "tracepoints: %u\n", ainka_hooks_registered());
 	seq_printf(m, "tracepoint_events: %llu\n", hc.events);
 	seq_printf(m, "eval_count: %llu\n", ev.evaluations);
@@ -109,7 +115,7 @@ static int ainka_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "mem_policy_bytes: %zu\n", ainka_policy_bytes());
 	for (i = 0; i < AINKA_METRIC_COUNT; i++)
 		seq_printf(m, "metric_%s: %lld\n", metric_names[i], metrics[i]);
-	show_actions(m);
+	show_actions(m, !file_ns_capable(m->file, &init_user_ns, CAP_NET_ADMIN));
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "ainka.h"
 
 #include <linux/mm.h>
+#include <linux/version.h>
 #include <linux/vmalloc.h>
 
 struct ainka_ring {
@@ -33,7 +34,7 @@ struct ainka_ring {
 static struct ainka_ring ring;
 
 static_assert(sizeof(struct ainka_ring_header) <= AINKA_RING_DATA_OFFSET);
-static_assert(AINKA_RING_DATA_OFFSET % PAGE_SIZE == 0);
+/* Records start at a fixed 4 KiB offset (the ABI) whatever the page size: the mapping is whole. */
 static_assert(sizeof(struct ainka_sample) == 128);
 
 int ainka_ring_init(unsigned int capacity)
@@ -119,6 +120,10 @@ int ainka_ring_mmap(struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, VM_MAYEXEC);
+#else
 	vma->vm_flags &= ~VM_MAYEXEC;
+#endif
 	return remap_vmalloc_range(vma, ring.base, 0);
 }

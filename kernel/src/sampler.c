@@ -5,8 +5,11 @@
  * An hrtimer (softirq mode, default period 10 ms) takes one sample: runnable and blocked tasks,
  * load, memory, I/O in flight, PSI, context switches and forks per second, CPU busy time. Each
  * sample goes to the ring, drives the state machine, is evaluated against the policy cache and
- * checks the watchdog. Nothing here sleeps: PSI is read from /proc/pressure by a work item the
- * sampler kicks every PSI_PERIOD_NS, and the values are cached.
+ * checks the watchdog. Nothing here sleeps or walks a list of unbounded length:
+ *  - runnable/blocked come from a task walk in a work item the sampler kicks every
+ *    SCAN_PERIOD_NS; the walk is bounded by SCAN_MAX_TASKS threads and its counts are cached;
+ *  - PSI is pushed by userspace (netlink set-pressure: a module cannot read /proc/pressure and
+ *    psi_system is not exported); figures older than PSI_STALE_NS read as -1 (PSI off).
  *
  * State machine: every sample is classified (idle/normal/busy/pressured/critical); the state
  * moves only after the new class held for UP_SAMPLES consecutive samples when escalating or
@@ -21,25 +24,33 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/loadavg.h>
 #include <linux/sched/signal.h>
+#include <linux/version.h>
 #include <linux/workqueue.h>
 
-#define PSI_PERIOD_NS		(250 * NSEC_PER_MSEC)
-#define SCAN_MAX_TASKS		65536	/* bound of the task scan per sample */
+#define SCAN_PERIOD_NS		(100 * NSEC_PER_MSEC)
+#define SCAN_MAX_TASKS		16384	/* default bound of the threads one scan visits */
+#define PSI_STALE_NS		(5 * NSEC_PER_SEC)
 #define UP_SAMPLES		3
 #define DOWN_SAMPLES		20
 
-enum { PSI_CPU, PSI_MEM, PSI_IO, PSI_COUNT };
-static const char *const psi_paths[PSI_COUNT] = {
-	"/proc/pressure/cpu", "/proc/pressure/memory", "/proc/pressure/io",
-};
+static unsigned int scan_max_threads = SCAN_MAX_TASKS;
+module_param(scan_max_threads, uint, 0444);
+MODULE_PARM_DESC(scan_max_threads, "Threads the runnable/blocked scan visits at most (64-1048576, default 16384)");
 
 static struct hrtimer sampler_timer;
-static struct work_struct psi_work;
-static s64 psi_avg10[PSI_COUNT] = { -1, -1, -1 };	/* READ_ONCE/WRITE_ONCE */
+static struct work_struct scan_work;
+/* Results of the last task scan; READ_ONCE/WRITE_ONCE. */
+static struct {
+	s64 runnable;
+	s64 blocked;
+	u32 visited;
+	u64 last_ns;
+} scan;
 
 /* Sampler-private (the hrtimer callback never runs concurrently with itself). */
 static struct {
@@ -48,7 +59,7 @@ static struct {
 	u64 switches;
 	u64 forks;
 	u64 busy_ns;
-	u64 last_psi_ns;
+	u64 last_scan_ns;
 	u32 busy_ewma;		/* permille, 1/8 weight per sample */
 	u32 candidate;
 	u32 candidate_count;
@@ -67,41 +78,23 @@ const char *ainka_state_name(u32 state)
 	return state < AINKA_STATE_COUNT ? state_names[state] : "unknown";
 }
 
-/* Parses "some avg10=12.34 ..." into hundredths of a percent; -1 when unreadable. */
-static s64 psi_read(const char *path)
-{
-	unsigned int whole, frac;
-	struct file *f;
-	loff_t pos = 0;
-	char buf[128];
-	ssize_t n;
-	char *p;
-
-	f = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(f))
-		return -1;
-	/* psi_system is not exported; the proc file is the only way in, and it needs read_iter. */
-	if (!f->f_op->read_iter) {
-		filp_close(f, NULL);
-		return -1;
-	}
-	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
-	filp_close(f, NULL);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strstr(buf, "some avg10=");
-	if (!p || sscanf(p + 11, "%u.%2u", &whole, &frac) != 2 || whole > 100)
-		return -1;
-	return (s64)whole * 100 + frac;
-}
-
-static void psi_work_fn(struct work_struct *work)
+/* set-pressure: PSI some-avg10 figures from userspace, in hundredths of a percent. */
+void ainka_psi_push(const s32 *avg10)
 {
 	int i;
 
-	for (i = 0; i < PSI_COUNT; i++)
-		WRITE_ONCE(psi_avg10[i], psi_read(psi_paths[i]));
+	for (i = 0; i < 3; i++)
+		WRITE_ONCE(ainka.psi[i], avg10[i]);
+	WRITE_ONCE(ainka.psi_pushed_ns, ktime_get_ns());
+}
+
+static s64 psi_value(int i, u64 now)
+{
+	u64 at = READ_ONCE(ainka.psi_pushed_ns);
+
+	if (!at || now - at > PSI_STALE_NS)
+		return -1;
+	return READ_ONCE(ainka.psi[i]);
 }
 
 /* Non-idle CPU time of all online CPUs in ns (tick-accounted). */
@@ -120,41 +113,42 @@ static u64 cpu_busy_ns(void)
 }
 
 /*
- * Counts runnable and uninterruptible tasks and finds the user task with the highest recent CPU
- * utilisation (PELT util_avg) among the runnable ones, the TOP_CPU action target.
+ * Counts runnable and uninterruptible tasks (process context, under RCU), visiting at most
+ * scan_max_threads threads: the goto leaves both loops of for_each_process_thread.
  */
-static void scan_tasks(s64 *runnable, s64 *blocked, u32 *top_pid)
+static void scan_work_fn(struct work_struct *work)
 {
+	unsigned int max = clamp(scan_max_threads, 64u, 1u << 20);
 	struct task_struct *g, *t;
-	unsigned long best = 0;
 	unsigned int seen = 0;
 	s64 r = 0, b = 0;
-	u32 top = 0;
 
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
-		unsigned int st = READ_ONCE(t->__state);
+		unsigned int st;
 
-		if (st == TASK_RUNNING) {
-			r++;
-			if (!(t->flags & (PF_KTHREAD | PF_EXITING)) && t->pid > 1) {
-				unsigned long util = READ_ONCE(t->se.avg.util_avg) + 1;
-
-				if (util > best) {
-					best = util;
-					top = t->pid;
-				}
-			}
-		} else if ((st & TASK_UNINTERRUPTIBLE) && !(st & TASK_NOLOAD)) {
-			b++;
+		if (++seen > max) {
+			seen = max;
+			goto done;
 		}
-		if (++seen >= SCAN_MAX_TASKS)
-			break;
+		st = READ_ONCE(t->__state);
+		if (st == TASK_RUNNING)
+			r++;
+		else if ((st & TASK_UNINTERRUPTIBLE) && !(st & TASK_NOLOAD))
+			b++;
 	}
+done:
 	rcu_read_unlock();
-	*runnable = r;
-	*blocked = b;
-	*top_pid = top;
+	WRITE_ONCE(scan.runnable, r);
+	WRITE_ONCE(scan.blocked, b);
+	WRITE_ONCE(scan.visited, seen);
+	WRITE_ONCE(scan.last_ns, ktime_get_ns());
+}
+
+/* Threads the last task scan visited (bounded by SCAN_MAX_TASKS). */
+u32 ainka_scan_visited(void)
+{
+	return READ_ONCE(scan.visited);
 }
 
 static u64 per_sec(u64 delta, u64 dt_ns)
@@ -162,7 +156,7 @@ static u64 per_sec(u64 delta, u64 dt_ns)
 	return dt_ns ? div64_u64(delta * NSEC_PER_SEC, dt_ns) : 0;
 }
 
-static void collect(s64 *m, u32 *top_pid, u64 now)
+static void collect(s64 *m, u64 now)
 {
 	struct ainka_hook_counts hc;
 	u64 busy = cpu_busy_ns();
@@ -171,14 +165,15 @@ static void collect(s64 *m, u32 *top_pid, u64 now)
 	u64 total = si_mem_available();
 	int i;
 
-	scan_tasks(&m[AINKA_METRIC_RUNNABLE], &m[AINKA_METRIC_BLOCKED], top_pid);
+	m[AINKA_METRIC_RUNNABLE] = READ_ONCE(scan.runnable);
+	m[AINKA_METRIC_BLOCKED] = READ_ONCE(scan.blocked);
 	m[AINKA_METRIC_LOAD1_MILLI] = (avenrun[0] * 1000 + FIXED_1 / 2) >> FSHIFT;
 	m[AINKA_METRIC_MEM_AVAILABLE_KB] = total << (PAGE_SHIFT - 10);
 	m[AINKA_METRIC_MEM_TOTAL_KB] = totalram_pages() << (PAGE_SHIFT - 10);
 	ainka_hooks_read(&hc);
 	m[AINKA_METRIC_IO_INFLIGHT] = hc.io_inflight;
-	for (i = 0; i < PSI_COUNT; i++)
-		m[AINKA_METRIC_PSI_CPU_SOME_AVG10 + i] = READ_ONCE(psi_avg10[i]);
+	for (i = 0; i < 3; i++)
+		m[AINKA_METRIC_PSI_CPU_SOME_AVG10 + i] = psi_value(i, now);
 	m[AINKA_METRIC_CTX_SWITCHES_PER_SEC] =
 		sp.valid ? per_sec(hc.switches - sp.switches, dt) : 0;
 	m[AINKA_METRIC_FORKS_PER_SEC] = sp.valid ? per_sec(hc.forks - sp.forks, dt) : 0;
@@ -240,9 +235,9 @@ static u32 state_step(const s64 *m)
 static void sample(u64 now)
 {
 	s64 m[AINKA_METRIC_COUNT];
-	u32 top_pid, state;
+	u32 state;
 
-	collect(m, &top_pid, now);
+	collect(m, now);
 	sp.busy_ewma = (sp.busy_ewma * 7 + (u32)m[AINKA_METRIC_CPU_BUSY_PERMILLE]) / 8;
 	state = state_step(m);
 
@@ -252,12 +247,12 @@ static void sample(u64 now)
 
 	ainka_ring_push(state, m, now);
 	atomic64_inc(&ainka.ctr.samples);
-	ainka_policy_evaluate(m, top_pid, now);
+	ainka_policy_evaluate(m, now);
 	ainka_watchdog_check(now);
 
-	if (now - sp.last_psi_ns >= PSI_PERIOD_NS) {
-		sp.last_psi_ns = now;
-		schedule_work(&psi_work);
+	if (now - sp.last_scan_ns >= SCAN_PERIOD_NS) {
+		sp.last_scan_ns = now;
+		schedule_work(&scan_work);
 	}
 }
 
@@ -280,15 +275,19 @@ int ainka_sampler_init(void)
 {
 	memset(&sp, 0, sizeof(sp));
 	sp.candidate = AINKA_STATE_NORMAL;
-	INIT_WORK(&psi_work, psi_work_fn);
+	INIT_WORK(&scan_work, scan_work_fn);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(&sampler_timer, sampler_tick, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+#else
 	hrtimer_init(&sampler_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	sampler_timer.function = sampler_tick;
+#endif
 	return 0;
 }
 
 void ainka_sampler_start(void)
 {
-	psi_work_fn(&psi_work);	/* first PSI values before the first sample */
+	scan_work_fn(&scan_work);	/* first task counts before the first sample */
 	hrtimer_start(&sampler_timer, ms_to_ktime(READ_ONCE(ainka.sample_interval_ms)),
 		      HRTIMER_MODE_REL_SOFT);
 }
@@ -296,12 +295,12 @@ void ainka_sampler_start(void)
 void ainka_sampler_stop(void)
 {
 	hrtimer_cancel(&sampler_timer);
-	cancel_work_sync(&psi_work);
+	cancel_work_sync(&scan_work);
 }
 
 void ainka_sampler_exit(void)
 {
 	/* Idempotent: also reached on an init failure before the sampler started. */
 	hrtimer_cancel(&sampler_timer);
-	cancel_work_sync(&psi_work);
+	cancel_work_sync(&scan_work);
 }

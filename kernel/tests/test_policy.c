@@ -108,9 +108,9 @@ int main(void)
 
 	/* Observe mode: the rule fires, the action is only reported. */
 	rules[0] = rule_make(1, AINKA_METRIC_RUNNABLE, AINKA_CMP_GE, 3, AINKA_ACTION_RENICE, AINKA_TARGET_TOP_CPU, 0, 10);
-	rules[0].for_ms = 100;
+	rules[0].for_ms = 500;	/* PELT needs ~200 ms to show the new hogs as the top CPU users */
 	rules[0].cooldown_ms = 60000;
-	ok(!nl_policy_load(&nl, rules, 1, true, NULL), "observe: rule 'runnable >= 3 for 100 ms -> renice top-cpu 10' loaded");
+	ok(!nl_policy_load(&nl, rules, 1, true, NULL), "observe: rule 'runnable >= 3 for 500 ms -> renice top-cpu 10' loaded");
 	{
 		const struct want hit = { AINKA_EVENT_POLICY_HIT, 1, -1 };
 		const struct want observed = { AINKA_EVENT_ACTION, 1, AINKA_ACTION_STATUS_OBSERVED };

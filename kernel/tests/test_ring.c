@@ -115,10 +115,31 @@ int main(void)
 	ok(ring_drain(&r) == 16 && r.torn == 0 && r.disorder == 0 && r.bad == 0, "the 16 kept records are intact and in order");
 	sleep_ms(100);
 	ok(ring_drain(&r) > 0 && r.torn == 0, "sampling resumes after the consumer catches up");
-	/* A consumer writing garbage into tail only stops production; it cannot corrupt the kernel. */
-	__atomic_store_n(&r.hdr->tail, ~0ULL, __ATOMIC_RELEASE);
-	sleep_ms(100);
-	ok(proc_get("samples") > 0 && r.hdr->head == __atomic_load_n(&r.hdr->head, __ATOMIC_ACQUIRE), "a garbage tail is survived");
+	/*
+	 * A consumer writing garbage into tail only stops production: head stays put, every sample
+	 * is counted as an overflow, the sampler keeps sampling, and a sane tail resumes the ring.
+	 */
+	{
+		uint64_t head0, over0, samples0, head1, over1, samples1;
+
+		__atomic_store_n(&r.hdr->tail, ~0ULL, __ATOMIC_RELEASE);
+		sleep_ms(20);
+		head0 = __atomic_load_n(&r.hdr->head, __ATOMIC_ACQUIRE);
+		over0 = r.hdr->overflows;
+		samples0 = proc_get("samples");
+		sleep_ms(200);
+		head1 = __atomic_load_n(&r.hdr->head, __ATOMIC_ACQUIRE);
+		over1 = r.hdr->overflows;
+		samples1 = proc_get("samples");
+		ok(head1 == head0, "a garbage tail stops production (head %llu -> %llu)",
+		   (unsigned long long)head0, (unsigned long long)head1);
+		ok(samples1 > samples0 && over1 - over0 >= samples1 - samples0 - 1,
+		   "the sampler keeps going and counts every sample as an overflow (%llu samples, %llu overflows)",
+		   (unsigned long long)(samples1 - samples0), (unsigned long long)(over1 - over0));
+		__atomic_store_n(&r.hdr->tail, head1, __ATOMIC_RELEASE);
+		sleep_ms(100);
+		ok(__atomic_load_n(&r.hdr->head, __ATOMIC_ACQUIRE) > head1, "a sane tail resumes production");
+	}
 	ring_close(&r);
 	ok(!kmod_unload(), "module unloads");
 	return tap_done();

@@ -19,7 +19,7 @@ const labDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(labDir, '..', '..');
 const outDir = join(repo, '.testbed', 'lab');
 const log = (m) => process.stderr.write(`lab: ${m}\n`);
-const USAGE = 'usage: node tools/lab/run.mjs [--reps N] [--scenario name[,name…]] [--short] [--guests N] [--local] [--mem MB] [--timeout S] [--out RESULTS.md]\n       node tools/lab/run.mjs --report results-g1.json [--report results-g2.json …] [--out RESULTS.md]   (render raw results again, e.g. of a run cut short)';
+const USAGE = 'usage: node tools/lab/run.mjs [--reps N] [--scenario name[,name…]] [--short] [--guests N] [--local] [--mem MB] [--timeout S] [--out RESULTS.md]\n       node tools/lab/run.mjs --report results-g1.json [--report results-g2.json …] [--note text …] [--out RESULTS.md]   (render raw results again, e.g. of a run cut short)';
 
 function fail(code, message, exit = 2) {
   process.stderr.write(`lab: ${code}: ${message}\n`);
@@ -27,7 +27,7 @@ function fail(code, message, exit = 2) {
 }
 
 function parse(argv) {
-  const o = { reps: null, scenarios: [], short: false, local: false, mem: 2048, timeout: null, out: null, configs: null, guests: 1, report: [] };
+  const o = { reps: null, scenarios: [], short: false, local: false, mem: 2048, timeout: null, out: null, configs: null, guests: 1, report: [], notes: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -44,6 +44,7 @@ function parse(argv) {
     else if (a === '--configs') o.configs = val().split(',');
     else if (a === '--guests') o.guests = Number(val());
     else if (a === '--report') o.report.push(val());
+    else if (a === '--note') o.notes.push(val());
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -122,7 +123,7 @@ async function main() {
     const results = mergeResults(parsed, parsed.length);
     const command = parsed[0].plan?.command ?? '?';
     const wall = (Math.max(...parsed.map((p) => Date.parse(p.meta?.started ?? 0) + (p.meta?.seconds ?? 0) * 1000)) - Math.min(...parsed.map((p) => Date.parse(p.meta?.started ?? 0)))) / 1000;
-    const md = renderMarkdown(results, { command, hostInfo: hostInfo(), wallSeconds: Number.isFinite(wall) && wall > 0 ? wall : null });
+    const md = renderMarkdown(results, { command, hostInfo: hostInfo(), wallSeconds: Number.isFinite(wall) && wall > 0 ? wall : null, notes: o.notes });
     const mdFile = o.out ?? join(labDir, 'RESULTS.md');
     writeFileSync(mdFile, md.text);
     process.stdout.write(md.text.split('\n## Kept')[0]);

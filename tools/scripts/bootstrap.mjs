@@ -56,7 +56,8 @@ function missingDebianPackages(names) {
  */
 export async function ensureDebianPackages({ forTests = false } = {}) {
   const deps = await import('./deps.mjs');
-  const wanted = [...new Set([...deps.debianPackages, ...(forTests ? deps.testOnlyDebianPackages : [])])];
+  const patterns = forTests && deps.testOnlyDebianPackagePatterns ? (await import('./debian-patterns.mjs')).resolvePatternPackages(deps.testOnlyDebianPackagePatterns) : [];
+  const wanted = [...new Set([...deps.debianPackages, ...(forTests ? deps.testOnlyDebianPackages : []), ...patterns])];
   const missing = missingDebianPackages(wanted);
   if (missing.length === 0) return;
   if (!existsSync('/usr/bin/apt-get')) {

@@ -31,12 +31,16 @@ export const testOnlyDebianPackages = [
   'cpio',
   'kmod',
   'xz-utils',
+  // the 6.12 guest kernel image is zstd-compressed; its modules are xz-compressed
+  'zstd',
   'libc6-dev',
   'binutils',
   // tools/testbed system guest (*.system.test.ts): mmdebstrap builds the Debian 12 root filesystem from
   // Debian's packages, mkfs.ext4 -d (e2fsprogs) turns it into the disk image
   'mmdebstrap',
   'e2fsprogs',
+  // @ainka/kmod test: DKMS builds the shipped source against the 6.1 and 6.12 header trees
+  'dkms',
   // apps/docs test: the docs site opened in headless Chromium (playwright-core drives Debian's build)
   'chromium',
 ];
@@ -50,4 +54,12 @@ export const benchDebianPackages = [
   // tmux captures `ainka top`
   'netdata',
   'tmux',
+];
+
+// `npm test` only, resolved when installing: package-name patterns of which the newest release the
+// archive offers is installed unless one is installed already. Debian's 6.12 kernel (bookworm-security
+// / backports) is the second guest the module is built for and tested in; its ABI number changes with
+// every security update, so it is not a fixed name. `{}` is replaced by the chosen release.
+export const testOnlyDebianPackagePatterns = [
+  { release: /^linux-image-(6\.12\.\d+\+deb12-amd64)$/, packages: ['linux-image-{}', 'linux-headers-{}'] },
 ];

@@ -3,7 +3,7 @@
 //   1. install what is missing (Debian packages from tools/scripts/deps.mjs, npm ci)
 //   2. check the generated C headers, build every package (nx), typecheck, lint the packed packages
 //   3. host tests (vitest: unit, property, real eBPF on this kernel, real SQLite, docs in Chromium)
-//   4. guest tests (tools/testbed: Debian's kernel in QEMU, the real ainka.ko, the TS client inside)
+//   4. guest tests (tools/testbed: Debian's 6.1 and 6.12 kernels in QEMU, the real ainka.ko, the TS client inside)
 //   5. system tests (tools/testbed system-test: *.system.test.ts in the Debian 12 systemd guest)
 // Ends with one line: "ainka: N passed, M failed, K skipped".
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ ensureNodeModules();
 buildEnv();
 
 let done = step('generated C headers are current (tools/gen-abi --check)');
-mustRun('gen-abi --check', 'npx', ['tsx', 'tools/gen-abi/gen-abi.ts', '--check']);
+mustRun('gen-abi --check', 'npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/gen-abi/gen-abi.ts', '--check']);
 done();
 
 done = step('build (nx run-many -t build)');
@@ -35,6 +35,10 @@ done();
 
 done = step('README examples typecheck (tools/scripts/check-readmes.mjs)');
 mustRun('README examples', 'node', ['tools/scripts/check-readmes.mjs']);
+done();
+
+done = step('packed libraries install into an empty project and their README examples run (tools/scripts/packInstall.mjs)');
+mustRun('packed libraries', 'node', ['tools/scripts/packInstall.mjs']);
 done();
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -65,16 +69,17 @@ if (existsSync(join(root, 'tools', 'lab', 'test'))) {
 }
 
 const testbed = join(root, 'tools', 'testbed', 'testbed.mjs');
-if (existsSync(testbed)) {
-  done = step('guest tests (tools/testbed: Debian kernel in QEMU with ainka.ko)');
-  const result = spawnSync('node', [testbed, 'test'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+// The whole guest suite on each supported kernel: Debian's 6.1 and the newest installed 6.12.
+for (const kernel of existsSync(testbed) ? ['6.1', '6.12'] : []) {
+  done = step(`guest tests on ${kernel} (tools/testbed: Debian kernel in QEMU with ainka.ko)`);
+  const result = spawnSync('node', [testbed, 'test', '--kernel', kernel], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   process.stdout.write(result.stdout ?? '');
   const line = /testbed: (\d+) passed, (\d+) failed/.exec(result.stdout ?? '');
   if (line) {
     totals.passed += Number(line[1]);
     totals.failed += Number(line[2]);
   }
-  if (result.status !== 0 || !line) failedSuites.push('guest tests');
+  if (result.status !== 0 || !line) failedSuites.push(`guest tests (${kernel})`);
   done();
 }
 

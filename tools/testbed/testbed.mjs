@@ -25,15 +25,17 @@ options:
   --mem MB       guest memory (default 2048)
   --smp N        guest CPUs (default 2)
   --kernel-log   show kernel messages on the console (drops "quiet")
+  --kernel K     guest kernel: a series (6.1, 6.12: the newest installed release), or for run/test
+                 an exact release (default AINKA_GUEST_KERNEL, else the newest 6.1)
   --kernel-only  test: run only the kernel C tests (skip *.guest.test.ts)
-  --kernel 6.1|6.12  system-*: the Debian kernel series to boot (default 6.1, the newest installed release)
+  --only NAMES   test: run only these kernel test programs (comma-separated, e.g. test_owner,test_perm)
 environment in the guest: AINKA_TEST_TARGET=guest (system-*: system), AINKA_KMOD=<built ainka.ko>, AINKA_TESTBED_RUN_DIR
 system guest: see tools/testbed/SYSTEM-GUEST.md`;
 
 const log = (m) => process.stderr.write(`testbed: ${m}\n`);
 
 function parseOptions(argv) {
-  const opts = { timeoutS: null, memMb: 2048, smp: 2, kernelLog: false, kernelOnly: false, kernel: '6.1', rest: [] };
+  const opts = { timeoutS: null, memMb: 2048, smp: 2, kernelLog: false, kernelOnly: false, kernel: undefined, only: null, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (name) => {
@@ -49,7 +51,10 @@ function parseOptions(argv) {
     else if (a === '--smp') opts.smp = num(a);
     else if (a === '--kernel-log') opts.kernelLog = true;
     else if (a === '--kernel-only') opts.kernelOnly = true;
-    else if (a === '--kernel') opts.kernel = argv[++i] ?? '';
+    else if (a === '--kernel') {
+      opts.kernel = argv[++i];
+      if (!opts.kernel) throw new TestbedError('ERR_AINKA_TESTBED_USAGE', `--kernel needs a series (6.1, 6.12) or a release.\n${USAGE}`);
+    } else if (a === '--only') opts.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -59,15 +64,15 @@ function parseOptions(argv) {
   return opts;
 }
 
-async function cmdBuild() {
-  const p = await buildAll({ log });
+async function cmdBuild(opts) {
+  const p = await buildAll({ log, kernel: opts.kernel });
   log(`guest kernel ${p.kernel.release}; module ${relative(repoRoot, p.module)}`);
   return 0;
 }
 
 async function cmdRun(opts) {
   if (opts.rest.length === 0) throw new TestbedError('ERR_AINKA_TESTBED_USAGE', `run needs a command after --.\n${USAGE}`);
-  const paths = await buildAll({ tests: false, log });
+  const paths = await buildAll({ tests: false, log, kernel: opts.kernel });
   const timeoutS = opts.timeoutS ?? 600;
   const r = await bootAndRun({ paths, script: opts.rest.join(' '), timeoutS, memMb: opts.memMb, smp: opts.smp, kernelLog: opts.kernelLog });
   cleanRun(r.runDir);
@@ -129,15 +134,20 @@ function packagedModuleCheck(release) {
 }
 
 async function cmdTest(opts) {
-  const paths = await buildAll({ log });
-  const progs = testPrograms(paths.testsDir);
-  const guest = opts.kernelOnly ? [] : guestTests();
+  const paths = await buildAll({ log, kernel: opts.kernel });
+  const progs = testPrograms(paths.testsDir).filter((p) => !opts.only || opts.only.includes(p));
+  const guest = opts.kernelOnly || opts.only ? [] : guestTests();
   const lines = [`echo ${PHASE} kernel`];
   for (const p of progs) {
     const bin = join(paths.testsDir, p);
     lines.push(`echo "# ${p}"`, 't0=$(cut -d" " -f1 /proc/uptime)', `${shq(bin)}`, `s=$?`, `[ $s -gt 1 ] && echo "not ok - ${p} exited with status $s"`, `echo "# ${p}: exit $s, $(awk -v a=$t0 '{printf "%.1f", $1 - a}' /proc/uptime) s"`);
   }
   lines.push(...packagedModuleCheck(paths.kernel.release));
+  // Whatever the tests asserted, the kernel must not have oopsed, warned or reported a leak.
+  lines.push(
+    'if dmesg | grep -E "BUG:|Oops|WARNING:|general protection|Call Trace|kmemleak|UBSAN|KASAN" >/tmp/kernel-bad.log; ' +
+      'then echo "not ok - the kernel log shows an oops/warning:"; head -40 /tmp/kernel-bad.log; else echo "ok - the kernel log shows no oops, BUG or WARNING"; fi',
+  );
   // Kernel tests may leave the module loaded; the vitest suites load it themselves.
   lines.push('rmmod ainka 2>/dev/null');
   if (guest.length > 0) {
@@ -163,7 +173,7 @@ async function cmdTest(opts) {
     }
   };
   const timeoutS = opts.timeoutS ?? 900;
-  log(`booting: ${progs.length} kernel test programs, ${guest.length} guest test files`);
+  log(`booting ${paths.kernel.release}: ${progs.length} kernel test programs, ${guest.length} guest test files`);
   const r = await bootAndRun({ paths, script: lines.join('\n'), timeoutS, memMb: opts.memMb, smp: opts.smp, kernelLog: opts.kernelLog, onLine });
   const vitestFile = join(r.runDir, 'vitest.json');
   let vitestCounted = false;
@@ -198,7 +208,7 @@ async function cmdTest(opts) {
     process.stdout.write('no test reported a result\n');
   }
   process.stdout.write(
-    `testbed: ${passed} passed, ${failed} failed (boot ${fmt(r.bootMs)}, guest tests ${fmt(r.runMs)}, total ${fmt(r.totalMs)}${vitestCounted ? ', vitest included' : guest.length ? '' : ', no *.guest.test.ts'})\n`,
+    `testbed: ${passed} passed, ${failed} failed (kernel ${paths.kernel.release}, boot ${fmt(r.bootMs)}, guest tests ${fmt(r.runMs)}, total ${fmt(r.totalMs)}${vitestCounted ? ', vitest included' : guest.length ? '' : ', no *.guest.test.ts'})\n`,
   );
   return failed > 0 ? 1 : 0;
 }
@@ -206,7 +216,7 @@ async function cmdTest(opts) {
 async function main() {
   const [cmd, ...argv] = process.argv.slice(2);
   try {
-    if (cmd === 'build') return await cmdBuild();
+    if (cmd === 'build') return await cmdBuild(parseOptions(argv));
     if (cmd === 'run') return await cmdRun(parseOptions(argv));
     if (cmd === 'test') return await cmdTest(parseOptions(argv));
     if (cmd === 'system-run') return await cmdSystemRun(parseOptions(argv), USAGE);

@@ -10,6 +10,7 @@ import { policyApplyCommand, policyListCommand, policyValidateCommand } from './
 import { rollbackCommand } from './rollbackCommand.js';
 import { statusCommand } from './statusCommand.js';
 import { topCommand } from './topCommand.js';
+import { alertsCommand, complianceCommand } from './guardCommands.js';
 
 const program = new Command('ainka')
   .description('Administer AINKA: what the daemon sees, what it would change and why, and undo what it changed.')
@@ -73,6 +74,16 @@ program
   .description('active anomalies (--all: with recently closed ones)')
   .option('--all', 'include closed anomalies')
   .action((o: { all?: boolean }) => run(() => anomaliesCommand(ctx(), o))());
+program
+  .command('alerts')
+  .description('security alerts of the guard, newest first, each with its process tree')
+  .option('--limit <n>', 'at most this many alerts', '50')
+  .action((o: { limit: string }) => run(() => alertsCommand(ctx(), o))());
+program
+  .command('compliance')
+  .description('kernel hardening, file permission, sshd and module checks with evidence, remediation and a score')
+  .option('--enforce', 'apply the remediations that have a knob, through the daemon (journaled, reversible)')
+  .action((o: { enforce?: boolean }) => run(() => complianceCommand(ctx(), o))());
 program
   .command('history <metric>')
   .description('stored history of a metric or series (from SQLite when the daemon is down)')

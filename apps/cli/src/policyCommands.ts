@@ -1,4 +1,4 @@
-import { BuiltinPolicyEngine, CompositePolicyEngine, LibraryPolicyEngine, type PolicySummary, type PolicyValidation } from '@ainka/daemon';
+import { offlinePolicyStage, type PolicySummary, type PolicyValidation } from '@ainka/daemon';
 import { readFileSync } from 'node:fs';
 import type { Context } from './context.js';
 import { EXIT } from './exitCodes.js';
@@ -14,7 +14,7 @@ function renderPolicies(ps: readonly PolicySummary[]): string {
 
 /** `ainka policy validate <file…>`: checked locally (no daemon needed). */
 export function policyValidateCommand(ctx: Context, files: readonly string[]): number {
-  const engine = new CompositePolicyEngine(new BuiltinPolicyEngine(), new LibraryPolicyEngine({ anomalyScore: () => undefined, forecast: () => undefined }));
+  const engine = offlinePolicyStage();
   const results: (PolicyValidation & { file: string })[] = files.map((f) => ({ file: f, ...engine.validate(read(f), f) }));
   const ok = results.every((r) => r.valid);
   ctx.print({ valid: ok, results }, () => results.map((r) => (r.valid ? `${r.file}: valid (${r.policies.map((p) => `${p.name}, ${p.rules.length} rules, ${p.mode}`).join('; ')})` : `${r.file}: invalid\n  ${r.errors.join('\n  ')}`)).join('\n'));

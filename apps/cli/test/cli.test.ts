@@ -16,7 +16,12 @@ let dir: string;
 beforeAll(async () => {
   ensureBuilt();
   dir = tempDir('cli');
-  const cfg = writeConfig(dir, ['policy: { packs: [] }', 'ml: { anomaly: { warmup: 5 } }', 'layers: { deepIntervalMs: 500 }', ''].join('\n'));
+  const policy = join(dir, 'writeback.yaml');
+  writeFileSync(
+    policy,
+    ['apiVersion: ainka.dev/v1', 'kind: Policy', 'name: writeback', 'rules:', '  - name: writeback-pressure', '    when: mem.dirty_bytes > 256MiB for 1s', '    then:', '      - knob: sysctl:vm.dirty_background_ratio', '        set: 5', ''].join('\n'),
+  );
+  const cfg = writeConfig(dir, ['policy:', '  packs: []', `  files: [${JSON.stringify(policy)}]`, 'ml: { anomaly: { warmup: 5 } }', 'layers: { deepIntervalMs: 500 }', ''].join('\n'));
   d = await startDaemon(dir, ['--config', cfg, '--replay', fixture, '--interval', '200']);
   await eventually(() => (cliJson<Status>(['status'], d.socket).ticks >= 12 ? true : undefined));
 }, 120_000);
@@ -77,8 +82,22 @@ describe('ainka against a running daemon', () => {
     expect(v.stdout).toMatch(/bad\.yaml/);
     expect(cli(['policy', 'apply', good], d.socket).code).toBe(0);
     const list = cliJson<{ policies: { name: string }[] }>(['policy', 'list'], d.socket).policies.map((p) => p.name);
-    expect(list).toContain('cli-test');
-    expect(list).toContain('builtin');
+    expect(list).toEqual(['writeback', 'cli-test']);
+  });
+
+  it('policy validate checks JSON like YAML, and refuses rules over metrics that do not exist', () => {
+    const json = join(dir, 'p.json');
+    const doc = { apiVersion: 'ainka.dev/v1', kind: 'Policy', name: 'j', rules: [{ name: 'r', scope: { each: 'device' }, when: 'disk.read_bytes_per_second{device="{device}"} > 100MiB', then: [{ knob: 'block:{device}:read_ahead_kb', set: 1024 }] }] };
+    writeFileSync(json, JSON.stringify(doc, null, 2));
+    const ok = cli(['policy', 'validate', json]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(`${json}: valid (j, 1 rules, advise)\n`);
+    writeFileSync(json, JSON.stringify({ ...doc, apiVersion: 'ainka.dev/v9' }, null, 2));
+    expect(cli(['policy', 'validate', json]).stdout).toContain(`${json}:2:17: apiVersion: the string 'ainka.dev/v9' is not 'ainka.dev/v1'; did you mean 'ainka.dev/v1'?`);
+    writeFileSync(json, JSON.stringify({ ...doc, rules: [{ ...doc.rules[0], when: 'disk.read_megabytes{device="{device}"} > 1' }] }, null, 2));
+    const unknown = cli(['policy', 'validate', json]);
+    expect(unknown.code).toBe(5);
+    expect(unknown.stdout).toMatch(/metric 'disk\.read_megabytes' is not in the metric catalogue, so the rule could never fire/);
   });
 
   it('rollback of something never applied is "not found"', () => {

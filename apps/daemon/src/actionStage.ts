@@ -1,4 +1,4 @@
-import { ChangeManager, createActuators, type Actuator, type ActuatorSet, type ApplyResult, type ChangeOutcome } from '@ainka/actuators';
+import { ChangeManager, createActuators, parseKnobId, type Actuator, type ActuatorSet, type ApplyResult, type ChangeOutcome } from '@ainka/actuators';
 import { join } from 'node:path';
 import type { ActionRecord } from './api.js';
 import { DaemonError } from './errors.js';
@@ -50,7 +50,14 @@ export class ActionStage {
   private constructor(
     readonly manager: ChangeManager,
     private readonly opts: ActionStageOptions,
+    private readonly actuators: ActuatorSet,
   ) {}
+
+  /** Read a knob's current value through its actuator (for relative `adjust` actions). */
+  read(knob: string): Promise<string> {
+    const id = parseKnobId(knob);
+    return this.actuators[id.kind].read(this.opts.root, id);
+  }
 
   /** Open the journal (recovering what a crash interrupted). */
   static async open(opts: ActionStageOptions): Promise<ActionStage> {
@@ -65,7 +72,7 @@ export class ActionStage {
       actuators,
       log: opts.log,
     });
-    return new ActionStage(manager, opts);
+    return new ActionStage(manager, opts, actuators);
   }
 
   /** True while a plan is being applied (the next tick's decisions wait for the next tick). */

@@ -1,10 +1,14 @@
-import type { AnomalyDetector, AnomalyDetectorFactory } from '@ainka/ml';
+import { StreamingAnomalyDetector, type AnomalyDetector, type AnomalyDetectorFactory } from '@ainka/ml';
 import type { AnomalyRecord } from './api.js';
 import { globMatcher } from './glob.js';
 
 /** Options of {@link AnomalyStage}. */
 export interface AnomalyStageOptions {
   readonly factory: AnomalyDetectorFactory;
+  /**
+   * Score at which an anomaly opens, for detectors without an alert state of their own; detectors that
+   * report `alert` (onset → end) decide themselves (the daemon builds them with this threshold).
+   */
   readonly threshold: number;
   readonly maxSeries: number;
   readonly exclude: readonly string[];
@@ -12,6 +16,22 @@ export interface AnomalyStageOptions {
   readonly quietMs?: number;
   /** Closed anomalies kept for `anomalies` and `explain`. */
   readonly keepClosed?: number;
+}
+
+/** The `ml.anomaly` settings the detector bank is built from. */
+export interface AnomalySettings {
+  readonly threshold: number;
+  readonly warmup: number;
+  readonly warmupSeconds: number;
+}
+
+/**
+ * The daemon's per-series detector: `@ainka/ml`'s calibrated `StreamingAnomalyDetector`, whose alert
+ * opens at the configured threshold (score s ≈ (1 − s) / s chance alarms per day on one series).
+ */
+export function anomalyDetectorFactory(s: AnomalySettings): AnomalyDetectorFactory {
+  const options = { warmupRows: Math.max(2, s.warmup), warmupSeconds: s.warmupSeconds, alertScore: Math.max(s.threshold, 1e-6) };
+  return () => new StreamingAnomalyDetector(options);
 }
 
 interface Active {
@@ -51,9 +71,11 @@ export class AnomalyStage {
       this.detectors.set(key, d);
     }
     const r = d.update(t, value);
-    this.scores.set(key, r.score);
+    // While an alert is open its peak is the series' score, so `anomaly(x) > …` holds for the incident.
+    this.scores.set(key, r.alert?.active === true ? Math.max(r.score, r.alert.peak) : r.score);
     const a = this.active.get(key);
-    if (r.score >= this.opts.threshold) {
+    const hot = r.alert !== undefined ? r.alert.active : r.score >= this.opts.threshold;
+    if (hot) {
       if (a !== undefined) {
         a.record = { ...a.record, lastAt: t, count: a.record.count + 1, score: Math.max(a.record.score, r.score), value };
         a.quietSince = null;

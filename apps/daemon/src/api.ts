@@ -19,11 +19,14 @@ export type ApiMethod =
   | 'policy.validate'
   | 'policy.apply'
   | 'rollback'
+  | 'alerts'
+  | 'compliance'
+  | 'compliance.enforce'
   | 'baseline.record'
   | 'baseline.show';
 
 /** The methods that change the machine or the daemon. @public */
-export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback', 'baseline.record'];
+export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback', 'compliance.enforce', 'baseline.record'];
 
 /** One request line. @public */
 export interface ApiRequest {

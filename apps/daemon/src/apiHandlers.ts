@@ -58,6 +58,7 @@ export function apiHandlers(d: Daemon, metricsUrl: () => string | null): Map<Api
     return healing.recordBaseline({ ...(sysctls ? { sysctls } : {}), ...(files ? { files } : {}), ...(enforce ? { enforce } : {}) });
   });
   h.set('baseline.show', () => needHealing(d).baselineView());
+  d.guard?.handlers(h);
   return h;
 }
 

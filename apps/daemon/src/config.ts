@@ -24,6 +24,7 @@ export const daemonConfigSchema = z
         cgroups: z.object({ enabled: z.boolean().default(true), maxDepth: z.number().int().min(0).max(8).default(2), maxCgroups: z.number().int().min(1).max(4096).default(64) }).strict().prefault({}),
         replay: z.string().min(1).nullable().default(null),
         replayLoop: z.boolean().default(false),
+        replayTime: z.enum(['live', 'recorded']).default('live'),
         ebpf: z.enum(['auto', 'off']).default('auto'),
         ebpfObjects: z.string().min(1).nullable().default(null),
       })
@@ -45,8 +46,9 @@ export const daemonConfigSchema = z
         anomaly: z
           .object({
             enabled: z.boolean().default(true),
-            threshold: z.number().min(0).max(1).default(0.9),
+            threshold: z.number().min(0).max(1).default(0.99),
             warmup: z.number().int().min(1).default(60),
+            warmupSeconds: z.number().min(0).default(120),
             maxSeries: z.number().int().min(1).default(5000),
             exclude: z.array(z.string()).default(['*_total', 'process.*', '*.info']),
           })
@@ -66,11 +68,22 @@ export const daemonConfigSchema = z
       })
       .strict()
       .prefault({}),
+    guard: z
+      .object({
+        enabled: z.enum(['auto', 'off']).default('auto'),
+        starter: z.boolean().default(true),
+        rules: z.array(z.string()).default([]),
+        responses: mode.default('advise'),
+        baselineMaxExecutables: z.number().int().min(1).max(1_000_000).default(4096),
+      })
+      .strict()
+      .prefault({}),
     policy: z
       .object({
-        builtin: z.boolean().default(true),
-        packs: z.array(z.string()).default(['memory-pressure']),
+        builtin: z.boolean().optional(),
+        packs: z.array(z.string()).default(['server']),
         files: z.array(z.string()).default([]),
+        protect: z.array(z.string()).default([]),
       })
       .strict()
       .prefault({}),
@@ -81,6 +94,7 @@ export const daemonConfigSchema = z
         maxPerMinute: z.number().int().min(0).default(6),
         cooldownSeconds: z.number().min(0).default(60),
         adminCheckIntervalMs: z.number().int().min(100).default(30_000),
+        trialCooldownMinutes: z.number().min(0).default(60),
       })
       .strict()
       .prefault({}),
@@ -161,10 +175,17 @@ const docs: Record<string, string> = {
   'telemetry.cgroups': 'cgroup v2 (or v1) per-cgroup statistics, breadth-first to maxDepth.',
   'telemetry.replay': 'Path of a recorded stream (JSON lines written by `ainkad record`) to replay instead of the live machine.',
   'telemetry.replayLoop': 'Start the recording again when it ends.',
+  'telemetry.replayTime': 'live: stamp replayed ticks with the live clock (one recorded tick per interval); recorded: with the recording\'s own clock, so its durations hold at any --interval (fast tests).',
   'telemetry.ebpf': 'auto: use the eBPF programs (@ainka/ebpf) when root and BPF allow it; off: never.',
   'telemetry.ebpfObjects': 'Directory of the eBPF objects and manifest.json to load instead of those shipped in @ainka/ebpf (null: shipped). A concern whose object fails to load is reported and the others go on.',
   kernel: 'The AINKA kernel module (@ainka/ipc): the immediate decision layer (policy cache).',
   'kernel.module': 'auto: use it when loaded; off: never.',
+  guard: 'Host security monitor (@ainka/guard): detection rules over eBPF security events, baselines, advisory responses.',
+  'guard.enabled': 'auto: run when eBPF works and telemetry is live; off: never.',
+  'guard.starter': 'Load the starter detection rules.',
+  'guard.rules': 'Extra DetectionRules files, loaded after the starter pack (lists, exceptions, rules).',
+  'guard.responses': 'advise (default): responses are proposed only; enforce: rules with response mode enforce act (journaled).',
+  'guard.baselineMaxExecutables': 'Executables kept in <stateDir>/baselines.db.',
   logs: 'Kernel log analysis (@ainka/telemetry LogAnalyzer): OOM kills, hung tasks, I/O errors, lockups, segfaults and unit failures become alerts.',
   'logs.enabled': 'Read /dev/kmsg (needs root or CAP_SYSLOG; reported unavailable otherwise).',
   'logs.journal': 'Also follow `journalctl -o json -f` when journalctl exists.',
@@ -173,8 +194,9 @@ const docs: Record<string, string> = {
   'history.maxMegabytes': 'On-disk bound of the database; oldest samples go first.',
   'history.flushIntervalMs': 'Samples are inserted in one transaction per flush.',
   ml: 'Per-series anomaly detection, forecasts and capacity (@ainka/ml).',
-  'ml.anomaly.threshold': 'Score in [0, 1] from which a point is reported as an anomaly.',
-  'ml.anomaly.warmup': 'Samples each series learns from before it can be anomalous.',
+  'ml.anomaly.threshold': 'Calibrated score in [0, 1] at which an anomaly opens: score s means about (1 − s) / s chance alarms per day on one series (0.99: one per 100 days, i.e. ~1 per day per 100 series).',
+  'ml.anomaly.warmup': 'Samples each series learns from before its scores can be certain.',
+  'ml.anomaly.warmupSeconds': 'Seconds each series learns from before its scores can be certain (both warm-ups must pass).',
   'ml.anomaly.maxSeries': 'At most this many series get a detector (memory bound).',
   'ml.anomaly.exclude': 'Glob patterns (* wildcard) of series names left out of detection.',
   'ml.windowPoints': 'Recent points kept in memory per series (top, explain, forecasts).',
@@ -185,9 +207,9 @@ const docs: Record<string, string> = {
   'layers.deepIntervalMs': 'How often the deep layer (model refits, forecasts, capacity) runs.',
   'layers.deepBudgetMs': 'Budget of one deep cycle; overruns are counted and logged.',
   policy: 'Policies the fast layer evaluates.',
-  'policy.builtin': 'Load the built-in policy pack (cpu-saturation, memory-growth, writeback-pressure, io-pressure).',
-  'policy.packs': 'Shipped @ainka/policy packs to load: throughput, latency, balanced, powersave, memory-pressure, network-under-loss.',
-  'policy.files': 'Extra policy files (YAML); `ainka policy apply` adds to <stateDir>/policies.',
+  'policy.packs': 'Shipped @ainka/policy packs to load: server (default: general rules for any server), throughput, latency, balanced, powersave, memory-pressure, network-under-loss.',
+  'policy.files': 'Extra policy files (YAML or JSON, @ainka/policy language); `ainka policy apply` adds to <stateDir>/policies.',
+  'policy.protect': 'Globs of process names and cgroup/unit names rules never select, besides pid 1, kernel threads, ainkad, sshd, journald, logind and D-Bus.',
   actions: 'Journaled, reversible changes (@ainka/actuators).',
   'actions.rollbackOnExit': 'Roll back this session\'s changes on shutdown (and after a crash, on the next start).',
   'actions.recovery': 'What to do on start with a change a crash interrupted: revert or complete.',
@@ -210,6 +232,7 @@ const docs: Record<string, string> = {
   'healing.drift': 'Drift from the baseline recorded with `ainka baseline record` (<stateDir>/baseline.json): shown with who changed it; items marked enforce are restored in enforce mode.',
   'healing.drift.sysctlIntervalMs': 'How often sysctls are compared (null: every telemetry tick).',
   'healing.drift.fullIntervalMs': 'How often files, modules, mounts and enabled units are compared.',
+  'actions.trialCooldownMinutes': 'Enforce mode: a change whose rule names an objective is a trial, measured over windows before and after and rolled back when the objective got worse beyond noise; the rule then waits this long.',
   api: 'Local API: JSON lines on a Unix socket.',
   'api.socket': 'null: /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock (or in stateDir).',
   'api.socketMode': 'File mode of the socket (0660: owner and group). Each connection is also checked with SO_PEERCRED: root, the daemon user and members of the socket group may read; only root and the daemon user may change the system.',

@@ -1,4 +1,3 @@
-import { StreamingAnomalyDetector } from '@ainka/ml';
 import { MetricsCollector, createDefaultSources, seriesKey, type MetricSource, type SampleBatch } from '@ainka/telemetry';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -6,12 +5,13 @@ import { performance } from 'node:perf_hooks';
 import type { Subscription } from 'rxjs';
 import { ActionStage } from './actionStage.js';
 import { AlertStage } from './alertStage.js';
-import { AnomalyStage } from './anomalyStage.js';
+import { AnomalyStage, anomalyDetectorFactory } from './anomalyStage.js';
 import type { ActionRecord, AnomalyRecord, CapabilityStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
 import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
 import type { DaemonConfig } from './config.js';
 import { describeError } from './errors.js';
 import { forecastSeries } from './forecastStage.js';
+import { GuardStage } from './guardStage.js';
 import { HealingStage } from './healingStage.js';
 import { headlineSeries, sumOf, summedMetrics } from './headline.js';
 import { DaemonHistory } from './history.js';
@@ -19,10 +19,11 @@ import { ImmediateStage } from './immediateStage.js';
 import { LatencyHistogram } from './latency.js';
 import type { Logger } from './logger.js';
 import { defaultPaths } from './paths.js';
-import { CompositePolicyEngine, LibraryPolicyEngine } from './libraryPolicyEngine.js';
-import { BuiltinPolicyEngine, builtinPolicyYaml } from './policySet.js';
+import { knownMetrics, PolicyStage } from './policyStage.js';
+import { OptimizerStage } from './optimizerStage.js';
+import { resolveMetric } from '@ainka/policy';
 import { ReplaySource } from './replay.js';
-import type { LatestSample, RuleContext } from './ruleContext.js';
+import type { LatestSample } from './ruleContext.js';
 import { SeriesWindows } from './seriesWindow.js';
 import { version } from './version.js';
 
@@ -36,6 +37,16 @@ export interface DaemonEvents {
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
+/** The daemon's own cgroup (v2), so selectors never pick it. */
+function selfCgroup(): { selfCgroup?: string } {
+  try {
+    const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'));
+    return line === undefined ? {} : { selfCgroup: line.slice(3) };
+  } catch {
+    return {};
+  }
+}
+
 /**
  * `ainkad`'s composition: telemetry (collectors or a replay) → per-series anomaly detection and windows
  * → policy rules (fast layer, every tick) → actions (advice or journaled changes); a deep layer refits
@@ -48,7 +59,9 @@ export class Daemon {
   readonly log: Logger;
   readonly windows: SeriesWindows;
   readonly anomalies: AnomalyStage;
-  readonly policy: CompositePolicyEngine;
+  readonly policy: PolicyStage;
+  /** Trials of changes whose rules name an objective (enforce mode). */
+  readonly optimizer: OptimizerStage;
   readonly fast: LatencyHistogram;
   readonly deep: LatencyHistogram;
   readonly startedAt = Date.now();
@@ -63,12 +76,15 @@ export class Daemon {
   /** Self-healing (leaks, drift, services, pressure), when `healing.enabled`. */
   healing: HealingStage | undefined;
   private optional!: OptionalPaths;
+  /** The host security monitor (guard/guardStage.ts). */
+  guard: GuardStage | undefined;
   /** The immediate layer (the kernel policy cache), when the module is loaded and could be opened. */
   immediate: ImmediateStage | undefined;
   private immediateProblem: string | undefined;
   private sub: Subscription | undefined;
   private timers: NodeJS.Timeout[] = [];
   private forecasts = new Map<string, ForecastResult>();
+  private readonly forecastFitAt = new Map<string, number>();
   private ticks = 0;
   private lastSampleCount = 0;
   /** (tick time, samples) of recent ticks, for the series/s rate. */
@@ -85,17 +101,24 @@ export class Daemon {
     this.stateDir = resolve(config.stateDir ?? paths.stateDir);
     this.socketPath = resolve(config.api.socket ?? paths.socket);
     this.windows = new SeriesWindows(config.ml.windowPoints);
-    const warmup = config.ml.anomaly.warmup;
     this.anomalies = new AnomalyStage({
-      factory: () => new StreamingAnomalyDetector({ warmup }),
+      factory: anomalyDetectorFactory(config.ml.anomaly),
       threshold: config.ml.anomaly.threshold,
       maxSeries: config.ml.anomaly.maxSeries,
       exclude: config.ml.anomaly.exclude,
     });
-    this.policy = new CompositePolicyEngine(
-      new BuiltinPolicyEngine(),
-      new LibraryPolicyEngine({ anomalyScore: (k) => this.anomalies.score(k), forecast: (k, h) => this.forecastAt(k, h) }),
-    );
+    this.policy = new PolicyStage({
+      metrics: knownMetrics(),
+      protection: { selfPid: process.pid, protect: config.policy.protect, ...selfCgroup() },
+      readKnob: (knob) => this.actions.read(knob),
+    });
+    this.optimizer = new OptimizerStage({
+      actions: () => this.actions,
+      runtime: this.policy.runtime,
+      log,
+      cooldownAfterRollbackMs: config.actions.trialCooldownMinutes * 60_000,
+      onRecord: (r) => this.recordAction(r),
+    });
     this.fast = new LatencyHistogram(config.layers.fastBudgetMs);
     this.deep = new LatencyHistogram(config.layers.deepBudgetMs, 256);
   }
@@ -122,7 +145,7 @@ export class Daemon {
 
     let sources: MetricSource[];
     if (c.telemetry.replay !== null) {
-      this.replay = new ReplaySource(c.telemetry.replay, c.telemetry.replayLoop);
+      this.replay = new ReplaySource(c.telemetry.replay, c.telemetry.replayLoop, c.telemetry.replayTime === 'recorded');
       sources = [this.replay];
       this.log.info({ replay: c.telemetry.replay, ticks: this.replay.length }, `replaying ${this.replay.length} recorded ticks from ${c.telemetry.replay}`);
     } else {
@@ -133,7 +156,8 @@ export class Daemon {
       });
       sources.push(...this.optional.sources);
     }
-    this.collector = new MetricsCollector({ sources, intervalMs: c.telemetry.intervalMs });
+    const replay = this.replay;
+    this.collector = new MetricsCollector({ sources, intervalMs: c.telemetry.intervalMs, ...(replay !== undefined ? { now: () => replay.now() } : {}) });
 
     if (c.history.enabled) {
       this.history = new DaemonHistory({
@@ -182,6 +206,7 @@ export class Daemon {
       (d) => this.log.warn({ event: 'kernel-log', kind: d.kind, details: d.details }, `kernel log: ${d.summary}`),
       (err) => this.log.warn({ event: 'kernel-log-failed', err: describeError(err) }, `kernel log analysis stopped: ${describeError(err).message}`),
     );
+    this.guard = GuardStage.start({ config: c, stateDir: this.stateDir, log: this.log, alerts: this.alerts.manager, changes: this.actions.manager, ebpfAvailable: this.optional.ebpf.available });
 
     this.sub = this.collector.batches$.subscribe({
       next: (b) => this.onBatch(b),
@@ -214,7 +239,7 @@ export class Daemon {
           this.events.onAction?.(r);
         },
       });
-      await this.immediate.push(this.policy.library.loaded());
+      await this.immediate.push(this.policy.runtime.loaded());
       await this.immediate.poll();
     } catch (err) {
       this.immediateProblem = `the ainka module is loaded but could not be opened: ${describeError(err).message}`;
@@ -223,17 +248,17 @@ export class Daemon {
   }
 
   private loadPolicies(): void {
-    if (this.config.policy.builtin) this.policy.load(builtinPolicyYaml(), 'builtin');
+    if (this.config.policy.builtin !== undefined) this.log.warn({ key: 'policy.builtin' }, 'policy.builtin is ignored: the built-in rules are now policies of the server pack (policy.packs)');
     for (const pack of this.config.policy.packs) {
       try {
-        this.policy.library.loadPack(pack);
+        this.policy.loadPack(pack);
       } catch (err) {
         this.log.error({ pack, err: describeError(err) }, `policy pack ${pack} not loaded: ${describeError(err).message}`);
       }
     }
     const files = [...this.config.policy.files];
     try {
-      for (const f of readdirSync(this.policyDir).sort()) if (/\.ya?ml$/.test(f)) files.push(join(this.policyDir, f));
+      for (const f of readdirSync(this.policyDir).sort()) if (/\.(ya?ml|json)$/.test(f)) files.push(join(this.policyDir, f));
     } catch {
       // no applied policies yet
     }
@@ -247,13 +272,13 @@ export class Daemon {
   }
 
   /** Validate, store under `<stateDir>/policies/<name>.yaml` and load a policy document. */
-  applyPolicy(text: string, source: string): ReturnType<CompositePolicyEngine['load']> {
+  applyPolicy(text: string, source: string): ReturnType<PolicyStage['load']> {
     const loaded = this.policy.load(text, source);
     for (const p of loaded) {
       writeFileSync(join(this.policyDir, `${p.name}.yaml`), text, { mode: 0o640 });
       this.log.info({ policy: p.name, mode: p.mode, source }, `policy ${p.name} applied (${p.mode} mode, ${p.rules.length} rules)`);
     }
-    void this.immediate?.push(this.policy.library.loaded());
+    void this.immediate?.push(this.policy.runtime.loaded());
     return loaded;
   }
 
@@ -300,14 +325,10 @@ export class Daemon {
         if (v !== undefined) this.windows.push(`sum(${m})`, t, v);
       }
       this.history?.write(batch.samples);
-      const ctx: RuleContext = {
-        now: t,
-        windows: this.windows,
-        latest: this.latest,
-        byName,
-        isAnomalous: (k) => this.anomalies.isActive(k),
-      };
-      const decisions = this.policy.evaluate(ctx);
+      const evaluated = this.policy.evaluate(byName, t, { anomalyScore: (k) => this.anomalies.score(k), forecast: (k, h) => this.forecastAt(k, h) });
+      // In enforce mode, changes whose rules name an objective are trials (one at a time).
+      const decisions = this.config.mode === 'enforce' ? this.optimizer.take(evaluated, t) : evaluated;
+      this.optimizer.tick(t, (m) => resolveMetric({ series: (n) => byName.get(n) ?? [] }, m, t));
       const fastMs = Math.max(0, wallNow() - t);
       if (this.fast.observe(fastMs)) {
         this.counters.fastOverBudget++;
@@ -317,11 +338,7 @@ export class Daemon {
       if (decisions.length > 0 && !this.actions.inFlight) {
         void this.actions.handle(decisions, t, fastMs).then(
           (records) => {
-            for (const r of records) {
-              this.counters.actions.set(r.status, (this.counters.actions.get(r.status) ?? 0) + 1);
-              this.log.info({ event: 'action', action: { id: r.id, policy: r.policy, rule: r.rule, knob: r.knob, value: r.value, before: r.before, status: r.status, mode: r.mode, evidence: r.evidence, changeId: r.changeId, at: r.at, latencyMs: r.latencyMs } }, r.line);
-              this.events.onAction?.(r);
-            }
+            for (const r of records) this.recordAction(r);
           },
           (err: unknown) => this.log.error({ err: describeError(err) }, `actions failed: ${describeError(err).message}`),
         );
@@ -331,6 +348,12 @@ export class Daemon {
       this.counters.tickErrors++;
       this.log.error({ err: describeError(err) }, `tick failed: ${describeError(err).message}`);
     }
+  }
+
+  private recordAction(r: ActionRecord): void {
+    this.counters.actions.set(r.status, (this.counters.actions.get(r.status) ?? 0) + 1);
+    this.log.info({ event: 'action', action: { id: r.id, policy: r.policy, rule: r.rule, knob: r.knob, value: r.value, before: r.before, status: r.status, mode: r.mode, evidence: r.evidence, changeId: r.changeId, at: r.at, latencyMs: r.latencyMs } }, r.line);
+    this.events.onAction?.(r);
   }
 
   private forgetStale(before: number): void {
@@ -379,9 +402,19 @@ export class Daemon {
     }
   }
 
-  /** The deep layer's forecast of a series `horizonSeconds` ahead (for policy conditions). */
+  /** The deep layer's forecast of any series `horizonSeconds` ahead (for policy conditions); refitted at most every deep interval. */
   private forecastAt(key: string, horizonSeconds: number): number | undefined {
-    const f = this.forecasts.get(key);
+    let f = this.forecasts.get(key);
+    const pts = this.windows.points(key);
+    if ((f === undefined || (pts.at(-1)?.t ?? 0) - (this.forecastFitAt.get(key) ?? 0) > this.config.layers.deepIntervalMs) && pts.length >= 10) {
+      try {
+        f = forecastSeries(key, key.replace(/\{.*$/, ''), pts, Math.max(horizonSeconds, this.config.ml.forecastHorizonSeconds));
+        this.forecasts.set(key, f);
+        this.forecastFitAt.set(key, pts.at(-1)?.t ?? 0);
+      } catch (err) {
+        this.log.debug({ err: describeError(err), series: key }, 'forecast failed');
+      }
+    }
     if (f === undefined || f.points.length === 0) return undefined;
     const target = (this.windows.points(key).at(-1)?.t ?? Date.now()) + horizonSeconds * 1000;
     return (f.points.find((p) => p.t >= target) ?? f.points[f.points.length - 1])?.value;
@@ -424,6 +457,7 @@ export class Daemon {
     const out: CapabilityStatus[] = [];
     if (this.optional !== undefined) out.push(this.optional.kernel, this.optional.ebpf);
     if (this.alerts !== undefined) out.push(...this.alerts.status());
+    if (this.guard !== undefined) out.push(this.guard.status);
     for (const s of this.collector?.status() ?? []) out.push(s.available ? { id: `collector:${s.id}`, available: true } : { id: `collector:${s.id}`, available: false, reason: s.reason ?? 'unknown' });
     return out;
   }
@@ -523,6 +557,7 @@ export class Daemon {
     this.optional?.close();
     await this.immediate?.close();
     this.alerts?.close();
+    this.guard?.stop();
     if (this.actions !== undefined) {
       try {
         await this.actions.close();

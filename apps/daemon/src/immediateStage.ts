@@ -78,7 +78,8 @@ export class ImmediateStage {
   /** Open the module (heartbeating while open). Throws what `AinkaKernel.open` throws. */
   static async open(opts: ImmediateStageOptions): Promise<ImmediateStage> {
     const { AinkaKernel: K } = await import('@ainka/ipc');
-    const kernel = await K.open({ ring: false, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000 });
+    // pressure: the module cannot read /proc/pressure itself; ainkad pushes PSI every second.
+    const kernel = await K.open({ ring: false, pressure: true, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000 });
     return new ImmediateStage(kernel, opts);
   }
 

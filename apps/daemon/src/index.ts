@@ -35,11 +35,6 @@ export { daemonConfigSchema, defaultConfigYaml, loadDaemonConfig, parseDaemonCon
 export type { DaemonConfig } from './config.js';
 export { DaemonHistory, parseSeriesKey } from './history.js';
 export type { OpenHistoryOptions } from './history.js';
-export { BuiltinPolicyEngine, builtinPolicyYaml } from './policySet.js';
-export type { PolicyEngine } from './policySet.js';
-export { builtinRules } from './builtinRules.js';
-export type { BuiltinRule, RuleHitSpec } from './builtinRules.js';
-export type { Decision, LatestSample, RuleContext } from './ruleContext.js';
+export type { Decision, LatestSample } from './ruleContext.js';
 export { SeriesWindows } from './seriesWindow.js';
-export { CompositePolicyEngine, LibraryPolicyEngine } from './libraryPolicyEngine.js';
-export type { MlLookups } from './libraryPolicyEngine.js';
+export { knownMetrics, offlinePolicyStage, PolicyStage } from './policyStage.js';

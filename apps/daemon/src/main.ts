@@ -14,6 +14,7 @@ import { createLogger } from './logger.js';
 import { startMetricsServer } from './metricsServer.js';
 import { defaultPaths } from './paths.js';
 import { recordBatches } from './replay.js';
+import { probeOptionalPaths } from './capabilities.js';
 import { version } from './version.js';
 
 interface RunOptions {
@@ -130,11 +131,14 @@ async function run(o: RunOptions): Promise<void> {
 }
 
 async function record(o: { out: string; seconds: string; interval: string }): Promise<void> {
-  const collector = new MetricsCollector({ sources: createDefaultSources({}), intervalMs: Number(o.interval) });
+  // The eBPF series (run-queue latency) are recorded too when BPF is available.
+  const optional = await probeOptionalPaths('off', 'auto');
+  const collector = new MetricsCollector({ sources: [...createDefaultSources({}), ...optional.sources], intervalMs: Number(o.interval) });
   const rec = recordBatches(collector.batches$, o.out);
   collector.start();
   await new Promise((r) => setTimeout(r, Number(o.seconds) * 1000));
   collector.close();
+  optional.close();
   const n = await rec.stop();
   process.stderr.write(`recorded ${n} ticks to ${o.out}\n`);
 }

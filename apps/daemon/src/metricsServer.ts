@@ -103,6 +103,7 @@ export class DaemonMetrics {
     gauge('ainka_daemon_resident_memory_bytes', 'Resident set size of ainkad.', () => process.memoryUsage.rss());
     gauge('ainka_daemon_series', 'Series held in memory.', () => d.windows.size);
     gauge('ainka_daemon_detectors', 'Per-series anomaly detectors.', () => d.anomalies.detectorCount);
+    d.guard?.registerMetrics(this.exporter.registry);
   }
 
   /** The exposition text (the latest samples are handed to the exporter at scrape time). */

@@ -18,10 +18,20 @@ export class ReplaySource implements MetricSource {
   private readonly ticks: RecordedTick[];
   private i = 0;
   private readonly loop: boolean;
+  private readonly recorded: boolean;
+  private readonly base = Date.now();
+  private offset = 0;
+  private lastNow = 0;
   /** Set once the recording ran out (and `loop` is off). */
   ended = false;
 
-  constructor(path: string, loop: boolean) {
+  /**
+   * @param loop start again when the recording ends.
+   * @param recordedTime stamp ticks with the recording's own clock (from now on) instead of the live one,
+   * so a recording made at 1 s per tick replays its durations exactly at any `--interval`.
+   */
+  constructor(path: string, loop: boolean, recordedTime = false) {
+    this.recorded = recordedTime;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -41,6 +51,29 @@ export class ReplaySource implements MetricSource {
     this.loop = loop;
   }
 
+  private span(): number {
+    const first = this.ticks[0];
+    const last = this.ticks[this.ticks.length - 1];
+    if (first === undefined || last === undefined) return 0;
+    const step = this.ticks.length > 1 ? (last.t - first.t) / (this.ticks.length - 1) : 1000;
+    return last.t - first.t + step;
+  }
+
+  /** The time of the next tick: the live clock, or the recording's clock (`recordedTime`). */
+  now(): number {
+    if (!this.recorded) return Date.now();
+    const t0 = this.ticks[0]?.t ?? 0;
+    let idx = this.i;
+    let off = this.offset;
+    if (idx >= this.ticks.length) {
+      if (!this.loop) return (this.lastNow = this.lastNow + 1000);
+      idx = 0;
+      off += this.span();
+    }
+    this.lastNow = this.base + off + ((this.ticks[idx]?.t ?? t0) - t0);
+    return this.lastNow;
+  }
+
   /** Number of recorded ticks. */
   get length(): number {
     return this.ticks.length;
@@ -53,6 +86,7 @@ export class ReplaySource implements MetricSource {
         return [];
       }
       this.i = 0;
+      this.offset += this.span();
     }
     const tick = this.ticks[this.i++] as RecordedTick;
     return tick.s.map(([name, labels, value, unit]) => (labels === null ? { name, value, unit, timestamp: ctx.now } : { name, labels, value, unit, timestamp: ctx.now }));

@@ -1,6 +1,6 @@
+import type { Objective, Target } from '@ainka/policy';
 import type { MetricUnit } from '@ainka/telemetry';
 import type { Evidence } from './api.js';
-import type { SeriesWindows } from './seriesWindow.js';
 
 /** The latest value of a series, with its name and labels. */
 export interface LatestSample {
@@ -11,20 +11,6 @@ export interface LatestSample {
   /** Updated in place every tick (no allocation per sample). */
   value: number;
   t: number;
-}
-
-/** What rules see on every tick. */
-export interface RuleContext {
-  /** Time of the tick (ms). */
-  readonly now: number;
-  /** Recent points of every series. */
-  readonly windows: SeriesWindows;
-  /** Latest sample of every series, by series key. */
-  readonly latest: ReadonlyMap<string, LatestSample>;
-  /** Latest samples grouped by metric name. */
-  readonly byName: ReadonlyMap<string, readonly LatestSample[]>;
-  /** Whether a series is anomalous now. */
-  isAnomalous(series: string): boolean;
 }
 
 /** A rule hit: the change a policy asks for, and why. */
@@ -38,4 +24,8 @@ export interface Decision {
   readonly evidence: readonly Evidence[];
   /** Restore exactly this value (a recorded baseline), never a damped step towards it. */
   readonly exact?: boolean;
+  /** The measured objective (enforce mode: the change is a trial judged by it). */
+  readonly objective?: Objective;
+  /** The selector target the decision is for (`process:123`, `device:sda`). */
+  readonly target?: Target;
 }

@@ -89,13 +89,26 @@ describe.runIf(inGuest)('ainkad with the kernel module loaded (guest)', () => {
         '',
       ].join('\n'),
     );
-    const builtinPolicy = join(dir, 'builtin.yaml');
-    writeFileSync(builtinPolicy, ['name: guest-builtin', 'mode: advise', 'rules:', '  - use: memory-growth', '    params: { growBytes: 67108864, windowSeconds: 10 }', ''].join('\n'));
+    const builtinPolicy = join(dir, 'growth.json');
+    writeFileSync(
+      builtinPolicy,
+      [
+        '{',
+        '  "apiVersion": "ainka.dev/v1", "kind": "Policy", "name": "guest-builtin", "mode": "advise",',
+        '  "rules": [{',
+        '    "name": "memory-growth",',
+        '    "scope": {"each": "cgroup"},',
+        '    "when": "delta(cgroup.memory_current_bytes{cgroup=\\"{cgroup}\\"}, 10s) > 64MiB",',
+        '    "then": [{"knob": "cgroup:{cgroup}:memory.high", "from": {"metric": "cgroup.memory_current_bytes{cgroup=\\"{cgroup}\\"}", "factor": 1.25}}]',
+        '  }]',
+        '}',
+        '',
+      ].join('\n'),
+    );
     const cfg = writeConfig(
       dir,
       [
         'policy:',
-        '  builtin: false',
         '  packs: []',
         `  files: [${JSON.stringify(kernelPolicy)}, ${JSON.stringify(builtinPolicy)}]`,
         'telemetry:',

@@ -17,14 +17,29 @@ const knobFile = (root: string) => join(root, 'proc', 'sys', 'vm', 'dirty_backgr
 
 function enforceConfig(dir: string, root: string, rollbackOnExit: boolean): string {
   const policy = join(dir, 'wb.yaml');
-  writeFileSync(policy, ['name: writeback-enforce', 'mode: enforce', 'rules:', '  - use: writeback-pressure', '    params: { forSeconds: 1 }', ''].join('\n'));
+  writeFileSync(
+    policy,
+    [
+      'apiVersion: ainka.dev/v1',
+      'kind: Policy',
+      'name: writeback-enforce',
+      'mode: enforce',
+      'rules:',
+      '  - name: writeback-pressure',
+      '    description: Lots of dirty page cache; start background writeback earlier.',
+      '    when: mem.dirty_bytes > 256MiB for 1s',
+      '    then:',
+      '      - knob: sysctl:vm.dirty_background_ratio',
+      '        set: 5',
+      '',
+    ].join('\n'),
+  );
   return writeConfig(
     dir,
     [
       'mode: enforce',
       `root: ${JSON.stringify(root)}`,
       'policy:',
-      '  builtin: false',
       '  packs: []',
       `  files: [${JSON.stringify(policy)}]`,
       `actions: { rollbackOnExit: ${rollbackOnExit} }`,
@@ -47,7 +62,7 @@ describe('ainkad in enforce mode against a file-tree root', () => {
       expect(a.knob).toBe('sysctl:vm.dirty_background_ratio');
       expect(a.before).toBe('10');
       expect(readFileSync(knobFile(root), 'utf8').trim()).toBe('5');
-      expect(String(line.msg)).toMatch(/^reason 'writeback-pressure' on knob sysctl:vm\.dirty_background_ratio: 10 → 5, because .*dirty page cache/);
+      expect(String(line.msg)).toMatch(/^reason 'writeback-pressure' on knob sysctl:vm\.dirty_background_ratio: 10 → 5, because mem\.dirty_bytes = \d+ > 268435456 for 1 s/);
       expect(journal(d.stateDir).some((r) => r.type === 'commit')).toBe(true);
       const explained = cliJson<{ kind: string; action: ActionRecord }>(['explain', a.id], d.socket);
       expect(explained.action.changeId).toBe(a.changeId);

@@ -10,6 +10,8 @@ export const repo = resolve(import.meta.dirname, '..', '..', '..');
 export const daemonMain = join(repo, 'apps', 'daemon', 'dist', 'main.js');
 export const cliMain = join(repo, 'apps', 'cli', 'dist', 'main.js');
 export const fixture = join(repo, 'apps', 'daemon', 'test', 'fixtures', 'pressure.jsonl');
+/** 57 s recorded on a busy host (record-server.sh): a 1 MiB sequential read stream on vda, a dirty-page burst, PSI cpu ~99 %. */
+export const serverFixture = join(repo, 'apps', 'daemon', 'test', 'fixtures', 'server.jsonl');
 
 function newest(dir: string): number {
   let t = 0;

@@ -124,7 +124,7 @@ describe.runIf(inSystem)('self-healing against real faults (systemd guest)', () 
     writeFileSync('/proc/sys/vm/swappiness', sysctlBefore === '10' ? '20\n' : '10\n');
     writeFileSync('/etc/hosts', `${hostsBefore}10.6.6.6 updates.example\n`);
 
-    const records = async (): Promise<HealingRecord[]> => (await call<StatusResult>(socket, 'status')).healing?.records ?? [];
+    const records = async (): Promise<readonly HealingRecord[]> => (await call<StatusResult>(socket, 'status')).healing?.records ?? [];
     const found = async (pred: (r: HealingRecord) => boolean, what: string, ms = 180_000): Promise<HealingRecord> => {
       const r = await until(async () => (await records()).find(pred), ms, what);
       console.log(`[healing] ${what}: detected after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.id} ${r.summary} → ${r.remedy}`);
@@ -146,7 +146,7 @@ describe.runIf(inSystem)('self-healing against real faults (systemd guest)', () 
     // Services: the one that died once is restarted and runs; the crash loop is reported with its journal lines.
     const once = await found((r) => r.key === `unit:${tag}-once.service` && r.actions.length > 0, 'unit that dies once');
     expect((await explain(once.id)).actions[0]?.knob).toBe(`systemd:${tag}-once.service:restart`);
-    await until(() => (sh('systemctl', ['is-active', `${tag}-once.service`]).trim() === 'active' ? true : undefined).valueOf(), 60_000, 'once.service running again').catch(() => undefined);
+    await until(() => (sh('systemctl', ['is-active', `${tag}-once.service`]).trim() === 'active' ? true : undefined), 60_000, 'once.service running again').catch(() => undefined);
     const loop = await found((r) => r.key === `unit:${tag}-crash.service` && /crash-looping/.test(r.summary), 'crash-looping unit');
     expect(loop.actions).toEqual([]);
     expect(loop.evidence.some((e) => /config error: missing listen address/.test(e.condition))).toBe(true);

@@ -35,21 +35,34 @@ beforeAll(async () => {
   writeFileSync(
     policy,
     [
+      'apiVersion: ainka.dev/v1',
+      'kind: Policy',
       'name: live-test',
       'mode: advise',
       'rules:',
-      '  - use: cpu-saturation',
-      '    params: { busyRatio: 0.5, forSeconds: 2, minCores: 0.1, maxProcesses: 10 }',
-      '  - use: writeback-pressure',
-      '    params: { dirtyBytes: 33554432, forSeconds: 1 }',
-      '  - use: memory-growth',
-      '    params: { growBytes: 67108864, windowSeconds: 10 }',
+      '  - name: cpu-saturation',
+      '    scope: {each: process, top: 10}',
+      '    when: cpu.busy_ratio > 0.5 for 2s and process.cpu_cores{pid="{pid}"} > 0.1',
+      '    then:',
+      '      - knob: process:{pid}:nice',
+      '        set: 10',
+      '  - name: writeback-pressure',
+      '    when: mem.dirty_bytes > 32MiB for 1s',
+      '    then:',
+      '      - knob: sysctl:vm.dirty_background_ratio',
+      '        set: 5',
+      '  - name: memory-growth',
+      '    scope: {each: cgroup}',
+      '    when: delta(cgroup.memory_current_bytes{cgroup="{cgroup}"}, 10s) > 64MiB',
+      '    then:',
+      '      - knob: cgroup:{cgroup}:memory.high',
+      "        from: {metric: 'cgroup.memory_current_bytes{cgroup=\"{cgroup}\"}', factor: 1.25}",
       '',
     ].join('\n'),
   );
   const cfg = writeConfig(
     dir,
-    ['policy:', '  builtin: false', '  packs: []', `  files: [${JSON.stringify(policy)}]`, 'telemetry:', '  processes: { intervalMs: 1000, topN: 20 }', 'actions: { cooldownSeconds: 1 }', 'ml: { anomaly: { warmup: 10 } }', ''].join('\n'),
+    ['policy:', '  packs: []', `  files: [${JSON.stringify(policy)}]`, 'telemetry:', '  processes: { intervalMs: 1000, topN: 20 }', 'actions: { cooldownSeconds: 1 }', 'ml: { anomaly: { warmup: 10 } }', ''].join('\n'),
   );
   d = await startDaemon(dir, ['--config', cfg, '--interval', '250']);
 }, 120_000);

@@ -434,6 +434,7 @@ enum {
 	AINKA_CMD_ACTIONS_GET = 6,             /* dump: Dump the most recent actions, newest last. */
 	AINKA_CMD_HEARTBEAT = 7,               /* do, CAP_NET_ADMIN: Tell the watchdog that userspace is alive. */
 	AINKA_CMD_EVENT = 8,                   /* notify: Notification on the events group. */
+	AINKA_CMD_SET_PRESSURE = 9,            /* do, CAP_NET_ADMIN: Push the PSI some-avg10 figures userspace read from /proc/pressure; they feed the sampler until they are older than 5 s (then -1, PSI off). */
 
 	__AINKA_CMD_MAX
 };
@@ -458,6 +459,9 @@ enum {
 	AINKA_A_HEARTBEAT_COOKIE = 14,      /* u64: Any value, echoed in status. */
 	AINKA_A_PAD = 15,                   /* pad: Alignment padding for 64-bit attributes. */
 	AINKA_A_MAX_ACTIONS = 16,           /* u32: Return at most this many recent actions. */
+	AINKA_A_PSI_CPU_SOME_AVG10 = 17,    /* u32: PSI cpu some avg10 in hundredths of a percent, pushed by userspace. */
+	AINKA_A_PSI_MEM_SOME_AVG10 = 18,    /* u32: PSI memory some avg10 in hundredths of a percent, pushed by userspace. */
+	AINKA_A_PSI_IO_SOME_AVG10 = 19,     /* u32: PSI io some avg10 in hundredths of a percent, pushed by userspace. */
 
 	__AINKA_A_MAX
 };

@@ -79,6 +79,18 @@ function parseRead(knob: KnobId, raw: string): string {
   return normalizeValue(raw);
 }
 
+/**
+ * `vm.dirty_bytes` and `vm.dirty_background_bytes` are one setting with `vm.dirty_ratio` /
+ * `vm.dirty_background_ratio`: writing one zeroes the other. A bytes knob that reads 0 is reported as
+ * `ratio:<n>`, and writing `ratio:<n>` (a revert) restores the ratio, which zeroes the bytes again.
+ */
+function dirtyRatioOf(knob: KnobId): string | undefined {
+  if (knob.kind !== 'sysctl') return undefined;
+  if (knob.attribute === 'vm.dirty_bytes') return 'proc/sys/vm/dirty_ratio';
+  if (knob.attribute === 'vm.dirty_background_bytes') return 'proc/sys/vm/dirty_background_ratio';
+  return undefined;
+}
+
 /** Does the read-back value hold what was written? `io.max` compares only the fields written. */
 function holds(knob: KnobId, readBack: string, written: string): boolean {
   const want = normalizeValue(written);
@@ -123,7 +135,13 @@ export class FileActuator implements Actuator {
         { cause: error },
       );
     }
-    return parseRead(knob, raw);
+    const value = parseRead(knob, raw);
+    const ratio = dirtyRatioOf(knob);
+    if (ratio !== undefined && value === '0') {
+      // The kernel keeps either *_bytes or *_ratio; 0 bytes means the ratio rules, so remember the ratio.
+      return `ratio:${normalizeValue(readRootFile(root, ratio) ?? '')}`;
+    }
+    return value;
   }
 
   async validate(root: string, knob: KnobId, value: string): Promise<void> {
@@ -138,7 +156,10 @@ export class FileActuator implements Actuator {
 
   /** Synchronous write of a value (no bounds check). */
   writeSync(root: string, knob: KnobId, value: string): void {
-    const path = join(root, knobPath(knob));
+    const ratio = dirtyRatioOf(knob);
+    const viaRatio = ratio !== undefined && value.startsWith('ratio:');
+    const path = join(root, viaRatio ? (ratio as string) : knobPath(knob));
+    if (viaRatio) value = value.slice('ratio:'.length);
     let fd: number;
     try {
       fd = openSync(path, constants.O_WRONLY | constants.O_TRUNC);

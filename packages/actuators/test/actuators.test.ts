@@ -158,3 +158,30 @@ describe('systemd actuator', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('knobs added for the server pack', () => {
+  it('vm.dirty_bytes / dirty_background_bytes: a 0 reads as the ratio in force, and reverting restores the ratio', async () => {
+    const root = makeTree({ 'proc/sys/vm/dirty_bytes': '0\n', 'proc/sys/vm/dirty_ratio': '20\n', 'proc/sys/vm/dirty_background_bytes': '0\n', 'proc/sys/vm/dirty_background_ratio': '10\n' });
+    const bg = parseKnobId('sysctl:vm.dirty_background_bytes');
+    const a = act.sysctl;
+    expect(await a.read(root, bg)).toBe('ratio:10');
+    await a.validate(root, bg, '67108864');
+    await a.apply(root, bg, '67108864');
+    expect(await a.read(root, bg)).toBe('67108864');
+    await a.revert(root, bg, 'ratio:10');
+    expect(readTree(root, 'proc/sys/vm/dirty_background_ratio').trim()).toBe('10');
+    expect(await refusal(root, 'sysctl:vm.dirty_bytes', '1048576')).toMatch(/1048576 is outside 33554432 … 68719476736/);
+  });
+
+  it('tcp_congestion_control accepts an algorithm whose module the kernel loads on demand', async () => {
+    const root = makeTree({
+      'proc/sys/net/ipv4/tcp_congestion_control': 'cubic\n',
+      'proc/sys/net/ipv4/tcp_available_congestion_control': 'reno cubic\n',
+      'proc/sys/kernel/osrelease': '6.1.0-test\n',
+      'lib/modules/6.1.0-test/modules.dep': 'kernel/net/ipv4/tcp_bbr.ko.xz:\nkernel/net/ipv4/tcp_vegas.ko.xz:\n',
+    });
+    const cc = parseKnobId('sysctl:net.ipv4.tcp_congestion_control');
+    await act.sysctl.validate(root, cc, 'bbr');
+    expect(await refusal(root, 'sysctl:net.ipv4.tcp_congestion_control', 'htcp')).toContain("lists reno, cubic, and this kernel has no tcp_htcp module");
+  });
+});

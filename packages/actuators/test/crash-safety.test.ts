@@ -44,7 +44,7 @@ function killMidApply(root: string, stateDir: string, delayMs: number): Promise<
 
 describe('change journal crash safety', () => {
   it(`after kill -9 mid-apply or mid-rollback (${KILLS} times) the knobs are always wholly before or after a batch, never between`, async () => {
-    const tally = { before: 0, after: 0, reverted: 0, between: 0 };
+    const tally = { before: 0, after: 0, reverted: 0, between: 0, betweenAfterRecovery: 0, journalDisagrees: 0 };
     const lane = async (n: number): Promise<void> => {
       const root = makeTree(machine);
       const stateDir = join(root, 'var/lib/ainka');
@@ -58,16 +58,20 @@ describe('change journal crash safety', () => {
         const snap = snapshot(root);
         const isA = JSON.stringify(snap) === JSON.stringify(stateA);
         const isB = JSON.stringify(snap) === JSON.stringify(stateB);
-        expect(isA || isB, `kill ${i}: state between batches: ${JSON.stringify(snap)}`).toBe(true);
         if (isA) tally.before++;
-        else tally.after++;
+        else if (isB) tally.after++;
+        else tally.betweenAfterRecovery++;
         // The journal agrees with the files: every managed knob holds the value the journal says.
-        for (const m of manager.managed()) expect(snap[m.knob]).toBe(m.value);
+        for (const m of manager.managed()) if (snap[m.knob] !== m.value) tally.journalDisagrees++;
         await manager.close();
       }
     };
     await Promise.all(Array.from({ length: LANES }, () => lane(KILLS / LANES)));
-    console.log(`crash safety: ${KILLS} kills; ${tally.between} left the files between states before recovery; ${tally.reverted} interrupted batches reverted on start; after recovery ${tally.before} in state A, ${tally.after} in state B, 0 between`);
-    expect(tally.before + tally.after).toBe(KILLS);
+    console.log(`crash safety: ${KILLS} kills; ${tally.between} left the files between states before recovery; ${tally.reverted} interrupted batches reverted on start; after recovery ${tally.before} in state A, ${tally.after} in state B, ${tally.betweenAfterRecovery} between`);
+    // What the test claims: after recovery never between, and the journal matches the files.
+    expect(tally.betweenAfterRecovery).toBe(0);
+    expect(tally.journalDisagrees).toBe(0);
+    // And that it tested something: kills landed inside batches (recovery had work to do).
+    expect(tally.between + tally.reverted).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subject, type Observable } from 'rxjs';
 import { BpfObject, loadWithFallbacks, u32, type BpfLoaded, type BpfRing, type BpfVariantFailure } from '@ainka/native';
@@ -18,6 +19,22 @@ function checkSecurityWatches(watches: readonly SecurityWatch[]): readonly Secur
 
 /** Default ring buffer size: see {@link EbpfHostOptions.ringBytes}. */
 const DEFAULT_RING_BYTES = 256 << 10;
+
+let pageShift: number | undefined;
+/** log2 of the kernel's page size (KernelPageSize of this process's first mapping; 12 if unreadable). */
+function kernelPageShift(): number {
+  if (pageShift === undefined) {
+    let kb = 4;
+    try {
+      const m = /^KernelPageSize:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps', 'utf8'));
+      if (m) kb = Number(m[1]);
+    } catch {
+      /* no procfs: assume 4 KiB */
+    }
+    pageShift = Math.round(Math.log2(kb * 1024));
+  }
+  return pageShift;
+}
 
 /** Options of an {@link EbpfHost}. */
 export interface EbpfHostOptions {
@@ -40,7 +57,7 @@ export interface EbpfHostOptions {
   readonly targetTgid?: number;
   /** Paths whose opens are reported (exact string given to open/openat/openat2). */
   readonly watchPaths?: readonly string[];
-  /** Emit every TCP state change, not only connects, closes and retransmits (default true). */
+  /** Emit every TCP state change, not only connects, closes and retransmits (default false: the cheap setting). */
   readonly allTcpStates?: boolean;
   /** Opens reported by the security object (a longest-prefix trie; at most 256 entries). */
   readonly securityWatches?: readonly SecurityWatch[];
@@ -348,8 +365,9 @@ export class EbpfHost {
         if (o.ignoreSelf !== false) set('ignore_tgid', u32(process.pid));
         if (o.targetTgid) set('target_tgid', u32(o.targetTgid));
         set('watch_enabled', Buffer.from([1]));
-        set('all_states', Buffer.from([o.allTcpStates === false ? 0 : 1]));
+        set('all_states', Buffer.from([o.allTcpStates === true ? 1 : 0]));
         set('syscall_mix', Buffer.from([o.syscallMix === false ? 0 : 1]));
+        set('page_shift', u32(kernelPageShift()));
         if (m.ringBuffer) obj.setMaxEntries(m.ringBuffer, o.ringBytes ?? DEFAULT_RING_BYTES);
       },
     });

@@ -260,31 +260,50 @@ export class EbpfStreams {
       let obj: BpfObject;
       try {
         obj = this.host.acquire('syscall');
-        collect(obj); // start the first interval from zero
       } catch (err) {
         sub.error(err);
         return undefined;
       }
-      let prev = readPerSyscall(obj);
+      let prev: number[] | undefined;
       let last = Date.now();
+      let stopped = false;
+      let busy = true;
+      // The iterator runs off the event loop; a tick that finds the previous one running is skipped.
+      collect(obj).then(
+        () => {
+          prev = readPerSyscall(obj); // start the first interval from zero
+          last = Date.now();
+          busy = false;
+        },
+        (err: unknown) => sub.error(err),
+      );
       const timer = setInterval(() => {
-        try {
-          collect(obj);
-          const top = readTop(obj);
-          const cur = readPerSyscall(obj);
-          const perSyscall = cur
-            .map((count, nr) => ({ nr, count: count - (prev[nr] ?? 0) }))
-            .filter((x) => x.count > 0)
-            .sort((a, b) => b.count - a.count);
-          const now = Date.now();
-          sub.next({ at: now, intervalMs: now - last, perSyscall, topProcesses: top });
-          prev = cur;
-          last = now;
-        } catch (err) {
-          sub.error(err);
-        }
+        if (busy || stopped || !prev) return;
+        busy = true;
+        collect(obj)
+          .then(() => {
+            if (stopped || !prev) return;
+            const top = readTop(obj);
+            const cur = readPerSyscall(obj);
+            const before = prev;
+            const perSyscall = cur
+              .map((count, nr) => ({ nr, count: count - (before[nr] ?? 0) }))
+              .filter((x) => x.count > 0)
+              .sort((a, b) => b.count - a.count);
+            const now = Date.now();
+            sub.next({ at: now, intervalMs: now - last, perSyscall, topProcesses: top });
+            prev = cur;
+            last = now;
+          })
+          .catch((err: unknown) => {
+            if (!stopped) sub.error(err);
+          })
+          .finally(() => {
+            busy = false;
+          });
       }, this.pollIntervalMs);
       return () => {
+        stopped = true;
         clearInterval(timer);
         this.host.release('syscall');
       };
@@ -310,9 +329,9 @@ function scanPairs<T, R>(f: (cur: T, prev: T | undefined) => R) {
     });
 }
 
-/** Moves per-thread counts into the per-process map, then builds the top-N in the kernel. */
-function collect(obj: BpfObject): void {
-  obj.iterate('collect_threads');
+/** Moves per-thread counts into the per-process map (off the event loop), then builds the top-N in the kernel. */
+async function collect(obj: BpfObject): Promise<void> {
+  await obj.iterate('collect_threads');
   obj.run('collect_top');
 }
 

@@ -5,7 +5,8 @@ import type { TcpEvent } from '../src/events.js';
 import { skipReason, waitFor } from './kernel.js';
 
 describe.skipIf(skipReason)('TCP events on the real kernel', () => {
-  const ebpf = new EbpfStreams({ pollIntervalMs: 100 });
+  // Every state change (the cheap default reports only connects, closes and retransmits).
+  const ebpf = new EbpfStreams({ pollIntervalMs: 100, allTcpStates: true });
   afterAll(() => ebpf.host.closeAll());
 
   it('reports a loopback connect and close with the right ports, states and connect latency', async () => {

@@ -1,3 +1,5 @@
+import { AinkaError } from '@ainka/errors';
+
 /** Stable error codes raised by `@ainka/guard`. */
 export const GuardErrorCode = {
   /** A detection-rules document has errors (see `issues`). */
@@ -14,14 +16,11 @@ export const GuardErrorCode = {
 export type GuardErrorCode = (typeof GuardErrorCode)[keyof typeof GuardErrorCode];
 
 /** An error of `@ainka/guard`: the message names the problem and the fix. */
-export class GuardError extends Error {
+export class GuardError extends AinkaError<GuardErrorCode> {
   /** Always `'GuardError'`. */
-  override readonly name = 'GuardError';
-  /** Stable machine-readable code. */
-  readonly code: GuardErrorCode;
+  override name = 'GuardError';
 
-  constructor(code: GuardErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
+  constructor(code: GuardErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
   }
 }

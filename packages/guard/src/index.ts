@@ -27,3 +27,14 @@ export { starterRules, starterWatches } from './starterPack.js';
 export { BaselineStore, formatAge, type BaselineFeature, type BaselineStoreOptions } from './baseline.js';
 export { CpuWatch, type BusyProcess, type CpuWatchOptions } from './cpuWatch.js';
 export { Guard, type GuardOptions, type GuardStats } from './guard.js';
+export {
+  enforceCompliance,
+  runCompliance,
+  sshdSettings,
+  type ComplianceItem,
+  type ComplianceOptions,
+  type ComplianceReport,
+  type ComplianceStatus,
+  type Remediation,
+} from './compliance.js';
+export { PROTECTED_NAMES, Responder, type ResponderOptions } from './responder.js';

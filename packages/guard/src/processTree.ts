@@ -31,31 +31,8 @@ interface Entry {
   exitedAt?: number;
 }
 
-/** What an exec tells the tree. */
-export interface ExecInput {
-  /** Process id. */
-  readonly pid: number;
-  /** Parent id. */
-  readonly ppid: number;
-  /** Real uid. */
-  readonly uid: number;
-  /** Effective uid. */
-  readonly euid: number;
-  /** Command name. */
-  readonly name: string;
-  /** Executable path. */
-  readonly exe: string;
-  /** argv. */
-  readonly argv: readonly string[];
-  /** cgroup v2 id. */
-  readonly cgroupId: bigint;
-  /** fd 0 is a network socket. */
-  readonly stdinNet: boolean;
-  /** fd 1 is a network socket. */
-  readonly stdoutNet: boolean;
-  /** The parent's fd 0/1 is a network socket. */
-  readonly parentStdioNet: boolean;
-}
+/** What an exec tells the tree: the exec-time fields of {@link ProcessInfo}. */
+export type ExecInput = Pick<ProcessInfo, 'pid' | 'ppid' | 'uid' | 'euid' | 'name' | 'exe' | 'argv' | 'cgroupId' | 'stdinNet' | 'stdoutNet' | 'parentStdioNet'>;
 
 /**
  * The process tree, built from exec, fork and exit events and completed from `/proc` for

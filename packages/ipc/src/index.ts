@@ -12,4 +12,5 @@ export { RingReader, SampleBatch, type RingReaderOptions, type RingStats } from 
 export { GenlConnection, type GenlConnectionOptions, type GenlRequestOptions } from './genl-connection.js';
 export { describeRequestOffset } from './describe.js';
 export { hasNetAdmin } from './privilege.js';
+export { parsePressureSome, readPressure, type PressureFigures } from './pressure.js';
 export type { EventBase, KernelAction, KernelCounters, KernelEvent, KernelStatus } from './types.js';

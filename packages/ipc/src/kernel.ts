@@ -22,6 +22,7 @@ import { AinkaDevice, DEFAULT_DEVICE_PATH } from './device.js';
 import { AinkaKernelError, invalidArgument, PRIVILEGE_FIX } from './errors.js';
 import { decodeReply, rawStatus, resolveAinka } from './ainka-family.js';
 import { GenlConnection } from './genl-connection.js';
+import { readPressure, type PressureFigures } from './pressure.js';
 import { hasNetAdmin } from './privilege.js';
 import { probeKernel, type KernelProbe, type ProbeOptions } from './probe.js';
 import { RingReader, type RingStats } from './ring-reader.js';
@@ -51,6 +52,14 @@ export interface AinkaKernelOptions {
   readonly devicePath?: string;
   /** Netlink receive buffer per socket (default 1 MiB). */
   readonly rcvbufBytes?: number;
+  /**
+   * Push the system's PSI figures (`/proc/pressure/*`) to the module, which cannot read them itself,
+   * so its "pressured"/"critical" states and PSI rules work: `true` every second, a number sets the
+   * period in ms (default false). Figures older than 5 s read as -1 (PSI off) in the module.
+   */
+  readonly pressure?: boolean | number;
+  /** Root of the file tree the PSI figures are read from (default `/`; tests pass a fake tree). */
+  readonly pressureRoot?: string;
 }
 
 /** Options of {@link AinkaKernel.loadPolicies}. */
@@ -112,6 +121,7 @@ export class AinkaKernel {
   #sampleSubscribers = 0;
   #sampleTimer: NodeJS.Timeout | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  #pressureTimer: NodeJS.Timeout | undefined;
   #heartbeatCookie: bigint;
   #enforcedHere = false;
   #closing: Promise<void> | undefined;
@@ -226,6 +236,7 @@ export class AinkaKernel {
       }
       const kernel = new AinkaKernel(conn, resolved, device, ringBuffer, ring, options);
       kernel.#startHeartbeat(status.watchdogTimeoutMs);
+      kernel.#startPressure();
       return kernel;
     } catch (error) {
       if (ringBuffer) AinkaDevice.unmap(ringBuffer);
@@ -344,6 +355,18 @@ export class AinkaKernel {
     await this.#command('heartbeat', { attrs: { heartbeatCookie: this.#heartbeatCookie }, idempotent: true });
   }
 
+  /**
+   * `set-pressure` (CAP_NET_ADMIN): hands the module PSI some-avg10 figures in hundredths of a percent
+   * (0–10000 each). Sent automatically with the `pressure` option.
+   */
+  async setPressure(figures: PressureFigures): Promise<void> {
+    const clamp = (v: number): number => Math.max(0, Math.min(10_000, Math.round(v)));
+    await this.#command('set-pressure', {
+      attrs: { psiCpuSomeAvg10: clamp(figures.cpu), psiMemSomeAvg10: clamp(figures.memory), psiIoSomeAvg10: clamp(figures.io) },
+      idempotent: true,
+    });
+  }
+
   /** Ring counters: consumed, kernel overflows, skipped, torn, backlog. Undefined without a ring. */
   ringStats(): RingStats | undefined {
     return this.#ring?.stats();
@@ -369,6 +392,22 @@ export class AinkaKernel {
       });
     }, period);
     this.#heartbeatTimer.unref();
+  }
+
+  #startPressure(): void {
+    const setting = this.#options.pressure ?? false;
+    if (setting === false || this.#closing) return;
+    const period = typeof setting === 'number' ? Math.max(100, setting) : 1000;
+    const push = (): void => {
+      const figures = readPressure(this.#options.pressureRoot);
+      if (!figures || this.#closing) return;
+      this.setPressure(figures).catch((error: unknown) => {
+        if (!this.#closing) this.#errors.next(error instanceof AinkaKernelError ? error : new AinkaKernelError('ERR_AINKA_KERNEL_IO', String(error)));
+      });
+    };
+    push();
+    this.#pressureTimer = setInterval(push, period);
+    this.#pressureTimer.unref();
   }
 
   #retainEvents(): void {
@@ -445,6 +484,8 @@ export class AinkaKernel {
   async #close(options: CloseOptions): Promise<void> {
     clearInterval(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
+    clearInterval(this.#pressureTimer);
+    this.#pressureTimer = undefined;
     if (options.restoreObserve ?? this.#enforcedHere) {
       await this.#command('set-mode', { attrs: { mode: Mode.OBSERVE }, idempotent: true }).catch(() => undefined);
     }

@@ -254,6 +254,14 @@ describe.runIf(inGuest)('@ainka/ipc against the real module (guest)', () => {
       expect(kernel.ringStats()!.torn).toBe(0);
     });
 
+    it('set-pressure hands the module PSI figures, which the next samples carry', async () => {
+      await kernel.setPressure({ cpu: 1234, memory: 56, io: 7 });
+      await new Promise((r) => setTimeout(r, 200));
+      const last = kernel.drainSamples().at(-1);
+      expect(last).toBeDefined();
+      expect([last!.metrics[KernelMetric.PSI_CPU_SOME_AVG10], last!.metrics[KernelMetric.PSI_MEM_SOME_AVG10], last!.metrics[KernelMetric.PSI_IO_SOME_AVG10]]).toEqual([1234, 56, 7]);
+    });
+
     it('a reader that falls behind sees overflows counted, not corrupted data', async () => {
       kernel.drainSamples();
       const before = kernel.ringStats()!.kernelOverflows;

@@ -3,9 +3,9 @@
 //   dkms/                          the DKMS source (Kbuild, Makefile, dkms.conf, src/, include/)
 //   prebuilt/<release>/ainka.ko    the module built against /lib/modules/<release>/build
 //   manifest.json                  versions, kernel release, vermagic, sha256 of every .ko
-// The release is AINKA_GUEST_KERNEL or every installed Debian 6.1 kernel with headers (the
-// testbed's guest). Without kernel headers the .ko step is skipped with a warning, so the
-// TypeScript build still works on machines that cannot build kernel modules.
+// The releases are AINKA_GUEST_KERNEL, or the newest installed Debian kernel with headers of each
+// supported series (6.1 and 6.12: the testbed's two guests). Without kernel headers the .ko step is
+// skipped with a warning, so the TypeScript build still works on machines that cannot build modules.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
@@ -43,10 +43,16 @@ function copyDkmsSource() {
   }
 }
 
+/** Kernel series the package ships a prebuilt module for. */
+const SERIES = ['6.1', '6.12'];
+
 function releases() {
   if (process.env.AINKA_GUEST_KERNEL) return [process.env.AINKA_GUEST_KERNEL];
   if (!existsSync('/lib/modules')) return [];
-  return readdirSync('/lib/modules').filter((r) => r.startsWith('6.1.') && existsSync(`/lib/modules/${r}/build/Makefile`));
+  const withHeaders = readdirSync('/lib/modules')
+    .filter((r) => existsSync(`/lib/modules/${r}/build/Makefile`))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return SERIES.map((s) => withHeaders.filter((r) => r.startsWith(`${s}.`)).pop()).filter(Boolean);
 }
 
 function vermagic(ko) {
@@ -89,8 +95,8 @@ rmSync(prebuiltDir, { recursive: true, force: true });
 const prebuilt = [];
 const rels = releases();
 if (rels.length === 0) {
-  log('no Debian 6.1 kernel headers in /lib/modules/*/build: skipping the prebuilt .ko ' +
-    '(install linux-headers-amd64, or set AINKA_GUEST_KERNEL=<release>)');
+  log('no Debian 6.1 or 6.12 kernel headers in /lib/modules/*/build: skipping the prebuilt .ko ' +
+    '(install linux-headers-amd64 and linux-headers-6.12.*+deb12-amd64, or set AINKA_GUEST_KERNEL=<release>)');
 }
 for (const rel of rels) {
   const t0 = Date.now();

@@ -124,6 +124,39 @@ function listedRow(
   };
 }
 
+/**
+ * `net.ipv4.tcp_congestion_control`: an algorithm the kernel lists as available, or one whose module
+ * (`tcp_<name>`) the kernel would load on demand (listed in `lib/modules/<release>/modules.dep` or
+ * `modules.builtin`), as `bbr` usually is.
+ */
+function congestionControlRow(): KnobSpec {
+  return {
+    kind: 'sysctl',
+    attribute: 'net.ipv4.tcp_congestion_control',
+    description: 'TCP congestion control algorithm of new connections (available, or a tcp_<name> module the kernel loads on demand).',
+    bounds: 'an available algorithm or a tcp_<name> module of the running kernel',
+    optional: false,
+    reversible: true,
+    numeric: false,
+    check(value, ctx) {
+      if (!/^[a-z0-9_]+$/.test(value)) return `'${value}' is not an algorithm name; write e.g. bbr or cubic`;
+      const listing = ctx.read('proc/sys/net/ipv4/tcp_available_congestion_control');
+      if (listing === undefined) return undefined; // nothing to check against; the kernel refuses unknown names
+      const available = listing.split(/\s+/).filter(Boolean);
+      if (available.includes(value)) return undefined;
+      const release = ctx.read('proc/sys/kernel/osrelease')?.trim();
+      if (release !== undefined) {
+        const mod = new RegExp(`(^|/)tcp_${value}\\.ko(\\.[a-z]+)?:?`, 'm');
+        for (const f of ['modules.dep', 'modules.builtin']) {
+          const text = ctx.read(`lib/modules/${release}/${f}`) ?? ctx.read(`usr/lib/modules/${release}/${f}`);
+          if (text !== undefined && mod.test(text)) return undefined;
+        }
+      }
+      return `'${value}' is not available on this machine (proc/sys/net/ipv4/tcp_available_congestion_control lists ${available.join(', ')}, and this kernel has no tcp_${value} module); pick one of those or install the module`;
+    },
+  };
+}
+
 function readInt(ctx: KnobCheckContext, path: string): number | undefined {
   const text = ctx.read(path);
   return text === undefined ? undefined : int(text.trim().split(/\s+/)[0] ?? '');
@@ -164,6 +197,14 @@ const sysctl: KnobSpec[] = [
     const fg = readInt(ctx, 'proc/sys/vm/dirty_ratio');
     return fg !== undefined && n >= fg ? `${n} is not below vm.dirty_ratio (${fg}); keep dirty_background_ratio below it` : undefined;
   }),
+  intRow('sysctl', 'vm.dirty_bytes', 'Dirty bytes at which writers are throttled (replaces vm.dirty_ratio while set; reverting restores the ratio); kept above vm.dirty_background_bytes.', 32 * MiB, 64 * 1024 * MiB, (n, ctx) => {
+    const bg = readInt(ctx, 'proc/sys/vm/dirty_background_bytes');
+    return bg !== undefined && bg > 0 && n <= bg ? `${n} is not above vm.dirty_background_bytes (${bg}); keep dirty_bytes above it` : undefined;
+  }),
+  intRow('sysctl', 'vm.dirty_background_bytes', 'Dirty bytes at which background writeback starts (replaces vm.dirty_background_ratio while set; reverting restores the ratio); kept below vm.dirty_bytes.', 16 * MiB, 32 * 1024 * MiB, (n, ctx) => {
+    const fg = readInt(ctx, 'proc/sys/vm/dirty_bytes');
+    return fg !== undefined && fg > 0 && n >= fg ? `${n} is not below vm.dirty_bytes (${fg}); keep dirty_background_bytes below it` : undefined;
+  }),
   intRow('sysctl', 'vm.dirty_expire_centisecs', 'Age at which dirty data is written back.', 100, 6000),
   intRow('sysctl', 'vm.dirty_writeback_centisecs', 'Interval of the writeback threads (0, which disables them, is refused).', 100, 6000),
   intRow('sysctl', 'vm.vfs_cache_pressure', 'Reclaim pressure on dentry and inode caches (0 risks OOM and is refused).', 10, 1000),
@@ -190,7 +231,7 @@ const sysctl: KnobSpec[] = [
   choiceRow('sysctl', 'net.core.default_qdisc', 'Queueing discipline for new interfaces.', ['fq', 'fq_codel', 'cake', 'pfifo_fast']),
   bufferTriple('net.ipv4.tcp_rmem', 'TCP receive buffer min, default and max.'),
   bufferTriple('net.ipv4.tcp_wmem', 'TCP send buffer min, default and max.'),
-  listedRow('sysctl', 'net.ipv4.tcp_congestion_control', 'TCP congestion control algorithm.', () => 'proc/sys/net/ipv4/tcp_available_congestion_control'),
+  congestionControlRow(),
   choiceRow('sysctl', 'net.ipv4.tcp_mtu_probing', 'Packetization-layer path MTU discovery.', ['0', '1', '2']),
   choiceRow('sysctl', 'net.ipv4.tcp_slow_start_after_idle', 'Restart slow start after an idle period.', ['0', '1']),
   intRow('sysctl', 'net.ipv4.tcp_notsent_lowat', 'Unsent bytes a socket may queue before it stops being writable.', 16384, 4294967295),
@@ -202,6 +243,26 @@ const sysctl: KnobSpec[] = [
   intRow('sysctl', 'kernel.sched_migration_cost_ns', 'Cache-hot time that discourages migration (pre-5.13 kernels).', 0, 5_000_000, undefined, true),
   intRow('sysctl', 'kernel.sched_min_granularity_ns', 'Minimum CFS slice (pre-5.13 kernels).', 100_000, 30_000_000, undefined, true),
   intRow('sysctl', 'kernel.sched_wakeup_granularity_ns', 'Wake-up preemption granularity (pre-5.13 kernels).', 0, 30_000_000, undefined, true),
+  // kernel hardening (compliance remediations); the one-way settings (ptrace_scope 3, unprivileged_bpf_disabled 1, kexec_load_disabled) are never written
+  intRow('sysctl', 'kernel.kptr_restrict', 'Hide kernel pointers in /proc and logs (1: from unprivileged users, 2: from everyone).', 0, 2),
+  intRow('sysctl', 'kernel.dmesg_restrict', 'Only privileged users may read the kernel log.', 0, 1),
+  intRow('sysctl', 'kernel.unprivileged_bpf_disabled', 'Refuse bpf() to unprivileged users (2; 1 is one-way and never written).', 0, 2, (n) => (n === 1 ? '1 cannot be undone until reboot; use 2, which refuses unprivileged BPF and stays reversible' : undefined)),
+  intRow('sysctl', 'kernel.yama.ptrace_scope', 'Who may ptrace whom (1: only descendants; 3 is one-way and never written).', 0, 2, undefined, true),
+  intRow('sysctl', 'kernel.randomize_va_space', 'Address space layout randomisation (2: full).', 0, 2),
+  intRow('sysctl', 'kernel.sysrq', 'Magic SysRq functions allowed (bitmask; 0 disables).', 0, 511),
+  intRow('sysctl', 'fs.protected_hardlinks', 'Refuse hard links to files the user does not own.', 0, 1),
+  intRow('sysctl', 'fs.protected_symlinks', 'Refuse following symlinks in sticky world-writable directories owned by others.', 0, 1),
+  intRow('sysctl', 'fs.suid_dumpable', 'Core dumps of set-uid programs (0: none).', 0, 2),
+  intRow('sysctl', 'net.core.bpf_jit_harden', 'Constant blinding in the BPF JIT (2: for everyone).', 0, 2, undefined, true),
+  intRow('sysctl', 'net.ipv4.tcp_syncookies', 'SYN cookies when the SYN queue overflows.', 0, 2),
+  intRow('sysctl', 'net.ipv4.conf.all.rp_filter', 'Reverse-path filtering on all interfaces (1: strict, 2: loose).', 0, 2),
+  intRow('sysctl', 'net.ipv4.conf.default.rp_filter', 'Reverse-path filtering on new interfaces.', 0, 2),
+  intRow('sysctl', 'net.ipv4.conf.all.accept_redirects', 'Accept ICMP redirects.', 0, 1),
+  intRow('sysctl', 'net.ipv4.conf.default.accept_redirects', 'Accept ICMP redirects on new interfaces.', 0, 1),
+  intRow('sysctl', 'net.ipv4.conf.all.send_redirects', 'Send ICMP redirects (only routers should).', 0, 1),
+  intRow('sysctl', 'net.ipv4.conf.all.accept_source_route', 'Accept source-routed packets.', 0, 1),
+  intRow('sysctl', 'net.ipv4.conf.all.log_martians', 'Log packets with impossible addresses.', 0, 1),
+  intRow('sysctl', 'net.ipv6.conf.all.accept_redirects', 'Accept ICMPv6 redirects.', 0, 1, undefined, true),
   choiceRow('sysctl', 'kernel.numa_balancing', 'Automatic NUMA balancing (where present).', ['0', '1'], true),
 ];
 

@@ -14,12 +14,33 @@ export interface AnomalyExplanation {
   readonly components?: Readonly<Record<string, number>>;
 }
 
+/** A detector's alert state after one observation: an alert has an onset and an end, not one tick. */
+export interface AnomalyAlert {
+  /** An alert is open after this observation. */
+  readonly active: boolean;
+  /** This observation opened the alert. */
+  readonly onset: boolean;
+  /** When the open (or just ended) alert began, ms since the epoch; null when none. */
+  readonly since: number | null;
+  /** Highest score seen during the alert (0 when none). */
+  readonly peak: number;
+  /** Timestamp of this observation. */
+  readonly at: number;
+}
+
 /** The result of feeding one observation to a detector. */
 export interface AnomalyResult {
-  /** Anomaly score in [0, 1]; higher means more anomalous. */
+  /**
+   * Anomaly score in [0, 1]; higher means more anomalous. Calibrated detectors (like
+   * `StreamingAnomalyDetector`) document what a value means (there: `1 − false alarms per day`).
+   */
   readonly score: number;
   /** What drove the score. */
   readonly explanation: AnomalyExplanation;
+  /** The alert state, for detectors that keep one (onset → end). */
+  readonly alert?: AnomalyAlert;
+  /** The score only where it starts a new incident (beats the decayed previous peak), else 0. */
+  readonly onsetScore?: number;
 }
 
 /**

@@ -3,18 +3,14 @@
  *
  * @packageDocumentation
  */
-export type { AnomalyDetector, AnomalyDetectorFactory, AnomalyExplanation, AnomalyResult } from './detector.js';
-export { erfc, normalTail } from './normal.js';
+export type { AnomalyAlert, AnomalyDetector, AnomalyDetectorFactory, AnomalyExplanation, AnomalyResult } from './detector.js';
+export { normalTail } from './normal.js';
+export { MlOptionError } from './options.js';
 export { WindowedGaussianDetector } from './windowedGaussian.js';
 export type { WindowedGaussianOptions } from './windowedGaussian.js';
-export { loadNabCorpus, parseNabCsv, parseNabTimestamp, NabCorpusError } from './nabCorpus.js';
-export type { NabCorpus, NabSeries, ParsedNabCsv } from './nabCorpus.js';
-export { runNabDetector } from './nabRun.js';
-export { NAB_PROFILES, scoreNabCorpus, scaledSigmoid, probationaryLength, roundSignificant } from './nabScorer.js';
-export type { NabProfile, NabProfileScore, NabScoringInput, NabScoringOptions } from './nabScorer.js';
 export { EwmaDetector } from './ewmaDetector.js';
 export type { EwmaDetectorOptions } from './ewmaDetector.js';
-export { StreamingAnomalyDetector } from './streamingDetector.js';
+export { StreamingAnomalyDetector, StreamingResult, STREAMING_DETECTOR_DEFAULTS } from './streamingDetector.js';
 export type { StreamingDetectorOptions } from './streamingDetector.js';
 export { seededRandom } from './random.js';
 export { MultivariateAnomalyDetector } from './multivariateDetector.js';

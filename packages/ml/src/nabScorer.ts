@@ -225,3 +225,45 @@ export function scoreNabCorpus(
     };
   });
 }
+
+/**
+ * Score a corpus under each profile at a **fixed** threshold (chosen elsewhere, e.g. on a training
+ * split): a row is a detection when its score is at or above the threshold, as in the sweep. Returns
+ * the raw, null and perfect scores so held-out folds can be summed before normalising.
+ */
+export function scoreNabAtThreshold(
+  files: readonly NabScoringInput[],
+  threshold: number,
+  profiles: readonly NabProfile[] = NAB_PROFILES,
+  options: NabScoringOptions = {},
+): NabProfileScore[] {
+  const { rows, windowCount } = prepare(files, options.significantDigits ?? 12);
+  const maxTp = scaledSigmoid(-1);
+  return profiles.map((p) => {
+    const best = new Float64Array(windowCount).fill(-p.fnWeight);
+    const nullScore = -p.fnWeight * windowCount;
+    let fpSum = 0;
+    let fp = 0;
+    for (let r = 0; r < rows.score.length; r++) {
+      if (!((rows.score[r] as number) >= threshold)) continue;
+      const w = rows.window[r] as number;
+      const u = rows.unweighted[r] as number;
+      if (w < 0) {
+        fpSum += u * p.fpWeight;
+        fp++;
+      } else {
+        const v = (u * p.tpWeight) / maxTp;
+        if (v > (best[w] as number)) best[w] = v;
+      }
+    }
+    let raw = fpSum;
+    let tp = 0;
+    for (const b of best) {
+      raw += b;
+      if (b !== -p.fnWeight) tp++;
+    }
+    const perfectScore = p.tpWeight * windowCount;
+    const span = perfectScore - nullScore;
+    return { profile: p.name, threshold, raw, nullScore, perfectScore, normalized: span > 0 ? (100 * (raw - nullScore)) / span : 0, tp, fp, fn: windowCount - tp };
+  });
+}

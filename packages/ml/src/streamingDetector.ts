@@ -1,34 +1,54 @@
-import type { AnomalyDetector, AnomalyExplanation, AnomalyResult } from './detector.js';
+import type { AnomalyAlert, AnomalyDetector, AnomalyExplanation, AnomalyResult } from './detector.js';
 import { normalTail } from './normal.js';
+import { validateOptions, type OptionRule } from './options.js';
 
-/** Hyper-parameters of {@link StreamingAnomalyDetector}; the defaults are global values chosen on NAB. */
+/**
+ * Hyper-parameters of {@link StreamingAnomalyDetector}. Every time constant is in **seconds of the
+ * series' own clock** (the row interval is taken from the timestamps), so the detector behaves the same
+ * on 5-minute rows and on 1-second rows; counts of evidence (rows) are named `…Rows`.
+ */
 export interface StreamingDetectorOptions {
-  /** Smoothing of the level (EWMA) prediction model. */
-  readonly levelAlpha?: number;
-  /** Smoothing of each model's residual scale (EW mean absolute error). */
-  readonly scaleAlpha?: number;
+  /** Time constant of the level (EWMA) prediction model, seconds. */
+  readonly levelSeconds?: number;
+  /** Time constant of each model's residual scale (EW mean absolute error), seconds. */
+  readonly scaleSeconds?: number;
   /** Time-of-day buckets of the daily seasonal model. */
   readonly dailyBuckets?: number;
-  /** Smoothing of each seasonal bucket (per visit). */
-  readonly seasonAlpha?: number;
+  /** Time constant of each daily bucket, seconds of data inside that bucket. */
+  readonly seasonSeconds?: number;
   /** Use the daily seasonal model (after two days of data). */
   readonly seasonal?: boolean;
+  /** Use the weekly seasonal model too (day-of-week × time-of-day buckets, after two weeks of data). */
+  readonly weekly?: boolean;
   /**
    * A model may explain a point away only if its residual scale is within this factor of the best
    * model's (so a model that is usually poor on this series cannot hide a contextual anomaly).
    */
   readonly competence?: number;
-  /** Per-row decay of the record (largest surprise so far) that new surprises are compared with. */
-  readonly recordDecay?: number;
+  /** Time constant of the record (largest surprise so far) that new surprises are compared with. */
+  readonly recordSeconds?: number;
   /**
-   * Records remember a share of the history that grows with it: after `n` rows the per-row decay is
-   * `max(recordDecay, 1 − recordGrowth / n)`, so a record fades as a power of the rows seen
-   * (`n^−recordGrowth`) rather than exponentially, and a long-watched bursty series stops re-alarming on
-   * the same size of burst every few thousand rows. 0 keeps the fixed `recordDecay`.
+   * Records remember a share of the history that grows with it: after `T` seconds of history the
+   * decay over a row of `dt` seconds is at least `1 − recordGrowth · dt / T`, so a record fades as a
+   * power of the time watched, not exponentially. 0 keeps the fixed `recordSeconds`.
    */
   readonly recordGrowth?: number;
   /** Weight of record-breaking surprise. */
   readonly recordWeight?: number;
+  /** A surprise below this many robust sigmas is never a record (a quiet series stays quiet). */
+  readonly minSurprise?: number;
+  /**
+   * Weight of the change-point signal: a two-sided CUSUM of the error against the level model (in
+   * robust sigmas, drift allowance `cusumDrift`) compared with its own record, so a sustained shift
+   * hidden in noise (a CPU hog on an already busy host) is found although no single point is unusual.
+   */
+  readonly cusumWeight?: number;
+  /** CUSUM drift allowance per row, in robust sigmas. */
+  readonly cusumDrift?: number;
+  /** A CUSUM below this (robust sigma-rows) is never a record. */
+  readonly minCusum?: number;
+  /** A likelihood z-score below this is never a record (its record may have faded to almost 0). */
+  readonly minLikelihoodZ?: number;
   /** Weight of spatial novelty (the value leaves the range seen so far). */
   readonly spatialWeight?: number;
   /** Robust sigmas added to the margin a new extreme must clear (raise for Gaussian-noise series). */
@@ -36,19 +56,24 @@ export interface StreamingDetectorOptions {
   /** Typical steps (EW mean |Δx|) added to that margin, so a slow ramp to new highs does not alarm. */
   readonly spatialSteps?: number;
   /**
+   * Changes smaller than this fraction of the series' level are within its normal resolution: the
+   * error scale never drops below it (a 2 % memory drift is 2 such units, not "8 robust sigmas").
+   */
+  readonly relativeTolerance?: number;
+  /**
+   * The error scale never drops below this many quanta (the smallest non-zero step seen: PSI moves in
+   * 0.01, byte counters in pages), so one quantum of change is never a strong surprise.
+   */
+  readonly resolutionSteps?: number;
+  /**
    * Weight of the HTM-style anomaly likelihood of the short-term average surprise as a signal of its own
-   * (0 by default: it enters through its record, step 3, which ranks alerts better on NAB).
+   * (0 by default: it enters through its record, step 3).
    */
   readonly likelihoodWeight?: number;
   /** Error (in robust sigmas) at which the raw surprise fed to the likelihood reaches 1 − 1/e. */
   readonly errorScale?: number;
-  /** Smoothing of the short-term average surprise (HTM averages 10 points). */
-  readonly shortAlpha?: number;
-  /**
-   * Smoothing of the long-run distribution of the short-term average (never below 1 / rows seen; 0 = the
-   * whole history, so the z-score is judged against everything seen).
-   */
-  readonly longAlpha?: number;
+  /** Time constant of the short-term average surprise, seconds. */
+  readonly shortSeconds?: number;
   /** Weight of contextual novelty (a sequence of quantised values never seen before). */
   readonly contextWeight?: number;
   /** Quantisation levels of the context (over the range seen so far). */
@@ -57,190 +82,375 @@ export interface StreamingDetectorOptions {
   readonly contextLength?: number;
   /** Novel contexts count only when rarer than e^−bias (evidence is −ln(rate) − bias). */
   readonly contextBias?: number;
-  /** Smoothing of the novel-context rate. */
-  readonly contextAlpha?: number;
-  /**
-   * The novel-context rate averages over a span that grows with the history: after `n` rows its
-   * smoothing is `min(contextAlpha, contextGrowth / n)`, so the rarity of novelty is judged on the
-   * whole of a long history, not on the last few hundred rows. 0 keeps the fixed `contextAlpha`.
-   */
+  /** Time constant of the novel-context rate, seconds. */
+  readonly contextSeconds?: number;
+  /** The novel-context rate averages over a span that grows with the history (as `recordGrowth`). */
   readonly contextGrowth?: number;
-  /** Rows during which the detector only learns and outputs 0. */
-  readonly warmup?: number;
-  /** Per-row decay of the suppression peak: a new alert must beat the decayed previous one. */
-  readonly suppressDecay?: number;
-  /** Evidence at which the output score reaches 1 − 1/e. */
+  /**
+   * Series sampled more coarsely than this (seconds) stretch every time constant by `rowSeconds /
+   * referenceRowSeconds`, so no model averages fewer rows than at this rate (default 300: NAB's rows).
+   */
+  readonly referenceRowSeconds?: number;
+  /** Rows of evidence before the detector is fully confident (scores are capped below until then). */
+  readonly warmupRows?: number;
+  /** Seconds of history before the detector is fully confident (scores are capped below until then). */
+  readonly warmupSeconds?: number;
+  /**
+   * Rows over which the onset suppression peak decays by 1/e: a new onset must beat the decayed
+   * previous one. Counted in rows, not seconds: it de-duplicates the output of one incident, and an
+   * incident spans a few rows of a 5-minute series but minutes of a 1-second one.
+   */
+  readonly suppressRows?: number;
+  /** Evidence at which the uncalibrated score (`calibrate: false`) reaches 1 − 1/e. */
   readonly outputScale?: number;
+  /**
+   * Calibrate the score into a false-alarm rate (default). `false` gives the uncalibrated
+   * `confidence · (1 − e^{−evidence / outputScale})`, which ranks points within one series the same way
+   * but means different things on different series.
+   */
+  readonly calibrate?: boolean;
+  /** Calibration: chance events per e-fold of a series' age with evidence ≥ E are `base · (1 + E)^−power`. */
+  readonly calibrationBase?: number;
+  /** Calibration: see `calibrationBase`. */
+  readonly calibrationPower?: number;
+  /** Score at which an alert opens (the daemon passes its configured threshold). */
+  readonly alertScore?: number;
+  /** An open alert ends after the value has been back near its pre-alert level this long, seconds. */
+  readonly alertHoldSeconds?: number;
+  /** An open alert whose level persists ends after this long: the new level has become normal, seconds. */
+  readonly alertMaxSeconds?: number;
 }
 
-const DEFAULTS: Required<StreamingDetectorOptions> = {
-  levelAlpha: 0.1,
-  scaleAlpha: 0.01,
+/** Time constant (seconds) equivalent to a per-row factor `keep` at 5-minute rows. */
+const at5min = (keep: number): number => -300 / Math.log(keep);
+
+/** The default options (time constants from the values chosen on NAB's 5-minute rows). */
+export const STREAMING_DETECTOR_DEFAULTS: Readonly<Required<StreamingDetectorOptions>> = Object.freeze({
+  levelSeconds: at5min(0.9),
+  scaleSeconds: at5min(0.99),
   dailyBuckets: 48,
-  seasonAlpha: 0.3,
+  seasonSeconds: at5min(0.7),
   seasonal: true,
+  weekly: false,
   competence: 8,
-  recordDecay: 0.9995,
+  recordSeconds: at5min(0.9995),
   recordGrowth: 0.5,
   recordWeight: 1,
+  minSurprise: 3,
+  minLikelihoodZ: 2,
+  cusumWeight: 1,
+  cusumDrift: 1,
+  minCusum: 10,
   spatialWeight: 6,
   spatialSigmas: 0,
   spatialSteps: 8,
+  relativeTolerance: 0.01,
+  resolutionSteps: 2,
   likelihoodWeight: 0,
   errorScale: 3,
-  shortAlpha: 0.2,
-  longAlpha: 0,
+  shortSeconds: at5min(0.8),
   contextWeight: 1,
   contextLevels: 8,
   contextLength: 2,
   contextBias: 4,
-  contextAlpha: 0.005,
+  contextSeconds: at5min(0.995),
   contextGrowth: 6,
-  warmup: 100,
-  suppressDecay: 0.995,
+  referenceRowSeconds: 300,
+  warmupRows: 100,
+  warmupSeconds: 120,
+  suppressRows: -1 / Math.log(0.995),
   outputScale: 10,
+  calibrate: true,
+  calibrationBase: 7.2,
+  calibrationPower: 1.26,
+  alertScore: 0.99,
+  alertHoldSeconds: 30,
+  alertMaxSeconds: 1800,
+});
+
+const positive = (v: number): boolean => v > 0;
+const nonNegative = (v: number): boolean => v >= 0;
+const RULES: Record<keyof StreamingDetectorOptions, OptionRule> = {
+  levelSeconds: { test: positive, expect: 'a positive number of seconds' },
+  scaleSeconds: { test: positive, expect: 'a positive number of seconds' },
+  dailyBuckets: { test: (v) => Number.isInteger(v) && v >= 1 && v <= 1440, expect: 'an integer from 1 to 1440' },
+  seasonSeconds: { test: positive, expect: 'a positive number of seconds' },
+  seasonal: { boolean: true },
+  weekly: { boolean: true },
+  competence: { test: (v) => v >= 1, expect: 'a factor of at least 1' },
+  recordSeconds: { test: positive, expect: 'a positive number of seconds' },
+  recordGrowth: { test: nonNegative, expect: 'a number ≥ 0' },
+  recordWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
+  minSurprise: { test: nonNegative, expect: 'robust sigmas ≥ 0' },
+  cusumWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
+  cusumDrift: { test: nonNegative, expect: 'robust sigmas ≥ 0' },
+  minCusum: { test: nonNegative, expect: 'robust sigma-rows ≥ 0' },
+  minLikelihoodZ: { test: nonNegative, expect: 'a z-score ≥ 0' },
+  spatialWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
+  spatialSigmas: { test: nonNegative, expect: 'robust sigmas ≥ 0' },
+  spatialSteps: { test: nonNegative, expect: 'a number of steps ≥ 0' },
+  relativeTolerance: { test: (v) => v >= 0 && v < 1, expect: 'a fraction in [0, 1)' },
+  resolutionSteps: { test: nonNegative, expect: 'a number of quanta ≥ 0' },
+  likelihoodWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
+  errorScale: { test: positive, expect: 'robust sigmas > 0' },
+  shortSeconds: { test: positive, expect: 'a positive number of seconds' },
+  contextWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
+  contextLevels: { test: (v) => Number.isInteger(v) && v >= 2 && v <= 64, expect: 'an integer from 2 to 64' },
+  contextLength: { test: (v) => Number.isInteger(v) && v >= 0 && v <= 6, expect: 'an integer from 0 to 6' },
+  contextBias: { test: nonNegative, expect: 'a number ≥ 0' },
+  contextSeconds: { test: positive, expect: 'a positive number of seconds' },
+  contextGrowth: { test: nonNegative, expect: 'a number ≥ 0' },
+  referenceRowSeconds: { test: positive, expect: 'a positive number of seconds' },
+  warmupRows: { test: (v) => Number.isInteger(v) && v >= 2, expect: 'an integer ≥ 2' },
+  warmupSeconds: { test: nonNegative, expect: 'seconds ≥ 0' },
+  suppressRows: { test: positive, expect: 'a positive number of rows' },
+  outputScale: { test: positive, expect: 'a positive number' },
+  calibrate: { boolean: true },
+  calibrationBase: { test: positive, expect: 'a positive rate' },
+  calibrationPower: { test: positive, expect: 'a positive exponent' },
+  alertScore: { test: (v) => v > 0 && v <= 1, expect: 'a score in (0, 1]' },
+  alertHoldSeconds: { test: nonNegative, expect: 'seconds ≥ 0' },
+  alertMaxSeconds: { test: positive, expect: 'a positive number of seconds' },
 };
 
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 const CONTEXT_SLOTS = 1024;
+/**
+ * A row interval counts for at most this many typical intervals: a gap in the data brings no new
+ * evidence, so models forget no more over it than over one ordinary row.
+ */
+const MAX_GAP_ROWS = 1;
+
+/** `1 − e^{−dt/τ}`: the EWMA weight of a row `dt` seconds long for a time constant of `τ` seconds. */
+const alphaOf = (dtS: number, tauS: number): number => -Math.expm1(-dtS / tauS);
 
 /**
- * The package's univariate streaming detector: O(1) time and a fixed ~2 KB of state per series.
+ * The package's univariate streaming detector: O(1) time and a fixed ~3 KB of state per series
+ * (~5.5 KB with the weekly model).
  *
  * Per update it:
- * 1. predicts the value with three models — an EWMA level, the last value, and a daily profile of
- *    `dailyBuckets` time-of-day buckets (seasonal decomposition for daily patterns) — and turns each
- *    prediction error into robust sigmas (EW mean absolute error of that model);
+ * 1. predicts the value with an EWMA level, the last value, and daily (optionally weekly) profiles,
+ *    and turns each prediction error into robust sigmas (EW mean absolute error of that model, never
+ *    below the series' resolution: `relativeTolerance` of its level and `resolutionSteps` quanta);
  * 2. takes the surprise under the best *competent* explanation: a point is anomalous only if none of
  *    the models that usually predict this series well predicted it;
  * 3. compares that surprise, and the HTM-style z-score of its short-term average, with the largest ones
- *    seen so far, slowly forgotten: each series is judged against its own history, so a noisy series
- *    stops alarming, a quiet one alarms on little, and a level shift alarms once and then becomes the
- *    new normal. Records fade as a power of the rows seen (`recordGrowth`), not at a fixed rate, so a
- *    long-watched bursty series does not re-alarm on an ordinary burst every few thousand rows;
+ *    seen so far, slowly forgotten (records fade as a power of the time watched);
  * 4. adds spatial novelty (the value leaves the range seen so far) and contextual novelty (a short
- *    sequence of quantised values never seen before, scored by how rare novel contexts have become over
- *    the whole history, as CAD OSE does);
- * 5. reports an alert only when it beats the decayed previous peak (`suppressDecay`), so one incident
- *    yields one early alert rather than a burst.
- *
- * The defaults were chosen once, globally, on the NAB corpus (no per-file settings, no labels, no
- * look-ahead); NAB has no held-out split, so expect somewhat lower scores on unseen data.
+ *    sequence of quantised values never seen before, scored by how rare novel contexts have become);
+ * 5. **calibrates** the evidence `E` into a rate: on normal rows (measured outside NAB's labelled
+ *    windows, see `tools/bench/nab/calibrate.ts`) the share with evidence ≥ `E` falls as
+ *    `calibrationBase · (1 + E)^−calibrationPower`; times rows per day (from the timestamps) that is the
+ *    expected number of chance alarms per day `r` at this level, and the score is
+ *    `confidence / (1 + r)`, i.e. `r = (1 − s) / s` once warmed up. A score of 0.99 therefore means
+ *    "evidence this strong arises by chance about once in 100 days on one series" (0.5: once a day),
+ *    whatever the sampling rate, and `confidence` (history seen / warm-up, in rows and in seconds) keeps
+ *    a new series from ever being certain;
+ * 6. keeps an alert state: it opens when the score reaches `alertScore`, and ends once the value has
+ *    been back near its pre-alert level for `alertHoldSeconds` (or after `alertMaxSeconds`, when the
+ *    new level has become normal). `onsetScore` is the score only where it beats the decayed previous
+ *    peak: one early signal per incident, which is what NAB's scorer rewards.
  */
 export class StreamingAnomalyDetector implements AnomalyDetector {
   readonly name = 'ainka';
   readonly #o: Required<StreamingDetectorOptions>;
   #n = 0;
   #firstT = 0;
+  #lastT = 0;
+  #dt = 0;
+  #elapsed = 0;
   #level = 0;
   #prev = 0;
   #min = Infinity;
   #max = -Infinity;
+  #quantum = Infinity;
   #scale = 0;
   #stepScale = 0;
   readonly #season: Float64Array;
   readonly #seasonSeen: Uint8Array;
   #seasonScale = 0;
+  readonly #week: Float64Array | undefined;
+  readonly #weekSeen: Uint8Array | undefined;
+  #weekScale = 0;
   #short = 0;
   #longMean = 0;
   #longVar = 0;
   #maxErr = 0;
   #maxZ = 0;
+  #cusumUp = 0;
+  #cusumDown = 0;
+  #maxCusum = 0;
   #context = 0;
   #novelRate = 0.5;
   readonly #contexts = new Uint8Array(CONTEXT_SLOTS);
   #peak = 0;
+  // Alert state.
+  #alertSince = -1;
+  #alertPeak = 0;
+  #alertLevel = 0;
+  #alertScale = 0;
+  #normalSince = -1;
 
   readonly #contextModulus: number;
 
+  /**
+   * @param options - hyper-parameters; unknown names and out-of-range values throw a
+   *   `RangeError` with `code: 'ERR_AINKA_ML_INVALID_OPTION'` naming the option and its valid range
+   */
   constructor(options: StreamingDetectorOptions = {}) {
-    this.#o = { ...DEFAULTS, ...options };
+    this.#o = validateOptions('StreamingAnomalyDetector', STREAMING_DETECTOR_DEFAULTS, RULES, options);
     this.#contextModulus = Math.pow(this.#o.contextLevels, this.#o.contextLength + 1);
     this.#season = new Float64Array(this.#o.dailyBuckets);
     this.#seasonSeen = new Uint8Array(this.#o.dailyBuckets);
+    if (this.#o.weekly) {
+      this.#week = new Float64Array(7 * this.#o.dailyBuckets);
+      this.#weekSeen = new Uint8Array(7 * this.#o.dailyBuckets);
+    }
+  }
+
+  /** The typical row interval seen so far, in seconds (0 before the second row). */
+  get rowSeconds(): number {
+    return this.#dt;
   }
 
   /**
-   * Consume one observation and score it (0 during the warm-up, and whenever the point does not beat
-   * the decayed previous alert).
-   * @param t - timestamp in milliseconds since the epoch (drives the daily seasonal model)
+   * Consume one observation and score it.
+   * @param t - timestamp in milliseconds since the epoch (drives every time constant and the seasonal
+   *   models); rows must come in time order
    * @param x - the observed value; non-finite values are ignored and score 0
    */
-  update(t: number, x: number): AnomalyResult {
+  update(t: number, x: number): StreamingResult {
     const o = this.#o;
-    if (!Number.isFinite(x)) return { score: 0, explanation: { reason: `non-finite value ${x} ignored` } };
+    if (!Number.isFinite(x)) return new StreamingResult(0, 0, 0, 0, this.#alertState(t, false), x, 0, this.#level, 0, 0, 0, 0, 0, 0, this.#min, this.#max, o.outputScale, `non-finite value ${x} ignored`);
     if (this.#n === 0) {
       this.#level = x;
       this.#prev = x;
       this.#min = x;
       this.#max = x;
       this.#firstT = t;
+      this.#lastT = t;
       this.#n = 1;
-      return { score: 0, explanation: { reason: 'first observation', expected: x } };
+      return new StreamingResult(0, 0, 0, 0, this.#alertState(t, false), x, 0, x, 0, 0, 0, 0, 0, 0, x, x, o.outputScale, 'first observation');
     }
-    const n = this.#n;
-    // Early on, EWMAs run as cumulative means (alpha = 1/n) so their start value does not bias them.
-    const sa = Math.max(o.scaleAlpha, 1 / n);
-    const la = Math.max(o.longAlpha, 1 / n);
+    // Row interval: the typical interval tracks the observed ones robustly (a gap moves it little).
+    const rawDt = Math.max(0, (t - this.#lastT) / 1000);
+    if (this.#dt === 0) this.#dt = rawDt > 0 ? rawDt : 1;
+    else if (rawDt > 0) this.#dt += 0.05 * (Math.min(Math.max(rawDt, this.#dt / 4), this.#dt * 4) - this.#dt);
+    const dt = Math.min(rawDt, MAX_GAP_ROWS * this.#dt);
+    this.#lastT = t;
+    // History in seconds, counting a gap as one typical interval (no data, no new evidence).
+    this.#elapsed += dt;
+    const elapsedS = Math.max(this.#elapsed, 1e-9);
 
-    // 1. Three prediction models and their errors in robust sigmas.
+    const n = this.#n;
+    // Time constants stretch on series sampled more coarsely than the reference interval, so no model
+    // averages fewer rows than it does at the reference rate (evidence, not only time).
+    const stretch = Math.max(1, this.#dt / o.referenceRowSeconds);
+    const tau = (seconds: number): number => seconds * stretch;
+    // Early on, EWMAs run as cumulative means (alpha = 1/n) so their start value does not bias them.
+    const sa = Math.max(alphaOf(dt, tau(o.scaleSeconds)), 1 / n);
+    const la = 1 / n;
+
+    // 1. Prediction models and their errors in robust sigmas, never below the series' resolution.
     const expected = this.#level;
     const range = this.#max - this.#min;
-    const floor = 1e-9 + 1e-6 * Math.abs(expected) + 1e-3 * range;
+    const step = Math.abs(x - this.#prev);
+    const quantum = Number.isFinite(this.#quantum) ? this.#quantum : 0;
+    const floor = 1e-9 + 1e-3 * range + Math.max(o.relativeTolerance * Math.abs(expected), o.resolutionSteps * quantum);
     const e1 = Math.abs(x - expected) / (this.#scale + floor);
-    const e2 = Math.abs(x - this.#prev) / (this.#stepScale + floor);
-    const b = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / o.dailyBuckets));
+    const e2 = step / (this.#stepScale + floor);
+    const tod = ((t % DAY_MS) + DAY_MS) % DAY_MS;
+    const b = Math.floor(tod / (DAY_MS / o.dailyBuckets));
     const seen = this.#seasonSeen[b] as number;
     const seasonal = o.seasonal && t - this.#firstT >= 2 * DAY_MS;
     const sExpected = seen > 0 ? (this.#season[b] as number) : expected;
     const e3abs = Math.abs(x - sExpected);
     const e3 = e3abs / (this.#seasonScale + floor);
+    let wb = -1;
+    let wExpected = expected;
+    let e4abs = 0;
+    let e4 = Infinity;
+    const weekly = this.#week !== undefined && t - this.#firstT >= 2 * WEEK_MS;
+    if (this.#week !== undefined) {
+      const tow = ((t % WEEK_MS) + WEEK_MS) % WEEK_MS;
+      wb = Math.floor(tow / (DAY_MS / o.dailyBuckets));
+      if ((this.#weekSeen?.[wb] ?? 0) > 0) wExpected = this.#week[wb] as number;
+      e4abs = Math.abs(x - wExpected);
+      e4 = e4abs / (this.#weekScale + floor);
+    }
 
     // 2. Surprise under the best competent model.
-    const bestScale = Math.min(this.#scale, this.#stepScale, seasonal ? this.#seasonScale : Infinity);
+    const bestScale = Math.min(this.#scale, this.#stepScale, seasonal ? this.#seasonScale : Infinity, weekly ? this.#weekScale : Infinity);
     const competent = o.competence * bestScale + floor;
     let err = Infinity;
     if (this.#scale <= competent) err = e1;
     if (this.#stepScale <= competent && e2 < err) err = e2;
     if (seasonal && this.#seasonScale <= competent && e3 < err) err = e3;
+    if (weekly && this.#weekScale <= competent && e4 < err) err = e4;
     if (!Number.isFinite(err)) err = Math.min(e1, e2);
 
-    // 4a. Spatial novelty: how far beyond the range seen so far, relative to that range.
+    // 4a. Spatial novelty: how far beyond the range seen so far, relative to that range and resolution.
     const beyond = x > this.#max ? x - this.#max : x < this.#min ? this.#min - x : 0;
     const margin = range * 0.1 + o.spatialSigmas * this.#scale + o.spatialSteps * this.#stepScale + floor;
     const spatial = beyond > 0 ? Math.min(1, beyond / margin) : 0;
+    // Beyond the margin, evidence keeps growing with the log of the excursion (a 30-sigma jump is
+    // stronger evidence than a 2-margin one), so blatant faults can be certain on a young series.
+    const farBeyond = beyond > margin ? Math.log(beyond / margin) : 0;
 
     // 4b. Anomaly likelihood of the short-term average surprise against its long-run distribution.
     const raw = 1 - Math.exp(-err / o.errorScale);
-    this.#short += Math.max(o.shortAlpha, 1 / n) * (raw - this.#short);
+    this.#short += Math.max(alphaOf(dt, tau(o.shortSeconds)), 1 / n) * (raw - this.#short);
     const z = (this.#short - this.#longMean) / (Math.sqrt(this.#longVar) + 1e-4);
     const zPos = z > 0 ? z : 0;
     const d = this.#short - this.#longMean;
     this.#longMean += la * d;
     this.#longVar = (1 - la) * (this.#longVar + la * d * d);
 
+    // 4d. Change point: two-sided CUSUM of the level model's signed error.
+    const u = (x - expected) / (this.#scale + floor);
+    this.#cusumUp = Math.max(0, this.#cusumUp + u - o.cusumDrift);
+    this.#cusumDown = Math.max(0, this.#cusumDown - u - o.cusumDrift);
+    const cusum = Math.max(this.#cusumUp, this.#cusumDown);
+
     // Learn the models.
+    const scaleBefore = this.#scale;
+    const la1 = alphaOf(dt, tau(o.levelSeconds));
     this.#scale += sa * (Math.abs(x - expected) - this.#scale);
-    this.#stepScale += sa * (Math.abs(x - this.#prev) - this.#stepScale);
-    this.#level += o.levelAlpha * (x - this.#level);
+    this.#stepScale += sa * (step - this.#stepScale);
+    this.#level += la1 * (x - this.#level);
+    if (step > 1e-12 * Math.abs(x) && step < this.#quantum) this.#quantum = step;
     this.#prev = x;
+    const sAlpha = alphaOf(dt, tau(o.seasonSeconds));
     if (seen === 0) this.#season[b] = x;
     else {
-      this.#season[b] = sExpected + o.seasonAlpha * (x - sExpected);
+      this.#season[b] = sExpected + sAlpha * (x - sExpected);
       this.#seasonScale += sa * (e3abs - this.#seasonScale);
     }
     if (seen < 255) this.#seasonSeen[b] = seen + 1;
+    if (this.#week !== undefined && this.#weekSeen !== undefined && wb >= 0) {
+      const ws = this.#weekSeen[wb] as number;
+      if (ws === 0) this.#week[wb] = x;
+      else {
+        this.#week[wb] = wExpected + sAlpha * (x - wExpected);
+        this.#weekScale += sa * (e4abs - this.#weekScale);
+      }
+      if (ws < 255) this.#weekSeen[wb] = ws + 1;
+    }
     if (x < this.#min) this.#min = x;
     if (x > this.#max) this.#max = x;
     this.#n = n + 1;
 
     // 3. Record-breaking surprise (records start halfway through the warm-up, once scales settle).
-    const rErr = err / (this.#maxErr + 1e-9);
-    const rZ = zPos / (this.#maxZ + 1e-9);
-    if (this.#n >= o.warmup / 2) {
-      const decay = o.recordGrowth > 0 ? Math.max(o.recordDecay, 1 - o.recordGrowth / this.#n) : o.recordDecay;
+    const rErr = err / Math.max(this.#maxErr, o.minSurprise, 1e-9);
+    const rZ = zPos / Math.max(this.#maxZ, o.minLikelihoodZ, 1e-9);
+    const rC = cusum / Math.max(this.#maxCusum, o.minCusum, 1e-9);
+    if (this.#n >= o.warmupRows / 2) {
+      const fixed = Math.exp(-dt / tau(o.recordSeconds));
+      const decay = o.recordGrowth > 0 ? Math.max(fixed, 1 - (o.recordGrowth * dt) / elapsedS) : fixed;
       this.#maxErr = Math.max(this.#maxErr * decay, err);
       this.#maxZ = Math.max(this.#maxZ * decay, zPos);
+      this.#maxCusum = Math.max(this.#maxCusum * decay, cusum);
     }
 
     // 4c. Contextual novelty: a short sequence of quantised values (hashed into a fixed table).
@@ -254,26 +464,68 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (this.#n > 50) {
       const novel = count === 0 ? 1 : 0;
       context = novel * Math.max(0, -Math.log(this.#novelRate + 1e-4) - o.contextBias);
-      const rateAlpha = o.contextGrowth > 0 ? Math.min(o.contextAlpha, o.contextGrowth / this.#n) : o.contextAlpha;
+      const fixed = alphaOf(dt, tau(o.contextSeconds));
+      const rateAlpha = o.contextGrowth > 0 ? Math.min(fixed, (o.contextGrowth * dt) / elapsedS) : fixed;
       this.#novelRate += rateAlpha * (novel - this.#novelRate);
     }
     if (count < 255) this.#contexts[slot] = count + 1;
 
-    // Combine: evidence in sigma-like units, squashed into [0, 1) without saturating.
+    // Combine: evidence in sigma-like units.
     const record = o.recordWeight * 10 * Math.max(0, rErr - 1, rZ - 1);
-    const evidence = Math.max(record, o.spatialWeight * 10 * spatial, o.contextWeight * context, o.likelihoodWeight * zPos);
-    const combined = this.#n <= o.warmup ? 0 : 1 - Math.exp(-evidence / o.outputScale);
-    const lo = this.#min;
-    const hi = this.#max;
+    const spatialEvidence = o.spatialWeight * 10 * (spatial + 0.5 * farBeyond);
+    const shift = o.cusumWeight * 10 * Math.max(0, rC - 1);
+    const evidence = Math.max(record, spatialEvidence, shift, o.contextWeight * context, o.likelihoodWeight * zPos);
 
-    // 5. Suppression: report only what beats the decayed previous peak.
-    this.#peak *= o.suppressDecay;
-    let score = 0;
-    if (combined > this.#peak) {
-      score = combined;
-      this.#peak = combined;
+    // 5. Calibration: the chance of evidence this strong on a normal row, times rows per day.
+    // Chance evidence comes at a rate that falls as 1 / age (new extremes and records of a stationary
+    // series arrive at ~1 per e-fold of history, whatever the sampling rate): the expected count with
+    // evidence ≥ E in the next day is F(E) · ln(1 + day / age), F(E) = base · (1 + E)^−power.
+    const perEfold = evidence > 0 ? o.calibrationBase * Math.pow(1 + evidence, -o.calibrationPower) : Infinity;
+    // Past one day of age the rate is held at its one-day value (conservative for old series).
+    const alarmsPerDay = perEfold * Math.max(Math.LN2, Math.log1p(86_400 / elapsedS));
+    const confidence = Math.min(1, this.#n / o.warmupRows, o.warmupSeconds > 0 ? elapsedS / o.warmupSeconds : 1);
+    const score = o.calibrate ? confidence / (1 + alarmsPerDay) : confidence * -Math.expm1(-evidence / o.outputScale);
+
+    // 6. Onset suppression (on the uncalibrated evidence scale, where its decay was chosen) and alert state.
+    this.#peak *= Math.exp(-Math.min(1, dt / this.#dt) / o.suppressRows);
+    const strength = confidence * -Math.expm1(-evidence / o.outputScale);
+    let onsetScore = 0;
+    if (confidence >= 1 && strength > this.#peak) {
+      onsetScore = score;
+      this.#peak = strength;
     }
-    return new StreamingResult(score, x, err, expected, evidence, record, 10 * o.spatialWeight * spatial, spatial, context, z, lo, hi, o.outputScale);
+    const alert = this.#alertStep(t, x, score, expected, scaleBefore, floor);
+    return new StreamingResult(score, onsetScore, alarmsPerDay, confidence, alert, x, err, expected, evidence, record, spatialEvidence, spatial, context, z, this.#min, this.#max, o.outputScale, undefined);
+  }
+
+  #alertState(t: number, onset: boolean): AnomalyAlert {
+    return { active: this.#alertSince >= 0, onset, since: this.#alertSince >= 0 ? this.#alertSince : null, peak: this.#alertPeak, at: t };
+  }
+
+  #alertStep(t: number, x: number, score: number, level: number, scale: number, floor: number): AnomalyAlert {
+    const o = this.#o;
+    if (this.#alertSince < 0) {
+      if (score < o.alertScore) return this.#alertState(t, false);
+      this.#alertSince = t;
+      this.#alertPeak = score;
+      this.#alertLevel = level;
+      this.#alertScale = Math.max(scale, 0) + floor;
+      this.#normalSince = -1;
+      return this.#alertState(t, true);
+    }
+    if (score > this.#alertPeak) this.#alertPeak = score;
+    const near = Math.abs(x - this.#alertLevel) <= 3 * this.#alertScale && score < o.alertScore;
+    if (!near) this.#normalSince = -1;
+    else if (this.#normalSince < 0) this.#normalSince = t;
+    const recovered = this.#normalSince >= 0 && t - this.#normalSince >= o.alertHoldSeconds * 1000;
+    const settled = t - this.#alertSince >= o.alertMaxSeconds * 1000 && score < o.alertScore;
+    if (recovered || settled) {
+      const ended = this.#alertState(t, false);
+      this.#alertSince = -1;
+      this.#alertPeak = 0;
+      return { ...ended, active: false };
+    }
+    return this.#alertState(t, false);
   }
 }
 
@@ -281,13 +533,23 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
  * One update's result. The explanation is built only when read: most are never read, and building
  * strings and objects for each of thousands of series per second would dominate the cost.
  */
-class StreamingResult implements AnomalyResult {
+export class StreamingResult implements AnomalyResult {
   constructor(
+    /** Calibrated score `confidence / (1 + alarmsPerDay)`, in [0, 1]: 0.99 ≈ one chance alarm per 100 days. */
     readonly score: number,
+    /** The score where it beats the decayed previous peak, else 0 (one early signal per incident). */
+    readonly onsetScore: number,
+    /** Expected false alarms per day on this series at evidence this strong (a rate, not a probability). */
+    readonly alarmsPerDay: number,
+    /** History seen relative to the warm-up (in rows and in seconds), in [0, 1]. */
+    readonly confidence: number,
+    /** The alert state after this row. */
+    readonly alert: AnomalyAlert,
     private readonly x: number,
     private readonly err: number,
     private readonly expected: number,
-    private readonly evidence: number,
+    /** Uncalibrated evidence (sigma-like units, 0 when nothing is unusual) that the score calibrates. */
+    readonly evidence: number,
     private readonly record: number,
     private readonly spatialEvidence: number,
     private readonly spatial: number,
@@ -296,10 +558,12 @@ class StreamingResult implements AnomalyResult {
     private readonly lo: number,
     private readonly hi: number,
     private readonly outputScale: number,
+    private readonly fixedReason: string | undefined,
   ) {}
 
   get explanation(): AnomalyExplanation {
     const { x, err, expected, evidence, record, spatialEvidence, context, lo, hi } = this;
+    if (this.fixedReason !== undefined) return { reason: this.fixedReason, expected };
     const base = `value ${x} is ${err.toFixed(1)} robust sigmas from the expected ${expected.toPrecision(6)}`;
     let reason = base;
     if (evidence > 0) {
@@ -307,7 +571,9 @@ class StreamingResult implements AnomalyResult {
       else if (evidence === record) reason = `${base}, the largest surprise in recent history`;
       else if (evidence === context) reason = `${base}; this sequence of values has not been seen before`;
       else reason = `${base}; surprises have been unusually frequent lately`;
+      reason += `; by chance about ${formatRate(this.alarmsPerDay)}`;
     }
+    if (this.confidence < 1) reason += ` (warming up: ${(100 * this.confidence).toFixed(0)} % of the history needed)`;
     return {
       reason,
       expected,
@@ -319,4 +585,10 @@ class StreamingResult implements AnomalyResult {
       },
     };
   }
+}
+
+function formatRate(perDay: number): string {
+  if (perDay >= 1) return `${perDay.toPrecision(2)} times a day`;
+  const days = 1 / perDay;
+  return days < 365 ? `once in ${days.toPrecision(2)} days` : `once in ${(days / 365).toPrecision(2)} years`;
 }

@@ -1,4 +1,6 @@
+import { probit } from 'simple-statistics';
 import { ArForecaster } from './arForecaster.js';
+import { MlOptionError } from './options.js';
 import { HoltWinters } from './holtWinters.js';
 import { calendarPeriods, detectSeasonality, type Seasonality } from './seasonality.js';
 
@@ -6,7 +8,10 @@ import { calendarPeriods, detectSeasonality, type Seasonality } from './seasonal
 export interface WorkloadPredictorOptions {
   /** Longest horizon (in rows) that forecasts and intervals are calibrated for (default 12). */
   readonly horizon?: number;
-  /** Rows of history kept for (re)fitting (default: enough for three weekly periods, at most 8192). */
+  /**
+   * Rows of history kept for (re)fitting, in a fixed ring (default 2048: 8 + a few bytes per row, so
+   * ~16 KB per series; seasonal periods longer than a third of it are not detected).
+   */
   readonly historySize?: number;
   /** Refit the member models every this many rows (default 288). */
   readonly refitEvery?: number;
@@ -51,7 +56,8 @@ const MEMBERS: readonly ForecasterName[] = ['holtWinters', 'ar', 'seasonalNaive'
  * prediction interval at each horizon is the ensemble's own recent absolute error quantile at that
  * horizon (tracked online), so its coverage is calibrated on the series itself.
  *
- * Memory is O(historySize); each update is O(horizon × members), plus a refit every `refitEvery` rows.
+ * Memory is a fixed ring of `historySize` rows plus O(horizon²) of pending forecasts; each update is
+ * O(horizon × members), plus a refit every `refitEvery` rows.
  */
 export class WorkloadPredictor {
   /** Longest horizon, in rows, that forecasts are made and calibrated for. */
@@ -61,7 +67,9 @@ export class WorkloadPredictor {
   readonly #arLags: readonly number[];
   readonly #coverage: number;
   readonly #errorAlpha: number;
-  readonly #history: number[] = [];
+  readonly #ring: Float64Array;
+  #ringLength = 0;
+  #ringStart = 0;
   #n = 0;
   #lastT = NaN;
   #stepMs = NaN;
@@ -77,14 +85,30 @@ export class WorkloadPredictor {
   /** Running mean of |error| per horizon. */
   readonly #mae: Float64Array;
   readonly #pending: Pending[] = [];
+  /** Two-sided normal quantile of `coverage` (1.2816 for 0.8). */
+  readonly #z: number;
 
+  /**
+   * @param options - see {@link WorkloadPredictorOptions}; invalid values throw an `MlOptionError`
+   *   (`code: 'ERR_AINKA_ML_INVALID_OPTION'`) naming the option and its valid range
+   */
   constructor(options: WorkloadPredictorOptions = {}) {
-    this.horizon = options.horizon ?? 12;
-    this.#historySize = options.historySize ?? 8192;
-    this.#refitEvery = options.refitEvery ?? 288;
+    const bad = (name: string, expect: string, got: unknown): never => {
+      throw new MlOptionError(`WorkloadPredictor: option ${name} must be ${expect}, got ${String(got)}.`);
+    };
+    const int = (name: keyof WorkloadPredictorOptions, v: number, min: number): number =>
+      Number.isInteger(v) && v >= min ? v : bad(name, `an integer ≥ ${min}`, v);
+    this.horizon = int('horizon', options.horizon ?? 12, 1);
+    this.#historySize = int('historySize', options.historySize ?? 2048, 32);
+    this.#refitEvery = int('refitEvery', options.refitEvery ?? 288, 1);
     this.#arLags = options.arLags ?? [1, 2, 3, 4, 5, 6];
+    if (this.#arLags.length === 0 || !this.#arLags.every((l) => Number.isInteger(l) && l >= 1)) bad('arLags', 'a non-empty list of integers ≥ 1', JSON.stringify(this.#arLags));
     this.#coverage = options.coverage ?? 0.8;
+    if (!(this.#coverage > 0 && this.#coverage < 1)) bad('coverage', 'a probability in (0, 1)', this.#coverage);
     this.#errorAlpha = options.errorAlpha ?? 0.05;
+    if (!(this.#errorAlpha > 0 && this.#errorAlpha <= 1)) bad('errorAlpha', 'a smoothing factor in (0, 1]', this.#errorAlpha);
+    this.#z = probit((1 + this.#coverage) / 2);
+    this.#ring = new Float64Array(this.#historySize);
     this.#q = new Float64Array(this.horizon);
     this.#qSeen = new Uint32Array(this.horizon);
     this.#mae = new Float64Array(this.horizon);
@@ -111,8 +135,11 @@ export class WorkloadPredictor {
     }
     this.#lastT = t;
     this.#score(x);
-    this.#history.push(x);
-    if (this.#history.length > this.#historySize) this.#history.shift();
+    if (this.#ringLength < this.#historySize) this.#ring[(this.#ringStart + this.#ringLength++) % this.#historySize] = x;
+    else {
+      this.#ring[this.#ringStart] = x;
+      this.#ringStart = (this.#ringStart + 1) % this.#historySize;
+    }
     this.#n++;
     this.#hw?.update(x);
     if (this.#n >= 32 && (this.#hw === undefined || this.#n % this.#refitEvery === 0)) this.#refit();
@@ -123,7 +150,7 @@ export class WorkloadPredictor {
   forecast(h: number = this.horizon): ForecastPoint[] {
     const steps = Math.min(h, this.horizon);
     const p = this.#hw === undefined ? undefined : this.#forecastMembers();
-    const last = this.#history[this.#history.length - 1] ?? 0;
+    const last = this.#at(1);
     const out: ForecastPoint[] = [];
     for (let k = 1; k <= steps; k++) {
       const mean = p?.ensemble[k - 1] ?? last;
@@ -140,7 +167,7 @@ export class WorkloadPredictor {
     const w = this.#weights();
     let mse = 0;
     for (const m of MEMBERS) mse += w[m] * (Number.isFinite(this.#mse[m]) ? this.#mse[m] : 0);
-    return 1.2816 * Math.sqrt(mse * k);
+    return this.#z * Math.sqrt(mse * k);
   }
 
   #weights(): Record<ForecasterName, number> {
@@ -159,8 +186,23 @@ export class WorkloadPredictor {
     return raw;
   }
 
+  /** The value `back` rows ago (1 = the latest), or the latest when the ring is shorter. */
+  #at(back: number): number {
+    if (this.#ringLength === 0) return 0;
+    const b = back <= this.#ringLength ? back : 1;
+    return this.#ring[(this.#ringStart + this.#ringLength - b) % this.#historySize] as number;
+  }
+
+  /** The last `n` values, oldest first (a copy: only for refits and AR inputs). */
+  #tail(n: number): number[] {
+    const m = Math.min(n, this.#ringLength);
+    const out = new Array<number>(m);
+    for (let i = 0; i < m; i++) out[i] = this.#at(m - i);
+    return out;
+  }
+
   #refit(): void {
-    const hist = this.#history;
+    const hist = this.#tail(this.#ringLength);
     this.#seasonality = detectSeasonality(hist, Number.isFinite(this.#stepMs) ? calendarPeriods(this.#stepMs) : []);
     const period = this.#seasonality?.period ?? 0;
     this.#hw = HoltWinters.select(hist, period);
@@ -172,12 +214,11 @@ export class WorkloadPredictor {
 
   #forecastMembers(): Pending {
     const H = this.horizon;
-    const hist = this.#history;
     const hw = (this.#hw as HoltWinters).forecast(H);
-    const ar = this.#ar?.ready ? this.#ar.forecast(hist.slice(-this.#ar.order), H) : hw;
+    const ar = this.#ar?.ready ? this.#ar.forecast(this.#tail(this.#ar.order), H) : hw;
     const m = this.#seasonality?.period ?? 0;
-    const last = hist[hist.length - 1] ?? 0;
-    const sn = Array.from({ length: H }, (_, k) => (m > 0 ? (hist[hist.length - m + (k % m)] ?? last) : last));
+    const last = this.#at(1);
+    const sn = Array.from({ length: H }, (_, k) => (m > 0 && m - (k % m) <= this.#ringLength ? this.#at(m - (k % m)) : last));
     const members = { holtWinters: hw, ar, seasonalNaive: sn };
     const w = this.#weights();
     const ensemble = Array.from({ length: H }, (_, k) => MEMBERS.reduce((s, name) => s + w[name] * (members[name][k] as number), 0));

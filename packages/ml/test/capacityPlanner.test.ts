@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
+import { nabDir } from './nabPath.js';
 import { describe, expect, it } from 'vitest';
-import { CapacityPlanner, loadNabCorpus, seededRandom } from '../src/index.js';
+import { CapacityPlanner, seededRandom } from '../src/index.js';
+import { loadNabCorpus } from '../src/nab.js';
 
 const DAY = 86_400_000;
 const STEP = 5 * 60_000;
-const NAB = resolve(import.meta.dirname, '../../../../shared/datasets/nab');
+const NAB = nabDir();
 
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

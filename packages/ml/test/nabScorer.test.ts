@@ -1,17 +1,11 @@
+import { nabDir } from './nabPath.js';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  loadNabCorpus,
-  probationaryLength,
-  runNabDetector,
-  scaledSigmoid,
-  scoreNabCorpus,
-  WindowedGaussianDetector,
-} from '../src/index.js';
+import { WindowedGaussianDetector } from '../src/index.js';
+import { loadNabCorpus, probationaryLength, runNabDetector, scaledSigmoid, scoreNabCorpus } from '../src/nab.js';
 
 /** The corpus lives next to the repository: `<repo>/../shared/datasets/nab`. */
-const NAB = resolve(import.meta.dirname, '../../../../shared/datasets/nab');
+const NAB = nabDir();
 
 describe('NAB scorer', () => {
   it('reproduces the published windowed-Gaussian scores within ±0.2 on all three profiles', () => {

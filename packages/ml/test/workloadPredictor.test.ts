@@ -74,4 +74,23 @@ describe('WorkloadPredictor', () => {
     };
     expect(run()).toEqual(run());
   });
+
+  it('widens its early intervals with the coverage asked for (normal quantile of coverage, not a constant)', () => {
+    const width = (coverage: number): number => {
+      const p = new WorkloadPredictor({ coverage, horizon: 3 });
+      daily(40, 8).forEach((x, i) => p.update(i * STEP, x));
+      const f = p.forecast(1)[0]!;
+      return f.upper - f.mean;
+    };
+    // Before its own error quantiles are calibrated the half-width is z(coverage)·σ·√h.
+    expect(width(0.95) / width(0.8)).toBeCloseTo(1.96 / 1.2816, 2);
+  });
+
+  it('keeps a bounded ring of history and rejects bad options by name', () => {
+    const p = new WorkloadPredictor({ historySize: 64 });
+    daily(2000, 9).forEach((x, i) => p.update(i * STEP, x));
+    expect(p.forecast(2)).toHaveLength(2);
+    expect(() => new WorkloadPredictor({ coverage: 1.5 })).toThrow(/coverage must be a probability in \(0, 1\), got 1.5/);
+    expect(() => new WorkloadPredictor({ horizon: 0 })).toThrow(/horizon must be an integer ≥ 1/);
+  });
 });

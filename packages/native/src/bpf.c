@@ -194,11 +194,11 @@ static void set_str(napi_env env, napi_value obj, const char *key, const char *v
 }
 
 /*
- * Throws an Error with code ERR_AINKA_BPF_<what>, e.g. "failed to load program 'exec__btf'
+ * Builds an Error with code ERR_AINKA_BPF_<what>, e.g. "failed to load program 'exec__btf'
  * (tp_btf/sched_process_exec): EPERM (errno 1): <fix>".
  */
-static void throw_bpf(napi_env env, const char *code, const char *step, const char *what,
-		      const char *program, const char *attach_point, int err)
+static napi_value bpf_error(napi_env env, const char *code, const char *step, const char *what,
+			    const char *program, const char *attach_point, int err)
 {
 	char msg[768];
 	napi_value error, message, code_v, n;
@@ -222,7 +222,14 @@ static void throw_bpf(napi_env env, const char *code, const char *step, const ch
 	set_str(env, error, "program", program);
 	set_str(env, error, "attachPoint", attach_point);
 	set_str(env, error, "log", libbpf_log);
-	napi_throw(env, error);
+	return error;
+}
+
+/* Throws the error bpf_error() builds. */
+static void throw_bpf(napi_env env, const char *code, const char *step, const char *what,
+		      const char *program, const char *attach_point, int err)
+{
+	napi_throw(env, bpf_error(env, code, step, what, program, attach_point, err));
 }
 
 static void throw_arg(napi_env env, const char *msg)
@@ -275,8 +282,9 @@ static struct ainka_bpf_obj *get_obj(napi_env env, napi_value v)
 {
 	struct ainka_bpf_obj *o = NULL;
 
-	if (napi_get_value_external(env, v, (void **)&o) != napi_ok || !o) {
-		throw_arg(env, "expected a bpf object handle");
+	o = ainka_external_get(env, v, &ainka_tag_bpf_obj);
+	if (!o) {
+		throw_arg(env, "expected a bpf object handle (from bpfOpen)");
 		return NULL;
 	}
 	if (o->closed) {
@@ -321,6 +329,8 @@ static napi_value undefined(napi_env env)
 }
 
 /* ---- ring buffers ---- */
+
+static void ring_unlink(struct ainka_ring *r);
 
 /* The ring is freed when both libuv closed its timer and its JS handle was collected. */
 static void ring_free_cb(uv_handle_t *h)
@@ -435,7 +445,19 @@ static void ring_tick(uv_timer_t *t)
 		return;
 	if (napi_open_handle_scope(env, &scope) != napi_ok)
 		return;
-	if (ring_drain(env, r, &buf) == 0 && buf) {
+	if (ring_drain(env, r, &buf)) {
+		napi_value ex;
+
+		/*
+		 * No JavaScript frame is below a timer callback: an exception left pending here would
+		 * poison every later Node-API call. Stop the ring and raise it as uncaught, the way an
+		 * exception thrown by the consumer is raised.
+		 */
+		r->running = false;
+		uv_timer_stop(&r->timer);
+		if (napi_get_and_clear_last_exception(env, &ex) == napi_ok)
+			napi_fatal_exception(env, ex);
+	} else if (buf) {
 		napi_get_reference_value(env, r->callback, &cb);
 		napi_get_global(env, &recv); /* napi_make_callback needs an object receiver */
 		if (napi_make_callback(env, r->async_ctx, recv, cb, 1, &buf, &result) == napi_pending_exception) {
@@ -523,14 +545,28 @@ static napi_value bpf_ring_open(napi_env env, napi_callback_info info)
 	napi_create_reference(env, argv[4], 1, &r->callback);
 	napi_create_string_utf8(env, "ainka.bpf.ring", NAPI_AUTO_LENGTH, &name);
 	napi_async_init(env, NULL, name, &r->async_ctx);
-	napi_get_uv_event_loop(env, &loop);
-	uv_timer_init(loop, &r->timer);
+	if (napi_get_uv_event_loop(env, &loop) != napi_ok || uv_timer_init(loop, &r->timer)) {
+		napi_delete_reference(env, r->callback);
+		napi_async_destroy(env, r->async_ctx);
+		ring_unmap(r);
+		free(r);
+		throw_bpf(env, "ERR_AINKA_BPF_RING", "start the ring timer", bpf_map__name(m), NULL, NULL, EINVAL);
+		return NULL;
+	}
 	r->timer.data = r;
 	r->running = true;
-	uv_timer_start(&r->timer, ring_tick, interval, interval);
 	r->next = o->rings;
 	o->rings = r;
-	napi_create_external(env, r, ring_finalize, NULL, &handle);
+	err = uv_timer_start(&r->timer, ring_tick, interval, interval);
+	if (err || ainka_external_new(env, r, ring_finalize, &ainka_tag_bpf_ring, &handle) != napi_ok) {
+		/* ring_stop closes the timer; the finalizer never runs, so free on close. */
+		ring_unlink(r);
+		r->js_gone = true;
+		ring_stop(r, true);
+		if (err)
+			throw_bpf(env, "ERR_AINKA_BPF_RING", "start the ring timer", bpf_map__name(m), NULL, NULL, -err);
+		return NULL;
+	}
 	return handle;
 }
 
@@ -538,8 +574,9 @@ static struct ainka_ring *get_ring(napi_env env, napi_value v)
 {
 	struct ainka_ring *r = NULL;
 
-	if (napi_get_value_external(env, v, (void **)&r) != napi_ok || !r) {
-		throw_arg(env, "expected a ring handle");
+	r = ainka_external_get(env, v, &ainka_tag_bpf_ring);
+	if (!r) {
+		throw_arg(env, "expected a ring handle (from bpfRingOpen)");
 		return NULL;
 	}
 	return r;
@@ -686,7 +723,7 @@ static napi_value bpf_open(napi_env env, napi_callback_info info)
 	objects.next->prev = o;
 	objects.next = o;
 	pthread_mutex_unlock(&objects_lock);
-	if (napi_create_external(env, o, obj_finalize, NULL, &handle) != napi_ok) {
+	if (ainka_external_new(env, o, obj_finalize, &ainka_tag_bpf_obj, &handle) != napi_ok) {
 		obj_close(o, true);
 		free(o);
 		return NULL;
@@ -702,8 +739,9 @@ static napi_value bpf_close(napi_env env, napi_callback_info info)
 
 	if (get_args(env, info, 1, argv))
 		return NULL;
-	if (napi_get_value_external(env, argv[0], (void **)&o) != napi_ok || !o) {
-		throw_arg(env, "expected a bpf object handle");
+	o = ainka_external_get(env, argv[0], &ainka_tag_bpf_obj);
+	if (!o) {
+		throw_arg(env, "expected a bpf object handle (from bpfOpen)");
 		return NULL;
 	}
 	obj_close(o, true);
@@ -970,17 +1008,62 @@ static napi_value bpf_prog_run(napi_env env, napi_callback_info info)
 	return out;
 }
 
-/* bpfIterate(obj, program) → bytes the iterator printed: runs an iter program once to EOF */
-static napi_value bpf_iterate(napi_env env, napi_callback_info info)
-{
-	napi_value argv[2], out;
-	struct ainka_bpf_obj *o;
-	struct bpf_program *p;
+/*
+ * bpfIterate(obj, program) → Promise<bytes the iterator printed>: runs an iter program once to EOF.
+ * The link and the iterator fd are created here (fast); reading the iterator (which walks every
+ * task, map entry… in the kernel and may take long) runs on the libuv thread pool, off the event
+ * loop. The link and fd belong to the work item, so closing the object meanwhile is safe.
+ */
+struct iter_work {
+	napi_async_work work;
+	napi_deferred deferred;
 	struct bpf_link *link;
-	double total = 0;
+	int fd;
+	double total;
+	int err;
+	char prog[AINKA_BPF_NAME_MAX];
+	char section[AINKA_BPF_NAME_MAX];
+};
+
+static void iter_execute(napi_env env, void *data)
+{
+	struct iter_work *w = data;
 	char buf[4096];
 	ssize_t n;
-	int fd, err;
+
+	while ((n = read(w->fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			w->total += n;
+	w->err = n < 0 ? errno : 0;
+}
+
+static void iter_complete(napi_env env, napi_status status, void *data)
+{
+	struct iter_work *w = data;
+	napi_value out;
+
+	close(w->fd);
+	bpf_link__destroy(w->link);
+	if (status == napi_ok && !w->err) {
+		napi_create_double(env, w->total, &out);
+		napi_resolve_deferred(env, w->deferred, out);
+	} else {
+		napi_value error = bpf_error(env, "ERR_AINKA_BPF_RUN", "read iterator", NULL, w->prog,
+					     w->section, w->err ? w->err : ECANCELED);
+
+		napi_reject_deferred(env, w->deferred, error);
+	}
+	napi_delete_async_work(env, w->work);
+	free(w);
+}
+
+static napi_value bpf_iterate(napi_env env, napi_callback_info info)
+{
+	napi_value argv[2], promise, name;
+	struct ainka_bpf_obj *o;
+	struct bpf_program *p;
+	struct iter_work *w;
+	int err;
 
 	if (get_args(env, info, 2, argv))
 		return NULL;
@@ -991,34 +1074,42 @@ static napi_value bpf_iterate(napi_env env, napi_callback_info info)
 		throw_arg(env, "bpfIterate needs a loaded object");
 		return NULL;
 	}
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		throw_bpf(env, "ERR_AINKA_BPF_RUN", "allocate", NULL, bpf_program__name(p), NULL, ENOMEM);
+		return NULL;
+	}
+	snprintf(w->prog, sizeof(w->prog), "%s", bpf_program__name(p));
+	snprintf(w->section, sizeof(w->section), "%s", bpf_program__section_name(p));
 	log_reset();
-	link = bpf_program__attach_iter(p, NULL);
-	err = libbpf_get_error(link);
+	w->link = bpf_program__attach_iter(p, NULL);
+	err = libbpf_get_error(w->link);
 	if (err) {
+		free(w);
 		throw_bpf(env, "ERR_AINKA_BPF_RUN", "attach iterator", NULL, bpf_program__name(p),
 			  bpf_program__section_name(p), err);
 		return NULL;
 	}
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0) {
+	w->fd = bpf_iter_create(bpf_link__fd(w->link));
+	if (w->fd < 0) {
 		err = errno;
-		bpf_link__destroy(link);
+		bpf_link__destroy(w->link);
+		free(w);
 		throw_bpf(env, "ERR_AINKA_BPF_RUN", "create iterator", NULL, bpf_program__name(p),
 			  bpf_program__section_name(p), err);
 		return NULL;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		total += n;
-	err = n < 0 ? errno : 0;
-	close(fd);
-	bpf_link__destroy(link);
-	if (err) {
-		throw_bpf(env, "ERR_AINKA_BPF_RUN", "read iterator", NULL, bpf_program__name(p),
-			  bpf_program__section_name(p), err);
+	napi_create_string_utf8(env, "ainka.bpf.iterate", NAPI_AUTO_LENGTH, &name);
+	if (napi_create_promise(env, &w->deferred, &promise) != napi_ok ||
+	    napi_create_async_work(env, NULL, name, iter_execute, iter_complete, w, &w->work) != napi_ok ||
+	    napi_queue_async_work(env, w->work) != napi_ok) {
+		close(w->fd);
+		bpf_link__destroy(w->link);
+		free(w);
+		throw_bpf(env, "ERR_AINKA_BPF_RUN", "queue iterator", NULL, bpf_program__name(p), NULL, ENOMEM);
 		return NULL;
 	}
-	napi_create_double(env, total, &out);
-	return out;
+	return promise;
 }
 
 /* bpfProgInfo(obj, program) → { id, runTimeNs, runCount } (run stats need bpfEnableStats) */

@@ -83,7 +83,7 @@ interface NativeBpf {
   bpfAttach(o: ObjHandle, prog: string): void;
   bpfProgRun(o: ObjHandle, prog: string): number;
   bpfProgInfo(o: ObjHandle, prog: string): BpfProgramStats;
-  bpfIterate(o: ObjHandle, prog: string): number;
+  bpfIterate(o: ObjHandle, prog: string): Promise<number>;
   bpfEnableStats(): number;
   bpfDisableStats(fd: number): void;
   bpfMapInfo(o: ObjHandle, map: string): BpfMapInfo;
@@ -239,10 +239,17 @@ export class BpfObject {
     return call(() => native().bpfProgRun(h, program));
   }
 
-  /** Runs a loaded iter/* program once over everything it iterates (read to EOF); returns the bytes it printed. */
-  iterate(program: string): number {
+  /**
+   * Runs a loaded iter/* program once over everything it iterates (read to EOF) on the libuv
+   * thread pool, off the event loop; resolves to the bytes it printed.
+   */
+  async iterate(program: string): Promise<number> {
     const h = this.#h();
-    return call(() => native().bpfIterate(h, program));
+    try {
+      return await call(() => native().bpfIterate(h, program));
+    } catch (err) {
+      throw BpfError.from(err);
+    }
   }
 
   /** Kernel id and run statistics of a loaded program (counted only while statistics are enabled). */

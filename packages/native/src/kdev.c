@@ -26,6 +26,7 @@
 #include <uv.h>
 
 #include "addon.h"
+#include "ainka.h"
 #include "syserr.h"
 
 #define KDEV_MAX_MAP	(256u << 20)	/* no ring is anywhere near 256 MiB; refuse nonsense lengths */
@@ -165,13 +166,22 @@ static napi_value kdev_ioctl(napi_env env, napi_callback_info info)
 	if (napi_get_value_uint32(env, argv[1], &request) != napi_ok)
 		return ainka_type_error(env, "kdevIoctl: request must be a 32-bit number");
 	if (argc > 2 && napi_typeof(env, argv[2], &type) == napi_ok && type != napi_null && type != napi_undefined) {
-		if (napi_is_typedarray(env, argv[2], &is_typed) != napi_ok || !is_typed)
+		napi_typedarray_type ta;
+
+		if (napi_is_typedarray(env, argv[2], &is_typed) != napi_ok || !is_typed ||
+		    napi_get_typedarray_info(env, argv[2], &ta, &length, &data, NULL, NULL) != napi_ok ||
+		    ta != napi_uint8_array)
 			return ainka_type_error(env, "kdevIoctl: arg must be a Uint8Array or null");
-		napi_get_typedarray_info(env, argv[2], NULL, &length, &data, NULL, NULL);
 	}
-	/* The size encoded in the request must fit the buffer we pass, or the kernel would overrun it. */
-	if (_IOC_DIR(request) != _IOC_NONE && _IOC_SIZE(request) > length)
-		return ainka_type_error(env, "kdevIoctl: arg is smaller than the size encoded in the request");
+	/*
+	 * Only /dev/ainka's own requests: their size field is the struct the kernel copies, so the
+	 * buffer must be exactly that long (another driver's request may copy any amount). A request
+	 * without a data direction takes no buffer.
+	 */
+	if (_IOC_TYPE(request) != AINKA_IOC_MAGIC)
+		return ainka_type_error(env, "kdevIoctl: request is not an /dev/ainka ioctl (type 0xa7)");
+	if (_IOC_DIR(request) == _IOC_NONE ? data != NULL : (!data || _IOC_SIZE(request) != length))
+		return ainka_type_error(env, "kdevIoctl: arg must be exactly the size encoded in the request (null for none)");
 	do {
 		rc = ioctl(fd, (unsigned long)request, data);
 	} while (rc < 0 && errno == EINTR);

@@ -202,8 +202,14 @@ static void nl_on_poll(uv_poll_t *handle, int status, int events)
 	if (status < 0) {
 		err = nl_pending_error(s, status);
 		/* A socket error (ENOBUFS after an overrun) is reported, not fatal: keep reading. */
-		if (err != -status && uv_poll_start(&s->poll, UV_READABLE, nl_on_poll) == 0)
-			nl_read_batch(s, list, &count);
+		if (err != -status) {
+			int rc = uv_poll_start(&s->poll, UV_READABLE, nl_on_poll);
+
+			if (rc == 0)
+				nl_read_batch(s, list, &count);
+			else
+				err = -rc;	/* the socket is no longer watched: say so */
+		}
 	} else {
 		err = nl_read_batch(s, list, &count);
 	}
@@ -214,11 +220,9 @@ static void nl_on_poll(uv_poll_t *handle, int status, int events)
 
 static struct nl_sock *nl_unwrap(napi_env env, napi_value value)
 {
-	void *data = NULL;
-	napi_valuetype type;
+	void *data = ainka_external_get(env, value, &ainka_tag_nl_sock);
 
-	if (napi_typeof(env, value, &type) != napi_ok || type != napi_external ||
-	    napi_get_value_external(env, value, &data) != napi_ok || !data) {
+	if (!data) {
 		ainka_type_error(env, "expected a netlink handle from nlOpen()");
 		return NULL;
 	}
@@ -257,6 +261,7 @@ static napi_value nl_open(napi_env env, napi_callback_info info)
 	struct nl_sock *s;
 	uv_loop_t *loop;
 	const char *failed;
+	int err;
 
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
 	if (argc < 3 || napi_get_value_int32(env, argv[0], &protocol) != napi_ok ||
@@ -293,8 +298,14 @@ static napi_value nl_open(napi_env env, napi_callback_info info)
 	napi_create_reference(env, argv[2], 1, &s->on_data);
 	napi_create_string_utf8(env, "ainka:netlink", NAPI_AUTO_LENGTH, &name);
 	napi_async_init(env, NULL, name, &s->async);
-	uv_poll_start(&s->poll, UV_READABLE, nl_on_poll);
-	if (napi_create_external(env, s, nl_finalize, NULL, &handle) != napi_ok) {
+	err = uv_poll_start(&s->poll, UV_READABLE, nl_on_poll);
+	if (err) {
+		/* Nothing would ever read the socket: fail now instead of hanging every request. */
+		nl_shutdown(s);
+		ainka_throw_errno(env, "uv_poll_start", -err);
+		return NULL;
+	}
+	if (ainka_external_new(env, s, nl_finalize, &ainka_tag_nl_sock, &handle) != napi_ok) {
 		nl_shutdown(s);
 		return NULL;
 	}
@@ -469,8 +480,8 @@ static napi_value nl_close(napi_env env, napi_callback_info info)
 	void *data = NULL;
 
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-	if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || !data)
-		return ainka_type_error(env, "nlClose(handle)");
+	if (argc < 1 || !(data = ainka_external_get(env, argv[0], &ainka_tag_nl_sock)))
+		return ainka_type_error(env, "nlClose(handle from nlOpen())");
 	nl_shutdown(data);
 	return NULL;
 }

@@ -1,6 +1,8 @@
 import { evidenceText, type Evidence } from './evidence.js';
-import type { PolicyAction, PolicyMode, PolicyRule } from './policy.js';
+import type { Objective, PolicyAction, PolicyMode, PolicyRule } from './policy.js';
+import { substitute } from './metricRef.js';
 import type { RuleHit } from './ruleEngine.js';
+import type { Target } from './selector.js';
 
 /** One concrete change in a plan; structurally a `ChangeRequest` of `@ainka/actuators`. */
 export interface PlannedAction {
@@ -22,6 +24,10 @@ export interface PlannedAction {
   readonly evidence: readonly Evidence[];
   /** Tags of the rule. */
   readonly tags: readonly string[];
+  /** The target of a selector rule this action is for. */
+  readonly target?: Target;
+  /** The action's objective (placeholders filled): in enforce mode the change is a trial judged by it. */
+  readonly objective?: Objective;
 }
 
 /** An action that was not planned, and why. */
@@ -48,6 +54,8 @@ export interface ActionGeneratorOptions {
   read?: (knob: string) => string | undefined;
   /** Pids of processes matching a scope (`comm`, optional cgroup). */
   processes?: (match: { comm: string; cgroup?: string }) => readonly number[];
+  /** A metric's value now, for `from` actions (the engine passes its snapshot lookup). */
+  metric?: (ref: string) => number | undefined;
 }
 
 interface Candidate extends PlannedAction {
@@ -62,6 +70,7 @@ interface Candidate extends PlannedAction {
  */
 export class ActionGenerator {
   private readonly lastFired = new Map<string, number>();
+  private readonly heldUntil = new Map<string, number>();
   private readonly options: ActionGeneratorOptions;
 
   /** @param options current-value and process lookups. */
@@ -69,14 +78,38 @@ export class ActionGenerator {
     this.options = options;
   }
 
+  /**
+   * Keep a rule from firing until `untilMs` (e.g. after a change it asked for was rolled back because its
+   * objective got worse), whatever its own cool-down says.
+   */
+  coolDown(policy: string, rule: string, untilMs: number): void {
+    this.heldUntil.set(`${policy}/${rule}`, untilMs);
+  }
+
+  /** Let a rule fire again at once (its last firing was not acted on, e.g. a trial was already running). */
+  release(policy: string, rule: string, target?: Target): void {
+    this.lastFired.delete(target === undefined ? `${policy}/${rule}` : `${policy}/${rule}/${target.key}`);
+  }
+
+  /** Until when a rule is held by {@link ActionGenerator.coolDown} (ms), or `undefined`. */
+  heldUntilOf(policy: string, rule: string): number | undefined {
+    return this.heldUntil.get(`${policy}/${rule}`);
+  }
+
   /** Build the plan for the hits of one evaluation at `now` (ms). */
   generate(hits: readonly RuleHit[], now: number): ActionPlan {
     const suppressed: SuppressedAction[] = [];
+    if (this.lastFired.size > 10_000) for (const [k, t] of this.lastFired) if (now - t > 86_400_000) this.lastFired.delete(k);
     const best = new Map<string, Candidate>();
     let index = 0;
     for (const hit of hits) {
       const rule = hit.rule;
-      const key = `${hit.policy}/${rule.name}`;
+      const key = hit.target === undefined ? `${hit.policy}/${rule.name}` : `${hit.policy}/${rule.name}/${hit.target.key}`;
+      const held = this.heldUntil.get(`${hit.policy}/${rule.name}`);
+      if (held !== undefined && now < held) {
+        for (const a of rule.then) suppressed.push({ rule: rule.name, knob: a.knob, why: `held for ${Math.ceil((held - now) / 1000)} s more after a rollback` });
+        continue;
+      }
       const last = this.lastFired.get(key);
       if (last !== undefined && now - last < rule.cooldown * 1000) {
         for (const a of rule.then) suppressed.push({ rule: rule.name, knob: a.knob, why: `cooling down for ${Math.ceil((rule.cooldown * 1000 - (now - last)) / 1000)} s more` });
@@ -84,8 +117,8 @@ export class ActionGenerator {
       }
       let produced = false;
       for (const action of rule.then) {
-        for (const knob of this.resolve(rule, action, suppressed)) {
-          const value = this.valueFor(rule, action, knob, suppressed);
+        for (const knob of this.resolve(rule, action, suppressed, hit.target)) {
+          const value = this.valueFor(rule, action, knob, suppressed, hit.target);
           if (value === undefined) continue;
           const c: Candidate = {
             knob,
@@ -97,6 +130,8 @@ export class ActionGenerator {
             policy: hit.policy,
             evidence: hit.evidence,
             tags: rule.tags,
+            ...(hit.target !== undefined ? { target: hit.target } : {}),
+            ...(action.objective !== undefined ? { objective: hit.target === undefined ? action.objective : { ...action.objective, metric: substitute(action.objective.metric, hit.target.labels) } } : {}),
             order: hit.order,
             index: index++,
           };
@@ -119,8 +154,14 @@ export class ActionGenerator {
     return { actions, suppressed };
   }
 
-  private resolve(rule: PolicyRule, action: PolicyAction, suppressed: SuppressedAction[]): string[] {
+  private resolve(rule: PolicyRule, action: PolicyAction, suppressed: SuppressedAction[], target: Target | undefined): string[] {
     const scope = rule.scope;
+    if (scope.kind === 'each') {
+      if (target === undefined) return [];
+      // cgroup paths in knob ids are relative to the cgroup root.
+      const labels = target.labels.cgroup === undefined ? target.labels : { ...target.labels, cgroup: target.labels.cgroup.replace(/^\/+/, '') };
+      return [substitute(action.knob, labels)];
+    }
     if (scope.kind === 'cgroup') return [action.knob.replaceAll('{cgroup}', scope.cgroup)];
     if (scope.kind === 'process' && action.knob.includes('{pid}')) {
       const match = scope.cgroup === undefined ? { comm: scope.comm } : { comm: scope.comm, cgroup: scope.cgroup };
@@ -131,8 +172,27 @@ export class ActionGenerator {
     return [action.knob];
   }
 
-  private valueFor(rule: PolicyRule, action: PolicyAction, knob: string, suppressed: SuppressedAction[]): string | undefined {
+  /** Use this metric lookup for `from` actions (set per evaluation by the engine). */
+  setMetricLookup(metric: ((ref: string) => number | undefined) | undefined): void {
+    this.metricLookup = metric;
+  }
+
+  private metricLookup: ((ref: string) => number | undefined) | undefined;
+
+  private valueFor(rule: PolicyRule, action: PolicyAction, knob: string, suppressed: SuppressedAction[], target: Target | undefined): string | undefined {
     if (action.set !== undefined) return String(action.set);
+    if (action.from !== undefined) {
+      const ref = target === undefined ? action.from.metric : substitute(action.from.metric, target.labels);
+      const x = (this.metricLookup ?? this.options.metric)?.(ref);
+      if (x === undefined || !Number.isFinite(x)) {
+        suppressed.push({ rule: rule.name, knob, why: `${ref} has no value now, cannot compute the setting` });
+        return undefined;
+      }
+      let v = Math.round(x * (action.from.factor ?? 1));
+      if (action.min !== undefined) v = Math.max(action.min, v);
+      if (action.max !== undefined) v = Math.min(action.max, v);
+      return String(v);
+    }
     const raw = this.options.read?.(knob);
     const current = raw === undefined ? Number.NaN : Number(raw);
     if (!Number.isFinite(current)) {
@@ -142,8 +202,10 @@ export class ActionGenerator {
     let next = action.adjust?.by !== undefined ? current + action.adjust.by : Math.round(current * (action.adjust?.factor ?? 1));
     if (action.min !== undefined) next = Math.max(action.min, next);
     if (action.max !== undefined) next = Math.min(action.max, next);
-    if (next === current) {
-      suppressed.push({ rule: rule.name, knob, why: `already at its bound ${current}` });
+    // Never move the other way: a raise clamped below the current value (or a cut clamped above it) is no change.
+    const up = action.adjust?.by !== undefined ? action.adjust.by > 0 : (action.adjust?.factor ?? 1) > 1;
+    if (next === current || (up && next < current) || (!up && next > current)) {
+      suppressed.push({ rule: rule.name, knob, why: `already at or beyond its bound (${current})` });
       return undefined;
     }
     return String(next);

@@ -25,6 +25,15 @@ export type Subject =
       /** Metric name. */
       readonly metric: string;
     }
+  /** Growth of a metric over a window: percent (`growth`) or absolute (`delta`) change from the oldest value seen within the window. */
+  | {
+      /** `growth`: percent change, `delta`: absolute change. */
+      readonly kind: 'growth' | 'delta';
+      /** Metric name. */
+      readonly metric: string;
+      /** Window, in seconds. */
+      readonly window: number;
+    }
   /** Forecast of a metric `horizon` seconds ahead, from the evaluation context. */
   | {
       /** Forecast value. */
@@ -104,7 +113,8 @@ export interface ExpressionError {
 }
 
 const OPS: readonly ComparisonOp[] = ['>=', '<=', '==', '!=', '>', '<'];
-const METRIC = /^[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*(?:\{[^}]*\})?/;
+// Label values may hold a target placeholder: `disk.read_bytes_per_second{device="{device}"}`.
+const METRIC = /^[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*(?:\{(?:[^{}]|\{[a-z]+\})*\})?/;
 const EXAMPLE = "e.g. 'psi.memory.some_avg10 > 20 for 30s'";
 
 /**
@@ -116,6 +126,7 @@ const EXAMPLE = "e.g. 'psi.memory.some_avg10 > 20 for 30s'";
  * factor     := 'not' factor | '(' expr ')' | comparison
  * comparison := subject op threshold ['for' duration] ['hysteresis' number]
  * subject    := metric | rate(metric) | anomaly(metric) | forecast(metric, duration)
+ *              | growth(metric, duration) | delta(metric, duration)
  * threshold  := number[unit] | p<NN>[* factor] | seasonal p<NN>[* factor]
  * ```
  */
@@ -214,23 +225,26 @@ class Parser {
   }
   subject(): Subject {
     this.ws();
-    for (const fn of ['rate', 'anomaly', 'forecast'] as const) {
+    for (const fn of ['rate', 'anomaly', 'forecast', 'growth', 'delta'] as const) {
       if (new RegExp(`^${fn}\\s*\\(`).test(this.text.slice(this.pos))) {
         this.pos = this.text.indexOf('(', this.pos) + 1;
         const metric = this.metric();
         let horizon = 0;
-        if (fn === 'forecast') {
-          if (!this.char(',')) this.fail(`forecast() needs a horizon; write forecast(${metric}, 5m)`);
+        if (fn === 'forecast' || fn === 'growth' || fn === 'delta') {
+          const what = fn === 'forecast' ? 'horizon' : 'window';
+          if (!this.char(',')) this.fail(`${fn}() needs a ${what}; write ${fn}(${metric}, ${fn === 'forecast' ? '5m' : '10m'})`);
           this.ws();
           const start = this.pos;
           const d = /^[^)]*/.exec(this.text.slice(this.pos))?.[0] ?? '';
           const seconds = parseDuration(d);
-          if (seconds === undefined || seconds <= 0) this.fail(`'${d.trim()}' is not a duration; write the horizon like 5m or 30s`, start);
+          if (seconds === undefined || seconds <= 0) this.fail(`'${d.trim()}' is not a duration; write the ${what} like 5m or 30s`, start);
           horizon = seconds;
           this.pos += d.length;
         }
         if (!this.char(')')) this.fail(`missing ')' after ${fn}(${metric}`);
-        return fn === 'forecast' ? { kind: 'forecast', metric, horizon } : { kind: fn, metric };
+        if (fn === 'forecast') return { kind: 'forecast', metric, horizon };
+        if (fn === 'growth' || fn === 'delta') return { kind: fn, metric, window: horizon };
+        return { kind: fn, metric };
       }
     }
     return { kind: 'metric', metric: this.metric() };
@@ -305,6 +319,9 @@ function subjectText(s: Subject): string {
       return `anomaly(${s.metric})`;
     case 'forecast':
       return `forecast(${s.metric}, ${formatDuration(s.horizon).replace(' ', '')})`;
+    case 'growth':
+    case 'delta':
+      return `${s.kind}(${s.metric}, ${formatDuration(s.window).replace(' ', '')})`;
   }
 }
 

@@ -9,6 +9,7 @@ interface LeafState {
   lastRate: number;
   active: boolean;
   since: number;
+  history: { t: number; x: number }[];
 }
 
 function cmp(op: ComparisonOp, x: number, t: number): boolean {
@@ -62,7 +63,7 @@ export class ConditionInterpreter {
   private leaf(c: Comparison, lookup: (metric: string) => number | undefined, now: number, ctx: EvaluationContext): boolean {
     let s = this.state.get(c);
     if (!s) {
-      s = { prev: Number.NaN, prevAt: Number.NaN, lastNow: Number.NaN, lastRate: Number.NaN, active: false, since: Number.NaN };
+      s = { prev: Number.NaN, prevAt: Number.NaN, lastNow: Number.NaN, lastRate: Number.NaN, active: false, since: Number.NaN, history: [] };
       this.state.set(c, s);
     }
     let x: number;
@@ -71,6 +72,15 @@ export class ConditionInterpreter {
     else if (sub.kind === 'anomaly') x = ctx.anomalyScore?.(sub.metric) ?? Number.NaN;
     else if (sub.kind === 'forecast') x = ctx.forecast?.(sub.metric, sub.horizon) ?? Number.NaN;
     else if (now === s.lastNow) x = s.lastRate;
+    else if (sub.kind === 'growth' || sub.kind === 'delta') {
+      const v = lookup(sub.metric) ?? Number.NaN;
+      if (!Number.isNaN(v)) s.history.push({ t: now, x: v });
+      s.history = s.history.filter((p) => p.t >= now - sub.window * 1000);
+      const old = s.history[0]?.x;
+      x = Number.isNaN(v) || old === undefined ? Number.NaN : sub.kind === 'delta' ? v - old : old === 0 ? (v === 0 ? 0 : Infinity) : ((v - old) / Math.abs(old)) * 100;
+      s.lastNow = now;
+      s.lastRate = x;
+    }
     else {
       const v = lookup(sub.metric) ?? Number.NaN;
       x = !Number.isNaN(v) && !Number.isNaN(s.prev) && now > s.prevAt ? (v - s.prev) / ((now - s.prevAt) / 1000) : Number.NaN;

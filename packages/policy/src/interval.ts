@@ -49,7 +49,7 @@ export function gap(a: Interval, b: Interval): number {
 /** The values a metric can take by its name: `_ratio` 0 … 1, PSI `_avg10/60/300` and `_percent` 0 … 100, counts/bytes/seconds ≥ 0. */
 export function metricDomain(subject: string): Interval {
   if (subject.startsWith('anomaly(')) return { lo: 0, loOpen: false, hi: 1, hiOpen: false };
-  if (subject.startsWith('rate(')) return ALL;
+  if (subject.startsWith('rate(') || subject.startsWith('growth(') || subject.startsWith('delta(')) return ALL;
   const name = subject.replace(/^forecast\(/, '').replace(/\{.*$/, '').replace(/,.*$/, '');
   if (/_ratio$/.test(name)) return { lo: 0, loOpen: false, hi: 1, hiOpen: false };
   if (/_percent$/.test(name) || /_avg(10|60|300)$/.test(name)) return { lo: 0, loOpen: false, hi: 100, hiOpen: false };

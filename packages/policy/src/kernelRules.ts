@@ -116,6 +116,7 @@ export function compileKernelRule(
   /** Why the rule must stay in userspace. */
   why: string;
 } {
+  if (rule.scope.kind === 'each') return { why: 'rules with a target selector are evaluated per target in userspace' };
   const leaf = leafOf(rule.when);
   if (!leaf) return { why: 'its condition is not a single comparison' };
   if (leaf.subject.kind !== 'metric') return { why: `${leaf.subject.kind}() predicates are evaluated in userspace` };

@@ -3,14 +3,29 @@
  * a `Float64Array` instead of looking names up. Missing values are `NaN` (every comparison on them is false).
  */
 export class MetricFrame {
-  /** Slot values; `NaN` = missing. */
-  readonly values: Float64Array;
+  private data: Float64Array;
   private readonly index: ReadonlyMap<string, number>;
+  private readonly capacity: () => number;
 
-  /** @param index metric name → slot, from the engine. */
-  constructor(index: ReadonlyMap<string, number>) {
+  /**
+   * @param index metric name → slot, from the engine (it may grow as rules with selectors meet new targets).
+   * @param capacity number of slots (default `index.size`).
+   */
+  constructor(index: ReadonlyMap<string, number>, capacity: () => number = () => index.size) {
     this.index = index;
-    this.values = new Float64Array(index.size).fill(Number.NaN);
+    this.capacity = capacity;
+    this.data = new Float64Array(capacity()).fill(Number.NaN);
+  }
+
+  /** Slot values; `NaN` = missing. */
+  get values(): Float64Array {
+    const n = this.capacity();
+    if (n > this.data.length) {
+      const next = new Float64Array(Math.max(n, this.data.length * 2)).fill(Number.NaN);
+      next.set(this.data);
+      this.data = next;
+    }
+    return this.data;
   }
 
   /** Set a metric; returns false (and does nothing) when no rule reads it. */
@@ -38,6 +53,11 @@ export class MetricFrame {
   /** Mark every metric missing. */
   clear(): void {
     this.values.fill(Number.NaN);
+  }
+
+  /** Mark one slot missing (a slot freed for reuse). */
+  clearSlot(slot: number): void {
+    if (slot < this.data.length) this.data[slot] = Number.NaN;
   }
 
   /** Names of the metrics the rules read. */

@@ -1,16 +1,19 @@
 import { PolicyError, PolicyErrorCode } from './errors.js';
 import { parsePolicy } from './parsePolicy.js';
 import type { Policy } from './policy.js';
+import { SERVER_PACK } from './serverPack.js';
 
 /** Names of the shipped policy packs. */
-export type PolicyPackName = 'throughput' | 'latency' | 'balanced' | 'powersave' | 'memory-pressure' | 'network-under-loss';
+export type PolicyPackName = 'server' | 'throughput' | 'latency' | 'balanced' | 'powersave' | 'memory-pressure' | 'network-under-loss';
 
 /**
- * The shipped policy packs, as YAML. Metric names follow the `@ainka/telemetry` catalogue. Every pack is
- * advisory by default; set `mode: enforce` in a copy to let it write. Device-specific rules use `sda` and
- * cpufreq `policy0`: copy the pack and adjust for other machines.
+ * The shipped policy packs, as YAML. Metric names follow the `@ainka/telemetry` catalogue; per-device,
+ * per-cgroup, per-process and per-cpufreq-policy rules use selectors (`scope: {each: …}`), so no pack
+ * names a device. `server` (what ainkad loads by default) says `mode: enforce`: it writes only when the
+ * daemon itself runs in enforce mode. The other packs are advisory; set `mode: enforce` in a copy.
  */
 export const policyPacks: Readonly<Record<PolicyPackName, string>> = {
+  server: SERVER_PACK,
   throughput: `apiVersion: ainka.dev/v1
 kind: Policy
 name: throughput
@@ -19,9 +22,10 @@ tags: [throughput]
 rules:
   - name: widen-read-ahead-for-streaming
     description: Large sequential reads with little I/O pressure benefit from a bigger read-ahead window.
-    when: disk.read_bytes_per_second{device="sda"} > 100MiB for 2m and psi.io.some_avg10 < 10
+    scope: {each: device, exclude: ['loop*', 'ram*', 'zram*']}
+    when: disk.read_bytes_per_second{device="{device}"} > 100MiB for 2m and disk.read_request_bytes{device="{device}"} > 32KiB for 2m and psi.io.some_avg10 < 10
     then:
-      - knob: block:sda:read_ahead_kb
+      - knob: block:{device}:read_ahead_kb
         adjust: {factor: 2}
         max: 4096
     cooldown: 10m
@@ -36,7 +40,7 @@ rules:
     cooldown: 30m
   - name: batch-writeback-under-write-load
     description: Let more dirty data accumulate so writeback issues larger I/O.
-    when: disk.write_bytes_per_second{device="sda"} > 50MiB for 2m and psi.memory.some_avg10 < 5
+    when: disk.write_bytes_per_second > 50MiB for 2m and psi.memory.some_avg10 < 5
     then:
       - knob: sysctl:vm.dirty_background_ratio
         set: 10
@@ -45,9 +49,10 @@ rules:
     cooldown: 30m
   - name: performance-governor-when-busy
     description: Sustained CPU saturation; stop the governor from ramping down between bursts.
+    scope: {each: policy}
     when: cpu.busy_ratio > 0.8 for 2m
     then:
-      - knob: cpufreq:policy0:scaling_governor
+      - knob: cpufreq:{policy}:scaling_governor
         set: performance
     cooldown: 10m
 `,
@@ -59,9 +64,10 @@ tags: [latency]
 rules:
   - name: fast-cpu-under-cpu-pressure
     description: Tasks waiting for CPU; run the cores at full speed.
+    scope: {each: policy}
     when: psi.cpu.some_avg10 > 10 for 30s
     then:
-      - knob: cpufreq:policy0:energy_performance_preference
+      - knob: cpufreq:{policy}:energy_performance_preference
         set: performance
     cooldown: 10m
   - name: avoid-thp-compaction-stalls
@@ -89,16 +95,18 @@ tags: [balanced]
 rules:
   - name: balance-performance-when-busy
     description: Busy for minutes; lean the energy hint towards performance.
+    scope: {each: policy}
     when: cpu.busy_ratio > 0.7 for 5m
     then:
-      - knob: cpufreq:policy0:energy_performance_preference
+      - knob: cpufreq:{policy}:energy_performance_preference
         set: balance_performance
     cooldown: 15m
   - name: balance-power-when-idle
     description: Mostly idle for minutes; lean the energy hint towards saving power.
+    scope: {each: policy}
     when: cpu.busy_ratio < 0.3 for 10m
     then:
-      - knob: cpufreq:policy0:energy_performance_preference
+      - knob: cpufreq:{policy}:energy_performance_preference
         set: balance_power
     cooldown: 15m
   - name: default-swappiness-when-calm
@@ -117,23 +125,25 @@ tags: [power]
 rules:
   - name: powersave-when-idle
     description: Idle for five minutes; use the powersave governor and the power energy hint.
+    scope: {each: policy}
     when: cpu.busy_ratio < 0.2 for 5m
     then:
-      - knob: cpufreq:policy0:scaling_governor
+      - knob: cpufreq:{policy}:scaling_governor
         set: powersave
-      - knob: cpufreq:policy0:energy_performance_preference
+      - knob: cpufreq:{policy}:energy_performance_preference
         set: power
     cooldown: 15m
   - name: balance-power-when-busy
     description: Busy again; move the energy hint back from power to balance_power.
+    scope: {each: policy}
     when: cpu.busy_ratio > 0.6 for 1m
     then:
-      - knob: cpufreq:policy0:energy_performance_preference
+      - knob: cpufreq:{policy}:energy_performance_preference
         set: balance_power
     cooldown: 5m
   - name: lazy-writeback-when-idle
     description: Wake the disk less often for writeback.
-    when: cpu.busy_ratio < 0.2 for 5m and disk.write_bytes_per_second{device="sda"} < 1MiB
+    when: cpu.busy_ratio < 0.2 for 5m and disk.write_bytes_per_second < 1MiB
     then:
       - knob: sysctl:vm.dirty_writeback_centisecs
         set: 1500

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import { parseCondition, conditionText, type Condition } from './condition.js';
+import { comparisons, parseCondition, conditionText, type Condition } from './condition.js';
 import { DocumentLocator as Locator, loadDocument, schemaIssues, sortIssues } from './document.js';
 import { PolicyError, PolicyErrorCode, type PolicyIssue } from './errors.js';
+import { defaultSelectorMetric, scopePlaceholders } from './selector.js';
 import type { Policy, PolicyAction, PolicyMode, PolicyRule, PolicyScope } from './policy.js';
 import { policyDocumentSchema, type PolicyDocument, type WhenInput } from './policySchema.js';
 import { parseDuration } from './quantity.js';
@@ -26,10 +27,12 @@ export interface PolicyCheck {
 const KEYS: Record<string, readonly string[]> = {
   document: ['apiVersion', 'kind', 'name', 'description', 'mode', 'tags', 'rules'],
   rule: ['name', 'description', 'when', 'then', 'priority', 'cooldown', 'mode', 'scope', 'tags'],
-  action: ['knob', 'set', 'adjust', 'min', 'max'],
+  action: ['knob', 'set', 'adjust', 'from', 'min', 'max', 'objective'],
+  from: ['metric', 'factor'],
+  objective: ['maximize', 'minimize', 'window', 'windows', 'margin'],
   adjust: ['by', 'factor'],
   when: ['all', 'any', 'not'],
-  scope: ['cgroup', 'process'],
+  scope: ['cgroup', 'process', 'each', 'top', 'by', 'match', 'exclude'],
   process: ['comm', 'cgroup'],
 };
 
@@ -39,6 +42,8 @@ function contextOf(path: readonly PropertyKey[]): string {
   if (path[0] === 'rules' && path.length === 2) return 'rule';
   if (last === 'then' || (path.length >= 2 && path[path.length - 2] === 'then')) return 'action';
   if (last === 'adjust') return 'adjust';
+  if (last === 'from') return 'from';
+  if (last === 'objective') return 'objective';
   if (last === 'process') return 'process';
   if (last === 'scope') return 'scope';
   return 'when';
@@ -46,7 +51,7 @@ function contextOf(path: readonly PropertyKey[]): string {
 
 const UNION_HELP: Record<string, string> = {
   when: "must be an expression string or {all: [...]}, {any: [...]} or {not: ...}; write e.g. when: 'psi.memory.some_avg10 > 20 for 30s'",
-  scope: "must be 'host', {cgroup: <path>} or {process: {comm: <name>}}; pick one of those forms",
+  scope: "must be 'host', {cgroup: <path>}, {process: {comm: <name>}} or {each: process|cgroup|device|interface|policy, top: <n>, by: <metric>, match: <glob>}; pick one of those forms",
   set: 'must be a number or a string; write e.g. set: 10',
   cooldown: 'must be a duration such as 30s, 5m or a number of seconds; write e.g. cooldown: 5m',
 };
@@ -81,6 +86,16 @@ function buildWhen(loc: Locator, input: WhenInput, path: PropertyKey[], issues: 
 
 function buildScope(raw: PolicyDocument['rules'][number]['scope']): PolicyScope {
   if (raw === undefined || raw === 'host') return { kind: 'host' };
+  if ('each' in raw) {
+    return {
+      kind: 'each',
+      each: raw.each,
+      by: raw.by ?? defaultSelectorMetric[raw.each],
+      exclude: raw.exclude ?? [],
+      ...(raw.top !== undefined ? { top: raw.top } : {}),
+      ...(raw.match !== undefined ? { match: raw.match } : {}),
+    };
+  }
   if ('cgroup' in raw) return { kind: 'cgroup', cgroup: raw.cgroup };
   return raw.process.cgroup === undefined ? { kind: 'process', comm: raw.process.comm } : { kind: 'process', comm: raw.process.comm, cgroup: raw.process.cgroup };
 }
@@ -102,28 +117,54 @@ function buildPolicy(loc: Locator, doc: PolicyDocument, issues: PolicyIssue[]): 
     }
     const then: PolicyAction[] = r.then.map((a, j) => {
       const ap: PropertyKey[] = [...path, 'then', j];
-      const kinds = [a.set !== undefined, a.adjust !== undefined].filter(Boolean).length;
-      if (kinds !== 1) issues.push(loc.issue('schema', ap, `an action needs exactly one of 'set' or 'adjust'; ${kinds === 0 ? 'add set: <value> or adjust: {by: <n>}' : 'remove one of them'}`));
+      const kinds = [a.set !== undefined, a.adjust !== undefined, a.from !== undefined].filter(Boolean).length;
+      if (kinds !== 1) issues.push(loc.issue('schema', ap, `an action needs exactly one of 'set', 'adjust' or 'from'; ${kinds === 0 ? 'add set: <value> or adjust: {by: <n>}' : 'keep only one of them'}`));
       if (a.adjust && a.adjust.by === undefined && a.adjust.factor === undefined) issues.push(loc.issue('schema', [...ap, 'adjust'], 'adjust needs by or factor; write adjust: {by: -10} or adjust: {factor: 2}'));
       if (a.adjust?.by !== undefined && a.adjust.factor !== undefined) issues.push(loc.issue('schema', [...ap, 'adjust'], 'adjust takes by or factor, not both; remove one'));
       if (a.min !== undefined && a.max !== undefined && a.min > a.max) issues.push(loc.issue('bounds', ap, `min ${a.min} is above max ${a.max}; swap them`));
+      let objective: PolicyAction['objective'];
+      if (a.objective !== undefined) {
+        const o = a.objective;
+        const goals = [o.maximize, o.minimize].filter((g) => g !== undefined).length;
+        const window = parseDuration(o.window ?? 10);
+        if (goals !== 1) issues.push(loc.issue('schema', [...ap, 'objective'], `an objective needs exactly one of maximize or minimize; ${goals === 0 ? 'add maximize: <metric> or minimize: <metric>' : 'keep only one'}`));
+        else if (window === undefined || window <= 0) issues.push(loc.issue('schema', [...ap, 'objective', 'window'], `'${String(o.window)}' is not a duration; write it like 10s`));
+        else {
+          const metric = (o.maximize ?? o.minimize) as string;
+          const parsed = parseCondition(`${metric} > 0`);
+          if (!parsed.ok) issues.push(loc.issue('expression', [...ap, 'objective'], `objective metric '${metric}' is not a metric name; ${parsed.error.message}`));
+          objective = { metric, goal: o.maximize !== undefined ? 'maximize' : 'minimize', window, windows: o.windows ?? 4, margin: o.margin ?? 0.05 };
+        }
+      }
       const action: PolicyAction = {
         knob: a.knob,
+        ...(objective !== undefined ? { objective } : {}),
         ...(a.set !== undefined ? { set: a.set } : {}),
         ...(a.adjust !== undefined ? { adjust: { ...(a.adjust.by !== undefined ? { by: a.adjust.by } : {}), ...(a.adjust.factor !== undefined ? { factor: a.adjust.factor } : {}) } } : {}),
+        ...(a.from !== undefined ? { from: { metric: a.from.metric, ...(a.from.factor !== undefined ? { factor: a.from.factor } : {}) } } : {}),
         ...(a.min !== undefined ? { min: a.min } : {}),
         ...(a.max !== undefined ? { max: a.max } : {}),
       };
       return action;
     });
-    const placeholder = (s: PolicyScope): string | undefined => (s.kind === 'cgroup' ? '{cgroup}' : s.kind === 'process' ? '{pid}' : undefined);
     const scope = buildScope(r.scope);
+    const allowed = scopePlaceholders(scope);
     then.forEach((a, j) => {
-      const needed = /\{(cgroup|pid)\}/.exec(a.knob)?.[0];
-      if (needed && needed !== placeholder(scope)) {
-        issues.push(loc.issue('schema', [...path, 'then', j, 'knob'], `knob '${a.knob}' uses ${needed} but the rule's scope is ${scope.kind}; add scope: ${needed === '{pid}' ? '{process: {comm: <name>}}' : '{cgroup: <path>}'} or name the target`));
+      for (const m of a.knob.matchAll(/\{([a-z]+)\}/g)) {
+        const needed = m[1] as string;
+        if (allowed.includes(needed)) continue;
+        const fix = needed === 'pid' || needed === 'comm' ? '{each: process, top: 3}' : needed === 'cgroup' ? '{each: cgroup} or {cgroup: <path>}' : `{each: ${needed}}`;
+        issues.push(loc.issue('schema', [...path, 'then', j, 'knob'], `knob '${a.knob}' uses {${needed}} but the rule's scope ${scope.kind === 'each' ? `selects ${scope.each}es` : `is ${scope.kind}`}; add scope: ${fix} or name the target`));
       }
     });
+    if (when !== undefined) {
+      for (const c of comparisons(when)) {
+        for (const m of c.subject.metric.matchAll(/\{([a-z]+)\}/g)) {
+          if (allowed.includes(m[1] as string)) continue;
+          issues.push(loc.issue('expression', [...path, 'when'], `metric '${c.subject.metric}' uses {${m[1] as string}} but the rule's scope does not select ${m[1] as string}s; add scope: {each: ${m[1] === 'pid' || m[1] === 'comm' ? 'process' : (m[1] as string)}} or write the label value`));
+        }
+      }
+    }
     const cond: Condition = when ?? { kind: 'all', of: [] };
     return {
       name: r.name,

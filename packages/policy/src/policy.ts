@@ -24,7 +24,29 @@ export type PolicyScope =
       readonly comm: string;
       /** Only processes in this cgroup, when given. */
       readonly cgroup?: string;
+    }
+  /**
+   * Every target of a kind that exists now (or the top N of them by a metric), protected targets excluded;
+   * the rule is evaluated once per target, with `{pid}`, `{comm}`, `{cgroup}`, `{device}`, `{interface}` or
+   * `{policy}` in metric labels and knob ids replaced by the target's.
+   */
+  | {
+      /** One instance of the rule per target. */
+      readonly kind: 'each';
+      /** What the targets are. */
+      readonly each: TargetKind;
+      /** Only the N targets with the highest `by` value (all matching targets when absent). */
+      readonly top?: number;
+      /** The metric whose series name the targets (and rank them for `top`). */
+      readonly by: string;
+      /** Glob (`*`, `?`, `|` between alternatives) the target's name must match. */
+      readonly match?: string;
+      /** Globs of names never selected, in addition to the protected ones. */
+      readonly exclude: readonly string[];
     };
+
+/** Kinds of targets a selector picks, and the label that names each. */
+export type TargetKind = 'process' | 'cgroup' | 'device' | 'interface' | 'policy';
 
 /** One action: set a knob, or adjust it relative to its current value, within bounds. */
 export interface PolicyAction {
@@ -39,10 +61,33 @@ export interface PolicyAction {
     /** Factor the current value is multiplied by (> 0). */
     readonly factor?: number;
   };
+  /** Value computed from a metric at the time the rule fires: `metric × factor`, rounded, clamped to min/max. */
+  readonly from?: {
+    /** Metric reference (placeholders allowed in selector rules). */
+    readonly metric: string;
+    /** Multiplier (> 0). Default 1. */
+    readonly factor?: number;
+  };
+  /** A measured objective: the change is a trial, kept only when the objective does not get worse beyond noise. */
+  readonly objective?: Objective;
   /** Never go below this (adjust results are clamped; set values must respect it). */
   readonly min?: number;
   /** Never go above this. */
   readonly max?: number;
+}
+
+/** What a change must not make worse: a metric, its direction, and how it is measured. */
+export interface Objective {
+  /** Metric reference (placeholders allowed in selector rules). */
+  readonly metric: string;
+  /** `maximize` (throughput) or `minimize` (latency, stalls). */
+  readonly goal: 'maximize' | 'minimize';
+  /** Length of one measurement window, seconds. */
+  readonly window: number;
+  /** Windows measured before and after the change. */
+  readonly windows: number;
+  /** Smallest relative worsening that counts (a fraction of the baseline mean). */
+  readonly margin: number;
 }
 
 /** A rule: when the condition holds, propose or apply the actions. */

@@ -39,6 +39,23 @@ const action = z.strictObject({
       factor: z.number().positive().optional(),
     })
     .optional(),
+  /** Value computed from a metric now: `metric × factor` (e.g. memory.high at 1.25 × the cgroup's usage). */
+  from: z.strictObject({ metric: z.string(), factor: z.number().positive().optional() }).optional(),
+  /** A measured objective: the change is a trial, rolled back when the objective gets worse beyond noise. */
+  objective: z
+    .strictObject({
+      /** Metric to maximise (e.g. read throughput). */
+      maximize: z.string().optional(),
+      /** Metric to minimise (e.g. a latency). */
+      minimize: z.string().optional(),
+      /** Length of one measurement window. Default 10 s. */
+      window: duration.optional(),
+      /** Windows measured before and after the change (at least 3). Default 4. */
+      windows: z.number().int().min(3).max(60).optional(),
+      /** Smallest relative worsening that counts (0 … 1). Default 0.05. */
+      margin: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
   /** Never go below this. */
   min: z.number().optional(),
   /** Never go above this. */
@@ -54,6 +71,18 @@ const scope = z.union([
   z.strictObject({
     /** Processes matched by command name, optionally only in one cgroup. */
     process: z.strictObject({ comm: z.string(), cgroup: z.string().optional() }),
+  }),
+  z.strictObject({
+    /** One rule instance per target of this kind. */
+    each: z.enum(['process', 'cgroup', 'device', 'interface', 'policy']),
+    /** Only the N targets with the highest `by` value. */
+    top: z.number().int().min(1).max(100).optional(),
+    /** The metric whose series name (and rank) the targets. */
+    by: z.string().optional(),
+    /** Glob the target's name must match (`sd*|nvme*|vd*`). */
+    match: z.string().optional(),
+    /** Globs of names never selected, besides the protected ones. */
+    exclude: z.array(z.string()).optional(),
   }),
 ]);
 

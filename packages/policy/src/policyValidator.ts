@@ -14,8 +14,10 @@ export interface ValidatorOptions {
   knobSpec?: (knob: string) => KnobSpec | undefined;
   /** Metric-name prefixes a knob moves (default {@link defaultKnobInfluence}). */
   influence?: (knob: string) => readonly string[];
-  /** Known metric names (e.g. the `@ainka/telemetry` catalogue); when given, unknown names are warned about with a suggestion. */
+  /** Known metric names (e.g. the `@ainka/telemetry` catalogue); when given, unknown names are reported with a suggestion. */
   metrics?: readonly string[];
+  /** Severity of a rule over a metric that is not in `metrics`: `warning` (default) or `error` (the policy is refused). */
+  unknownMetrics?: 'warning' | 'error';
 }
 
 /** Maps a problem at a document path to a {@link PolicyIssue} (e.g. with the file, line and column of that path). */
@@ -32,6 +34,7 @@ const CATALOGUE_IDS = knobCatalogue.map((k) => (k.kind === 'sysctl' || k.kind ==
 function movement(a: PolicyAction): { dir: -1 | 0 | 1; text: string } {
   if (a.adjust?.by !== undefined) return { dir: a.adjust.by > 0 ? 1 : a.adjust.by < 0 ? -1 : 0, text: `${a.adjust.by > 0 ? 'raises' : 'lowers'} it by ${Math.abs(a.adjust.by)}` };
   if (a.adjust?.factor !== undefined) return { dir: a.adjust.factor > 1 ? 1 : a.adjust.factor < 1 ? -1 : 0, text: `multiplies it by ${a.adjust.factor}` };
+  if (a.from !== undefined) return { dir: 0, text: `sets it to ${a.from.factor ?? 1} × ${a.from.metric}` };
   return { dir: 0, text: `sets it to ${String(a.set)}` };
 }
 
@@ -39,12 +42,34 @@ function opposed(a: PolicyAction, b: PolicyAction): boolean {
   if (a.set !== undefined && b.set !== undefined) return String(a.set) !== String(b.set);
   const ma = movement(a);
   const mb = movement(b);
-  if (a.set !== undefined || b.set !== undefined) return true;
+  if (a.set !== undefined || b.set !== undefined || a.from !== undefined || b.from !== undefined) return true;
   return ma.dir !== 0 && mb.dir !== 0 && ma.dir !== mb.dir;
 }
 
 function scopeKey(r: PolicyRule): string {
-  return r.scope.kind === 'host' ? 'host' : r.scope.kind === 'cgroup' ? `cgroup:${r.scope.cgroup}` : `process:${r.scope.comm}:${r.scope.cgroup ?? ''}`;
+  const s = r.scope;
+  switch (s.kind) {
+    case 'host':
+      return 'host';
+    case 'cgroup':
+      return `cgroup:${s.cgroup}`;
+    case 'process':
+      return `process:${s.comm}:${s.cgroup ?? ''}`;
+    case 'each':
+      // Two selectors of the same kind may pick the same target, so they share a scope.
+      return `each:${s.each}`;
+  }
+}
+
+/** A knob id with its placeholders replaced by example targets, for the knob-table checks. */
+function concreteKnob(knob: string): string {
+  return knob
+    .replaceAll('{cgroup}', 'scope.slice')
+    .replaceAll('{pid}', '1')
+    .replaceAll('{device}', 'sda')
+    .replaceAll('{interface}', 'eth0')
+    .replaceAll('{policy}', 'policy0')
+    .replaceAll('{comm}', 'x');
 }
 
 /** Can two rules hold at the same time? False only when some subject's intervals are provably disjoint. */
@@ -83,7 +108,7 @@ export function validatePolicy(policy: Policy, options: ValidatorOptions & { loc
     // Knobs and bounds.
     rule.then.forEach((a, j) => {
       const path: PropertyKey[] = ['rules', i, 'then', j];
-      const concrete = a.knob.replace('{cgroup}', 'scope.slice').replace('{pid}', '1');
+      const concrete = concreteKnob(a.knob);
       let s: KnobSpec | undefined;
       try {
         s = spec(concrete);
@@ -104,7 +129,7 @@ export function validatePolicy(policy: Policy, options: ValidatorOptions & { loc
           issues.push(locate([...path, 'set'], 'bounds', `set ${a.set} is outside the action's own min/max; change the value or the bounds`, 'error'));
         }
       }
-      if (a.adjust !== undefined && !s.numeric) {
+      if ((a.adjust !== undefined || a.from !== undefined) && !s.numeric) {
         issues.push(locate([...path, 'adjust'], 'bounds', `${a.knob} is not a single number, so it cannot be adjusted; use set: <value>`, 'error'));
       }
       if (a.min !== undefined && s.min !== undefined && a.min < s.min) issues.push(locate([...path, 'min'], 'bounds', `min ${a.min} is below ${a.knob}'s bound ${s.min}; raise it to at least ${s.min}`, 'error'));
@@ -114,10 +139,19 @@ export function validatePolicy(policy: Policy, options: ValidatorOptions & { loc
     // Unknown metric names (only when a catalogue is given: names are opaque to the engine).
     if (options.metrics) {
       const known = new Set(options.metrics);
-      for (const m of new Set(comparisons(rule.when).map((c) => c.subject.metric.replace(/\{.*$/, '')))) {
+      const named = [...comparisons(rule.when).map((c) => c.subject.metric), ...rule.then.flatMap((a) => [a.objective?.metric, a.from?.metric]).filter((m): m is string => m !== undefined)];
+      if (rule.scope.kind === 'each') named.push(rule.scope.by);
+      for (const m of new Set(named.map((x) => x.replace(/\{.*$/, '')))) {
         if (known.has(m)) continue;
         const guess = didYouMean(m, options.metrics);
-        issues.push(locate(['rules', i, 'when'], 'metric', `metric '${m}' is not in the metric catalogue; ${guess ? `did you mean '${guess}'?` : 'check the name against the telemetry catalogue'}`, 'warning'));
+        issues.push(
+          locate(
+            ['rules', i, 'when'],
+            'metric',
+            `metric '${m}' is not in the metric catalogue${options.unknownMetrics === 'error' ? ', so the rule could never fire' : ''}; ${guess ? `did you mean '${guess}'?` : 'check the name against the telemetry catalogue (`ainka metrics`, or the @ainka/telemetry README)'}`,
+            options.unknownMetrics ?? 'warning',
+          ),
+        );
       }
     }
 

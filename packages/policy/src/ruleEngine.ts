@@ -1,8 +1,10 @@
-import type { Comparison, ComparisonOp, Condition, Subject } from './condition.js';
+import type { Comparison, ComparisonOp, Condition, Subject, Threshold } from './condition.js';
 import { subjectLabel } from './condition.js';
 import type { Evidence } from './evidence.js';
 import { MetricFrame, type EvaluationContext } from './metricFrame.js';
+import { substitute } from './metricRef.js';
 import type { Policy, PolicyRule } from './policy.js';
+import type { Target } from './selector.js';
 import { ThresholdManager } from './thresholdManager.js';
 
 /** A compiled condition: a plain function of the frame's slots, the time (ms) and the context. */
@@ -20,6 +22,8 @@ export interface RuleHit {
   readonly evidence: readonly Evidence[];
   /** Evaluation time (ms). */
   readonly at: number;
+  /** The target this instance of a selector rule (`scope: {each: …}`) was evaluated for. */
+  readonly target?: Target;
 }
 
 interface CompiledNode {
@@ -28,11 +32,37 @@ interface CompiledNode {
   explain(values: Float64Array, ctx: EvaluationContext, negated: boolean, out: Evidence[]): void;
 }
 
+interface Instance {
+  node: CompiledNode;
+  target: Target;
+  slots: string[];
+  lastSeen: number;
+}
+
 interface CompiledRule {
   rule: PolicyRule;
   policy: string;
   order: number;
-  node: CompiledNode;
+  /** Compiled condition of a plain rule. */
+  node?: CompiledNode;
+  /** Per-target instances of a selector rule, and the targets of the current evaluation. */
+  instances?: Map<string, Instance>;
+  current?: Target[];
+}
+
+function substituteCondition(c: Condition, labels: Readonly<Record<string, string>>): Condition {
+  switch (c.kind) {
+    case 'compare': {
+      const subject = { ...c.subject, metric: substitute(c.subject.metric, labels) } as Subject;
+      const threshold: Threshold = c.threshold.kind === 'dynamic' ? { ...c.threshold, metric: substitute(c.threshold.metric, labels) } : c.threshold;
+      return { ...c, subject, threshold };
+    }
+    case 'not':
+      return { kind: 'not', of: substituteCondition(c.of, labels) };
+    case 'all':
+    case 'any':
+      return { kind: c.kind, of: c.of.map((x) => substituteCondition(x, labels)) };
+  }
 }
 
 const EMPTY: EvaluationContext = {};
@@ -85,8 +115,13 @@ export class RuleEngine {
   /** The dynamic-threshold manager the rules read. */
   readonly thresholds: ThresholdManager;
   private readonly index = new Map<string, number>();
+  private readonly refs = new Map<string, number>();
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
+  private collecting: string[] | undefined;
   private readonly compiled: CompiledRule[] = [];
-  private readonly fns: CompiledCondition[] = [];
+  private readonly fns: (CompiledCondition | undefined)[] = [];
+  private readonly frames: MetricFrame[] = [];
 
   /**
    * @param policies policies to compile (rules keep their order; policies their order).
@@ -96,9 +131,64 @@ export class RuleEngine {
     this.thresholds = options.thresholds ?? new ThresholdManager();
     let order = 0;
     for (const policy of policies) {
-      for (const rule of policy.rules) this.compiled.push({ rule, policy: policy.name, order: order++, node: this.compile(rule.when) });
+      for (const rule of policy.rules) {
+        if (rule.scope.kind === 'each') this.compiled.push({ rule, policy: policy.name, order: order++, instances: new Map(), current: [] });
+        else this.compiled.push({ rule, policy: policy.name, order: order++, node: this.compile(rule.when) });
+      }
     }
-    for (const c of this.compiled) this.fns.push(c.node.fn);
+    for (const c of this.compiled) this.fns.push(c.node?.fn);
+  }
+
+  /** Rules with a target selector (`scope: {each: …}`): they are evaluated once per target. */
+  selectorRules(): { readonly index: number; readonly rule: PolicyRule; readonly policy: string }[] {
+    const out: { index: number; rule: PolicyRule; policy: string }[] = [];
+    this.compiled.forEach((c, index) => {
+      if (c.instances !== undefined) out.push({ index, rule: c.rule, policy: c.policy });
+    });
+    return out;
+  }
+
+  /**
+   * Set the targets of selector rule `index` for the next evaluation (call before filling the frame: a new
+   * target compiles a new instance, which may add metrics to the frame). Instances of targets not seen for
+   * `forgetMs` are dropped and their slots reused.
+   */
+  setTargets(index: number, targets: readonly Target[], now: number, forgetMs = 600_000): void {
+    const c = this.compiled[index];
+    if (c?.instances === undefined) return;
+    for (const t of targets) {
+      let inst = c.instances.get(t.key);
+      if (inst === undefined) {
+        this.collecting = [];
+        const node = this.compile(substituteCondition(c.rule.when, t.labels));
+        inst = { node, target: t, slots: this.collecting, lastSeen: now };
+        this.collecting = undefined;
+        c.instances.set(t.key, inst);
+      }
+      inst.target = t;
+      inst.lastSeen = now;
+    }
+    c.current = [...targets];
+    for (const [key, inst] of c.instances) {
+      if (now - inst.lastSeen > forgetMs) {
+        c.instances.delete(key);
+        for (const m of inst.slots) this.release(m);
+      }
+    }
+  }
+
+  private release(metric: string): void {
+    const n = (this.refs.get(metric) ?? 1) - 1;
+    if (n > 0) {
+      this.refs.set(metric, n);
+      return;
+    }
+    this.refs.delete(metric);
+    const slot = this.index.get(metric);
+    if (slot === undefined) return;
+    this.index.delete(metric);
+    this.freeSlots.push(slot);
+    for (const f of this.frames) f.clearSlot(slot);
   }
 
   /** Number of compiled rules. */
@@ -108,19 +198,30 @@ export class RuleEngine {
 
   /** A frame with one slot per metric the rules read. */
   frame(): MetricFrame {
-    return new MetricFrame(this.index);
+    const f = new MetricFrame(this.index, () => this.slotCount);
+    this.frames.push(f);
+    return f;
   }
 
-  /** The compiled function of rule `i` (for benchmarks and tests). */
+  /** Names of the metrics the rules read now. */
+  metrics(): string[] {
+    return [...this.index.keys()];
+  }
+
+  /** The compiled function of rule `i` (for benchmarks and tests; `undefined` for selector rules). */
   conditionOf(i: number): CompiledCondition | undefined {
-    return this.compiled[i]?.node.fn;
+    return this.compiled[i]?.node?.fn;
   }
 
   private slot(metric: string): number {
     let i = this.index.get(metric);
     if (i === undefined) {
-      i = this.index.size;
+      i = this.freeSlots.pop() ?? this.slotCount++;
       this.index.set(metric, i);
+    }
+    if (this.collecting !== undefined) {
+      this.collecting.push(metric);
+      this.refs.set(metric, (this.refs.get(metric) ?? 0) + 1);
     }
     return i;
   }
@@ -151,6 +252,39 @@ export class RuleEngine {
             last = r;
             lastNow = now;
             return r;
+          },
+        };
+      }
+      case 'growth':
+      case 'delta': {
+        const slot = this.slot(s.metric);
+        const windowMs = s.window * 1000;
+        const percent = s.kind === 'growth';
+        let ts: number[] = [];
+        let xs: number[] = [];
+        let head = 0;
+        let last = Number.NaN;
+        let lastNow = Number.NaN;
+        return {
+          stateful: true,
+          get: (v, now) => {
+            if (now === lastNow) return last;
+            lastNow = now;
+            const x = v[slot] as number;
+            if (x === x) {
+              ts.push(now);
+              xs.push(x);
+            }
+            while (head < ts.length && (ts[head] as number) < now - windowMs) head++;
+            if (head > 256 && head * 2 > ts.length) {
+              ts = ts.slice(head);
+              xs = xs.slice(head);
+              head = 0;
+            }
+            if (x !== x || head >= xs.length) return (last = Number.NaN);
+            const old = xs[head] as number;
+            last = percent ? (old === 0 ? (x === 0 ? 0 : Infinity) : ((x - old) / Math.abs(old)) * 100) : x - old;
+            return last;
           },
         };
       }
@@ -306,23 +440,42 @@ export class RuleEngine {
     const v = frame.values;
     const hits: RuleHit[] = [];
     const fns = this.fns;
+    const explain = (c: CompiledRule, node: CompiledNode, target?: Target): void => {
+      const evidence: Evidence[] = [];
+      node.explain(v, ctx, false, evidence);
+      const held = evidence.filter((e) => e.negated || holds(e));
+      hits.push({ rule: c.rule, policy: c.policy, order: c.order, evidence: held.length > 0 ? held : evidence, at: now, ...(target !== undefined ? { target } : {}) });
+    };
     for (let i = 0; i < fns.length; i++) {
-      if ((fns[i] as CompiledCondition)(v, now, ctx)) {
-        const c = this.compiled[i] as CompiledRule;
-        const evidence: Evidence[] = [];
-        c.node.explain(v, ctx, false, evidence);
-        const held = evidence.filter((e) => e.negated || holds(e));
-        hits.push({ rule: c.rule, policy: c.policy, order: c.order, evidence: held.length > 0 ? held : evidence, at: now });
+      const fn = fns[i];
+      const c = this.compiled[i] as CompiledRule;
+      if (fn !== undefined) {
+        if (fn(v, now, ctx)) explain(c, c.node as CompiledNode);
+        continue;
+      }
+      for (const t of c.current ?? []) {
+        const inst = c.instances?.get(t.key);
+        if (inst !== undefined && inst.node.fn(v, now, ctx)) explain(c, inst.node, inst.target);
       }
     }
     return hits;
   }
 
-  /** Evaluate and return only which rules hold (no evidence, no allocation beyond the result). */
+  /** Evaluate and return only which rules hold (no evidence, no allocation beyond the result); a selector rule holds when any instance does. */
   decide(frame: MetricFrame, now: number, ctx: EvaluationContext = EMPTY, out: boolean[] = []): boolean[] {
     const v = frame.values;
     const fns = this.fns;
-    for (let i = 0; i < fns.length; i++) out[i] = (fns[i] as CompiledCondition)(v, now, ctx);
+    for (let i = 0; i < fns.length; i++) {
+      const fn = fns[i];
+      if (fn !== undefined) {
+        out[i] = fn(v, now, ctx);
+        continue;
+      }
+      const c = this.compiled[i] as CompiledRule;
+      let any = false;
+      for (const t of c.current ?? []) if (c.instances?.get(t.key)?.node.fn(v, now, ctx) === true) any = true;
+      out[i] = any;
+    }
     return out;
   }
 

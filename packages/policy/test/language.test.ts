@@ -176,7 +176,7 @@ rules:
       expect(r.issues, name).toEqual([]);
       expect(loadPolicyPack(name).name).toBe(name);
     }
-    expect(() => loadPolicyPack('turbo' as PolicyPackName)).toThrow(/unknown policy pack 'turbo'; use one of throughput, latency/);
+    expect(() => loadPolicyPack('turbo' as PolicyPackName)).toThrow(/unknown policy pack 'turbo'; use one of server, throughput, latency/);
   });
 });
 
@@ -184,8 +184,9 @@ describe('reason table', () => {
   it('lists every rule of the shipped packs with a sentence', async () => {
     const { reasonTable } = await import('../src/index.js');
     const table = reasonTable((Object.keys(policyPacks) as PolicyPackName[]).map(loadPolicyPack));
-    expect(table).toHaveLength(19);
-    expect(table[0]).toEqual({ id: 1, name: 'throughput/widen-read-ahead-for-streaming', description: 'Large sequential reads with little I/O pressure benefit from a bigger read-ahead window.' });
+    expect(table).toHaveLength(25);
+    expect(table[0]?.name).toBe('server/bbr-on-lossy-paths');
+    expect(table[6]).toEqual({ id: 7, name: 'throughput/widen-read-ahead-for-streaming', description: 'Large sequential reads with little I/O pressure benefit from a bigger read-ahead window.' });
     for (const r of table) expect(r.description, r.name).toMatch(/^[A-Z].*\.$/);
   });
 });

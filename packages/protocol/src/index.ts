@@ -52,4 +52,4 @@ export {
   type RingHeader,
 } from './ring.js';
 export { bpfRecordSize, decodeBpfRecord } from './bpf-records.js';
-export { renderGeneratedFiles, renderKernelGenHeader, renderKernelGenSource, renderLayoutProbe, renderUapiHeader } from './render-c.js';
+export { renderFuzzSpec, renderGeneratedFiles, renderKernelGenHeader, renderKernelGenSource, renderLayoutProbe, renderUapiHeader } from './render-c.js';

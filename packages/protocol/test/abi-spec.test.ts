@@ -37,7 +37,11 @@ describe('ABI spec consistency', () => {
   });
 
   test('every state-changing command needs CAP_NET_ADMIN', () => {
-    const changing = ['set-mode', 'set-config', 'policy-load', 'policy-clear', 'heartbeat'];
+    const changing = ['set-mode', 'set-config', 'policy-load', 'policy-clear', 'heartbeat', 'set-pressure'];
     for (const op of abi.family.operations) expect(op.adminPerm).toBe(changing.includes(op.name));
+  });
+
+  test('the events group, which names tasks, needs CAP_NET_ADMIN to join', () => {
+    expect(abi.family.mcastGroups.find((g) => g.name === 'events')?.adminPerm).toBe(true);
   });
 });

@@ -32,6 +32,7 @@ const CG = '/sys/fs/cgroup (v2, or v1 memory/cpuacct/cpu/blkio)';
 const Q = '/sys/block/*/queue/*';
 const FREQ = '/sys/devices/system/cpu/cpufreq/policy*/*';
 const PROC = '/proc/[pid]/stat';
+const EBPF = 'eBPF tracepoints (@ainka/ebpf)';
 
 const cpuRatios: Row[] = (
   [
@@ -112,6 +113,8 @@ const rows: readonly Row[] = [
   ['disk.read_bytes_per_second', 'bytes_per_second', DISK, 'device', 'bytes read per second'],
   ['disk.write_bytes_per_second', 'bytes_per_second', DISK, 'device', 'bytes written per second'],
   ['disk.discard_bytes_per_second', 'bytes_per_second', DISK, 'device', 'bytes discarded per second (kernel >= 4.18)'],
+  ['disk.read_request_bytes', 'bytes', DISK, 'device', 'mean size of a completed read over the last tick (large: sequential streams; small: random reads; 0: no reads)'],
+  ['disk.write_request_bytes', 'bytes', DISK, 'device', 'mean size of a completed write over the last tick (0: no writes)'],
   ['disk.read_await_seconds', 'seconds', DISK, 'device', 'mean time per completed read over the last tick'],
   ['disk.write_await_seconds', 'seconds', DISK, 'device', 'mean time per completed write over the last tick'],
   ['disk.utilization_ratio', 'ratio', DISK, 'device', 'share of the last tick with I/O in flight'],
@@ -137,6 +140,7 @@ const rows: readonly Row[] = [
   ['net.tcp.retransmits_total', 'total', SNMP, '', 'TCP segments retransmitted since boot'],
   ['net.tcp.retransmit_ratio', 'ratio', SNMP, '', 'retransmitted / sent TCP segments over the last tick'],
   ['net.tcp.out_segments_per_second', 'per_second', SNMP, '', 'TCP segments sent per second'],
+  ['net.tcp.goodput_segments_per_second', 'per_second', SNMP, '', 'TCP segments sent per second that were not retransmissions (sent − retransmitted)'],
   ['net.tcp.in_errors_per_second', 'per_second', SNMP, '', 'TCP segments received in error per second'],
   ['net.tcp.active_opens_per_second', 'per_second', SNMP, '', 'outgoing TCP connections per second'],
   ['net.tcp.passive_opens_per_second', 'per_second', SNMP, '', 'accepted TCP connections per second'],
@@ -184,6 +188,16 @@ const rows: readonly Row[] = [
   ['process.rss_bytes', 'bytes', PROC, 'pid,comm', 'resident memory of the process (top N)'],
   ['process.threads_count', 'count', PROC, 'pid,comm', 'threads of the process (top N)'],
   ['process.major_faults_per_second', 'per_second', PROC, 'pid,comm', 'major page faults of the process per second (top N)'],
+
+  // eBPF (@ainka/ebpf, composed by ainkad when BPF is available): run-queue and connect latency per poll.
+  ['sched.runq_latency_p50_seconds', 'seconds', EBPF, '', 'median time a task waited in the run queue before running (sched_wakeup → sched_switch)'],
+  ['sched.runq_latency_p99_seconds', 'seconds', EBPF, '', '99th percentile of run-queue wait'],
+  ['sched.runq_latency_mean_seconds', 'seconds', EBPF, '', 'mean run-queue wait'],
+  ['sched.context_switches_per_second', 'per_second', EBPF, '', 'context switches per second, counted by the sched_switch tracepoint'],
+  ['net.tcp.connect_latency_p50_seconds', 'seconds', EBPF, '', 'median TCP connect latency'],
+  ['net.tcp.connect_latency_p99_seconds', 'seconds', EBPF, '', '99th percentile of TCP connect latency'],
+  ['net.tcp.connect_latency_mean_seconds', 'seconds', EBPF, '', 'mean TCP connect latency'],
+  ['ebpf.oom_kill_events', 'count', EBPF, '', 'an OOM kill seen by the eBPF tracepoint (1 per event)'],
 ];
 
 /**

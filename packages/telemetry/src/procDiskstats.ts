@@ -214,6 +214,11 @@ export class DiskstatsSource implements MetricSource {
       put('disk.writes_per_second', 'per_second', r.writesPerSecond);
       put('disk.read_bytes_per_second', 'bytes_per_second', r.readBytesPerSecond);
       put('disk.write_bytes_per_second', 'bytes_per_second', r.writeBytesPerSecond);
+      // Mean size of a completed request over the tick: large for sequential streams, small for random I/O.
+      const reads = c.reads - p.reads;
+      const writes = c.writes - p.writes;
+      put('disk.read_request_bytes', 'bytes', reads > 0 ? ((c.sectorsRead - p.sectorsRead) * 512) / reads : 0);
+      put('disk.write_request_bytes', 'bytes', writes > 0 ? ((c.sectorsWritten - p.sectorsWritten) * 512) / writes : 0);
       put('disk.read_await_seconds', 'seconds', r.readAwaitSeconds);
       put('disk.write_await_seconds', 'seconds', r.writeAwaitSeconds);
       put('disk.utilization_ratio', 'ratio', r.utilisation);

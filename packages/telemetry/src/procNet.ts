@@ -221,6 +221,7 @@ export class NetSnmpSource implements MetricSource {
         const sent = counterRate(prev.tcpOutSegs, cur.tcpOutSegs, dt);
         const re = counterRate(prev.tcpRetrans, cur.tcpRetrans, dt);
         out.push({ name: 'net.tcp.retransmit_ratio', unit: 'ratio', value: sent > 0 ? Math.min(1, re / sent) : 0, timestamp: ctx.now });
+        out.push({ name: 'net.tcp.goodput_segments_per_second', unit: 'per_second', value: Math.max(0, sent - re), timestamp: ctx.now });
       }
     }
     this.prev = cur;

@@ -32,6 +32,8 @@ typedef uint8_t u8;
 
 static struct ainka_slot slots[AINKA_POLICY_CAPACITY];
 static struct ainka_slot twin[AINKA_POLICY_CAPACITY];
+static struct ainka_slot_rt rt[AINKA_POLICY_CAPACITY];
+static struct ainka_slot_rt twin_rt[AINKA_POLICY_CAPACITY];
 static struct ainka_index ix;
 static volatile u32 sink;
 
@@ -55,7 +57,9 @@ static void setup(unsigned int n, bool holding)
 	unsigned int i;
 
 	memset(slots, 0, sizeof(slots));
+	memset(rt, 0, sizeof(rt));
 	for (i = 0; i < n; i++) {
+		slots[i].rt = i;
 		struct ainka_rule *r = &slots[i].rule;
 
 		r->id = i + 1;
@@ -105,9 +109,12 @@ static unsigned int check_equivalence(void)
 	u64 now = 1000000000ULL;
 
 	memset(slots, 0, sizeof(slots));
+	memset(rt, 0, sizeof(rt));
+	memset(twin_rt, 0, sizeof(twin_rt));
 	for (i = 0; i < AINKA_POLICY_CAPACITY; i++) {
 		struct ainka_rule *r = &slots[i].rule;
 
+		slots[i].rt = i;
 		r->id = i + 1;
 		r->metric = rnd() % AINKA_METRIC_COUNT;
 		r->cmp = rnd() % AINKA_CMP_COUNT;
@@ -130,9 +137,9 @@ static unsigned int check_equivalence(void)
 		for (j = 0; j < AINKA_METRIC_COUNT; j++)
 			metrics[j] = (s64)(rnd() % 44) - 22;
 		now += 10 * NSEC_PER_MSEC;
-		ainka_index_eval(&ix, slots, metrics, now, a);
+		ainka_index_eval(&ix, slots, rt, metrics, now, a);
 		for (i = 0; i < AINKA_POLICY_CAPACITY; i++)
-			if (ainka_slot_step(&twin[i], metrics, now))
+			if (ainka_slot_step(&twin[i], &twin_rt[i], metrics, now))
 				b[i / 64] |= 1ULL << (i % 64);
 		if (memcmp(a, b, sizeof(a)))
 			mismatches++;
@@ -159,10 +166,10 @@ static void run(const char *label, unsigned int n, bool holding, bool linear)
 		t0 = ns();
 		if (linear) {
 			for (i = 0; i < n; i++)
-				if (ainka_slot_step(&slots[i], metrics, now) && hits < HITS_PER_SAMPLE)
+				if (ainka_slot_step(&slots[i], &rt[i], metrics, now) && hits < HITS_PER_SAMPLE)
 					hits++;
 		} else {
-			ainka_index_eval(&ix, slots, metrics, now, hitmap);
+			ainka_index_eval(&ix, slots, rt, metrics, now, hitmap);
 			hits = collect(hitmap);
 		}
 		t1 = ns();

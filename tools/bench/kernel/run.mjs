@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Kernel module benchmark: boots the QEMU guest once and measures the policy evaluation cost
 // (256 rules against the 0-rule baseline measured in the same run), the module's memory
-// footprint and the guest boot time.
+// footprint and the guest boot time; then runs the long fuzzer (netlink + ioctl, from the spec)
+// and the long stress run (256 rules hitting, job queue saturated, the owner SIGKILLed/frozen).
 //
-// Reproduce: node tools/bench/kernel/run.mjs
+// Reproduce: node tools/bench/kernel/run.mjs [--kernel 6.12|6.1] [--fuzz SECONDS] [--stress ROUNDS]
+//   defaults: the newest installed 6.12, 300 s of fuzzing, 100 stress rounds (0 skips either)
 //
 // Numbers come from a TCG-emulated guest (no KVM here): absolute times are several times those
 // of real hardware; the ratio to the baseline is the comparable figure.
@@ -26,7 +28,15 @@ function sh(cmd, args) {
   return r;
 }
 
-sh('node', [testbed, 'build']);
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+};
+const kernel = arg('--kernel', '6.12');
+const fuzzSeconds = Number(arg('--fuzz', '300'));
+const stressRounds = Number(arg('--stress', '100'));
+const built = sh('node', [testbed, 'build', '--kernel', kernel]);
+const release = /guest kernel (\S+);/.exec(built.stderr)?.[1] ?? kernel;
 mkdirSync(outDir, { recursive: true });
 const bin = join(outDir, 'bench_kmod');
 sh('gcc', ['-static', '-O2', '-Wall', '-std=gnu11', `-I${join(root, 'kernel', 'include', 'uapi')}`, `-I${join(root, 'kernel', 'tests', 'lib')}`,
@@ -37,7 +47,13 @@ const native = join(outDir, 'eval_native');
 sh('gcc', ['-O2', '-Wall', '-std=gnu11', '-o', native, join(here, 'eval_native.c')]);
 const nativeOut = sh(native, []).stdout; // exits non-zero if the decision tree and the linear scan disagree
 
-const child = spawn('node', [testbed, 'run', '--timeout', '600', '--', bin], { stdio: ['ignore', 'pipe', 'pipe'] });
+const tests = join(root, '.testbed', 'tests');
+const script = [
+  bin,
+  fuzzSeconds > 0 ? `AINKA_FUZZ_SECONDS=${fuzzSeconds} ${join(tests, 'test_fuzz')}` : 'true',
+  stressRounds > 0 ? `AINKA_STRESS_ROUNDS=${stressRounds} ${join(tests, 'test_stress')}` : 'true',
+].join('; ');
+const child = spawn('node', [testbed, 'run', '--kernel', kernel, '--timeout', String(900 + fuzzSeconds + stressRounds * 10), '--', script], { stdio: ['ignore', 'pipe', 'pipe'] });
 let out = '';
 let err = '';
 child.stdout.on('data', (b) => (out += b));
@@ -57,7 +73,7 @@ const rows = [
   ['policy eval, 256 rules, none holding', v.rules256_idle_p50_ns, v.rules256_idle_p99_ns, v.rules256_idle_max_ns, ratio(v.rules256_idle_p50_ns, v.rules0_p50_ns)],
   ['policy eval, 256 rules, all holding', v.rules256_holding_p50_ns, v.rules256_holding_p99_ns, v.rules256_holding_max_ns, ratio(v.rules256_holding_p50_ns, v.rules0_p50_ns)],
 ];
-process.stdout.write('AINKA kernel module benchmark (QEMU TCG guest, Debian 6.1 kernel)\n\n');
+process.stdout.write(`AINKA kernel module benchmark (QEMU TCG guest, Debian kernel ${release})\n\n`);
 process.stdout.write('| case | p50 ns | p99 ns | max ns | p50 ratio to baseline |\n| --- | --- | --- | --- | --- |\n');
 for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
 process.stdout.write('\nthe same evaluation code on the host CPU, natively (20000 passes, tools/bench/kernel/eval_native.c)\n\n');
@@ -81,4 +97,19 @@ process.stdout.write(`  ring (vmalloc, 1024 x 128 B + header page): ${v.ring_byt
 process.stdout.write(`  policy table with 256 rules: ${v.policy_bytes} bytes\n`);
 process.stdout.write(`  kernel memory added while loaded (SUnreclaim+VmallocUsed+Percpu): ${v.kernel_mem_delta_kb} kB\n`);
 process.stdout.write(`\nguest boot (qemu start -> /init ready): ${boot ?? '?'} s\n`);
-process.stdout.write('reproduce: node tools/bench/kernel/run.mjs\n');
+if (fuzzSeconds > 0) {
+  const fuzz = /^# fuzz: (.*)$/m.exec(out)?.[1] ?? 'no result line';
+  const fuzzFailed = /^not ok \d+ - (.*)$/gm;
+  const fuzzPart = out.slice(out.indexOf('# fuzz seed'), out.indexOf('# round') > 0 ? out.indexOf('# round') : undefined);
+  const bad = [...fuzzPart.matchAll(fuzzFailed)].map((m) => m[1]);
+  process.stdout.write(`\nfuzzer (${fuzzSeconds} s, kernel/tests/test_fuzz.c): ${fuzz}\n`);
+  process.stdout.write(`  leak and oops checks: ${/no leak: (.*)/.exec(fuzzPart)?.[1] ?? '?'}; ${bad.length ? `FAILED: ${bad.join('; ')}` : 'all checks passed'}\n`);
+}
+if (stressRounds > 0) {
+  const verdict = /^(?:not )?ok \d+ - (\d+\/\d+ rounds .*)$/m.exec(out)?.[1] ?? 'no result line';
+  const saturated = /^(?:not )?ok \d+ - (the job queue was saturated .*)$/m.exec(out)?.[1] ?? '';
+  const times = [...out.matchAll(/observe after (\d+) ms/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+  process.stdout.write(`\nstress (${stressRounds} rounds, kernel/tests/test_stress.c): ${verdict}; ${saturated}\n`);
+  if (times.length) process.stdout.write(`  fallback to observe after: median ${times[times.length >> 1]} ms, max ${times.at(-1)} ms\n`);
+}
+process.stdout.write(`reproduce: node tools/bench/kernel/run.mjs --kernel ${kernel} --fuzz ${fuzzSeconds} --stress ${stressRounds}\n`);

@@ -9,7 +9,8 @@
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { backtestForecaster, loadNabCorpus, WorkloadPredictor } from '../../../packages/ml/src/index.js';
+import { backtestForecaster, WorkloadPredictor } from '../../../packages/ml/src/index.js';
+import { loadNabCorpus } from '../../../packages/ml/src/nab.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const dataDir = resolve(process.argv[2] ?? `${root}/../shared/datasets/nab/data`);

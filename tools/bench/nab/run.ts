@@ -14,14 +14,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  loadNabCorpus,
-  runNabDetector,
-  scoreNabCorpus,
-  roundSignificant,
-  type AnomalyDetectorFactory,
-  type NabSeries,
-} from '../../../packages/ml/src/index.js';
+import { type AnomalyDetectorFactory } from '../../../packages/ml/src/index.js';
+import { loadNabCorpus, runNabDetector, scoreNabCorpus, roundSignificant, type NabSeries } from '../../../packages/ml/src/nab.js';
 import { DETECTORS } from './detectors.js';
 
 function usage(message: string): never {

@@ -11,14 +11,8 @@
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  loadNabCorpus,
-  runNabDetector,
-  scoreNabCorpus,
-  StreamingAnomalyDetector,
-  type NabScoringInput,
-  type StreamingDetectorOptions,
-} from '../../../packages/ml/src/index.js';
+import { StreamingAnomalyDetector, type StreamingDetectorOptions } from '../../../packages/ml/src/index.js';
+import { loadNabCorpus, runNabDetector, scoreNabCorpus, type NabScoringInput } from '../../../packages/ml/src/nab.js';
 
 const args = process.argv.slice(2);
 let filter: RegExp | undefined;

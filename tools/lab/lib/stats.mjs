@@ -49,10 +49,11 @@ export function summarize(values) {
 
 /**
  * Verdict of `a` against `b` for an objective where `better` is 'higher' or 'lower': 'win' or
- * 'loss' when the 95 % intervals do not overlap, 'tie' when they do, 'n/a' without samples.
+ * 'loss' when the 95 % intervals do not overlap, 'tie' when they do, 'n/a' with fewer than 3 samples.
  */
 export function verdict(a, b, better) {
-  if (!a || !b || a.n === 0 || b.n === 0) return 'n/a';
+  // Fewer than 3 samples give no interval worth the name (one sample is a point): no verdict.
+  if (!a || !b || a.n < 3 || b.n < 3) return 'n/a';
   const [alo, ahi] = a.ci;
   const [blo, bhi] = b.ci;
   if (alo <= bhi && blo <= ahi) return 'tie';

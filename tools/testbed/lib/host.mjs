@@ -74,22 +74,40 @@ export function requireBusybox() {
   );
 }
 
-/**
- * The guest kernel: a Debian kernel with its image in /boot and its headers in
- * /lib/modules/<release>/build. AINKA_GUEST_KERNEL picks a release; otherwise the newest 6.1.
- */
-export function guestKernel() {
-  const wanted = process.env.AINKA_GUEST_KERNEL;
+/** Kernel series the testbed knows how to pick by name, with the Debian packages that install them. */
+export const KERNEL_SERIES = {
+  '6.1': { image: 'linux-image-amd64', headers: 'linux-headers-amd64' },
+  '6.12': { image: 'linux-image-6.12.*+deb12-amd64', headers: 'linux-headers-6.12.*+deb12-amd64' },
+};
+
+/** Installed Debian kernels with an image in /boot and modules, oldest first (numeric order). */
+export function installedKernels() {
   const releases = existsSync('/lib/modules') ? readdirSync('/lib/modules') : [];
-  const usable = releases
+  return releases
     .filter((r) => existsSync(`/boot/vmlinuz-${r}`) && existsSync(`/lib/modules/${r}/kernel`))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const pick = wanted ?? usable.filter((r) => r.startsWith('6.1.')).pop() ?? usable.pop();
+}
+
+/** The newest installed release of a series ("6.1", "6.12"), or undefined. */
+export function newestOfSeries(series, releases = installedKernels()) {
+  return releases.filter((r) => r.startsWith(`${series}.`)).pop();
+}
+
+/**
+ * The guest kernel: a Debian kernel with its image in /boot and its headers in
+ * /lib/modules/<release>/build. `wanted` is a series ("6.1", "6.12": the newest installed one) or
+ * an exact release; default AINKA_GUEST_KERNEL, else the newest 6.1.
+ */
+export function guestKernel(wanted = process.env.AINKA_GUEST_KERNEL) {
+  const usable = installedKernels();
+  const series = wanted && /^\d+\.\d+$/.test(wanted) ? wanted : undefined;
+  const pick = series ? newestOfSeries(series, usable) : wanted ?? newestOfSeries('6.1', usable) ?? usable.at(-1);
+  const pkgs = KERNEL_SERIES[series ?? '6.1'] ?? KERNEL_SERIES['6.1'];
   if (!pick || !existsSync(`/boot/vmlinuz-${pick}`)) {
     throw new TestbedError(
       'ERR_AINKA_TESTBED_KERNEL_MISSING',
-      `no guest kernel image${wanted ? ` /boot/vmlinuz-${wanted}` : ' in /boot'}: run ` +
-        '`apt-get install -y --no-install-recommends linux-image-amd64`.',
+      `no guest kernel image ${wanted ? `for ${wanted} ` : ''}in /boot: run ` +
+        `\`apt-get install -y --no-install-recommends ${pkgs.image} ${pkgs.headers}\` (or \`npm test\` as root, which installs tools/scripts/deps.mjs).`,
     );
   }
   const build = `/lib/modules/${pick}/build`;
@@ -97,7 +115,7 @@ export function guestKernel() {
     throw new TestbedError(
       'ERR_AINKA_TESTBED_HEADERS_MISSING',
       `no kernel headers for ${pick} in ${build}: run ` +
-        '`apt-get install -y --no-install-recommends linux-headers-amd64` (matching linux-image-amd64).',
+        `\`apt-get install -y --no-install-recommends linux-headers-${pick}\` (matching the installed image).`,
     );
   }
   return { release: pick, vmlinuz: `/boot/vmlinuz-${pick}`, modules: `/lib/modules/${pick}`, build };

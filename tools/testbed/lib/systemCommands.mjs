@@ -27,13 +27,19 @@ async function boot(opts, script, defaults) {
     ...systemBootOptions(paths),
   });
   logBoot(r.runDir);
+  if (r.bootMs === null && r.rc !== null) {
+    // The guest reported a failure before the runner started (initramfs or systemd): show why.
+    const tail = r.bootLog.filter((l) => l.trim()).slice(-30).join('\n');
+    if (tail) process.stderr.write(`${tail}\n`);
+    log('the guest did not reach multi-user.target (see above); rerun with --kernel-log for the kernel messages');
+  }
   return { r, timeoutS, paths };
 }
 
 /** Boots the system guest, runs the command, exits with its status. */
 export async function cmdSystemRun(opts, usage) {
   if (opts.rest.length === 0) throw new TestbedError('ERR_AINKA_TESTBED_USAGE', `system-run needs a command after --.\n${usage}`);
-  const { r, timeoutS, paths } = await boot(opts, opts.rest.join(' '), { timeoutS: 600 });
+  const { r, timeoutS, paths } = await boot(opts, opts.rest.join(' '), { timeoutS: 1200 });
   cleanRun(r.runDir);
   if (r.rc === null) throw noResultError(r, timeoutS);
   log(`guest exit ${r.rc}; kernel ${paths.kernel.release}; boot to multi-user ${fmt(r.bootMs)}, command ${fmt(r.runMs)}, total ${fmt(r.totalMs)}`);
@@ -51,7 +57,7 @@ export async function cmdSystemTest(opts, files) {
     'echo "# vitest exit $?"',
   ].join('\n');
   log(`booting: ${files.length} system test files`);
-  const { r, timeoutS, paths } = await boot(opts, script, { timeoutS: 900 });
+  const { r, timeoutS, paths } = await boot(opts, script, { timeoutS: 1800 });
   let passed = 0;
   let failed = 0;
   const failures = [];

@@ -16,7 +16,7 @@ export const family: FamilySpec = {
   version: FAMILY_VERSION,
   doc: 'Control and events of the AINKA kernel module.',
   topSet: 'ainka',
-  mcastGroups: [{ name: MCAST_GROUP_EVENTS, doc: 'State changes, policy hits, actions, watchdog fallbacks and requests.' }],
+  mcastGroups: [{ name: MCAST_GROUP_EVENTS, adminPerm: true, doc: 'State changes, policy hits, actions (with target pid and comm), watchdog fallbacks and requests; joining needs CAP_NET_ADMIN.' }],
   attributeSets: [
     {
       name: 'ainka',
@@ -39,6 +39,9 @@ export const family: FamilySpec = {
         { name: 'heartbeat-cookie', value: 14, type: 'u64', doc: 'Any value, echoed in status.' },
         { name: 'pad', value: 15, type: 'pad', doc: 'Alignment padding for 64-bit attributes.' },
         { name: 'max-actions', value: 16, type: 'u32', doc: 'Return at most this many recent actions.', checks: { min: 1, max: 1024 } },
+        { name: 'psi-cpu-some-avg10', value: 17, type: 'u32', doc: 'PSI cpu some avg10 in hundredths of a percent, pushed by userspace.', checks: { min: 0, max: 10_000 } },
+        { name: 'psi-mem-some-avg10', value: 18, type: 'u32', doc: 'PSI memory some avg10 in hundredths of a percent, pushed by userspace.', checks: { min: 0, max: 10_000 } },
+        { name: 'psi-io-some-avg10', value: 19, type: 'u32', doc: 'PSI io some avg10 in hundredths of a percent, pushed by userspace.', checks: { min: 0, max: 10_000 } },
       ],
     },
     {
@@ -127,6 +130,11 @@ export const family: FamilySpec = {
     {
       name: 'event', value: 8, kind: 'notify', adminPerm: false, doc: 'Notification on the events group.',
       request: [], reply: ['event'],
+    },
+    {
+      name: 'set-pressure', value: 9, kind: 'do', adminPerm: true,
+      doc: 'Push the PSI some-avg10 figures userspace read from /proc/pressure; they feed the sampler until they are older than 5 s (then -1, PSI off).',
+      request: ['psi-cpu-some-avg10', 'psi-mem-some-avg10', 'psi-io-some-avg10'], reply: [],
     },
   ],
 };

@@ -97,6 +97,8 @@ export interface OperationSpec {
 export interface McastGroupSpec {
   /** Group name as resolved through nlctrl, e.g. `events`. */
   readonly name: string;
+  /** Joining needs CAP_NET_ADMIN (GENL_MCAST_CAP_NET_ADMIN): the events name tasks. */
+  readonly adminPerm?: boolean;
   /** Description, emitted as the C comment. */
   readonly doc: string;
 }

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChangeManager } from '@ainka/actuators';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { GuardAlert } from '../src/detector.js';
+import { Responder } from '../src/responder.js';
+import { event, proc } from './events.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function alert(pid: number, name: string, action: 'kill' | 'stop' | 'freeze', mode: 'advise' | 'enforce'): GuardAlert {
+  const e = event({ type: 'exec', proc: proc({ pid, name }) });
+  return { id: 1, rule: 'reverse-shell', severity: 'critical', priority: 90, tags: [], summary: 'test', time: Date.now(), event: e, processes: [e.proc], tree: `${name}(${pid})`, wants: { action, mode } };
+}
+
+async function changes(mode: 'advise' | 'enforce'): Promise<ChangeManager> {
+  const dir = mkdtempSync(join(tmpdir(), 'ainka-responder-'));
+  dirs.push(dir);
+  return ChangeManager.open({ stateDir: dir, mode, flap: false });
+}
+
+describe.skipIf(process.platform !== 'linux')('responses', () => {
+  it('are proposed, not acted on, unless both the rule and the responder enforce', async () => {
+    const child = spawn('sleep', ['20'], { stdio: 'ignore' });
+    await new Promise((r) => child.on('spawn', r));
+    const cm = await changes('enforce');
+    try {
+      const advisory = await new Responder({ changes: cm, allowEnforce: true }).respond(alert(child.pid!, 'sleep', 'kill', 'advise'));
+      expect(advisory).toMatchObject({ status: 'proposed', line: expect.stringMatching(/would set process:\d+:kill = kill .*the rule is advisory/) });
+      const notAllowed = await new Responder({ changes: cm }).respond(alert(child.pid!, 'sleep', 'kill', 'enforce'));
+      expect(notAllowed).toMatchObject({ status: 'proposed', line: expect.stringMatching(/not allowed/) });
+      expect(readFileSync(`/proc/${child.pid}/stat`, 'utf8')).not.toMatch(/\) [TZ] /);
+    } finally {
+      child.kill('SIGKILL');
+      await cm.close();
+    }
+  });
+
+  it('stop is journaled and reversible; kill is journaled', async () => {
+    const child = spawn('sleep', ['20'], { stdio: 'ignore' });
+    await new Promise((r) => child.on('spawn', r));
+    const cm = await changes('enforce');
+    try {
+      const r = new Responder({ changes: cm, allowEnforce: true });
+      const stop = await r.respond(alert(child.pid!, 'sleep', 'stop', 'enforce'));
+      expect(stop).toMatchObject({ status: 'applied', action: 'stop' });
+      expect(readFileSync(`/proc/${child.pid}/stat`, 'utf8')).toMatch(/\) T /);
+      await cm.rollback(stop!.changeId!);
+      expect(readFileSync(`/proc/${child.pid}/stat`, 'utf8')).not.toMatch(/\) T /);
+      const kill = await r.respond(alert(child.pid!, 'sleep', 'kill', 'enforce'));
+      expect(kill).toMatchObject({ status: 'applied' });
+      expect(await new Promise((res) => child.on('exit', (_c, s) => res(s)))).toBe('SIGKILL');
+      expect(cm.history().map((c) => `${c.reason}:${c.knob}`)).toContain(`reverse-shell:process:${child.pid}:kill`);
+    } finally {
+      child.kill('SIGKILL');
+      await cm.close();
+    }
+  });
+
+  it('never acts on protected processes: PID 1, kernel threads, itself, sshd by name', async () => {
+    const cm = await changes('enforce');
+    const r = new Responder({ changes: cm, allowEnforce: true });
+    expect(await r.respond(alert(1, 'systemd', 'kill', 'enforce'))).toMatchObject({ status: 'refused' });
+    expect(await r.respond(alert(2, 'kthreadd', 'kill', 'enforce'))).toMatchObject({ status: 'refused' });
+    expect(await r.respond(alert(process.pid, 'node', 'kill', 'enforce'))).toMatchObject({ status: 'refused', line: expect.stringMatching(/protected/) });
+    const child = spawn('sleep', ['20'], { stdio: 'ignore' });
+    await new Promise((res) => child.on('spawn', res));
+    try {
+      expect(await r.respond(alert(child.pid!, 'sshd', 'kill', 'enforce'))).toMatchObject({ status: 'refused', line: expect.stringMatching(/sshd .* is a protected process/) });
+      // a kernel thread found by its flags, whatever it is called
+      const kworker = readFileSync('/proc/2/task/2/children', 'utf8').trim().split(' ').map(Number)[0];
+      if (kworker) expect(r.protectedReason(kworker)).toMatch(/kernel thread/);
+      expect(cm.history()).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      await cm.close();
+    }
+  });
+});

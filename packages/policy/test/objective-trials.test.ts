@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { judgeTrial, ObjectiveTrials, welchOneSided, type PlannedAction, type TrialCommand } from '../src/index.js';
+
+/** A deterministic normal-ish noise source (sum of uniforms from an LCG). */
+function noise(seed: number): () => number {
+  let s = seed >>> 0;
+  const u = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  return () => u() + u() + u() + u() + u() + u() - 3; // mean 0, sd 1/√2
+}
+
+const action = (value: string, goal: 'maximize' | 'minimize' = 'maximize'): PlannedAction => ({
+  knob: 'block:vda:read_ahead_kb',
+  value,
+  reason: 'larger-read-ahead',
+  because: 'disk.read_bytes_per_second{device="vda"} = 500000000 > 16777216',
+  mode: 'enforce',
+  priority: 50,
+  policy: 'server',
+  evidence: [],
+  tags: [],
+  objective: { metric: 'disk.read_bytes_per_second{device="vda"}', goal, window: 5, windows: 4, margin: 0.05 },
+});
+
+/** Run one trial at 1 s ticks: `before(t)` until the change is applied, `after(t)` once it is. */
+function runTrial(trials: ObjectiveTrials, a: PlannedAction, before: (i: number) => number, after: (i: number) => number, changeId = 7): TrialCommand[] {
+  expect(trials.offer(a, 0)).toBeUndefined();
+  const out: TrialCommand[] = [];
+  let applied = false;
+  for (let i = 1; i <= 120 && trials.active !== undefined; i++) {
+    const now = i * 1000;
+    for (const c of trials.observe(now, () => (applied ? after(i) : before(i)))) {
+      out.push(c);
+      if (c.kind === 'apply') {
+        applied = true;
+        trials.applied(changeId, '128', now);
+      }
+    }
+  }
+  return out;
+}
+
+describe('Welch one-sided test', () => {
+  it('gives a small p when the second sample is clearly lower, about 0.5 when equal, near 1 when higher', () => {
+    expect(welchOneSided([10, 11, 9, 10], [5, 6, 4, 5]).p).toBeLessThan(0.001);
+    expect(welchOneSided([10, 11, 9, 10], [10, 9, 11, 10]).p).toBeCloseTo(0.5, 1);
+    expect(welchOneSided([5, 6, 4, 5], [10, 11, 9, 10]).p).toBeGreaterThan(0.999);
+    // Reference value (t tables): t = -1.732 with 6 degrees of freedom has a one-sided p of 0.067.
+    const r = welchOneSided([1, 2, 3, 2], [0, 1, 2, 1]);
+    expect(r.t).toBeCloseTo(-1.732, 2);
+    expect(r.p).toBeCloseTo(0.067, 2);
+  });
+});
+
+describe('ObjectiveTrials: one journaled trial at a time, judged over repeated windows', () => {
+  it('rolls back a change that makes the objective worse, and bans that setting', () => {
+    const trials = new ObjectiveTrials({ cooldownAfterRollbackMs: 600_000 });
+    const n = noise(1);
+    const cmds = runTrial(trials, action('256'), () => 500 + 10 * n(), () => 380 + 10 * n());
+    expect(cmds.map((c) => c.kind)).toEqual(['apply', 'rollback']);
+    const rb = cmds[1] as Extract<TrialCommand, { kind: 'rollback' }>;
+    expect(rb.trial.changeId).toBe(7);
+    expect(rb.verdict.before).toHaveLength(4);
+    expect(rb.verdict.after).toHaveLength(4);
+    expect(rb.verdict.improvement).toBeLessThan(-0.2);
+    expect(rb.verdict.p).toBeLessThan(0.05);
+    expect(rb.verdict.why).toMatch(/^the objective got worse: mean 3\d\d after vs 50\d before \(-2\d\.\d %, beyond the 5 % margin; Welch p = .* < 0\.05, 4\+4 windows\)$/);
+    expect(rb.coolUntil - (rb.trial.startedAt + 0)).toBeGreaterThan(600_000);
+    // The same setting is never tried again in this run.
+    expect(trials.offer(action('256'), 200_000)).toBe('256 was rolled back on block:vda:read_ahead_kb before (its objective got worse)');
+    expect(trials.banned('block:vda:read_ahead_kb')).toEqual(['256']);
+  });
+
+  it('keeps a change that helps, and remembers the means per setting', () => {
+    const trials = new ObjectiveTrials();
+    const n = noise(2);
+    const cmds = runTrial(trials, action('256'), () => 500 + 10 * n(), () => 800 + 10 * n());
+    expect(cmds.map((c) => c.kind)).toEqual(['apply', 'keep']);
+    const keep = cmds[1] as Extract<TrialCommand, { kind: 'keep' }>;
+    expect(keep.verdict.improvement).toBeGreaterThan(0.5);
+    expect(keep.verdict.why).toMatch(/^not worse beyond noise: mean 8\d\d after vs 50\d before \(\+\d+\.\d %/);
+    const learned = trials.learned('block:vda:read_ahead_kb');
+    expect(learned.get('128')?.windows).toBe(4);
+    expect(learned.get('256')?.mean).toBeGreaterThan(790);
+  });
+
+  it('never rolls back on noise alone (same distribution before and after, 30 seeded trials), for both goals', () => {
+    let rollbacks = 0;
+    for (let seed = 10; seed < 40; seed++) {
+      const n = noise(seed);
+      for (const goal of ['maximize', 'minimize'] as const) {
+        const trials = new ObjectiveTrials();
+        const cmds = runTrial(trials, action('256', goal), () => 100 + 4 * n(), () => 100 + 4 * n());
+        if (cmds.some((c) => c.kind === 'rollback')) rollbacks++;
+        expect(cmds.at(-1)?.kind).toMatch(/keep|rollback/);
+      }
+    }
+    expect(rollbacks).toBe(0);
+  });
+
+  it('minimised objectives roll back when they rise; one trial at a time; a change that was not applied is abandoned', () => {
+    const trials = new ObjectiveTrials();
+    const n = noise(3);
+    expect(runTrial(trials, action('256', 'minimize'), () => 0.01 + 0.0005 * n(), () => 0.02 + 0.0005 * n()).map((c) => c.kind)).toEqual(['apply', 'rollback']);
+    expect(trials.offer(action('512'), 0)).toBeUndefined();
+    expect(trials.offer(action('1024'), 0)).toMatch(/^trial #2 on block:vda:read_ahead_kb is running \(one trial at a time\)$/);
+    let cmds: TrialCommand[] = [];
+    for (let i = 1; i < 40 && cmds.length === 0; i++) cmds = trials.observe(i * 1000, () => 5);
+    expect(cmds.map((c) => c.kind)).toEqual(['apply']);
+    expect(trials.applied(undefined, undefined, 40_000).map((c) => c.kind)).toEqual(['abandon']);
+    expect(trials.active).toBeUndefined();
+  });
+
+  it('judgeTrial: a drop smaller than the margin is kept even when significant', () => {
+    const v = judgeTrial([100, 100.1, 99.9, 100], [97, 97.1, 96.9, 97], { goal: 'maximize', margin: 0.05 });
+    expect(v.p).toBeLessThan(0.001);
+    expect(v.decision).toBe('keep');
+  });
+});
