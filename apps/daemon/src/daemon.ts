@@ -91,7 +91,7 @@ export class Daemon {
   private readonly recentTicks: { t: number; n: number }[] = [];
   private stopping = false;
   /** Counters exported on /metrics. */
-  readonly counters = { anomalies: 0, actions: new Map<string, number>(), fastOverBudget: 0, deepOverBudget: 0, tickErrors: 0, kernelDecisions: new Map<string, number>() };
+  readonly counters = { anomalies: 0, actions: new Map<string, number>(), fastOverBudget: 0, deepOverBudget: 0, tickErrors: 0, kernelDecisions: new Map<string, number>(), ruleDecisions: new Map<string, number>() };
 
   constructor(config: DaemonConfig, log: Logger, events: DaemonEvents = {}) {
     this.config = config;
@@ -352,6 +352,7 @@ export class Daemon {
 
   private recordAction(r: ActionRecord): void {
     this.counters.actions.set(r.status, (this.counters.actions.get(r.status) ?? 0) + 1);
+    this.counters.ruleDecisions.set(`${r.policy}\0${r.rule}\0${r.status}`, (this.counters.ruleDecisions.get(`${r.policy}\0${r.rule}\0${r.status}`) ?? 0) + 1);
     this.log.info({ event: 'action', action: { id: r.id, policy: r.policy, rule: r.rule, knob: r.knob, value: r.value, before: r.before, status: r.status, mode: r.mode, evidence: r.evidence, changeId: r.changeId, at: r.at, latencyMs: r.latencyMs } }, r.line);
     this.events.onAction?.(r);
   }
@@ -533,6 +534,11 @@ export class Daemon {
       advice: this.actions.advice(Date.now()).slice(0, 20),
       processes: procs,
     };
+  }
+
+  /** Per-concern eBPF counters (kernel drops, decode errors), when eBPF runs (for /metrics). */
+  ebpfStats(): ReturnType<NonNullable<OptionalPaths['ebpfStats']>> | undefined {
+    return this.optional?.ebpfStats?.();
   }
 
   /** Every collector's availability (for /metrics). */
