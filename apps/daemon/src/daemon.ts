@@ -8,6 +8,7 @@ import { AlertStage } from './alertStage.js';
 import { AnomalyStage, anomalyDetectorFactory } from './anomalyStage.js';
 import type { ActionRecord, AnomalyRecord, CapabilityStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
 import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
+import { WatchedPolicies } from './watchedPolicies.js';
 import type { DaemonConfig } from './config.js';
 import { describeError } from './errors.js';
 import { forecastSeries } from './forecastStage.js';
@@ -78,6 +79,8 @@ export class Daemon {
   private optional!: OptionalPaths;
   /** The host security monitor (guard/guardStage.ts). */
   guard: GuardStage | undefined;
+  /** Policy files in `policy.watchDirs` (operator ConfigMaps, fleet policies), validated before use. */
+  watched: WatchedPolicies | undefined;
   /** The immediate layer (the kernel policy cache), when the module is loaded and could be opened. */
   immediate: ImmediateStage | undefined;
   private immediateProblem: string | undefined;
@@ -134,6 +137,10 @@ export class Daemon {
     mkdirSync(this.stateDir, { recursive: true, mode: 0o750 });
     mkdirSync(this.policyDir, { recursive: true, mode: 0o750 });
     this.loadPolicies();
+    if (c.policy.watchDirs.length > 0) {
+      this.watched = new WatchedPolicies(c.policy.watchDirs, this.policy, this.log);
+      this.watched.scan();
+    }
 
     this.optional = await probeOptionalPaths(c.kernel.module, c.telemetry.ebpf, {
       ...(c.telemetry.ebpfObjects !== null ? { ebpfObjects: c.telemetry.ebpfObjects } : {}),
@@ -215,6 +222,12 @@ export class Daemon {
     this.collector.start();
     this.timers.push(setInterval(() => this.deepCycle(), c.layers.deepIntervalMs));
     this.timers.push(setInterval(() => void this.checkAdmin(), c.actions.adminCheckIntervalMs));
+    if (this.watched !== undefined) {
+      const w = this.watched;
+      this.timers.push(setInterval(() => {
+        if (w.scan().changed.length > 0) void this.immediate?.push(this.policy.runtime.loaded());
+      }, c.policy.watchIntervalMs));
+    }
     for (const t of this.timers) t.unref();
     setTimeout(() => {
       for (const s of this.collector.status()) if (!s.available) this.log.warn({ source: s.id, code: s.code }, `collector ${s.id} unavailable: ${s.reason ?? ''}`);

@@ -11,6 +11,7 @@ export type EbpfStatsReader = () => Readonly<Record<string, { readonly kernelDro
  *   `logs:journal`, `guard`, `collector:<id>`);
  * - `ainka_daemon_advice_pending`: proposals of the last two minutes nobody applied;
  * - `ainka_daemon_tick_errors_total`: telemetry ticks that failed;
+ * - `ainka_watched_policy_files{dir,state}`: watched policy files loaded, or refused by this host's validator;
  * - `ainka_policy_rule_decisions_total{policy,rule,status}`: the fast layer's decisions per rule;
  * - `ainka_ebpf_kernel_drops_total{concern}`, `ainka_ebpf_decode_errors_total{concern}`: records the
  *   eBPF ring buffers dropped in the kernel, or that could not be decoded.
@@ -44,6 +45,16 @@ export function registerHealthMetrics(registry: Registry, d: Daemon): void {
     registers,
     collect() {
       this.set(d.actions === undefined ? 0 : d.actions.advice(Date.now()).filter((a) => a.status === 'proposed').length);
+    },
+  });
+  new Gauge({
+    name: 'ainka_watched_policy_files',
+    help: 'Policy files in the watched directories (policy.watchDirs: ConfigMaps, fleet policies), by state: loaded (validated here, in use) or refused by this host\'s validator (never used).',
+    labelNames: ['dir', 'state'],
+    registers,
+    collect() {
+      this.reset();
+      for (const c of d.watched?.counts() ?? []) this.set({ dir: c.dir, state: c.state }, c.files);
     },
   });
   const counter = (name: string, help: string, labelNames: string[], read: () => Iterable<[Record<string, string>, number]>) =>

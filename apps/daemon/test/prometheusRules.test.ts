@@ -25,7 +25,7 @@ describe.skipIf(promtool === undefined)('deploy/prometheus rules (promtool)', ()
     expect(r.out).toContain('SUCCESS');
     expect(r.code).toBe(0);
     const tests = readFileSync(join(dir, 'ainka.rules.test.yml'), 'utf8');
-    for (const alert of ['AinkaDown', 'AinkaLayerDown', 'AinkaEbpfDrops', 'AinkaJournalErrors', 'AinkaAdvicePending', 'AinkaFastLayerStalled', 'AinkaFleetPolicyRefused']) {
+    for (const alert of ['AinkaDown', 'AinkaLayerDown', 'AinkaEbpfDrops', 'AinkaJournalErrors', 'AinkaAdvicePending', 'AinkaFastLayerStalled', 'AinkaPolicyRefused']) {
       expect(tests, alert).toContain(`alertname: ${alert}`);
     }
   });
