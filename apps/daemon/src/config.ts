@@ -133,6 +133,20 @@ export const daemonConfigSchema = z
           })
           .strict()
           .prefault({}),
+        pressure: z
+          .object({
+            enabled: z.boolean().default(true),
+            intervalMs: z.number().int().min(200).default(2000),
+            someAvg10Percent: z.number().gt(0).max(100).default(20),
+            minAvailablePercent: z.number().min(0).lt(100).default(10),
+            sustainSeconds: z.number().min(0).default(10),
+            stepSeconds: z.number().positive().default(30),
+            allowKill: z.boolean().default(false),
+            prefer: z.array(z.string().min(1)).default([]),
+            avoid: z.array(z.string().min(1)).default([]),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -236,6 +250,15 @@ const docs: Record<string, string> = {
   'healing.drift': 'Drift from the baseline recorded with `ainka baseline record` (<stateDir>/baseline.json): shown with who changed it; items marked enforce are restored in enforce mode.',
   'healing.drift.sysctlIntervalMs': 'How often sysctls are compared (null: every telemetry tick).',
   'healing.drift.fullIntervalMs': 'How often files, modules, mounts and enabled units are compared.',
+  'healing.pressure': 'oomd-like memory pressure remediation on the culprit cgroup, smallest blast radius first: memory.high 10 % under its usage, then cgroup.freeze, then (allowKill only) kill its largest process; one step per stepSeconds while the pressure lasts. Protected units, slices and ainkad are never culprits.',
+  'healing.pressure.intervalMs': 'How often PSI, MemAvailable and every cgroup\'s memory are read.',
+  'healing.pressure.someAvg10Percent': 'Memory PSI some avg10 (machine or one cgroup) at or above which there is pressure.',
+  'healing.pressure.minAvailablePercent': 'MemAvailable below this percentage of MemTotal is pressure too (no swap, no PSI).',
+  'healing.pressure.sustainSeconds': 'Pressure must last this long before the first step.',
+  'healing.pressure.stepSeconds': 'At least this long between two steps on one cgroup (each step is verified in this window).',
+  'healing.pressure.allowKill': 'Allow the last step, a SIGKILL of the culprit\'s largest process (irreversible). Off: the ladder stops at freeze.',
+  'healing.pressure.prefer': 'Unit names or cgroup path prefixes to pick first as the culprit.',
+  'healing.pressure.avoid': 'Unit names or cgroup path prefixes to pick only when nothing else qualifies.',
   'actions.trialCooldownMinutes': 'Enforce mode: a change whose rule names an objective is a trial, measured over windows before and after and rolled back when the objective got worse beyond noise; the rule then waits this long.',
   api: 'Local API: JSON lines on a Unix socket.',
   'api.socket': 'null: /run/ainka/ainkad.sock as root, else $XDG_RUNTIME_DIR/ainka/ainkad.sock (or in stateDir).',

@@ -2,6 +2,7 @@ import { defaultWhoChanged } from '@ainka/actuators';
 import {
   BlobStore,
   LeakDetector,
+  PressureResponder,
   Protection,
   ServiceHealer,
   SystemdWatcher,
@@ -13,6 +14,7 @@ import {
   leakRemedy,
   parseBaseline,
   readCgroup,
+  readPressureSample,
   recordBaseline,
   type Baseline,
   type BaselineKind,
@@ -20,6 +22,7 @@ import {
   type DriftItem,
   type HealingChange,
   type LeakFinding,
+  type PressureFinding,
   type UnitEvent,
 } from '@ainka/healing';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,14 @@ import { describeError } from './errors.js';
 import type { Logger } from './logger.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function readFileSyncOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** What a healing part reports each time it looks. */
 export interface HealingReport {
@@ -86,6 +97,9 @@ export class HealingStage {
   private watcher: SystemdWatcher | undefined;
   private healer: ServiceHealer | undefined;
   private readonly unitStates = new Map<string, string>();
+  private pressure: PressureResponder | undefined;
+  /** Units whose process the pressure ladder killed: the service part does not restart them. */
+  private readonly pressureKilled = new Set<string>();
 
   constructor(private readonly opts: HealingStageOptions) {
     this.protection = new Protection(opts.config.healing.protectedUnits);
@@ -116,8 +130,44 @@ export class HealingStage {
       this.every(h.drift.fullIntervalMs, () => this.driftCycle(['module', 'mount', 'file', 'unit']));
       this.parts.push(this.baseline !== undefined ? { id: 'healing:drift', available: true } : { id: 'healing:drift', available: false, reason: 'no baseline yet: record one with `ainka baseline record`' });
     } else this.parts.push({ id: 'healing:drift', available: false, reason: 'healing.drift.enabled is false' });
+    if (h.pressure.enabled) this.startPressure(root);
+    else this.parts.push({ id: 'healing:pressure', available: false, reason: 'healing.pressure.enabled is false' });
     if (h.services.enabled) void this.startServices();
     else this.parts.push({ id: 'healing:services', available: false, reason: 'healing.services.enabled is false' });
+  }
+
+  /** The pressure ladder, when cgroup v2 has the memory controller. */
+  private startPressure(root: string): void {
+    const p = this.opts.config.healing.pressure;
+    const mount = cgroupRoot(root);
+    if (!/\bmemory\b/.test(readFileSyncOr(join(root, mount, 'cgroup.controllers')))) {
+      this.parts.push({ id: 'healing:pressure', available: false, reason: `no memory controller in cgroup v2 at /${mount} (cgroup v1 or hybrid layout): memory.high and cgroup.freeze do not exist` });
+      return;
+    }
+    const self = /^0::\/?(.*)$/m.exec(readFileSyncOr(join(root, 'proc/self/cgroup')))?.[1]?.trim();
+    this.pressure = new PressureResponder(this.protection, {
+      someAvg10Percent: p.someAvg10Percent,
+      minAvailableFraction: p.minAvailablePercent / 100,
+      sustainMs: p.sustainSeconds * 1000,
+      stepMs: p.stepSeconds * 1000,
+      allowKill: p.allowKill,
+      prefer: p.prefer,
+      avoid: p.avoid,
+      ...(self !== undefined && self !== '' ? { exclude: [self] } : {}),
+    });
+    this.every(p.intervalMs, () => this.pressureCycle(root, mount));
+    this.parts.push({ id: 'healing:pressure', available: true });
+  }
+
+  private pressureCycle(root: string, mount: string): Promise<void> {
+    const f = (this.pressure as PressureResponder).evaluate(readPressureSample(root, mount, Date.now()));
+    return this.observe('pressure', f === undefined ? [] : [this.pressureReport(f)]);
+  }
+
+  private pressureReport(f: PressureFinding): HealingReport {
+    if (f.change?.knob.startsWith('process:') === true && f.unit !== undefined) this.pressureKilled.add(f.unit);
+    const evidence: Evidence[] = f.signals.map((s) => ({ series: `pressure{cgroup="${f.cgroup}"}`, value: 1, condition: s }));
+    return { kind: 'pressure', key: f.key, summary: f.summary, remedy: f.remedy, evidence, change: f.change };
   }
 
   /** Watch systemd over D-Bus (async: the bus may be slow or absent). */
@@ -140,6 +190,10 @@ export class HealingStage {
     const evidence: Evidence[] = [{ series: `unit.failures{unit="${e.unit}"}`, value: healer.failures(e.unit).length, condition: `${e.activeState}${e.subState !== undefined ? `/${e.subState}` : ''}${e.result !== undefined ? ` (result ${e.result})` : ''}; times to failure ${healer.failures(e.unit).map((f) => (Number.isFinite(f) ? `${(f / 1000).toFixed(1)} s` : '?')).join(', ') || 'none'}` }];
     if (d.action === 'none') {
       if (e.activeState === 'active') this.resolve(key);
+      return;
+    }
+    if (this.pressureKilled.has(e.unit) && e.activeState === 'failed') {
+      await this.event({ kind: 'service', key, summary: `${e.unit} failed after the pressure ladder killed its largest process`, remedy: 'not restarted: it would bring the memory pressure back; start it by hand when there is room', evidence });
       return;
     }
     if (d.action === 'respect') {
@@ -309,6 +363,8 @@ export class HealingStage {
 
   private async ask(rec: Mutable<HealingRecord>, change: HealingChange, exact: boolean): Promise<void> {
     const a = this.opts.actions;
+    // Another plan is being applied: wait for it (bounded) rather than drop a one-shot step of a ladder.
+    for (let waited = 0; a.inFlight && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     if (a.inFlight) return; // asked again on the next cycle
     // A remedy someone rolled back is not asked for again for that subject: the rollback is their answer.
     const history = a.manager.history();

@@ -20,3 +20,5 @@ export { ServiceHealer } from './serviceHealer.js';
 export type { ServiceDecision, ServiceHealerOptions, UnitEvent } from './serviceHealer.js';
 export { SystemdWatcher, parseJournalJson, unitJournal, unitNameFromPath } from './systemdWatcher.js';
 export type { JournalLine } from './systemdWatcher.js';
+export { PressureResponder, pressureLadder, readCgroupMemory, readPressureSample } from './pressureResponder.js';
+export type { CgroupMemory, PressureFinding, PressureOptions, PressureSample, PressureStep } from './pressureResponder.js';

@@ -1,0 +1,118 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PressureResponder, Protection, readPressureSample } from '../src/index.js';
+
+const MiB = 1024 * 1024;
+
+/** A fake machine: /proc/pressure/memory, /proc/meminfo and cgroups with processes (files only; the responder reads them). */
+function machine() {
+  const root = mkdtempSync(join(tmpdir(), 'ainka-pressure-'));
+  const w = (p: string, text: string) => {
+    mkdirSync(join(root, p, '..'), { recursive: true });
+    writeFileSync(join(root, p), text);
+  };
+  w('sys/fs/cgroup/cgroup.controllers', 'cpu memory pids\n');
+  const psi = (some: number) => w('proc/pressure/memory', `some avg10=${some.toFixed(2)} avg60=0.00 avg300=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=1\n`);
+  const mem = (availMiB: number) => w('proc/meminfo', `MemTotal:        ${2048 * 1024} kB\nMemFree:  1 kB\nMemAvailable:    ${availMiB * 1024} kB\n`);
+  let nextPid = 100;
+  const cgroup = (path: string, mib: number, extra: { high?: number; someAvg10?: number } = {}) => {
+    const d = `sys/fs/cgroup/${path}`;
+    const pid = nextPid++;
+    w(`${d}/cgroup.procs`, `${pid}\n`);
+    w(`${d}/memory.current`, `${mib * MiB}\n`);
+    w(`${d}/memory.high`, extra.high === undefined ? 'max\n' : `${extra.high}\n`);
+    w(`${d}/memory.max`, 'max\n');
+    w(`${d}/memory.events`, 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n');
+    w(`${d}/memory.pressure`, `some avg10=${(extra.someAvg10 ?? 0).toFixed(2)} avg60=0.00 avg300=0.00 total=0\n`);
+    w(`${d}/cgroup.freeze`, '0\n');
+    w(`proc/${pid}/status`, `Name:\tx\nVmRSS:\t${mib * 1024} kB\n`);
+    return pid;
+  };
+  psi(0);
+  mem(1500);
+  return { root, w, psi, mem, cgroup, sample: (t: number) => readPressureSample(root, 'sys/fs/cgroup', t) };
+}
+
+describe('PressureResponder (oomd-like ladder)', () => {
+  it('stays quiet without pressure, then climbs throttle → freeze → (kill not allowed), one step per window, never on a protected unit', () => {
+    const m = machine();
+    m.cgroup('system.slice/ssh.service', 900); // protected and the largest
+    m.cgroup('system.slice/db.service', 700); // protected by configuration
+    m.cgroup('system.slice/balloon.service', 400);
+    m.cgroup('system.slice/small.service', 8); // below minCgroupBytes
+    m.w('sys/fs/cgroup/system.slice/cgroup.procs', ''); // a slice holds no process
+    const r = new PressureResponder(new Protection(['db.service']), { sustainMs: 5000, stepMs: 20_000 });
+    expect(r.evaluate(m.sample(0))).toBeUndefined();
+
+    m.psi(35);
+    m.mem(120);
+    const first = r.evaluate(m.sample(1000));
+    expect(first?.cgroup).toBe('system.slice/balloon.service');
+    expect(first?.change).toBeUndefined(); // not sustained yet
+    expect(first?.signals.join('; ')).toMatch(/PSI some avg10 35\.0 %.*MemAvailable 120 MiB/);
+
+    const throttle = r.evaluate(m.sample(7000));
+    expect(throttle?.step).toBe('throttle');
+    const high = Math.ceil((400 * MiB * 0.9) / 4096) * 4096;
+    expect(throttle?.change).toEqual({ knob: 'cgroup:system.slice/balloon.service:memory.high', value: String(high) });
+    expect(throttle?.summary).toMatch(/culprit balloon\.service: largest unprotected memory user \(400 MiB\)/);
+
+    // Within the verification window: no new step, whatever the pressure.
+    m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', `${high}\n`);
+    const verifying = r.evaluate(m.sample(20_000));
+    expect(verifying?.change).toBeUndefined();
+    expect(verifying?.remedy).toMatch(/verifying the throttle step/);
+
+    const freeze = r.evaluate(m.sample(28_000));
+    expect(freeze?.change).toEqual({ knob: 'cgroup:system.slice/balloon.service:cgroup.freeze', value: '1' });
+    m.w('sys/fs/cgroup/system.slice/balloon.service/cgroup.freeze', '1\n');
+
+    const stop = r.evaluate(m.sample(49_000));
+    expect(stop?.change).toBeUndefined();
+    expect(stop?.remedy).toMatch(/kill not allowed .*stays frozen/);
+    expect(r.evaluate(m.sample(80_000))?.change).toBeUndefined();
+
+    // Pressure gone: nothing more is asked for.
+    m.psi(1);
+    m.mem(900);
+    expect(r.evaluate(m.sample(90_000))).toBeUndefined();
+  });
+
+  it('kills the largest process of the culprit only when allowKill, prefers `prefer` and avoids `avoid`', () => {
+    const m = machine();
+    m.cgroup('system.slice/web.service', 600);
+    m.cgroup('batch.slice/job.service', 200);
+    const big = m.cgroup('system.slice/cache.service', 800);
+    m.psi(50);
+    const r = new PressureResponder(new Protection(), { sustainMs: 0, stepMs: 1000, allowKill: true, prefer: ['batch.slice'], avoid: ['cache.service'] });
+    expect(r.evaluate(m.sample(0))?.cgroup).toBe('batch.slice/job.service');
+
+    const r2 = new PressureResponder(new Protection(), { sustainMs: 0, stepMs: 1000, allowKill: true, avoid: ['system.slice/web.service'] });
+    expect(r2.evaluate(m.sample(0))?.cgroup).toBe('system.slice/cache.service');
+    m.w('sys/fs/cgroup/system.slice/cache.service/memory.high', `${700 * MiB}\n`); // already under the target: throttle is skipped
+    const next = r2.evaluate(m.sample(2000));
+    expect(next?.step).toBe('freeze');
+    m.w('sys/fs/cgroup/system.slice/cache.service/cgroup.freeze', '1\n');
+    const kill = r2.evaluate(m.sample(4000));
+    expect(kill?.change).toEqual({ knob: `process:${big}:kill`, value: 'kill' });
+    expect(kill?.remedy).toMatch(/cannot be rolled back/);
+  });
+
+  it('acts on a cgroup stalling at its own limit when the machine is fine', () => {
+    const m = machine();
+    m.cgroup('system.slice/quiet.service', 900);
+    m.cgroup('system.slice/capped.service', 100, { someAvg10: 60 });
+    const r = new PressureResponder(new Protection(), { sustainMs: 0 });
+    const f = r.evaluate(m.sample(0));
+    expect(f?.cgroup).toBe('system.slice/capped.service');
+    expect(f?.signals[0]).toMatch(/memory PSI of system\.slice\/capped\.service some avg10 60\.0 %/);
+    expect(f?.change?.knob).toBe('cgroup:system.slice/capped.service:memory.high');
+  });
+
+  it('rejects nonsense options with the fix', () => {
+    expect(() => new PressureResponder(new Protection(), { someAvg10Percent: 0 })).toThrow(/someAvg10Percent 0 is not in \(0, 100\]/);
+    expect(() => new PressureResponder(new Protection(), { minAvailableFraction: 2 })).toThrow(/ERR_AINKA_HEALING_INVALID_OPTION|minAvailableFraction 2/);
+  });
+});
