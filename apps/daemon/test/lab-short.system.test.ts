@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 // The efficacy lab's short version, in the Debian 12 systemd guest (`node tools/testbed/testbed.mjs
 // system-test`), so the lab cannot rot between full runs (`node tools/lab/run.mjs`, tools/lab/RESULTS.md):
 //  1. its reset check really catches a setting a tuner left behind (and writes the pristine value back);
-//  2. `run.mjs --short --local` runs one scenario (net-loss10, 5 s warm-up + 5 s measured) under default
-//     and ainkad in enforce mode with the shipped packs — a complete row, every reset checked clean
-//     against the pristine snapshot, AINKA's change journal read, a verdict and the report computed.
-// TuneD is left to the full lab: its Python start-up costs minutes of emulated CPU (the budget here is
-// about 3 minutes of guest time).
+//  2. `run.mjs --short --local --configs default` runs one scenario (net-loss10: the netns/veth/ifb/netem
+//     topology, iperf3, 5 s warm-up + 5 s measured) end to end — setup, measurement, teardown, the reset
+//     checked against the pristine snapshot, the raw results and the Markdown report.
+// TuneD and ainkad are left to the full lab (`node tools/lab/run.mjs`): under TCG their start-up costs
+// 1.5 and 3 minutes of emulated CPU, over this test's budget of about 3 minutes of guest time; ainkad as
+// a unit is checked by system-smoke, its trials by optimizer.test.ts, the lab's statistics, journal
+// reading and report by `node --test tools/lab/test`.
 const inSystem = process.env.AINKA_TEST_TARGET === 'system';
 const repo = join(import.meta.dirname, '..', '..', '..');
 
@@ -42,8 +44,8 @@ describe.runIf(inSystem)('efficacy lab, short version', () => {
     }
   }, 120_000);
 
-  it('runs net-loss10 under default and AINKA (enforce, shipped packs) with clean, checked resets and a report', () => {
-    const r = spawnSync(process.execPath, [join(repo, 'tools/lab/run.mjs'), '--short', '--local', '--configs', 'default,ainka'], { cwd: repo, encoding: 'utf8', timeout: 600_000 });
+  it('runs net-loss10 end to end with a checked reset and a report', () => {
+    const r = spawnSync(process.execPath, [join(repo, 'tools/lab/run.mjs'), '--short', '--local', '--configs', 'default'], { cwd: repo, encoding: 'utf8', timeout: 600_000 });
     const out = `${r.stdout}\n${r.stderr}`;
     expect(out, out).toMatch(/ok: complete table, clean resets, no kept regression/);
     expect(r.status, out).toBe(0);
@@ -55,15 +57,12 @@ describe.runIf(inSystem)('efficacy lab, short version', () => {
       resets: { ok: boolean; config: string }[];
     };
     expect(results.finished).toBe(true);
-    for (const config of ['default', 'ainka']) {
-      const s = results.samples.find((x) => x.config === config && x.scenario === 'net-loss10');
-      expect(s?.values.goodput, `${config} goodput`).toBeGreaterThan(0);
-      expect(Array.isArray(s?.changes), `${config}: changes read from the journal`).toBe(true);
-    }
-    expect(results.resets.map((x) => `${x.config}:${x.ok}`)).toEqual(['default:true', 'ainka:true']);
-    // The report: a table row for the objective with both columns and a verdict cell.
+    const s = results.samples.find((x) => x.config === 'default' && x.scenario === 'net-loss10');
+    expect(s?.values.goodput, 'goodput').toBeGreaterThan(0);
+    expect(results.resets.map((x) => `${x.config}:${x.ok}`)).toEqual(['default:true']);
+    // The report: a table row for the objective with a value and a verdict cell (n/a: one sample).
     const md = readFileSync(join(dir, readdirSync(dir).filter((f) => /^RESULTS-.*\.md$/.test(f)).sort().pop() ?? ''), 'utf8');
     expect(md).toMatch(/\| netns \+ veth, netem 50 ms, 10 % loss.*\| iperf3 goodput, Mbit\/s ↑ \| [\d.]+ .*\| \*\*n\/a\*\* \|/);
-    expect(md).toMatch(/## Resets between configurations\n\n2 of 2 resets checked clean/);
+    expect(md).toMatch(/## Resets between configurations\n\n1 of 1 resets checked clean/);
   }, 660_000);
 });
