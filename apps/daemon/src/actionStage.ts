@@ -169,7 +169,7 @@ export class ActionStage {
   }
 
   /** Roll back one change (by record id or journal change id), or everything. */
-  async rollback(target: { id?: string; all?: boolean }): Promise<ApplyResult> {
+  async rollback(target: { id?: string; all?: boolean; because?: string }): Promise<ApplyResult> {
     if (target.all === true) return this.manager.rollbackAll();
     const id = target.id ?? '';
     const rec = this.find(id);
@@ -177,7 +177,7 @@ export class ActionStage {
     if (changeId === null) {
       throw new DaemonError('ERR_AINKA_DAEMON_NOT_FOUND', `${id} is not an applied change; list them with \`ainka explain\` or \`ainka status --json\` (advice was never applied, so there is nothing to roll back).`);
     }
-    return this.manager.rollback(changeId);
+    return this.manager.rollback(changeId, target.because);
   }
 
   /** Close the journal session (rolling back when configured). */
