@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { adviseCommand, anomaliesCommand, explainCommand, forecastCommand } from './adviceCommands.js';
 import { bashCompletion } from './completion.js';
+import { dashboardCommand } from './dashboardCommand.js';
 import { Context, reportError, type GlobalOptions } from './context.js';
 import { EXIT } from './exitCodes.js';
 import { historyCommand } from './historyCommand.js';
@@ -32,6 +33,7 @@ const run = (fn: () => Promise<number> | number) => async () => {
   exitCode = await fn();
 };
 
+program.command('dashboard').description('the URL of the web dashboard (with the admin token when you may change the system)').action(run(() => dashboardCommand(ctx())));
 program.command('status').description('daemon state, decision layers and their latency, what is missing').action(run(() => statusCommand(ctx())));
 program
   .command('top')
