@@ -98,7 +98,7 @@ describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
     await page.goto(target, { waitUntil: 'load' });
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     return page;
   }
 
@@ -140,7 +140,7 @@ describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     mkdirSync(shotsDir, { recursive: true });
-  }, 90_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -166,7 +166,7 @@ describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium
     const cpu = anomalies.anomalies.find((a) => a.series === 'cpu.busy_ratio') as AnomalyJson;
     expect(cpu).toBeDefined();
     const marker = page.locator(`#chart-cpu .anomaly-marker[data-anomaly="${cpu.id}"]`);
-    await marker.waitFor({ state: 'visible', timeout: 10_000 });
+    await marker.waitFor({ state: 'visible', timeout: 20_000 });
     await marker.click();
     const pop = page.locator('#popover');
     await pop.waitFor({ state: 'visible' });
@@ -184,7 +184,7 @@ describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium
     await page.screenshot({ path: join(shotsDir, 'dashboard.png'), fullPage: true });
     await pop.screenshot({ path: join(shotsDir, 'anomaly.png') });
     await page.close();
-  });
+  }, 90_000);
 
   it('refuses mutations without the admin token, from another origin or another Host', async () => {
     expect(await post(url, '/api/rollback', { all: true })).toBe(401);
@@ -217,7 +217,7 @@ describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium
     await page.locator('#decisions li.decision .tag.applied', { hasText: 'applied' }).first().waitFor({ timeout: 10_000 });
     await expect.poll(() => knob(root, 'swappiness'), { timeout: 10_000 }).toBe('30');
     await page.close();
-  });
+  }, 90_000);
 
   it('logged no console error, page error or failed request on any page', () => {
     expect(problems).toEqual([]);
