@@ -183,7 +183,7 @@ const docs: Record<string, string> = {
   policy: 'Policies the fast layer evaluates.',
   'policy.packs': 'Shipped @ainka/policy packs to load: server (default: general rules for any server), throughput, latency, balanced, powersave, memory-pressure, network-under-loss.',
   'policy.files': 'Extra policy files (YAML or JSON, @ainka/policy language); `ainka policy apply` adds to <stateDir>/policies.',
-  'policy.watchDirs': 'Directories of policy files to watch (a mounted ConfigMap; `ainka fleet publish` output): each file is validated by this host before use, a refused file is logged and never used, a changed file is validated again.',
+  'policy.watchDirs': 'Directories of policy files to watch (a mounted ConfigMap; `ainka fleet learn --out` output): each file is validated by this host before use, a refused file is logged and never used, a changed file is validated again.',
   'policy.watchIntervalMs': 'How often the watched directories are re-read.',
   'policy.protect': 'Globs of process names and cgroup/unit names rules never select, besides pid 1, kernel threads, ainkad, sshd, journald, logind and D-Bus.',
   actions: 'Journaled, reversible changes (@ainka/actuators).',
