@@ -23,7 +23,9 @@ export type ApiMethod =
   | 'compliance'
   | 'compliance.enforce'
   | 'baseline.record'
-  | 'baseline.show';
+  | 'baseline.show'
+  /** The dashboard's URL and admin-token file (null when the dashboard is off). */
+  | 'dashboard';
 
 /** The methods that change the machine or the daemon. @public */
 export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback', 'compliance.enforce', 'baseline.record'];

@@ -91,6 +91,16 @@ export interface StreamingDetectorOptions {
    * referenceRowSeconds`, so no model averages fewer rows than at this rate (default 300: NAB's rows).
    */
   readonly referenceRowSeconds?: number;
+  /**
+   * Count the memories of the *surprise statistics* — the records (`recordSeconds`), the novel-context
+   * rate (`contextSeconds`) and the short-term average surprise (`shortSeconds`) — in rows: each is then
+   * read as that many seconds at `referenceRowSeconds` per row (e.g. `recordSeconds` ≈ 2000 rows) at any
+   * sampling rate. They measure how often surprises come, and the chance of a new record among N rows
+   * does not depend on the interval between them. The prediction models (level, season, residual scale)
+   * stay in wall time: they follow the signal. Default `true`; `false` keeps all in seconds. No effect
+   * on series sampled at `referenceRowSeconds` or more coarsely.
+   */
+  readonly surpriseInRows?: boolean;
   /** Rows of evidence before the detector is fully confident (scores are capped below until then). */
   readonly warmupRows?: number;
   /** Seconds of history before the detector is fully confident (scores are capped below until then). */
@@ -162,6 +172,7 @@ export const STREAMING_DETECTOR_DEFAULTS: Readonly<Required<StreamingDetectorOpt
   contextSeconds: at5min(0.995),
   contextGrowth: 6,
   referenceRowSeconds: 300,
+  surpriseInRows: true,
   warmupRows: 100,
   warmupSeconds: 120,
   warmupMoves: 3,
@@ -208,6 +219,7 @@ const RULES: Record<keyof StreamingDetectorOptions, OptionRule> = {
   contextSeconds: { test: positive, expect: 'a positive number of seconds' },
   contextGrowth: { test: nonNegative, expect: 'a number ≥ 0' },
   referenceRowSeconds: { test: positive, expect: 'a positive number of seconds' },
+  surpriseInRows: { boolean: true },
   warmupRows: { test: (v) => Number.isInteger(v) && v >= 2, expect: 'an integer ≥ 2' },
   warmupSeconds: { test: nonNegative, expect: 'seconds ≥ 0' },
   warmupMoves: { test: (v) => Number.isInteger(v) && v >= 0, expect: 'an integer ≥ 0' },
@@ -224,6 +236,8 @@ const RULES: Record<keyof StreamingDetectorOptions, OptionRule> = {
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const CONTEXT_SLOTS = 1024;
+/** Lower bound of the short-term surprise average's standard deviation (√0.0003, HTM's variance floor). */
+const MIN_LIKELIHOOD_SD = Math.sqrt(0.0003);
 /**
  * A row interval counts for at most this many typical intervals: a gap in the data brings no new
  * evidence, so models forget no more over it than over one ordinary row.
@@ -357,6 +371,9 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     // averages fewer rows than it does at the reference rate (evidence, not only time).
     const stretch = Math.max(1, this.#dt / o.referenceRowSeconds);
     const tau = (seconds: number): number => seconds * stretch;
+    // Memories of the surprise statistics count rows (see `surpriseInRows`).
+    const rowStretch = o.surpriseInRows ? this.#dt / o.referenceRowSeconds : stretch;
+    const tauS = (seconds: number): number => seconds * rowStretch;
     // Early on, EWMAs run as cumulative means (alpha = 1/n) so their start value does not bias them.
     const sa = Math.max(alphaOf(dt, tau(o.scaleSeconds)), 1 / n);
     const la = 1 / n;
@@ -411,8 +428,10 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
 
     // 4b. Anomaly likelihood of the short-term average surprise against its long-run distribution.
     const raw = 1 - Math.exp(-err / o.errorScale);
-    this.#short += Math.max(alphaOf(dt, tau(o.shortSeconds)), 1 / n) * (raw - this.#short);
-    const z = (this.#short - this.#longMean) / (Math.sqrt(this.#longVar) + 1e-4);
+    this.#short += Math.max(alphaOf(dt, tauS(o.shortSeconds)), 1 / n) * (raw - this.#short);
+    // The spread of the short-term average never counts below MIN_LIKELIHOOD_SD (as NAB's HTM likelihood
+    // bounds its variance): on a series that has been flat, one blip is not a thousand-sigma likelihood.
+    const z = (this.#short - this.#longMean) / Math.max(Math.sqrt(this.#longVar), MIN_LIKELIHOOD_SD);
     const zPos = z > 0 ? z : 0;
     const d = this.#short - this.#longMean;
     this.#longMean += la * d;
@@ -462,7 +481,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     const rZ = zPos / Math.max(this.#maxZ, o.minLikelihoodZ, 1e-9);
     const rC = cusum / Math.max(this.#maxCusum, o.minCusum, 1e-9);
     if (this.#n >= o.warmupRows / 2 && this.#moves >= o.warmupMoves) {
-      const fixed = Math.exp(-dt / tau(o.recordSeconds));
+      const fixed = Math.exp(-dt / tauS(o.recordSeconds));
       const decay = o.recordGrowth > 0 ? Math.max(fixed, 1 - (o.recordGrowth * dt) / elapsedS) : fixed;
       this.#maxErr = Math.max(this.#maxErr * decay, err);
       this.#maxZ = Math.max(this.#maxZ * decay, zPos);
@@ -480,7 +499,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (this.#n > 50) {
       const novel = count === 0 ? 1 : 0;
       context = novel * Math.max(0, -Math.log(this.#novelRate + 1e-4) - o.contextBias);
-      const fixed = alphaOf(dt, tau(o.contextSeconds));
+      const fixed = alphaOf(dt, tauS(o.contextSeconds));
       const rateAlpha = o.contextGrowth > 0 ? Math.min(fixed, (o.contextGrowth * dt) / elapsedS) : fixed;
       this.#novelRate += rateAlpha * (novel - this.#novelRate);
     }

@@ -159,6 +159,30 @@ describe('StreamingAnomalyDetector at 1 s: resolution, warm-up', () => {
     expect(max).toBeGreaterThan(0.6);
   });
 
+  it('counts surprise memories in rows: a repeat of the same fault an hour later at 1 s is still seen', () => {
+    // Two identical +15 σ steps of a minute, an hour apart. The first fault's record must not silence
+    // the second for days: at 1 s the records remember ~2000 rows (as at 5 minutes), not ~7 days.
+    function second(surpriseInRows: boolean): number[] {
+      const rand = seededRandom(21);
+      const d = new StreamingAnomalyDetector({ surpriseInRows });
+      const peaks = [0, 0];
+      const starts = [3600, 7200];
+      for (let i = 0; i < 7400; i++) {
+        const k = starts.findIndex((s) => i >= s && i < s + 60);
+        const r = d.update(i * 1000, 100 + 2 * gaussian(rand) + (k >= 0 ? 30 : 0));
+        starts.forEach((s, j) => {
+          if (i >= s && i < s + 10) peaks[j] = Math.max(peaks[j]!, r.onsetScore);
+        });
+      }
+      return peaks;
+    }
+    const [first, again] = second(true);
+    expect(first).toBeGreaterThan(0.8);
+    expect(again).toBeGreaterThan(0.4);
+    // In wall time (the previous behaviour) the repeat scores about half as much.
+    expect(second(false)[1]).toBeLessThan(again! * 0.7);
+  });
+
   it('is never certain during its warm-up, measured in seconds as well as rows', () => {
     const rand = seededRandom(6);
     const d = new StreamingAnomalyDetector({ warmupSeconds: 120, warmupRows: 60 });
