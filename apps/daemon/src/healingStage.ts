@@ -98,6 +98,7 @@ export class HealingStage {
   private healer: ServiceHealer | undefined;
   private readonly unitStates = new Map<string, string>();
   private pressure: PressureResponder | undefined;
+  private closed = false;
   /** Units whose process the pressure ladder killed: the service part does not restart them. */
   private readonly pressureKilled = new Set<string>();
 
@@ -176,10 +177,21 @@ export class HealingStage {
     this.healer = new ServiceHealer(this.protection, { minDelayMs: s.minDelaySeconds * 1000, maxDelayMs: s.maxDelaySeconds * 1000, healthyRunMs: s.healthyRunSeconds * 1000, crashLoopFailures: s.crashLoopFailures });
     try {
       this.watcher = await SystemdWatcher.open((e) => void this.onUnit(e).catch((err: unknown) => this.opts.log.warn({ err: describeError(err) }, `healing: ${describeError(err).message}`)));
-      this.part({ id: 'healing:services', available: true });
+      this.setPart({ id: 'healing:services', available: true });
     } catch (err) {
-      this.part({ id: 'healing:services', available: false, reason: describeError(err).message });
+      // The bus may come up after ainkad, or answer slowly on a loaded machine: try again, quietly, every 30 s.
+      this.setPart({ id: 'healing:services', available: false, reason: `${describeError(err).message} (retrying every 30 s)` });
+      if (this.closed) return;
+      const t = setTimeout(() => void this.startServices(), 30_000);
+      t.unref();
+      this.timers.push(t);
     }
+  }
+
+  private setPart(status: CapabilityStatus): void {
+    const i = this.parts.findIndex((p) => p.id === status.id);
+    if (i >= 0) this.parts[i] = status;
+    else this.parts.push(status);
   }
 
   private async onUnit(e: UnitEvent): Promise<void> {
@@ -411,6 +423,7 @@ export class HealingStage {
 
   /** Stop every timer. */
   close(): void {
+    this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.watcher?.close();
   }

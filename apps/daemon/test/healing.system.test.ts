@@ -120,7 +120,14 @@ describe.runIf(inSystem)('self-healing against real faults (systemd guest)', () 
     cleanups.push(() => writeFileSync('/etc/hosts', hostsBefore));
 
     await until(() => (existsSync(socket) ? true : undefined), 300_000, 'ainkad socket');
-    await until(async () => ((await call<StatusResult>(socket, 'status')).healing?.parts.find((p) => p.id === 'healing:services')?.available === true ? true : undefined), 60_000, 'service healing on D-Bus');
+    let lastParts = '';
+    await until(async () => {
+      const parts = (await call<StatusResult>(socket, 'status')).healing?.parts ?? [];
+      lastParts = JSON.stringify(parts);
+      return parts.find((p) => p.id === 'healing:services')?.available === true ? true : undefined;
+    }, 120_000, 'service healing on D-Bus').catch((err: Error) => {
+      throw new Error(`${err.message}; healing parts: ${lastParts}`);
+    });
     const parts = (await call<StatusResult>(socket, 'status')).healing?.parts ?? [];
     expect(parts.find((p) => p.id === 'healing:pressure'), JSON.stringify(parts)).toMatchObject({ available: true });
 

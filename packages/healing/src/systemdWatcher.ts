@@ -64,9 +64,10 @@ export class SystemdWatcher {
   /**
    * Connect, subscribe and start delivering events.
    * @param busAddress a bus address (tests); default the system bus.
+   * @param timeoutMs how long systemd may take to answer (a loaded or emulated machine is slow). Default 15 s.
    * @throws `HealingError` `ERR_AINKA_HEALING_BUS_UNAVAILABLE` when the bus or systemd cannot be reached.
    */
-  static async open(onEvent: (e: UnitEvent) => void, busAddress?: string): Promise<SystemdWatcher> {
+  static async open(onEvent: (e: UnitEvent) => void, busAddress?: string, timeoutMs = 15_000): Promise<SystemdWatcher> {
     let bus: Bus;
     try {
       bus = busAddress !== undefined ? dbus.sessionBus({ busAddress }) : dbus.systemBus();
@@ -79,7 +80,7 @@ export class SystemdWatcher {
     const unreachable = new Promise<never>((_, reject) => (failed = reject));
     unreachable.catch(() => undefined);
     bus.on('error', (err: Error) => failed?.(err));
-    const timeout = setTimeout(() => failed?.(new Error('no answer within 5 s')), 5000);
+    const timeout = setTimeout(() => failed?.(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     try {
       await Promise.race([w.call(MANAGER_PATH, `${SYSTEMD}.Manager`, 'Subscribe'), unreachable]);
       await w.call('/org/freedesktop/DBus', 'org.freedesktop.DBus', 'AddMatch', 's', [
