@@ -94,7 +94,8 @@ static void starve_cpus(int ms)
 	}
 }
 
-static bool wait_observe(int timeout_ms)
+/* Polls /proc/ainka until the module reports the wanted mode ("observe" or "enforce"). */
+static bool wait_mode(const char *want, int timeout_ms)
 {
 	int64_t end = now_ms() + timeout_ms;
 	char mode[16];
@@ -102,18 +103,23 @@ static bool wait_observe(int timeout_ms)
 	while (now_ms() < end) {
 		FILE *f = fopen("/proc/ainka", "r");
 		char line[256];
-		bool observe = false;
+		bool reached = false;
 
 		while (f && fgets(line, sizeof(line), f))
 			if (sscanf(line, "mode: %15s", mode) == 1)
-				observe = !strcmp(mode, "observe");
+				reached = !strcmp(mode, want);
 		if (f)
 			fclose(f);
-		if (observe)
+		if (reached)
 			return true;
 		sleep_ms(20);
 	}
 	return false;
+}
+
+static bool wait_observe(int timeout_ms)
+{
+	return wait_mode("observe", timeout_ms);
 }
 
 static int tasks_off_zero(void)
@@ -149,6 +155,17 @@ int main(void)
 		int64_t t0;
 		bool back;
 
+		/*
+		 * The daemon loads 256 rules before it asks for enforce mode; under load that can take
+		 * longer than the streaming pause below. Freezing it before it owns enforce mode would
+		 * test nothing (observe already, no fallback due), so wait for enforce first.
+		 */
+		if (!wait_mode("enforce", 10000)) {
+			diag("round %d: the daemon never reached enforce mode", round);
+			kill(d, SIGKILL);
+			waitpid(d, NULL, 0);
+			continue;
+		}
 		sleep_ms(400 + (round * 137) % 400);	/* hits stream, nice values churn */
 		drops = proc_get("jobs_queue_full") - drops0;
 		if (drops > 0)

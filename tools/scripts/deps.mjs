@@ -43,6 +43,9 @@ export const testOnlyDebianPackages = [
   'dkms',
   // apps/docs test: the docs site opened in headless Chromium (playwright-core drives Debian's build)
   'chromium',
+  // apps/daemon prometheus test: Debian's Prometheus scrapes three ainkad; promtool checks the exposition
+  // and tests deploy/prometheus rules
+  'prometheus',
 ];
 
 // Benchmarks only (tools/bench): never installed by `npm start` or `npm test`.

@@ -9,6 +9,8 @@ export interface OptionalPaths {
   readonly ebpf: CapabilityStatus;
   /** Extra telemetry sources (eBPF streams) to add to the hub. */
   readonly sources: readonly MetricSource[];
+  /** Per-concern eBPF counters (`EbpfHost.stats()`), when eBPF runs. */
+  readonly ebpfStats?: () => Readonly<Record<string, { readonly kernelDrops: number; readonly decodeErrors: number } | undefined>>;
   /** Close whatever was opened. */
   close(): void;
 }
@@ -65,7 +67,7 @@ export interface OptionalPathsOptions {
   readonly onEbpfStreamError?: (stream: string, err: unknown) => void;
 }
 
-async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {}): Promise<{ status: () => CapabilityStatus; sources: MetricSource[]; close: () => void }> {
+async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {}): Promise<{ status: () => CapabilityStatus; sources: MetricSource[]; ebpfStats?: OptionalPaths['ebpfStats']; close: () => void }> {
   const none = (reason: string) => ({ status: () => ({ id: 'ebpf', available: false, reason }), sources: [], close: () => undefined });
   if (mode === 'off') return none('disabled by config (telemetry.ebpf: off)');
   if (!isRoot()) return none('not root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (run as root or via the systemd unit); using procfs telemetry only');
@@ -113,7 +115,7 @@ async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {
       const notes = [...(r.reason !== undefined ? [r.reason] : []), ...failed];
       return { id: 'ebpf', available: true, ...(notes.length > 0 ? { reason: `(partly: ${notes.join('; ')})` } : {}) };
     };
-    return { status, sources: [source], close: () => source.close?.() };
+    return { status, sources: [source], ebpfStats: () => streams.host?.stats?.() ?? {}, close: () => source.close?.() };
   } catch (err) {
     return none(`eBPF sources failed to start: ${describeError(err).message}`);
   }
@@ -129,6 +131,7 @@ export async function probeOptionalPaths(kernel: 'auto' | 'off', ebpf: 'auto' | 
       return e.status();
     },
     sources: e.sources,
+    ...(e.ebpfStats !== undefined ? { ebpfStats: e.ebpfStats } : {}),
     close: e.close,
   };
 }

@@ -84,6 +84,8 @@ export const daemonConfigSchema = z
         packs: z.array(z.string()).default(['server']),
         files: z.array(z.string()).default([]),
         protect: z.array(z.string()).default([]),
+        watchDirs: z.array(z.string().min(1)).default([]),
+        watchIntervalMs: z.number().int().min(100).default(10_000),
       })
       .strict()
       .prefault({}),
@@ -173,6 +175,8 @@ const docs: Record<string, string> = {
   policy: 'Policies the fast layer evaluates.',
   'policy.packs': 'Shipped @ainka/policy packs to load: server (default: general rules for any server), throughput, latency, balanced, powersave, memory-pressure, network-under-loss.',
   'policy.files': 'Extra policy files (YAML or JSON, @ainka/policy language); `ainka policy apply` adds to <stateDir>/policies.',
+  'policy.watchDirs': 'Directories of policy files to watch (a mounted ConfigMap; `ainka fleet publish` output): each file is validated by this host before use, a refused file is logged and never used, a changed file is validated again.',
+  'policy.watchIntervalMs': 'How often the watched directories are re-read.',
   'policy.protect': 'Globs of process names and cgroup/unit names rules never select, besides pid 1, kernel threads, ainkad, sshd, journald, logind and D-Bus.',
   actions: 'Journaled, reversible changes (@ainka/actuators).',
   'actions.rollbackOnExit': 'Roll back this session\'s changes on shutdown (and after a crash, on the next start).',

@@ -8,6 +8,7 @@ import { AlertStage } from './alertStage.js';
 import { AnomalyStage, anomalyDetectorFactory } from './anomalyStage.js';
 import type { ActionRecord, AnomalyRecord, CapabilityStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
 import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
+import { WatchedPolicies } from './watchedPolicies.js';
 import type { DaemonConfig } from './config.js';
 import { describeError } from './errors.js';
 import { forecastSeries } from './forecastStage.js';
@@ -75,6 +76,8 @@ export class Daemon {
   private optional!: OptionalPaths;
   /** The host security monitor (guard/guardStage.ts). */
   guard: GuardStage | undefined;
+  /** Policy files in `policy.watchDirs` (operator ConfigMaps, fleet policies), validated before use. */
+  watched: WatchedPolicies | undefined;
   /** The immediate layer (the kernel policy cache), when the module is loaded and could be opened. */
   immediate: ImmediateStage | undefined;
   private immediateProblem: string | undefined;
@@ -88,7 +91,7 @@ export class Daemon {
   private readonly recentTicks: { t: number; n: number }[] = [];
   private stopping = false;
   /** Counters exported on /metrics. */
-  readonly counters = { anomalies: 0, actions: new Map<string, number>(), fastOverBudget: 0, deepOverBudget: 0, tickErrors: 0, kernelDecisions: new Map<string, number>() };
+  readonly counters = { anomalies: 0, actions: new Map<string, number>(), fastOverBudget: 0, deepOverBudget: 0, tickErrors: 0, kernelDecisions: new Map<string, number>(), ruleDecisions: new Map<string, number>() };
 
   constructor(config: DaemonConfig, log: Logger, events: DaemonEvents = {}) {
     this.config = config;
@@ -131,6 +134,10 @@ export class Daemon {
     mkdirSync(this.stateDir, { recursive: true, mode: 0o750 });
     mkdirSync(this.policyDir, { recursive: true, mode: 0o750 });
     this.loadPolicies();
+    if (c.policy.watchDirs.length > 0) {
+      this.watched = new WatchedPolicies(c.policy.watchDirs, this.policy, this.log);
+      this.watched.scan();
+    }
 
     this.optional = await probeOptionalPaths(c.kernel.module, c.telemetry.ebpf, {
       ...(c.telemetry.ebpfObjects !== null ? { ebpfObjects: c.telemetry.ebpfObjects } : {}),
@@ -208,6 +215,12 @@ export class Daemon {
     this.collector.start();
     this.timers.push(setInterval(() => this.deepCycle(), c.layers.deepIntervalMs));
     this.timers.push(setInterval(() => void this.checkAdmin(), c.actions.adminCheckIntervalMs));
+    if (this.watched !== undefined) {
+      const w = this.watched;
+      this.timers.push(setInterval(() => {
+        if (w.scan().changed.length > 0) void this.immediate?.push(this.policy.runtime.loaded());
+      }, c.policy.watchIntervalMs));
+    }
     for (const t of this.timers) t.unref();
     setTimeout(() => {
       for (const s of this.collector.status()) if (!s.available) this.log.warn({ source: s.id, code: s.code }, `collector ${s.id} unavailable: ${s.reason ?? ''}`);
@@ -345,6 +358,7 @@ export class Daemon {
 
   private recordAction(r: ActionRecord): void {
     this.counters.actions.set(r.status, (this.counters.actions.get(r.status) ?? 0) + 1);
+    this.counters.ruleDecisions.set(`${r.policy}\0${r.rule}\0${r.status}`, (this.counters.ruleDecisions.get(`${r.policy}\0${r.rule}\0${r.status}`) ?? 0) + 1);
     this.log.info({ event: 'action', action: { id: r.id, policy: r.policy, rule: r.rule, knob: r.knob, value: r.value, before: r.before, status: r.status, mode: r.mode, evidence: r.evidence, changeId: r.changeId, at: r.at, latencyMs: r.latencyMs } }, r.line);
     this.events.onAction?.(r);
   }
@@ -525,6 +539,11 @@ export class Daemon {
       advice: this.actions.advice(Date.now()).slice(0, 20),
       processes: procs,
     };
+  }
+
+  /** Per-concern eBPF counters (kernel drops, decode errors), when eBPF runs (for /metrics). */
+  ebpfStats(): ReturnType<NonNullable<OptionalPaths['ebpfStats']>> | undefined {
+    return this.optional?.ebpfStats?.();
   }
 
   /** Every collector's availability (for /metrics). */

@@ -11,7 +11,7 @@ interface StreamsLike {
   readonly connectLatency$?: Observable<{ readonly at: number; readonly interval: HistogramLike }>;
   readonly contextSwitches$?: Observable<{ readonly at: number; readonly interval: { readonly total: number } }>;
   readonly oomKills$?: Observable<unknown>;
-  readonly host?: { closeAll?(): void };
+  readonly host?: { closeAll?(): void; stats?(): Readonly<Record<string, { readonly kernelDrops: number; readonly decodeErrors: number } | undefined>> };
 }
 
 /** Options of {@link ebpfMetricSource}. */

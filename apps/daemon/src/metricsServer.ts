@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Daemon } from './daemon.js';
+import { registerHealthMetrics } from './healthMetrics.js';
 import type { LatencyHistogram } from './latency.js';
 
 /**
@@ -103,6 +104,7 @@ export class DaemonMetrics {
     gauge('ainka_daemon_resident_memory_bytes', 'Resident set size of ainkad.', () => process.memoryUsage.rss());
     gauge('ainka_daemon_series', 'Series held in memory.', () => d.windows.size);
     gauge('ainka_daemon_detectors', 'Per-series anomaly detectors.', () => d.anomalies.detectorCount);
+    registerHealthMetrics(this.exporter.registry, d);
     d.guard?.registerMetrics(this.exporter.registry);
   }
 

@@ -127,7 +127,9 @@ describe('ainkad with the shipped server pack against a recorded stream (advise)
     expect(text).toContain('# TYPE ainka_decision_latency_seconds histogram');
     expect(text).toMatch(/^ainka_decision_latency_seconds_count\{layer="fast"\} [1-9]/m);
     expect(text).toContain('ainka_decision_latency_seconds_bucket{layer="deep",le="+Inf"}');
-    expect(text).not.toContain('layer="immediate"');
+    // No kernel module here: no immediate-layer histogram, and the layer says it is down.
+    expect(text).not.toContain('ainka_decision_latency_seconds_count{layer="immediate"}');
+    expect(text).toContain('ainka_daemon_layer_up{layer="immediate"} 0');
     expect(text).toMatch(/^ainka_daemon_actions_total\{status="proposed"\} [1-9]/m);
     expect(text).toMatch(/^ainka_daemon_budget_overruns_total\{layer="fast"\} \d+/m);
     expect(text).toMatch(/^ainka_daemon_resident_memory_bytes \d+/m);

@@ -7,7 +7,9 @@ import type { SourceStatus } from './metricSource.js';
 /**
  * The Prometheus name of an AINKA metric: `ainka_` + the name with dots as underscores, following the
  * Prometheus conventions (base units, `_total` for counters). Percentages become ratios
- * (`psi.memory.some_avg10` → `ainka_psi_memory_some_avg10_ratio`, value / 100).
+ * (`psi.memory.some_avg10` → `ainka_psi_memory_some_avg10_ratio`, value / 100). Gauges of things drop a
+ * `_count` suffix, which Prometheus reserves for histograms and summaries (`cpu.online_count` →
+ * `ainka_cpu_online`).
  *
  * @public
  */
@@ -23,6 +25,9 @@ export function prometheusName(
 } {
   let base = `${prefix}_${name.replace(/\./g, '_')}`.replace(/[^a-zA-Z0-9_:]/g, '_');
   let scale = 1;
+  // `_count` is reserved for histograms and summaries (promtool check metrics): a gauge of things drops
+  // it (`cpu.procs_running_count` → `ainka_cpu_procs_running`); `process.count` names the things.
+  if (unit === 'count' && base.endsWith('_count')) base = base === `${prefix}_process_count` ? `${prefix}_processes` : base.slice(0, -'_count'.length);
   if (unit === 'percent') {
     base += '_ratio';
     scale = 0.01;

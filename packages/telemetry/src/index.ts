@@ -4,89 +4,11 @@
  *
  * @packageDocumentation
  */
-export { TelemetryError, malformed } from './errors.js';
-export type { TelemetryErrorCode } from './errors.js';
-export { seriesKey, SeriesLabels } from './metricSample.js';
-export type { MetricLabels, MetricSample, MetricUnit } from './metricSample.js';
-export type { CollectContext, MetricSource, SourceStatus } from './metricSource.js';
-export { metricCatalogue, getMetricDefinition } from './metricCatalogue.js';
-export type { MetricDefinition } from './metricCatalogue.js';
-export { KernelFiles } from './kernelFile.js';
-export { counterDelta, counterRate } from './counters.js';
-export { MetricsCollector } from './MetricsCollector.js';
-export type { MetricsCollectorOptions, SampleBatch } from './MetricsCollector.js';
-export { createDefaultSources } from './defaultSources.js';
-export type { DefaultSourcesOptions } from './defaultSources.js';
-export { ProcStatSource, parseProcStat, cpuUtilisation } from './procStat.js';
-export type { CpuTimes, CpuUtilisation, ProcStat, ProcStatSourceOptions } from './procStat.js';
-export { MeminfoSource, parseMeminfo } from './procMeminfo.js';
-export { VmstatSource, parseVmstat, vmCounters } from './procVmstat.js';
-export { LoadavgSource, parseLoadavg } from './procLoadavg.js';
-export type { Loadavg } from './procLoadavg.js';
-export { PressureSource, parsePressure } from './procPressure.js';
-export type { Pressure, PressureLine } from './procPressure.js';
-export { DiskstatsSource, parseDiskstats, diskRates } from './procDiskstats.js';
-export type { DiskCounters, DiskRates, DiskstatsSourceOptions } from './procDiskstats.js';
-export { NetDevSource, NetSnmpSource, parseNetDev, parseNetSnmp } from './procNet.js';
-export type { NetDevCounters } from './procNet.js';
-export {
-  CgroupSource,
-  detectCgroupMode,
-  parseBlkioServiceBytes,
-  parseFlatKeyed,
-  parseIoStat,
-} from './cgroupStats.js';
-export type { CgroupMode, CgroupSourceOptions } from './cgroupStats.js';
-export { BlockQueueSource, parseScheduler } from './sysBlockQueue.js';
-export { CpufreqSource } from './sysCpufreq.js';
-export { ProcessSource, parseProcessStat } from './procProcesses.js';
-export type { ProcessSourceOptions, ProcessStat } from './procProcesses.js';
-export { HistoryManager, defaultHistoryTiers } from './HistoryManager.js';
-export type {
-  HistoryAggregate,
-  HistoryAggregateQuery,
-  HistoryOptions,
-  HistoryPoint,
-  HistoryQuery,
-  HistorySeries,
-  HistoryStats,
-  HistoryTier,
-  MaintenanceReport,
-  SeriesInfo,
-} from './HistoryManager.js';
-export { parseKmsgRecord, parseJournalEntry } from './logEvent.js';
-export type { LogEvent } from './logEvent.js';
-export {
-  defaultLogDetectors,
-  detectHungTask,
-  detectIoError,
-  detectLockup,
-  detectOomKill,
-  detectSegfault,
-  detectServiceFailure,
-} from './logDetectors.js';
-export type { Detection, DetectionKind, LogDetector, Severity } from './logDetectors.js';
-export { LogAnalyzer } from './LogAnalyzer.js';
-export type { LogAnalyzerOptions } from './LogAnalyzer.js';
-export { AlertManager, alertFromDetection } from './AlertManager.js';
-export type {
-  Alert,
-  AlertEvidence,
-  AlertInput,
-  AlertManagerOptions,
-  AlertNotification,
-  AlertSink,
-  SeriesEvidence,
-  Silence,
-  SilenceInput,
-} from './AlertManager.js';
-export { logSink, stdoutJsonSink, webhookSink } from './alertSinks.js';
-export type { AlertLogger, LineWriter, WebhookSinkOptions } from './alertSinks.js';
-export { AlertRuleEngine } from './alertRules.js';
-export type { AlertRule } from './alertRules.js';
-export { PrometheusExporter, prometheusName } from './PrometheusExporter.js';
-export type { PrometheusExporterOptions } from './PrometheusExporter.js';
-export { otlpJsonLines, toOtlpJson } from './otlpJson.js';
-export type { OtlpAttribute, OtlpDataPoint, OtlpMetric, OtlpMetricsRequest, OtlpOptions } from './otlpJson.js';
+export * from './collectors.js';
+export * from './history.js';
+export * from './logs.js';
+export * from './alerts.js';
+export * from './prometheus.js';
+export * from './otlp.js';
 export { TelemetryHub } from './TelemetryHub.js';
 export type { TelemetryHubOptions } from './TelemetryHub.js';

@@ -54,6 +54,8 @@ describe('Prometheus exposition', () => {
       if (d.unit === 'bytes') expect(name).toMatch(/_bytes$/);
       if (d.unit === 'seconds') expect(name).toMatch(/_seconds$/);
       if (d.unit === 'ratio' || d.unit === 'percent') expect(name).toMatch(/_ratio$/);
+      // promtool check metrics: `_count`, `_sum`, `_bucket` belong to histograms and summaries.
+      if (d.kind !== 'counter') expect(name).not.toMatch(/_(count|sum|bucket)$/);
       expect(names.has(name), name).toBe(false);
       names.add(name);
     }
