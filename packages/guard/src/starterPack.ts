@@ -220,7 +220,7 @@ rules:
   - name: crypto-miner
     description: Sustained CPU by a process that connected to a mining-pool port or speaks stratum.
     when: >-
-      event.type == cpu and proc.cpu >= 0.8 and proc.cpu_seconds >= 10
+      event.type == cpu and proc.cpu >= 0.5 and proc.cpu_seconds >= 10
       and (proc.remote_ports in mining_pool_ports or proc.cmdline contains stratum)
     output: '{proc.exe} ({proc.cmdline}) used {proc.cpu} cores for {proc.cpu_seconds}s after connecting to ports {proc.remote_ports}'
     severity: critical

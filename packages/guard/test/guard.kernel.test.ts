@@ -41,7 +41,7 @@ async function until(check: () => boolean, ms = 8000): Promise<boolean> {
 describe.skipIf(skip)('guard on the real kernel', () => {
   const home = '/home/ainka-guard-test';
   const streams = new EbpfStreams({ drainIntervalMs: 5 });
-  // the crypto-miner rule wants 0.8 cores for 10 s: this shared 2-core host runs at load ~25, so this test checks the
+  // the crypto-miner rule wants 0.5 cores for 10 s: this shared 2-core host runs at load ~25, so this test checks the
   // mechanism (connection to a pool port + sustained CPU from /proc) with a low bar; the guest system test uses the real rule
   const quickMiner = `apiVersion: ainka.dev/v1
 kind: DetectionRules

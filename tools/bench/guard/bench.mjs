@@ -159,13 +159,20 @@ async function measureOverhead() {
   execFileSync('gcc', ['-O2', '-o', loop, join(root, 'tools/bench/guard/syscall-loop.c')]);
   const cpuCount = cpus().length;
   const pin = String(Math.min(1, cpuCount - 1));
-  /** CPU (task-clock) of the loop per op, in ns. */
-  const run = () => {
-    const out = spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', '--', 'taskset', '-c', pin, loop, String(OPS)], { encoding: 'utf8' });
-    const clock = /^([\d.]+),msec,task-clock/m.exec(`${out.stdout}${out.stderr}`);
-    if (!clock) throw new Error(`perf stat: unexpected output:\n${out.stderr}`);
-    return (Number(clock[1]) * 1e6) / OPS;
-  };
+  /** CPU (task-clock) of the loop per op, in ns (asynchronous: the guard in this process keeps draining meanwhile). */
+  const run = () =>
+    new Promise((resolveRun, reject) => {
+      const p = spawn('perf', ['stat', '-x,', '-e', 'task-clock', '--', 'taskset', '-c', pin, loop, String(OPS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      p.stdout.on('data', (d) => (text += d));
+      p.stderr.on('data', (d) => (text += d));
+      p.on('error', reject);
+      p.on('exit', () => {
+        const clock = /^([\d.]+),msec,task-clock/m.exec(text);
+        if (clock) resolveRun((Number(clock[1]) * 1e6) / OPS);
+        else reject(new Error(`perf stat: unexpected output:\n${text}`));
+      });
+    });
   /** Runs fn with the guard (starter watches, every security program) attached and consuming in this process. */
   const withGuard = async (fn) => {
     const streams = new EbpfStreams({ drainIntervalMs: 50 });
@@ -173,11 +180,13 @@ async function measureOverhead() {
     guard.start(streams);
     await sleep(300);
     const cpu0 = process.cpuUsage();
-    const rec0 = streams.host.stats().security?.records ?? 0;
+    const st0 = streams.host.stats().security;
     try {
-      return { value: await fn(streams), records: (streams.host.stats().security?.records ?? 0) - rec0, cpu: process.cpuUsage(cpu0) };
+      const value = await fn(streams);
+      await sleep(200); // the last drain
+      const st = streams.host.stats().security;
+      return { value, records: (st?.records ?? 0) - (st0?.records ?? 0), drops: (st?.kernelDrops ?? 0) - (st0?.kernelDrops ?? 0), cpu: process.cpuUsage(cpu0) };
     } finally {
-      await sleep(200);
       guard.stop();
       streams.host.closeAll();
     }
@@ -185,14 +194,16 @@ async function measureOverhead() {
   const base = [];
   const guarded = [];
   let records = 0;
+  let drops = 0;
   let userUs = 0;
   console.error(`overhead: ${OVERHEAD_ROUNDS} interleaved rounds of ${OPS} loop ops on CPU ${pin}, without and with the guard…`);
-  run(); // warm-up (page cache, CPU frequency)
+  await run(); // warm-up (page cache, CPU frequency)
   for (let r = 0; r < OVERHEAD_ROUNDS; r++) {
-    base.push(run());
-    const g = await withGuard(async () => run());
+    base.push(await run());
+    const g = await withGuard(() => run());
     guarded.push(g.value);
     records += g.records;
+    drops += g.drops;
     userUs += g.cpu.user + g.cpu.system;
   }
   // in-kernel cost per program run, insensitive to the machine's load
@@ -201,7 +212,7 @@ async function measureOverhead() {
   try {
     progs = (
       await withGuard(async (streams) => {
-        run();
+        await run();
         const obj = streams.host.object('security');
         return Object.values(streams.host.stats().security?.chosen ?? {}).map((program) => {
           const st = obj.programStats(program);
@@ -213,7 +224,7 @@ async function measureOverhead() {
     stop();
   }
   rmSync(dir, { recursive: true, force: true });
-  return { base, guarded, records, userUs, progs };
+  return { base, guarded, records, drops, userUs, progs };
 }
 
 // ---- report ----
@@ -240,5 +251,5 @@ if (overhead) {
   const kernelNs = overhead.progs.reduce((a, p) => a + p.totalNs, 0) / OPS;
   console.log(`  in-kernel (BPF_ENABLE_STATS): ${kernelNs.toFixed(0)} ns of security programs per loop op = ${(kernelNs / b).toFixed(3)} of the loop's own CPU per op`);
   for (const p of overhead.progs) if (p.runs) console.log(`    ${p.program}: ${p.runs} runs, ${p.nsPerRun.toFixed(0)} ns/run`);
-  console.log(`  userspace (decode + rules, this process): ${(overhead.userUs / Math.max(1, overhead.records)).toFixed(2)} µs CPU per record over ${overhead.records} records`);
+  console.log(`  userspace (drain + decode + process tree + rules, in the bench process): ${(overhead.userUs / Math.max(1, overhead.records)).toFixed(2)} µs CPU per record over ${overhead.records} records (${overhead.drops} kernel drops)`);
 }

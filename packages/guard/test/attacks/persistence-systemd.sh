@@ -1,5 +1,5 @@
 #!/bin/bash
-# Persistence through a systemd service installed and enabled by hand.
+# Persistence through a systemd service installed and enabled by hand (no daemon-reload: enabling reads the file).
 set -eu
 unit=/etc/systemd/system/ainka-updater.service
 cat > $unit <<'UNIT'
@@ -10,8 +10,6 @@ ExecStart=/bin/sleep 1
 [Install]
 WantedBy=multi-user.target
 UNIT
-systemctl daemon-reload
-systemctl enable ainka-updater.service 2>/dev/null || true
-systemctl disable ainka-updater.service 2>/dev/null || true
+systemctl --no-reload enable ainka-updater.service 2>/dev/null || true
+systemctl --no-reload disable ainka-updater.service 2>/dev/null || true
 rm -f $unit
-systemctl daemon-reload
