@@ -9,7 +9,7 @@ import { defineConfig } from 'tsup';
  */
 const root = resolve(import.meta.dirname, '..', '..');
 const alias: Record<string, string> = { '@ainka/daemon': join(root, 'apps', 'daemon', 'src', 'index.ts') };
-for (const n of ['telemetry', 'ml', 'policy', 'actuators', 'protocol']) {
+for (const n of ['telemetry', 'ml', 'policy', 'actuators', 'protocol', 'fleet']) {
   const p = join(root, 'packages', n, 'src', 'index.ts');
   if (existsSync(p)) alias[`@ainka/${n}`] = p;
 }

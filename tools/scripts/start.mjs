@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: AINKA's main job on this machine. Installs what is missing, builds the daemon and the
 // libraries it composes, then runs `ainkad --live` in advisory mode with embedded SQLite storage:
-// it shows what it sees and what it would change, and changes nothing. Ctrl-C stops it.
+// it shows what it sees and what it would change, and changes nothing, and serves the web dashboard on
+// 127.0.0.1:9465. Ctrl-C stops it.
 // Extra arguments go to ainkad: `npm start -- --config /etc/ainka/ainkad.yaml`.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,7 +27,8 @@ if (!existsSync(daemonMain)) {
 // frees after loading the eBPF objects (the parsed kernel BTF, ~8 MB) back to the system instead of
 // keeping it in the malloc heap (ainkad.service: `--max-semi-space-size=2` in ExecStart; the threshold
 // belongs in an Environment= line, see tools/bench/daemon/README.md).
-const child = spawn(process.execPath, ['--max-semi-space-size=2', daemonMain, '--live', ...process.argv.slice(2)], {
+// --dashboard: the live web dashboard on 127.0.0.1 (its URL, with the admin token, is printed on this terminal).
+const child = spawn(process.execPath, ['--max-semi-space-size=2', daemonMain, '--live', '--dashboard', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: { MALLOC_MMAP_THRESHOLD_: '131072', ...process.env },

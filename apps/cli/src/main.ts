@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { adviseCommand, anomaliesCommand, explainCommand, forecastCommand } from './adviceCommands.js';
 import { bashCompletion } from './completion.js';
+import { dashboardCommand } from './dashboardCommand.js';
 import { Context, reportError, type GlobalOptions } from './context.js';
 import { EXIT } from './exitCodes.js';
 import { historyCommand } from './historyCommand.js';
@@ -10,6 +11,7 @@ import { rollbackCommand } from './rollbackCommand.js';
 import { statusCommand } from './statusCommand.js';
 import { topCommand } from './topCommand.js';
 import { alertsCommand, complianceCommand } from './guardCommands.js';
+import { fleetLearnCommand, type FleetLearnCommandOptions } from './fleetCommand.js';
 
 const program = new Command('ainka')
   .description('Administer AINKA: what the daemon sees, what it would change and why, and undo what it changed.')
@@ -32,6 +34,7 @@ const run = (fn: () => Promise<number> | number) => async () => {
   exitCode = await fn();
 };
 
+program.command('dashboard').description('the URL of the web dashboard (with the admin token when you may change the system)').action(run(() => dashboardCommand(ctx())));
 program.command('status').description('daemon state, decision layers and their latency, what is missing').action(run(() => statusCommand(ctx())));
 program
   .command('top')
@@ -54,6 +57,24 @@ program
   .description('undo an applied change (journal id or action id), or --all')
   .option('--all', 'roll back every change AINKA manages')
   .action((id: string | undefined, o: { all?: boolean }) => run(() => rollbackCommand(ctx(), id, o))());
+program
+  .command('fleet')
+  .description('learning across machines from Prometheus')
+  .command('learn')
+  .description('learn per-series baselines across the hosts of each group, flag outlier hosts, publish thresholds, policies and ConfigMaps')
+  .requiredOption('--prometheus <url>', 'Prometheus (or Thanos/Mimir/VictoriaMetrics) base URL')
+  .option('--group-by <label>', 'label hosts are grouped by', 'role')
+  .option('--host-label <label>', 'label naming a host', 'host')
+  .option('--range <duration>', 'history to learn from (90s, 15m, 6h, 2d)', '1h')
+  .option('--step <duration>', 'query resolution (default range / 120)')
+  .option('--z <number>', '|robust z| above which a value is outlying', '3.5')
+  .option('--k <number>', 'thresholds are median ± k robust sigma', '3')
+  .option('--min-hosts <n>', 'series seen on fewer hosts of a group are not learned', '3')
+  .option('--templates <dir>', 'policy templates with ${fleet:…} placeholders (deploy/fleet/templates)')
+  .option('--out <dir>', 'write fleet-model.json, per group a directory and a ConfigMap manifest')
+  .option('--namespace <ns>', 'namespace of the ConfigMaps', 'ainka')
+  .option('--configmap-prefix <name>', 'ConfigMap name prefix (<prefix>-<group>)', 'ainka-fleet')
+  .action((o: FleetLearnCommandOptions) => run(() => fleetLearnCommand(ctx(), o))());
 program.command('forecast <metric>').description('forecast a metric or series, with capacity when a limit is known').action((m: string) => run(() => forecastCommand(ctx(), m))());
 program
   .command('anomalies')

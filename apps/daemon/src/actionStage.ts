@@ -136,6 +136,53 @@ export class ActionStage {
     return out;
   }
 
+  /**
+   * Apply one piece of advice (a `proposed` record) now, at an admin's request (the dashboard's "apply"
+   * button): the same journaled, bounded, reversible write an enforce-mode policy makes, even when the
+   * daemon runs in advise mode. The write counts against the rate limit; the new record (`D<n>`, status
+   * `applied`, `skipped` or `failed`) names the advice it came from.
+   */
+  async applyAdvice(id: string, now: number): Promise<ActionRecord> {
+    const advice = this.records.find((r) => r.id === id);
+    if (advice === undefined || advice.status !== 'proposed') {
+      throw new DaemonError('ERR_AINKA_DAEMON_NOT_FOUND', `${id} is not advice (a proposed decision); list the advice with \`ainka advise\` and apply one of its ids.`);
+    }
+    while (this.writes.length > 0 && now - (this.writes[0] as number) > 60_000) this.writes.shift();
+    if (this.writes.length >= this.opts.maxPerMinute) {
+      throw new DaemonError('ERR_AINKA_DAEMON_UNAVAILABLE', `the rate limit of ${this.opts.maxPerMinute} changes per minute is reached; try again in a minute (actions.maxPerMinute).`);
+    }
+    if (this.busy) throw new DaemonError('ERR_AINKA_DAEMON_UNAVAILABLE', 'a plan is being applied right now; try again in a second.');
+    this.busy = true;
+    const previous = this.manager.currentMode;
+    let result: ApplyResult;
+    try {
+      // The manager writes only in enforce mode; this one request is an explicit admin decision.
+      this.manager.setMode('enforce');
+      result = await this.manager.apply([{ knob: advice.knob, value: advice.value, reason: advice.rule, because: `${advice.because} (advice ${advice.id} applied by an admin)`, mode: 'enforce' }]);
+    } finally {
+      this.manager.setMode(previous);
+      this.busy = false;
+    }
+    const o = result.outcomes[0] as ChangeOutcome;
+    if (o.status === 'applied') this.writes.push(now);
+    const rec: ActionRecord = {
+      ...advice,
+      id: `D${this.nextId++}`,
+      mode: 'enforce',
+      status: o.status,
+      before: o.before ?? advice.before,
+      value: o.after ?? advice.value,
+      line: o.line,
+      because: `${advice.because} (advice ${advice.id} applied by an admin)`,
+      changeId: o.id ?? null,
+      at: now,
+      latencyMs: 0,
+    };
+    this.records.push(rec);
+    if (this.records.length > 500) this.records.splice(0, this.records.length - 500);
+    return rec;
+  }
+
   /** Record a decision taken elsewhere (the kernel's policy cache) in the decision log; ids are `K<n>`. */
   note(d: Omit<ActionRecord, 'id'>): ActionRecord {
     const rec: ActionRecord = { id: `K${this.nextKernelId++}`, ...d };
@@ -167,7 +214,7 @@ export class ActionStage {
   }
 
   /** Roll back one change (by record id or journal change id), or everything. */
-  async rollback(target: { id?: string; all?: boolean }): Promise<ApplyResult> {
+  async rollback(target: { id?: string; all?: boolean; because?: string }): Promise<ApplyResult> {
     if (target.all === true) return this.manager.rollbackAll();
     const id = target.id ?? '';
     const rec = this.find(id);
@@ -175,7 +222,7 @@ export class ActionStage {
     if (changeId === null) {
       throw new DaemonError('ERR_AINKA_DAEMON_NOT_FOUND', `${id} is not an applied change; list them with \`ainka explain\` or \`ainka status --json\` (advice was never applied, so there is nothing to roll back).`);
     }
-    return this.manager.rollback(changeId);
+    return this.manager.rollback(changeId, target.because);
   }
 
   /** Close the journal session (rolling back when configured). */

@@ -21,7 +21,9 @@ export type ApiMethod =
   | 'rollback'
   | 'alerts'
   | 'compliance'
-  | 'compliance.enforce';
+  | 'compliance.enforce'
+  /** The dashboard's URL and admin-token file (null when the dashboard is off). */
+  | 'dashboard';
 
 /** The methods that change the machine or the daemon. @public */
 export const mutatingMethods: readonly ApiMethod[] = ['policy.apply', 'rollback', 'compliance.enforce'];

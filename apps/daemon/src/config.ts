@@ -115,6 +115,14 @@ export const daemonConfigSchema = z
       })
       .strict()
       .prefault({}),
+    dashboard: z
+      .object({
+        enabled: z.boolean().default(false),
+        port: z.number().int().min(0).max(65535).default(9465),
+        assets: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -175,7 +183,7 @@ const docs: Record<string, string> = {
   policy: 'Policies the fast layer evaluates.',
   'policy.packs': 'Shipped @ainka/policy packs to load: server (default: general rules for any server), throughput, latency, balanced, powersave, memory-pressure, network-under-loss.',
   'policy.files': 'Extra policy files (YAML or JSON, @ainka/policy language); `ainka policy apply` adds to <stateDir>/policies.',
-  'policy.watchDirs': 'Directories of policy files to watch (a mounted ConfigMap; `ainka fleet publish` output): each file is validated by this host before use, a refused file is logged and never used, a changed file is validated again.',
+  'policy.watchDirs': 'Directories of policy files to watch (a mounted ConfigMap; `ainka fleet learn --out` output): each file is validated by this host before use, a refused file is logged and never used, a changed file is validated again.',
   'policy.watchIntervalMs': 'How often the watched directories are re-read.',
   'policy.protect': 'Globs of process names and cgroup/unit names rules never select, besides pid 1, kernel threads, ainkad, sshd, journald, logind and D-Bus.',
   actions: 'Journaled, reversible changes (@ainka/actuators).',
@@ -192,6 +200,10 @@ const docs: Record<string, string> = {
   'metrics.host': 'Listen address; keep it on loopback.',
   'metrics.port': 'Listen port (0: any free port, printed at start).',
   log: 'Structured logs (pino, JSON on stdout).',
+  dashboard: 'Live web dashboard (apps/dashboard) on http://127.0.0.1:<port>/ (loopback only): read-only for anyone who can reach it; applying advice and rollbacks need the admin token in <stateDir>/dashboard.token (0600; `ainka dashboard` prints the URL with it).',
+  'dashboard.enabled': 'Serve the dashboard (npm start turns it on with --dashboard).',
+  'dashboard.port': 'Listen port on 127.0.0.1 (0: any free port, printed at start).',
+  'dashboard.assets': 'Directory of the built dashboard (null: the dist/ of @ainka/dashboard).',
   'log.live': 'Print a human-readable live view (what AINKA sees and would do) on stderr.',
 };
 

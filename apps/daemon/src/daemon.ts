@@ -446,6 +446,12 @@ export class Daemon {
     return this.history.query(series, since);
   }
 
+  /** History in `stepMs` buckets from the SQLite tiers (the dashboard's hour/day/month views). */
+  historyBuckets(series: string, from: number, to: number, stepMs: number): ReturnType<DaemonHistory['buckets']> {
+    if (this.history === undefined) return { stepMs, tiers: [], series: [] };
+    return this.history.buckets(series, from, to, stepMs);
+  }
+
   /** The three decision layers and their latency. */
   layers(): LayerStatus[] {
     const k = this.optional?.kernel;

@@ -15,6 +15,12 @@ export interface OpenHistoryOptions {
   readonly flushIntervalMs?: number;
 }
 
+/** Result of {@link DaemonHistory.buckets}: the bucket width and the tiers the points came from. @public */
+export interface HistoryBuckets extends HistoryResult {
+  readonly stepMs: number;
+  readonly tiers: readonly string[];
+}
+
 /** Parse `name{k="v",…}` (a series key) into a name and labels. @public */
 export function parseSeriesKey(key: string): { name: string; labels?: Record<string, string> } {
   const brace = key.indexOf('{');
@@ -63,6 +69,25 @@ export class DaemonHistory {
     this.manager.flush();
     const found = this.manager.query({ name, ...(labels !== undefined ? { labels } : {}), from: since, to: until });
     return { series: found.map((s) => ({ series: seriesKey(s), points: s.points.map((p) => ({ t: p.timestamp, value: p.value })) })) };
+  }
+
+  /**
+   * Buckets of `stepMs` (the mean per bucket) of one series key, every series of a metric, or `sum(metric)`
+   * (the per-bucket sum over the metric's series), each bucket from the finest SQLite tier that holds it.
+   */
+  buckets(series: string, from: number, to: number, stepMs: number): HistoryBuckets {
+    const sum = /^sum\((.+)\)$/.exec(series);
+    const { name, labels } = parseSeriesKey(sum?.[1] ?? series);
+    this.manager.flush();
+    const found = this.manager.aggregate({ name, ...(labels !== undefined ? { labels } : {}), from, to, stepMs, fn: 'avg' });
+    const tiers = [...new Set(found.flatMap((s) => s.tier.split(',')))].filter((t) => t !== '');
+    if (sum !== null) {
+      const total = new Map<number, number>();
+      for (const s of found) for (const p of s.points) total.set(p.timestamp, (total.get(p.timestamp) ?? 0) + p.value);
+      const points = [...total].sort((a, b) => a[0] - b[0]).map(([t, value]) => ({ t, value }));
+      return { stepMs, tiers, series: found.length === 0 ? [] : [{ series, points }] };
+    }
+    return { stepMs, tiers, series: found.map((s) => ({ series: seriesKey(s), points: s.points.map((p) => ({ t: p.timestamp, value: p.value })) })) };
   }
 
   /** Flush and close. */

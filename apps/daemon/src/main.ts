@@ -7,6 +7,7 @@ import { apiHandlers } from './apiHandlers.js';
 import { ApiServer } from './apiServer.js';
 import { daemonConfigSchema, defaultConfigYaml, loadDaemonConfig, parseDaemonConfig, type DaemonConfig } from './config.js';
 import { Daemon } from './daemon.js';
+import { DashboardServer } from './dashboardServer.js';
 import { describeError } from './errors.js';
 import { installService } from './installService.js';
 import { LiveView } from './liveView.js';
@@ -30,6 +31,8 @@ interface RunOptions {
   metrics?: boolean;
   root?: string;
   logLevel?: string;
+  dashboard?: boolean;
+  dashboardPort?: string;
 }
 
 /** Exit codes of ainkad. */
@@ -53,6 +56,8 @@ function buildConfig(o: RunOptions): DaemonConfig {
   if (o.root !== undefined) c.root = o.root;
   if (o.logLevel !== undefined) c.log.level = o.logLevel as DaemonConfig['log']['level'];
   if (o.live === true) c.log.live = true;
+  if (o.dashboard === true) c.dashboard.enabled = true;
+  if (o.dashboardPort !== undefined) c.dashboard.port = Number(o.dashboardPort);
   return parseDaemonConfig(c, 'config with command-line overrides');
 }
 
@@ -69,9 +74,11 @@ async function run(o: RunOptions): Promise<void> {
   const logFile = join(stateDir, 'ainkad.log');
   const log = createLogger(config.log.level, config.log.live ? createWriteStream(logFile, { flags: 'a' }) : process.stdout);
   let live: LiveView | undefined;
+  let dashboard: DashboardServer | undefined;
   const daemon = new Daemon(config, log, {
-    onAnomaly: (a) => live?.anomaly(a),
-    onAction: (a) => live?.action(a),
+    onAnomaly: (a) => (live?.anomaly(a), dashboard?.anomaly(a)),
+    onAction: (a) => (live?.action(a), dashboard?.action(a)),
+    onTick: (b) => dashboard?.tick(b.timestamp),
   });
   let metricsUrl: string | null = null;
   let metrics: { url: string; close: () => Promise<void> } | undefined;
@@ -89,6 +96,7 @@ async function run(o: RunOptions): Promise<void> {
     live?.stop();
     if (live !== undefined) process.stderr.write(`\nainkad: ${reason}, stopping…\n`);
     await api?.close().catch(() => undefined);
+    await dashboard?.close().catch(() => undefined);
     await metrics?.close().catch(() => undefined);
     await daemon.stop(reason);
     if (live !== undefined) {
@@ -113,7 +121,17 @@ async function run(o: RunOptions): Promise<void> {
       log.warn({ err: describeError(err) }, `metrics endpoint not started (${describeError(err).message}); set metrics.port or metrics.enabled: false`);
     }
   }
-  api = await ApiServer.listen(daemon.socketPath, Number.parseInt(config.api.socketMode, 8), apiHandlers(daemon, () => metricsUrl), {
+  if (config.dashboard.enabled) {
+    try {
+      dashboard = await DashboardServer.start(daemon, { port: config.dashboard.port, assets: config.dashboard.assets, metricsUrl: () => metricsUrl });
+      log.info({ url: dashboard.url, tokenFile: dashboard.tokenPath }, `dashboard on ${dashboard.url} (read-only; \`ainka dashboard\` prints the admin URL)`);
+    } catch (err) {
+      log.warn({ err: describeError(err) }, `dashboard not started (${describeError(err).message})`);
+    }
+  }
+  const handlers = apiHandlers(daemon, () => metricsUrl);
+  handlers.set('dashboard', () => ({ url: dashboard?.url ?? null, tokenFile: dashboard?.tokenPath ?? null }));
+  api = await ApiServer.listen(daemon.socketPath, Number.parseInt(config.api.socketMode, 8), handlers, {
     warn: (fields, message) => log.warn(fields, message),
   });
   log.info({ socket: daemon.socketPath }, `local API on ${daemon.socketPath}`);
@@ -125,6 +143,8 @@ async function run(o: RunOptions): Promise<void> {
     });
     live = new LiveView(daemon);
     live.header(metricsUrl);
+    // The terminal of whoever started ainkad gets the admin URL; the JSON log never holds the token.
+    if (dashboard !== undefined) process.stderr.write(`  dashboard: ${dashboard.adminUrl}\n`);
     process.stderr.write(`  JSON log: ${logFile}\n`);
     live.start(config.log.liveIntervalMs, () => metricsUrl);
   }
@@ -164,6 +184,8 @@ program
   .option('--no-metrics', 'do not serve /metrics')
   .option('--root <dir>', 'root of the file tree actions write under (tests)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+  .option('--dashboard', 'serve the live web dashboard on 127.0.0.1 (dashboard.enabled)')
+  .option('--dashboard-port <port>', 'dashboard port on 127.0.0.1 (0 = any free port)')
   .action(async (o: RunOptions) => run(o));
 
 program

@@ -95,7 +95,7 @@ export class OptimizerStage {
         this.pending.delete(t.id);
         let line = 'nothing to roll back';
         if (t.changeId !== undefined) {
-          const r = await this.deps.actions().rollback({ id: `#${t.changeId}` });
+          const r = await this.deps.actions().rollback({ id: `#${t.changeId}`, because: `trial #${t.id} of rule '${t.action.reason}': ${c.verdict.why}` });
           line = r.outcomes.map((o) => o.line).join('; ');
         }
         this.deps.runtime.invalidateKnob(t.action.knob);

@@ -30,6 +30,13 @@ export class SeriesWindows {
     return r.v[(r.n - 1) % this.capacity];
   }
 
+  /** Time of the latest point, or undefined. */
+  lastAt(key: string): number | undefined {
+    const r = this.rings.get(key);
+    if (r === undefined || r.n === 0) return undefined;
+    return r.t[(r.n - 1) % this.capacity];
+  }
+
   /** Points (oldest first), optionally only those at or after `since` (ms). */
   points(key: string, since = Number.NEGATIVE_INFINITY): { t: number; value: number }[] {
     const r = this.rings.get(key);

@@ -16,7 +16,7 @@ export interface WatchedPolicyScan {
 
 /**
  * Policy files in watched directories — a mounted ConfigMap of operator policies, or the fleet policies
- * `ainka fleet publish` writes — loaded only after this host's own validator accepts them (metric
+ * `ainka fleet learn --out` writes — loaded only after this host's own validator accepts them (metric
  * catalogue, knob bounds, expressions). Re-read on every scan; a file that changed is validated again and
  * a refused version never replaces the valid one in use. Hidden entries (a ConfigMap's `..data`) are skipped.
  */

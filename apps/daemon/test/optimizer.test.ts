@@ -40,10 +40,13 @@ describe('ainkad enforce mode with the shipped server pack: changes with an obje
       expect(String(verdict.msg)).toMatch(/^trial #1: rolled back block:vda:read_ahead_kb 256 → 128 \(journal #\d+\): the objective got worse: .*; rule 'larger-read-ahead-for-sequential-streams' cools down for 60 min/);
       expect(readFileSync(ra, 'utf8').trim()).toBe('128');
       // The journal holds the change and its rollback.
-      const begins = journal(d.stateDir).filter((r) => r.type === 'begin') as { changes: { id: number; knob: string; reason: string; undoes?: number[] }[] }[];
+      const begins = journal(d.stateDir).filter((r) => r.type === 'begin') as { changes: { id: number; knob: string; reason: string; because: string; undoes?: number[] }[] }[];
       const changes = begins.flatMap((b) => b.changes);
       expect(changes.find((c) => c.id === a.changeId)?.reason).toBe('larger-read-ahead-for-sequential-streams');
-      expect(changes.find((c) => c.reason === 'rollback')?.undoes).toEqual([a.changeId]);
+      const undo = changes.find((c) => c.reason === 'rollback');
+      expect(undo?.undoes).toEqual([a.changeId]);
+      // The journal says why (what `ainka explain` and the lab's change table show): the trial's verdict.
+      expect(undo?.because).toMatch(/^trial #1 of rule 'larger-read-ahead-for-sequential-streams': the objective got worse: mean .* after vs .* before \(-\d+\.\d %, beyond the 5 % margin; Welch p = /);
       // The rule cools down: the stream comes back with the loop, but no second trial starts.
       await new Promise((r) => setTimeout(r, 6000));
       expect(d.logs().filter((l) => l.event === 'trial' && (l.trial as { phase?: string } | undefined)?.phase === 'baseline')).toHaveLength(1);

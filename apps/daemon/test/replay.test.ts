@@ -42,9 +42,10 @@ describe('ainkad with the shipped server pack against a recorded stream (advise)
     expect(a.status).toBe('proposed');
     expect(a.rule).toBe('larger-read-ahead-for-sequential-streams');
     expect(a.value).toBe('256');
-    expect(a.evidence.map((e) => e.series)).toEqual(['disk.read_bytes_per_second{device="vda"}', 'disk.read_request_bytes{device="vda"}']);
+    expect(a.evidence.map((e) => e.series)).toEqual(['disk.utilization_ratio{device="vda"}', 'avg(disk.read_request_bytes{device="vda"}, 15s)']);
+    expect(a.evidence[0]?.value).toBeGreaterThan(0.2);
     expect(a.evidence[1]?.value).toBeGreaterThan(32 * 1024);
-    expect(String(line.msg)).toMatch(/^advise: reason 'larger-read-ahead-for-sequential-streams' on knob block:vda:read_ahead_kb: 128 → 256, because disk\.read_bytes_per_second\{device="vda"\} = \d+/);
+    expect(String(line.msg)).toMatch(/^advise: reason 'larger-read-ahead-for-sequential-streams' on knob block:vda:read_ahead_kb: 128 → 256, because disk\.utilization_ratio\{device="vda"\} = [\d.]+ > 0\.2 for 15 s/);
     // zram0 did no reads (request size 0): never selected.
     expect(d.logs().some((l) => l.event === 'action' && String((l.action as ActionRecord).knob).includes('zram0'))).toBe(false);
   });

@@ -436,15 +436,18 @@ export class ChangeManager {
     return { batch: result.batch, outcomes };
   }
 
-  /** Roll back one change (and any later change on the same knob). */
-  rollback(changeId: number): Promise<ApplyResult> {
+  /**
+   * Roll back one change (and any later change on the same knob). `because` is journaled with the undo
+   * (e.g. the objective trial's verdict); by default "rollback of change #N requested".
+   */
+  rollback(changeId: number, because?: string): Promise<ApplyResult> {
     return this.serial(async () => {
       const c = this.state.changes.get(changeId);
       if (!c || c.undoes !== undefined) {
         throw new ActuatorError(ActuatorErrorCode.notInJournal, `change #${changeId} is not a change in the journal; list changes with history()`);
       }
       if (c.status !== 'applied') return { outcomes: [{ knob: c.knob, status: 'skipped', line: `skip change #${changeId}: it is ${c.status}` }] };
-      return this.rollbackChanges([c], `rollback of change #${changeId} requested`);
+      return this.rollbackChanges([c], because ?? `rollback of change #${changeId} requested`);
     });
   }
 

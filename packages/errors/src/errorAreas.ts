@@ -18,6 +18,7 @@ export const errorAreas = {
   NAB: { source: '@ainka/ml', what: 'reading NAB-layout benchmark corpora' },
   DAEMON: { source: 'ainkad', what: 'the daemon and its local API' },
   CLI: { source: 'ainka', what: 'the command-line tool' },
+  FLEET: { source: '@ainka/fleet', what: 'fleet learning over Prometheus and its published policies' },
   TESTBED: { source: 'tools/testbed', what: 'the QEMU test bed (not published)' },
 } as const satisfies Record<string, { readonly source: string; readonly what: string }>;
 

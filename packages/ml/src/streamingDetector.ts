@@ -91,10 +91,26 @@ export interface StreamingDetectorOptions {
    * referenceRowSeconds`, so no model averages fewer rows than at this rate (default 300: NAB's rows).
    */
   readonly referenceRowSeconds?: number;
+  /**
+   * Count the memories of the *surprise statistics* — the records (`recordSeconds`), the novel-context
+   * rate (`contextSeconds`) and the short-term average surprise (`shortSeconds`) — in rows: each is then
+   * read as that many seconds at `referenceRowSeconds` per row (e.g. `recordSeconds` ≈ 2000 rows) at any
+   * sampling rate. They measure how often surprises come, and the chance of a new record among N rows
+   * does not depend on the interval between them. The prediction models (level, season, residual scale)
+   * stay in wall time: they follow the signal. Default `true`; `false` keeps all in seconds. No effect
+   * on series sampled at `referenceRowSeconds` or more coarsely.
+   */
+  readonly surpriseInRows?: boolean;
   /** Rows of evidence before the detector is fully confident (scores are capped below until then). */
   readonly warmupRows?: number;
   /** Seconds of history before the detector is fully confident (scores are capped below until then). */
   readonly warmupSeconds?: number;
+  /**
+   * Rows on which the value changed before the detector is fully confident. A series that has barely
+   * moved (a counter at 0, an idle device) has no measured noise, so its first departures are not
+   * certain however many "sigmas" they are: the score is capped at `moves / warmupMoves` until then.
+   */
+  readonly warmupMoves?: number;
   /**
    * Rows over which the onset suppression peak decays by 1/e: a new onset must beat the decayed
    * previous one. Counted in rows, not seconds: it de-duplicates the output of one incident, and an
@@ -156,8 +172,10 @@ export const STREAMING_DETECTOR_DEFAULTS: Readonly<Required<StreamingDetectorOpt
   contextSeconds: at5min(0.995),
   contextGrowth: 6,
   referenceRowSeconds: 300,
+  surpriseInRows: true,
   warmupRows: 100,
   warmupSeconds: 120,
+  warmupMoves: 3,
   suppressRows: -1 / Math.log(0.995),
   outputScale: 10,
   calibrate: true,
@@ -201,8 +219,10 @@ const RULES: Record<keyof StreamingDetectorOptions, OptionRule> = {
   contextSeconds: { test: positive, expect: 'a positive number of seconds' },
   contextGrowth: { test: nonNegative, expect: 'a number ≥ 0' },
   referenceRowSeconds: { test: positive, expect: 'a positive number of seconds' },
+  surpriseInRows: { boolean: true },
   warmupRows: { test: (v) => Number.isInteger(v) && v >= 2, expect: 'an integer ≥ 2' },
   warmupSeconds: { test: nonNegative, expect: 'seconds ≥ 0' },
+  warmupMoves: { test: (v) => Number.isInteger(v) && v >= 0, expect: 'an integer ≥ 0' },
   suppressRows: { test: positive, expect: 'a positive number of rows' },
   outputScale: { test: positive, expect: 'a positive number' },
   calibrate: { boolean: true },
@@ -216,6 +236,8 @@ const RULES: Record<keyof StreamingDetectorOptions, OptionRule> = {
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const CONTEXT_SLOTS = 1024;
+/** Lower bound of the short-term surprise average's standard deviation (√0.0003, HTM's variance floor). */
+const MIN_LIKELIHOOD_SD = Math.sqrt(0.0003);
 /**
  * A row interval counts for at most this many typical intervals: a gap in the data brings no new
  * evidence, so models forget no more over it than over one ordinary row.
@@ -245,8 +267,8 @@ const alphaOf = (dtS: number, tauS: number): number => -Math.expm1(-dtS / tauS);
  *    expected number of chance alarms per day `r` at this level, and the score is
  *    `confidence / (1 + r)`, i.e. `r = (1 − s) / s` once warmed up. A score of 0.99 therefore means
  *    "evidence this strong arises by chance about once in 100 days on one series" (0.5: once a day),
- *    whatever the sampling rate, and `confidence` (history seen / warm-up, in rows and in seconds) keeps
- *    a new series from ever being certain;
+ *    whatever the sampling rate, and `confidence` (history seen / warm-up, in rows, in seconds and in
+ *    rows on which the value moved) keeps a new or never-moving series from ever being certain;
  * 6. keeps an alert state: it opens when the score reaches `alertScore`, and ends once the value has
  *    been back near its pre-alert level for `alertHoldSeconds` (or after `alertMaxSeconds`, when the
  *    new level has become normal). `onsetScore` is the score only where it beats the decayed previous
@@ -265,6 +287,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #min = Infinity;
   #max = -Infinity;
   #quantum = Infinity;
+  #moves = 0;
   #scale = 0;
   #stepScale = 0;
   readonly #season: Float64Array;
@@ -348,6 +371,9 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     // averages fewer rows than it does at the reference rate (evidence, not only time).
     const stretch = Math.max(1, this.#dt / o.referenceRowSeconds);
     const tau = (seconds: number): number => seconds * stretch;
+    // Memories of the surprise statistics count rows (see `surpriseInRows`).
+    const rowStretch = o.surpriseInRows ? this.#dt / o.referenceRowSeconds : stretch;
+    const tauS = (seconds: number): number => seconds * rowStretch;
     // Early on, EWMAs run as cumulative means (alpha = 1/n) so their start value does not bias them.
     const sa = Math.max(alphaOf(dt, tau(o.scaleSeconds)), 1 / n);
     const la = 1 / n;
@@ -356,7 +382,9 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     const expected = this.#level;
     const range = this.#max - this.#min;
     const step = Math.abs(x - this.#prev);
-    const quantum = Number.isFinite(this.#quantum) ? this.#quantum : 0;
+    // Until a series has moved, its resolution is unknown: its first step is taken as one quantum (a
+    // counter leaving 0 for the first time is one step of unknown size, not 10⁹ sigmas).
+    const quantum = Number.isFinite(this.#quantum) ? this.#quantum : step;
     const floor = 1e-9 + 1e-3 * range + Math.max(o.relativeTolerance * Math.abs(expected), o.resolutionSteps * quantum);
     const e1 = Math.abs(x - expected) / (this.#scale + floor);
     const e2 = step / (this.#stepScale + floor);
@@ -400,8 +428,10 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
 
     // 4b. Anomaly likelihood of the short-term average surprise against its long-run distribution.
     const raw = 1 - Math.exp(-err / o.errorScale);
-    this.#short += Math.max(alphaOf(dt, tau(o.shortSeconds)), 1 / n) * (raw - this.#short);
-    const z = (this.#short - this.#longMean) / (Math.sqrt(this.#longVar) + 1e-4);
+    this.#short += Math.max(alphaOf(dt, tauS(o.shortSeconds)), 1 / n) * (raw - this.#short);
+    // The spread of the short-term average never counts below MIN_LIKELIHOOD_SD (as NAB's HTM likelihood
+    // bounds its variance): on a series that has been flat, one blip is not a thousand-sigma likelihood.
+    const z = (this.#short - this.#longMean) / Math.max(Math.sqrt(this.#longVar), MIN_LIKELIHOOD_SD);
     const zPos = z > 0 ? z : 0;
     const d = this.#short - this.#longMean;
     this.#longMean += la * d;
@@ -419,7 +449,10 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     this.#scale += sa * (Math.abs(x - expected) - this.#scale);
     this.#stepScale += sa * (step - this.#stepScale);
     this.#level += la1 * (x - this.#level);
-    if (step > 1e-12 * Math.abs(x) && step < this.#quantum) this.#quantum = step;
+    if (step > 1e-12 * Math.abs(x)) {
+      this.#moves++;
+      if (step < this.#quantum) this.#quantum = step;
+    }
     this.#prev = x;
     const sAlpha = alphaOf(dt, tau(o.seasonSeconds));
     if (seen === 0) this.#season[b] = x;
@@ -441,12 +474,14 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (x > this.#max) this.#max = x;
     this.#n = n + 1;
 
-    // 3. Record-breaking surprise (records start halfway through the warm-up, once scales settle).
+    // 3. Record-breaking surprise (records start halfway through the warm-up, once scales settle, and
+    // only once the series has moved `warmupMoves` times: the first rows of a series that wakes up must
+    // not become the records its own onset is then measured against).
     const rErr = err / Math.max(this.#maxErr, o.minSurprise, 1e-9);
     const rZ = zPos / Math.max(this.#maxZ, o.minLikelihoodZ, 1e-9);
     const rC = cusum / Math.max(this.#maxCusum, o.minCusum, 1e-9);
-    if (this.#n >= o.warmupRows / 2) {
-      const fixed = Math.exp(-dt / tau(o.recordSeconds));
+    if (this.#n >= o.warmupRows / 2 && this.#moves >= o.warmupMoves) {
+      const fixed = Math.exp(-dt / tauS(o.recordSeconds));
       const decay = o.recordGrowth > 0 ? Math.max(fixed, 1 - (o.recordGrowth * dt) / elapsedS) : fixed;
       this.#maxErr = Math.max(this.#maxErr * decay, err);
       this.#maxZ = Math.max(this.#maxZ * decay, zPos);
@@ -464,7 +499,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (this.#n > 50) {
       const novel = count === 0 ? 1 : 0;
       context = novel * Math.max(0, -Math.log(this.#novelRate + 1e-4) - o.contextBias);
-      const fixed = alphaOf(dt, tau(o.contextSeconds));
+      const fixed = alphaOf(dt, tauS(o.contextSeconds));
       const rateAlpha = o.contextGrowth > 0 ? Math.min(fixed, (o.contextGrowth * dt) / elapsedS) : fixed;
       this.#novelRate += rateAlpha * (novel - this.#novelRate);
     }
@@ -483,7 +518,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     const perEfold = evidence > 0 ? o.calibrationBase * Math.pow(1 + evidence, -o.calibrationPower) : Infinity;
     // Past one day of age the rate is held at its one-day value (conservative for old series).
     const alarmsPerDay = perEfold * Math.max(Math.LN2, Math.log1p(86_400 / elapsedS));
-    const confidence = Math.min(1, this.#n / o.warmupRows, o.warmupSeconds > 0 ? elapsedS / o.warmupSeconds : 1);
+    const confidence = Math.min(1, this.#n / o.warmupRows, o.warmupSeconds > 0 ? elapsedS / o.warmupSeconds : 1, o.warmupMoves > 0 ? this.#moves / o.warmupMoves : 1);
     const score = o.calibrate ? confidence / (1 + alarmsPerDay) : confidence * -Math.expm1(-evidence / o.outputScale);
 
     // 6. Onset suppression (on the uncalibrated evidence scale, where its decay was chosen) and alert state.

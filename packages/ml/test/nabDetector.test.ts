@@ -46,5 +46,9 @@ describe('StreamingAnomalyDetector on NAB', () => {
   });
 });
 
-/** Measured with the defaults: standard, low FP, low FN, each source held out in turn. */
-const HELD = [67.2, 60.1, 70.8] as const;
+/**
+ * Measured with the defaults: standard, low FP, low FN, each source held out in turn (68.70 / 57.08 /
+ * 71.97 since a never-moved series takes its first step as one quantum; before: 67.2 / 60.1 / 70.8 —
+ * low FP lost 3 points on realKnownCause's threshold choice, the other two profiles gained).
+ */
+const HELD = [68.7, 57.1, 72.0] as const;

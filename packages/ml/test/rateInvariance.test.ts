@@ -120,6 +120,69 @@ describe('StreamingAnomalyDetector at 1 s: resolution, warm-up', () => {
     expect(max).toBeLessThan(0.5);
   });
 
+  it('never scores the first departures of a series that has not moved yet as strong (a counter leaving 0)', () => {
+    // An hour of a counter stuck at 0, then single one-quantum blips (0 → 1 → 0), as idle hosts show for
+    // retransmits, major faults or I/O wait. Its noise has never been measured: no blip is "certain".
+    const d = new StreamingAnomalyDetector();
+    let max = 0;
+    let maxErr = '';
+    for (let i = 0; i < 7200; i++) {
+      const x = i >= 3600 && i % 300 === 0 ? 1 : 0;
+      const r = d.update(i * 1000, x);
+      if (i >= 3600 && r.score > max) {
+        max = r.score;
+        maxErr = r.explanation.reason;
+      }
+      expect(r.alert.active).toBe(false);
+    }
+    expect(max).toBeLessThan(0.5);
+    // The first blip is one step of unknown size (≤ 1 robust sigma), not 10⁹ sigmas.
+    expect(maxErr).not.toMatch(/\d{4,}\.\d robust sigmas/);
+  });
+
+  it('still scores a sustained fault on a series that never moved within seconds, above any blip', () => {
+    // Retransmits at 0 for an hour, then ~500/s with noise (network loss). The first changed row is capped
+    // by confidence (1 of warmupMoves = 3 moves), but the cap lifts after a few changed rows, so the
+    // fault still scores clearly within 10 s.
+    const rand = seededRandom(9);
+    const d = new StreamingAnomalyDetector();
+    let first = 0;
+    let max = 0;
+    for (let i = 0; i < 3611; i++) {
+      const x = i < 3600 ? 0 : Math.round(500 + 50 * gaussian(rand));
+      const r = d.update(i * 1000, x);
+      if (i === 3600) first = r.score;
+      if (i >= 3600) max = Math.max(max, r.score);
+    }
+    expect(first).toBeLessThanOrEqual(1 / 3);
+    // A one-quantum blip on such a series stays below 0.5 (test above); the fault clears 0.6.
+    expect(max).toBeGreaterThan(0.6);
+  });
+
+  it('counts surprise memories in rows: a repeat of the same fault an hour later at 1 s is still seen', () => {
+    // Two identical +15 σ steps of a minute, an hour apart. The first fault's record must not silence
+    // the second for days: at 1 s the records remember ~2000 rows (as at 5 minutes), not ~7 days.
+    function second(surpriseInRows: boolean): number[] {
+      const rand = seededRandom(21);
+      const d = new StreamingAnomalyDetector({ surpriseInRows });
+      const peaks = [0, 0];
+      const starts = [3600, 7200];
+      for (let i = 0; i < 7400; i++) {
+        const k = starts.findIndex((s) => i >= s && i < s + 60);
+        const r = d.update(i * 1000, 100 + 2 * gaussian(rand) + (k >= 0 ? 30 : 0));
+        starts.forEach((s, j) => {
+          if (i >= s && i < s + 10) peaks[j] = Math.max(peaks[j]!, r.onsetScore);
+        });
+      }
+      return peaks;
+    }
+    const [first, again] = second(true);
+    expect(first).toBeGreaterThan(0.8);
+    expect(again).toBeGreaterThan(0.4);
+    // In wall time (the previous behaviour) the repeat scores about half as much.
+    expect(second(false)[1]).toBeLessThan(again! * 0.7);
+  });
+
   it('is never certain during its warm-up, measured in seconds as well as rows', () => {
     const rand = seededRandom(6);
     const d = new StreamingAnomalyDetector({ warmupSeconds: 120, warmupRows: 60 });

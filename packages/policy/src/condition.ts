@@ -25,10 +25,10 @@ export type Subject =
       /** Metric name. */
       readonly metric: string;
     }
-  /** Growth of a metric over a window: percent (`growth`) or absolute (`delta`) change from the oldest value seen within the window. */
+  /** A metric over a window: percent (`growth`) or absolute (`delta`) change from the oldest value seen within the window, or the mean of the values seen within it (`avg`). */
   | {
-      /** `growth`: percent change, `delta`: absolute change. */
-      readonly kind: 'growth' | 'delta';
+      /** `growth`: percent change, `delta`: absolute change, `avg`: mean over the window. */
+      readonly kind: 'growth' | 'delta' | 'avg';
       /** Metric name. */
       readonly metric: string;
       /** Window, in seconds. */
@@ -126,7 +126,7 @@ const EXAMPLE = "e.g. 'psi.memory.some_avg10 > 20 for 30s'";
  * factor     := 'not' factor | '(' expr ')' | comparison
  * comparison := subject op threshold ['for' duration] ['hysteresis' number]
  * subject    := metric | rate(metric) | anomaly(metric) | forecast(metric, duration)
- *              | growth(metric, duration) | delta(metric, duration)
+ *              | growth(metric, duration) | delta(metric, duration) | avg(metric, duration)
  * threshold  := number[unit] | p<NN>[* factor] | seasonal p<NN>[* factor]
  * ```
  */
@@ -225,12 +225,12 @@ class Parser {
   }
   subject(): Subject {
     this.ws();
-    for (const fn of ['rate', 'anomaly', 'forecast', 'growth', 'delta'] as const) {
+    for (const fn of ['rate', 'anomaly', 'forecast', 'growth', 'delta', 'avg'] as const) {
       if (new RegExp(`^${fn}\\s*\\(`).test(this.text.slice(this.pos))) {
         this.pos = this.text.indexOf('(', this.pos) + 1;
         const metric = this.metric();
         let horizon = 0;
-        if (fn === 'forecast' || fn === 'growth' || fn === 'delta') {
+        if (fn === 'forecast' || fn === 'growth' || fn === 'delta' || fn === 'avg') {
           const what = fn === 'forecast' ? 'horizon' : 'window';
           if (!this.char(',')) this.fail(`${fn}() needs a ${what}; write ${fn}(${metric}, ${fn === 'forecast' ? '5m' : '10m'})`);
           this.ws();
@@ -243,7 +243,7 @@ class Parser {
         }
         if (!this.char(')')) this.fail(`missing ')' after ${fn}(${metric}`);
         if (fn === 'forecast') return { kind: 'forecast', metric, horizon };
-        if (fn === 'growth' || fn === 'delta') return { kind: fn, metric, window: horizon };
+        if (fn === 'growth' || fn === 'delta' || fn === 'avg') return { kind: fn, metric, window: horizon };
         return { kind: fn, metric };
       }
     }
@@ -321,6 +321,7 @@ function subjectText(s: Subject): string {
       return `forecast(${s.metric}, ${formatDuration(s.horizon).replace(' ', '')})`;
     case 'growth':
     case 'delta':
+    case 'avg':
       return `${s.kind}(${s.metric}, ${formatDuration(s.window).replace(' ', '')})`;
   }
 }

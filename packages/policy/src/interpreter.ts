@@ -72,12 +72,21 @@ export class ConditionInterpreter {
     else if (sub.kind === 'anomaly') x = ctx.anomalyScore?.(sub.metric) ?? Number.NaN;
     else if (sub.kind === 'forecast') x = ctx.forecast?.(sub.metric, sub.horizon) ?? Number.NaN;
     else if (now === s.lastNow) x = s.lastRate;
-    else if (sub.kind === 'growth' || sub.kind === 'delta') {
+    else if (sub.kind === 'growth' || sub.kind === 'delta' || sub.kind === 'avg') {
       const v = lookup(sub.metric) ?? Number.NaN;
       if (!Number.isNaN(v)) s.history.push({ t: now, x: v });
       s.history = s.history.filter((p) => p.t >= now - sub.window * 1000);
       const old = s.history[0]?.x;
-      x = Number.isNaN(v) || old === undefined ? Number.NaN : sub.kind === 'delta' ? v - old : old === 0 ? (v === 0 ? 0 : Infinity) : ((v - old) / Math.abs(old)) * 100;
+      x =
+        Number.isNaN(v) || old === undefined
+          ? Number.NaN
+          : sub.kind === 'avg'
+            ? s.history.reduce((a, p) => a + p.x, 0) / s.history.length
+            : sub.kind === 'delta'
+              ? v - old
+              : old === 0
+                ? (v === 0 ? 0 : Infinity)
+                : ((v - old) / Math.abs(old)) * 100;
       s.lastNow = now;
       s.lastRate = x;
     }

@@ -256,10 +256,12 @@ export class RuleEngine {
         };
       }
       case 'growth':
-      case 'delta': {
+      case 'delta':
+      case 'avg': {
         const slot = this.slot(s.metric);
         const windowMs = s.window * 1000;
         const percent = s.kind === 'growth';
+        const mean = s.kind === 'avg';
         let ts: number[] = [];
         let xs: number[] = [];
         let head = 0;
@@ -282,6 +284,11 @@ export class RuleEngine {
               head = 0;
             }
             if (x !== x || head >= xs.length) return (last = Number.NaN);
+            if (mean) {
+              let sum = 0;
+              for (let i = head; i < xs.length; i++) sum += xs[i] as number;
+              return (last = sum / (xs.length - head));
+            }
             const old = xs[head] as number;
             last = percent ? (old === 0 ? (x === 0 ? 0 : Infinity) : ((x - old) / Math.abs(old)) * 100) : x - old;
             return last;

@@ -13,24 +13,24 @@ mode: enforce
 tags: [server]
 rules:
   - name: bbr-on-lossy-paths
-    description: TCP keeps retransmitting on busy connections (random loss, not a full queue); new connections use BBR, which holds its rate under loss where loss-based congestion control collapses (bpftune's rule).
-    when: net.tcp.retransmit_ratio > 0.02 for 30s and net.tcp.out_segments_per_second > 200 for 30s
+    description: TCP keeps retransmitting (over 0.5 % of the segments it sends, averaged over a minute, held 30 s) on connections that carry traffic; new connections use BBR, which holds its rate under random loss where loss-based congestion control collapses (bpftune's rule). A ratio, not a segment count, so a slow lossy link qualifies as well as a fast one.
+    when: avg(net.tcp.retransmit_ratio, 1m) > 0.005 for 30s and avg(net.tcp.out_segments_per_second, 1m) > 10 for 30s
     then:
       - knob: sysctl:net.ipv4.tcp_congestion_control
         set: bbr
-        objective: {maximize: net.tcp.goodput_segments_per_second, window: 10s, windows: 4}
+        objective: {maximize: net.tcp.goodput_segments_per_second, window: 5s, windows: 4}
     cooldown: 1h
   - name: larger-read-ahead-for-sequential-streams
-    description: A disk serves a large stream of big (sequential) reads; double its read-ahead, one step at a time up to 4 MiB, while read throughput improves. Random reads (small requests) never trigger it.
+    description: A disk is kept busy (I/O in flight over a fifth of every second for 15 s) by large reads (over 32 KiB a request on average, which only sequential streams produce); double its read-ahead, one step per trial up to 4 MiB, while read throughput does not get worse. Whatever the disk's speed; random reads (small requests) never trigger it, and neither does a disk that mostly idles.
     scope: {each: device, exclude: ['loop*', 'ram*', 'zram*', 'sr*']}
-    when: disk.read_bytes_per_second{device="{device}"} > 16MiB for 15s and disk.read_request_bytes{device="{device}"} > 32KiB for 15s
+    when: disk.utilization_ratio{device="{device}"} > 0.2 for 15s and avg(disk.read_request_bytes{device="{device}"}, 15s) > 32KiB for 15s
     then:
       - knob: block:{device}:read_ahead_kb
         adjust: {factor: 2}
         min: 128
         max: 4096
         objective: {maximize: 'disk.read_bytes_per_second{device="{device}"}', window: 5s, windows: 4}
-    cooldown: 1m
+    cooldown: 2m
   - name: hold-growing-cgroup-under-memory-pressure
     description: A cgroup grows fast while the machine stalls on memory; hold it at 1.25 × its current use with memory.high so it reclaims its own cold pages instead of stalling everyone (senpai-like). Never on slices, init, sshd, journald, logind, D-Bus or ainkad.
     scope: {each: cgroup}
@@ -57,13 +57,12 @@ rules:
         objective: {minimize: sched.runq_latency_p99_seconds, window: 5s, windows: 4}
     cooldown: 10m
   - name: smaller-writeback-bursts
-    description: Much dirty page cache builds up while writes wait long; start background writeback at 64 MiB and throttle writers at 256 MiB, so an fsync does not queue behind a huge flush.
-    when: mem.dirty_bytes > 512MiB for 10s and disk.write_await_seconds > 0.05 for 10s
+    description: Dirty page cache fills over half of the kernel's own throttling limit (whatever vm.dirty_ratio or vm.dirty_bytes make it on this machine) while writes wait long; halve the limit (vm.dirty_bytes = 0.5 × the current threshold, at least 32 MiB; the kernel then starts background writeback at half of that), so an fsync does not queue behind a huge flush. Like TuneD's latency-performance (dirty_ratio 20 → 10), but only when the problem is measured, and kept only if write latency does not get worse.
+    when: avg(vm.dirty_limit_used_ratio, 20s) > 0.5 for 10s and avg(disk.write_await_seconds, 20s) > 0.05 for 10s
     then:
-      - knob: sysctl:vm.dirty_background_bytes
-        set: 67108864
       - knob: sysctl:vm.dirty_bytes
-        set: 268435456
+        from: {metric: vm.dirty_threshold_bytes, factor: 0.5}
+        min: 33554432
         objective: {minimize: disk.write_await_seconds, window: 5s, windows: 4}
     cooldown: 30m
   - name: reclaim-earlier-under-memory-pressure

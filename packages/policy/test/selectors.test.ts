@@ -128,6 +128,18 @@ describe('selectors: devices, growth over a window, values from a metric', () =>
     expect(step(70_000, 125).plan.actions).toEqual([]); // 125 vs 110: +13.6 %
   });
 
+  it('avg() is the mean of the values seen within the window, so one quiet tick does not break a sustained condition', () => {
+    const p = parsePolicy([...head('lossy'), '  - name: lossy', '    when: avg(net.tcp.retransmit_ratio, 10s) > 0.02 for 5s', '    then:', '      - knob: sysctl:net.ipv4.tcp_congestion_control', '        set: bbr', ''].join('\n'));
+    const engine = new PolicyEngine([p]);
+    const ratios = [0.05, 0, 0.04, 0.03, 0, 0.05, 0.04, 0, 0.03]; // plain `> 0.02 for 5s` would never hold
+    const fired = ratios.map((r, i) => engine.tick({ at: i * 1000, snapshot: snap([['net.tcp.retransmit_ratio', undefined, r]], i * 1000) }).plan.actions.length);
+    expect(fired.indexOf(1)).toBe(5);
+    const d = new PolicyEngine([p]);
+    const low = [0.05, 0, 0, 0, 0, 0, 0, 0];
+    expect(low.map((r, i) => d.tick({ at: i * 1000, snapshot: snap([['net.tcp.retransmit_ratio', undefined, r]], i * 1000) }).plan.actions.length)).toEqual(low.map(() => 0));
+    expect(() => parsePolicy([...head('x'), '  - name: x', '    when: avg(mem.dirty_bytes) > 1', '    then:', '      - knob: sysctl:vm.dirty_bytes', '        set: 1', ''].join('\n'))).toThrow(/avg\(\) needs a window; write avg\(mem.dirty_bytes, 10m\)/);
+  });
+
   it('adjust reads the knob through the runtime and never moves the wrong way', async () => {
     const reads: string[] = [];
     const values: Record<string, string> = { 'sysctl:vm.watermark_scale_factor': '10', 'process:300:nice': '15' };

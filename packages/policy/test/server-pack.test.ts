@@ -38,23 +38,35 @@ describe('the shipped server pack', () => {
     expect(policyPacks.server).not.toMatch(/\bsda\b|policy0|vda/);
   });
 
-  it('BBR when TCP retransmits a lot on busy connections, not on an idle link', async () => {
-    const lossy = (out: number): Row[] => [
-      ['net.tcp.retransmit_ratio', undefined, 0.08],
+  it('BBR when the retransmit ratio stays high on connections that carry traffic, whatever their rate; not on an idle or clean link', async () => {
+    const lossy = (ratio: number, out: number): Row[] => [
+      ['net.tcp.retransmit_ratio', undefined, ratio],
       ['net.tcp.out_segments_per_second', undefined, out],
     ];
-    expect(await drive(() => lossy(5000), 40)).toEqual([{ knob: 'sysctl:net.ipv4.tcp_congestion_control', value: 'bbr', reason: 'bbr-on-lossy-paths' }]);
-    expect(await drive(() => lossy(20), 40)).toEqual([]);
+    const bbr = [{ knob: 'sysctl:net.ipv4.tcp_congestion_control', value: 'bbr', reason: 'bbr-on-lossy-paths' }];
+    expect(await drive(() => lossy(0.08, 5000), 40)).toEqual(bbr);
+    // A slow lossy path (cubic at 10 % loss on a 100 Mbit/s, 50 ms path sends ~56 segments/s): same answer.
+    expect(await drive(() => lossy(0.1, 56), 40)).toEqual(bbr);
+    // The ratio is averaged over a minute: a tick with no retransmit does not reset the condition.
+    expect(await drive((t) => lossy(t % 3000 === 0 ? 0 : 0.03, 56), 45)).toEqual(bbr);
+    // Not held 30 s yet; a clean path; an idle link.
+    expect(await drive(() => lossy(0.1, 56), 25)).toEqual([]);
+    expect(await drive(() => lossy(0.001, 5000), 60)).toEqual([]);
+    expect(await drive(() => lossy(0.5, 2), 60)).toEqual([]);
   });
 
-  it('read-ahead doubles for a large sequential stream, never for random reads', async () => {
-    const reads = (req: number): Row[] => [
-      ['disk.read_bytes_per_second', { device: 'nvme0n1' }, 400 * MiB],
+  it('read-ahead doubles for a disk kept busy by large (sequential) reads, whatever its speed; never for random reads or an idle disk', async () => {
+    const reads = (req: number, busy: number): Row[] => [
+      ['disk.read_bytes_per_second', { device: 'nvme0n1' }, 12 * MiB], // a slow disk: no absolute floor
       ['disk.read_request_bytes', { device: 'nvme0n1' }, req],
+      ['disk.utilization_ratio', { device: 'nvme0n1' }, busy],
     ];
     const knobs = { 'block:nvme0n1:read_ahead_kb': '128' };
-    expect((await drive(() => reads(512 * 1024), 20, knobs)).map((a) => `${a.knob}=${a.value}`)).toEqual(['block:nvme0n1:read_ahead_kb=256']);
-    expect(await drive(() => reads(4096), 60, knobs)).toEqual([]);
+    expect((await drive(() => reads(128 * 1024, 0.9), 20, knobs)).map((a) => `${a.knob}=${a.value}`)).toEqual(['block:nvme0n1:read_ahead_kb=256']);
+    expect(await drive(() => reads(4096, 0.9), 60, knobs)).toEqual([]);
+    expect(await drive(() => reads(128 * 1024, 0.1), 60, knobs)).toEqual([]);
+    // One idle tick restarts the 15 s: a stream, not a series of blips.
+    expect(await drive((t) => reads(128 * 1024, t % 10_000 === 0 ? 0 : 0.9), 40, knobs)).toEqual([]);
   });
 
   it('memory.high at 1.25x for a cgroup growing under memory pressure; never slices or protected units', async () => {
@@ -92,13 +104,21 @@ describe('the shipped server pack', () => {
     expect(await drive(() => rows.map((r) => (r[0].startsWith('sched.') ? ([r[0], r[1], 0.002] as Row) : r)), 20)).toEqual([]);
   });
 
-  it('smaller dirty limits when much dirty memory meets slow writes; watermarks under memory stalls', async () => {
-    const wb = await drive(() => [
-      ['mem.dirty_bytes', undefined, 2048 * MiB],
-      ['disk.write_await_seconds', { device: 'sda' }, 0.2],
-    ], 15);
-    expect(wb.map((a) => `${a.knob}=${a.value}`)).toEqual(['sysctl:vm.dirty_background_bytes=67108864', 'sysctl:vm.dirty_bytes=268435456']);
-    expect(await drive(() => [['mem.dirty_bytes', undefined, 2048 * MiB], ['disk.write_await_seconds', { device: 'sda' }, 0.004]], 15)).toEqual([]);
+  it('the dirty limit halves when dirty memory fills over half of the kernel\'s own threshold and writes wait; watermarks under memory stalls', async () => {
+    // A 2 GiB machine: the kernel's throttling threshold is 360 MiB; 300 MiB dirty (83 %), writes waiting 200 ms.
+    const wbRows = (used: number, await_: number): Row[] => [
+      ['vm.dirty_limit_used_ratio', undefined, used],
+      ['vm.dirty_threshold_bytes', undefined, 360 * MiB],
+      ['disk.write_await_seconds', { device: 'vda' }, await_],
+    ];
+    const wb = await drive(() => wbRows(0.83, 0.2), 15);
+    expect(wb.map((a) => `${a.knob}=${a.value}`)).toEqual([`sysctl:vm.dirty_bytes=${180 * MiB}`]);
+    // Fast writes, or dirty memory well under the limit: nothing.
+    expect(await drive(() => wbRows(0.83, 0.004), 30)).toEqual([]);
+    expect(await drive(() => wbRows(0.2, 0.2), 30)).toEqual([]);
+    // Never below 32 MiB, however small the machine.
+    const tiny = await drive(() => [['vm.dirty_limit_used_ratio', undefined, 0.9], ['vm.dirty_threshold_bytes', undefined, 40 * MiB], ['disk.write_await_seconds', { device: 'vda' }, 0.2]], 15);
+    expect(tiny.map((a) => a.value)).toEqual([String(32 * MiB)]);
     const wm = await drive(() => [['psi.memory.some_avg10', undefined, 30], ['vm.alloc_stalls_per_second', undefined, 50]], 35, { 'sysctl:vm.watermark_scale_factor': '10' });
     expect(wm.map((a) => `${a.knob}=${a.value}`)).toEqual(['sysctl:vm.watermark_scale_factor=60']);
   });

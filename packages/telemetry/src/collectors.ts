@@ -19,7 +19,7 @@ export type { DefaultSourcesOptions } from './defaultSources.js';
 export { ProcStatSource, parseProcStat, cpuUtilisation } from './procStat.js';
 export type { CpuTimes, CpuUtilisation, ProcStat, ProcStatSourceOptions } from './procStat.js';
 export { MeminfoSource, parseMeminfo } from './procMeminfo.js';
-export { VmstatSource, parseVmstat, vmCounters } from './procVmstat.js';
+export { VmstatSource, dirtyLimitSamples, parseVmstat, vmCounters } from './procVmstat.js';
 export { LoadavgSource, parseLoadavg } from './procLoadavg.js';
 export type { Loadavg } from './procLoadavg.js';
 export { PressureSource, parsePressure } from './procPressure.js';

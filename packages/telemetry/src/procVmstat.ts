@@ -83,6 +83,29 @@ function add(a: number | undefined, b: number | undefined): number | undefined {
   return (a ?? 0) + (b ?? 0);
 }
 
+const PAGE_BYTES = 4096;
+
+/**
+ * The kernel's dirty-page limits as it computes them now (`nr_dirty_threshold`, `nr_dirty_background_threshold`:
+ * what `vm.dirty_ratio`/`vm.dirty_bytes` and their background pair mean on this machine at this moment) and
+ * how much of the limit is in use (`nr_dirty / nr_dirty_threshold`). Rules compare dirty memory with these
+ * instead of a fixed byte count, so they mean the same on a 2 GiB guest and a 512 GiB server.
+ *
+ * @public
+ */
+export function dirtyLimitSamples(m: ReadonlyMap<string, number>, now: number): MetricSample[] {
+  const limit = m.get('nr_dirty_threshold');
+  const background = m.get('nr_dirty_background_threshold');
+  const dirty = m.get('nr_dirty');
+  const out: MetricSample[] = [];
+  if (limit !== undefined && limit > 0) {
+    out.push({ name: 'vm.dirty_threshold_bytes', unit: 'bytes', value: limit * PAGE_BYTES, timestamp: now });
+    if (dirty !== undefined) out.push({ name: 'vm.dirty_limit_used_ratio', unit: 'ratio', value: Math.max(0, dirty) / limit, timestamp: now });
+  }
+  if (background !== undefined && background > 0) out.push({ name: 'vm.dirty_background_threshold_bytes', unit: 'bytes', value: background * PAGE_BYTES, timestamp: now });
+  return out;
+}
+
 const rates: ReadonlyArray<readonly [string, string, MetricUnit, number]> = [
   // [counter, metric, unit, scale]
   ['pgpgin', 'vm.page_in_bytes_per_second', 'bytes_per_second', 1024],
@@ -120,9 +143,11 @@ export class VmstatSource implements MetricSource {
   }
 
   collect(ctx: CollectContext): MetricSample[] {
-    const cur = vmCounters(parseVmstat(this.files.read('proc/vmstat'), this.files.path('proc/vmstat')));
+    const vm = parseVmstat(this.files.read('proc/vmstat'), this.files.path('proc/vmstat'));
+    const cur = vmCounters(vm);
     const out: MetricSample[] = [];
     if (cur['oomKill'] !== undefined) out.push({ name: 'vm.oom_kills_total', unit: 'total', value: cur['oomKill'], timestamp: ctx.now });
+    out.push(...dirtyLimitSamples(vm, ctx.now));
     const prev = this.prev;
     const dt = ctx.monotonicMs - this.prevMs;
     if (prev !== undefined && dt > 0) {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  dirtyLimitSamples,
   parseBlkioServiceBytes,
   parseDiskstats,
   parseFlatKeyed,
@@ -150,6 +151,16 @@ describe('parsers tolerate other kernel versions', () => {
     expect(c['pgscanDirect']).toBe(5);
     expect(c['allocstall']).toBe(3);
     expect(c['oomKill']).toBeUndefined();
+  });
+
+  it('/proc/vmstat: the dirty limits in bytes and the share of the limit in use', () => {
+    const m = parseVmstat('nr_dirty 22500\nnr_dirty_threshold 90000\nnr_dirty_background_threshold 45000\n');
+    const byName = new Map(dirtyLimitSamples(m, 1).map((s) => [s.name, s.value]));
+    expect(byName.get('vm.dirty_threshold_bytes')).toBe(90000 * 4096);
+    expect(byName.get('vm.dirty_background_threshold_bytes')).toBe(45000 * 4096);
+    expect(byName.get('vm.dirty_limit_used_ratio')).toBe(0.25);
+    // A kernel without the thresholds (or a zero limit) yields nothing rather than a division by zero.
+    expect(dirtyLimitSamples(parseVmstat('nr_dirty 5\nnr_dirty_threshold 0\n'), 1)).toEqual([]);
   });
 
   it('cgroup v2 io.stat with several devices', () => {

@@ -9,14 +9,17 @@ export const SCENARIOS = [netScenario(1), netScenario(10), readScenario('seq'), 
 
 /** Phase durations in seconds and workload sizes. The warm-up is the same for every configuration. */
 export const DURATIONS = {
-  // Sized for a 2-vCPU TCG guest on a shared host: every warm-up is just long enough for the shipped
-  // rules' `for` windows (network 30 s, read-ahead 15 s, CPU 15 s, writeback 10 s) to hold.
+  // Each warm-up is long enough for the shipped rule that answers the scenario's problem to see it
+  // (its `for` window), measure its objective before the change (4 windows of 5 s), apply the change
+  // and let it settle (one window), with ~25 % slack for a 2-vCPU TCG guest on a shared host; the
+  // measurement then runs with the change applied while the trial measures it. The same warm-up runs
+  // in every configuration. (On a real server AINKA has minutes to hours; these are the floor.)
   full: {
-    netWarmS: 32, netMeasureS: 8,
-    readFileMb: 128, readWarmS: 20, randWarmS: 6, randMeasureS: 5,
+    netWarmS: 75, netMeasureS: 10,
+    readFileMb: 128, readWarmS: 55, randWarmS: 6, randMeasureS: 5,
     balloonMb: 384, balloonHotMb: 64, balloonStepMb: 8, balloonStepMs: 250, balloonPasses: 60,
-    cpuHogs: 3, cpuWarmS: 22, cpuMeasureS: 8,
-    burstMb: 512, wbWarmS: 12, wbMeasureS: 8,
+    cpuHogs: 3, cpuWarmS: 50, cpuMeasureS: 8,
+    burstMb: 512, wbWarmS: 45, wbMeasureS: 8,
   },
   short: {
     netWarmS: 5, netMeasureS: 5,

@@ -37,7 +37,7 @@ export const cpuScenario = {
     { key: 'runqP99us', label: 'latency-critical task p99 run-queue latency (@ainka/ebpf, log2 buckets)', unit: 'µs', better: 'lower', digits: 0 },
     { key: 'lcP99us', label: 'latency-critical task p99 wake-up latency (self-measured)', unit: 'µs', better: 'lower', digits: 0 },
   ],
-  cost: 60,
+  cost: 70,
   tunedProfile: 'latency-performance',
   tunedWhy: "TuneD's profile for deterministic latency (the issue's reference for this scenario)",
   reference: 'TuneD latency-performance',

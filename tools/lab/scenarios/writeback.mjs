@@ -25,7 +25,7 @@ export const writebackScenario = {
   name: 'dirty-burst-fsync',
   title: 'dirty-page burst beside an fsync-ing writer (fio)',
   objectives: [{ key: 'fsyncP99ms', label: 'p99 fsync latency', unit: 'ms', better: 'lower', digits: 1 }],
-  cost: 70,
+  cost: 65,
   tunedProfile: 'latency-performance',
   tunedWhy: 'the TuneD profile that lowers the dirty limits (dirty_ratio 10, dirty_background_ratio 3)',
   reference: 'default writeback settings',
