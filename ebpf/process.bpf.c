@@ -41,14 +41,8 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
 	e = ainka_reserve(&events, AINKA_BPF_EVENT_EXEC, struct ainka_bpf_exec);
 	if (!e)
 		return 0;
-	e->pid = tgid;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
+	ainka_fill_exec(e, task, bprm);
 	e->reserved = 0;
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	if (bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename)) < 0)
-		e->filename[0] = '\0';
 	bpf_ringbuf_submit(e, AINKA_RB_FLAGS);
 	return 0;
 }
@@ -76,13 +70,7 @@ static __always_inline int on_exit(struct task_struct *task)
 	e = ainka_reserve(&events, AINKA_BPF_EVENT_EXIT, struct ainka_bpf_exit);
 	if (!e)
 		return 0;
-	e->pid = tgid;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->exit_code = BPF_CORE_READ(task, exit_code);
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->duration_ns = e->timestamp_ns - BPF_CORE_READ(task, start_time);
-	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
+	ainka_fill_exit(e, task);
 	bpf_ringbuf_submit(e, AINKA_RB_FLAGS);
 	return 0;
 }

@@ -9,7 +9,8 @@
  *   sock     TCP connects (→ SYN_SENT) and listens (→ LISTEN), in the
  *            caller's context                                        struct ainka_bpf_tcp
  *   sys      sys_enter: opens matching the watch trie, ptrace attach, init/finit_module,
- *            the setuid/setgid family, capset, mount/move_mount      ainka_bpf_file_open / _sec_call
+ *            the setuid/setgid family, capset, mount/move_mount,
+ *            chmod family setting a set-uid/set-gid bit                ainka_bpf_file_open / _sec_call
  *   modload  module:module_load (kernels with loadable modules)      struct ainka_bpf_sec_call
  *
  * Only tracepoints (tp_btf first, raw_tp as the fallback): no kprobes, no fentry, no tracefs.
@@ -69,6 +70,9 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define NR_MOUNT 165
 #define NR_INIT_MODULE 175
 #define NR_FINIT_MODULE 313
+#define NR_CHMOD 90
+#define NR_FCHMOD 91
+#define NR_FCHMODAT 268
 #elif defined(__TARGET_ARCH_arm64)
 #define NR_OPEN -1
 #define NR_OPENAT 56
@@ -85,11 +89,17 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define NR_MOUNT 40
 #define NR_INIT_MODULE 105
 #define NR_FINIT_MODULE 273
+#define NR_CHMOD -1
+#define NR_FCHMOD 52
+#define NR_FCHMODAT 53
 #else
 #error "define the syscall numbers of this architecture"
 #endif
 #define NR_OPENAT2 437
 #define NR_MOVE_MOUNT 429
+#define NR_FCHMODAT2 452
+#define S_ISUID 04000
+#define S_ISGID 02000
 #define MIX_SYSCALLS (AINKA_BPF_SYSCALL_MIX_WORDS * 64)
 
 /* Set through .rodata: report opens matching the watch trie. */
@@ -184,9 +194,7 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
 	e = ainka_reserve(&events, AINKA_BPF_EVENT_SEC_EXEC, struct ainka_bpf_sec_exec);
 	if (!e)
 		return 0;
-	e->pid = tgid;
-	e->ppid = BPF_CORE_READ(parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
+	ainka_fill_exec(e, task, bprm);
 	e->euid = BPF_CORE_READ(task, cred, euid.val);
 	e->flags = 0;
 	if (fd_is_inet(task, 0))
@@ -197,10 +205,6 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
 		e->flags |= EXEC_PARENT_STDIN_INET;
 	if (fd_is_inet(parent, 1))
 		e->flags |= EXEC_PARENT_STDOUT_INET;
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	if (bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename)) < 0)
-		e->filename[0] = '\0';
 	start = BPF_CORE_READ(task, mm, arg_start);
 	end = BPF_CORE_READ(task, mm, arg_end);
 	len = end > start ? end - start : 0;
@@ -209,8 +213,12 @@ static __always_inline int on_exec(struct task_struct *task, struct linux_binprm
 		e->flags |= EXEC_ARGS_TRUNCATED;
 	}
 	e->args_len = 0;
-	if (len > 0 && bpf_probe_read_user(e->args, len, (void *)start) == 0)
-		e->args_len = len;
+	if (len > 0) {
+		if (bpf_probe_read_user(e->args, len, (void *)start) == 0)
+			e->args_len = len;
+		else
+			e->flags |= EXEC_ARGS_TRUNCATED; /* unreadable: not an empty argv */
+	}
 	bpf_ringbuf_submit(e, AINKA_RB_FLAGS);
 	return 0;
 }
@@ -291,13 +299,7 @@ static __always_inline int on_exit(struct task_struct *task)
 	e = ainka_reserve(&events, AINKA_BPF_EVENT_EXIT, struct ainka_bpf_exit);
 	if (!e)
 		return 0;
-	e->pid = tgid;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->exit_code = BPF_CORE_READ(task, exit_code);
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->duration_ns = e->timestamp_ns - BPF_CORE_READ(task, start_time);
-	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
+	ainka_fill_exit(e, task);
 	bpf_ringbuf_submit(e, AINKA_RB_FLAGS);
 	return 0;
 }
@@ -496,6 +498,31 @@ static __always_inline void on_call(struct pt_regs *regs, long id)
 			bpf_probe_read_user_str(e->str2, sizeof(e->str2), p);
 		e->args[0] = PT_REGS_PARM4_CORE_SYSCALL(regs);
 		break;
+	case NR_CHMOD:
+	case NR_FCHMOD:
+	case NR_FCHMODAT:
+	case NR_FCHMODAT2: {
+		/* chmod(path, mode), fchmod(fd, mode), fchmodat[2](dirfd, path, mode[, flags]) */
+		long mode = id == NR_CHMOD || id == NR_FCHMOD ? PT_REGS_PARM2_CORE_SYSCALL(regs) : PT_REGS_PARM3_CORE_SYSCALL(regs);
+
+		if (!(mode & (S_ISUID | S_ISGID)))
+			return;
+		e = reserve_call(AINKA_SEC_CALL_CHMOD);
+		if (!e)
+			return;
+		e->args[0] = (__u32)mode;
+		e->args[1] = id == NR_CHMOD ? (__u64)-100 : (__u64)(__s64)(int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		e->args[3] = id;
+		if (id == NR_CHMOD)
+			p = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		else if (id == NR_FCHMOD)
+			p = NULL;
+		else
+			p = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		if (p)
+			bpf_probe_read_user_str(e->str, sizeof(e->str), p);
+		break;
+	}
 	case NR_MOVE_MOUNT:
 		e = reserve_call(AINKA_SEC_CALL_MOUNT);
 		if (!e)

@@ -19,6 +19,7 @@ export interface FleetLearnCommandOptions {
   readonly out?: string;
   readonly namespace: string;
   readonly configmapPrefix: string;
+  readonly serverSide?: boolean;
 }
 
 /** `90`, `90s`, `15m`, `6h`, `2d` → seconds. */
@@ -75,6 +76,7 @@ export async function fleetLearnCommand(ctx: Context, o: FleetLearnCommandOption
     zThreshold: Number(o.z),
     k: Number(o.k),
     minHosts: Number(o.minHosts),
+    serverSide: o.serverSide === true,
   });
   let published: PublishResult | undefined;
   const validation = new Map<string, string[]>();

@@ -88,6 +88,7 @@ program
   .option('--out <dir>', 'write fleet-model.json, per group a directory and a ConfigMap manifest')
   .option('--namespace <ns>', 'namespace of the ConfigMaps', 'ainka')
   .option('--configmap-prefix <name>', 'ConfigMap name prefix (<prefix>-<group>)', 'ainka-fleet')
+  .option('--server-side', "let Prometheus take each host's median (quantile_over_time): one value per series over the network, for large fleets")
   .action((o: FleetLearnCommandOptions) => run(() => fleetLearnCommand(ctx(), o))());
 program.command('forecast <metric>').description('forecast a metric or series, with capacity when a limit is known').action((m: string) => run(() => forecastCommand(ctx(), m))());
 program

@@ -58,7 +58,15 @@ export class WatchedPolicies {
           this.log.warn({ event: 'policy-refused', file, errors: v.errors }, `policy ${file} refused by this host's validator (not used${before?.loaded === true ? '; its previous version stays in use' : ''}): ${v.errors.join('; ')}`);
           continue;
         }
-        const loaded = this.stage.load(text, file);
+        let loaded: ReturnType<PolicyStage['load']>;
+        try {
+          loaded = this.stage.load(text, file);
+        } catch (err) {
+          // load() validates again: whatever it refuses is refused here too, never thrown into the daemon's timer.
+          this.state.set(file, { dir, loaded: before?.loaded ?? false, errors: [(err as Error).message] });
+          this.log.warn({ event: 'policy-refused', file, errors: [(err as Error).message] }, `policy ${file} refused by this host's validator (not used): ${(err as Error).message}`);
+          continue;
+        }
         this.state.set(file, { dir, loaded: true, errors: [] });
         changed.push(file);
         this.log.info({ event: 'policy-loaded', file, policies: loaded.map((p) => p.name) }, `policy ${loaded.map((p) => p.name).join(', ')} loaded from ${file} (validated on this host)`);

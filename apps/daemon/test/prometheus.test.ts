@@ -312,6 +312,10 @@ describe.skipIf(prometheusBin === undefined)("Debian's Prometheus scraping three
     expect(verdict['host-a']?.outlier).toBe(false);
     expect(verdict['host-b']?.outlier).toBe(false);
     expect(verdict['host-c']?.outlying).toBeGreaterThan(Math.max(verdict['host-a']?.outlying ?? 0, verdict['host-b']?.outlying ?? 0));
+    // The same verdict when Prometheus takes the medians (quantile_over_time: one value per series on the wire).
+    const server = learnJson<Learned>(['fleet', 'learn', '--prometheus', promUrl, '--group-by', 'role', '--range', '40s', '--step', '2s', '--server-side']);
+    expect(server.model.hosts.filter((h) => h.outlier).map((h) => h.host)).toEqual(['host-c']);
+    console.log(`fleet learner (--server-side): ${server.model.hosts.map((h) => `${h.host} ${h.outlying}/${h.series}`).join(', ')}`);
     // Published: a ConfigMap and a directory per group; the CLI already says which policy fails the validator.
     const group = r.published.groups[0];
     expect(group?.configMap).toBe(join(out, 'configmap-server.yaml'));

@@ -117,7 +117,7 @@ enum ainka_bpf_event_type {
 	AINKA_BPF_EVENT_TCP_RETRANSMIT = 6, /* A TCP segment was retransmitted (struct ainka_bpf_tcp). */
 	AINKA_BPF_EVENT_SEC_EXEC = 7,    /* Exec with argv, euid and whether stdin/stdout are network sockets (struct ainka_bpf_sec_exec). */
 	AINKA_BPF_EVENT_FORK = 8,        /* A new process was forked (struct ainka_bpf_fork). */
-	AINKA_BPF_EVENT_SEC_CALL = 9,    /* A security-relevant syscall: ptrace attach, module load, setuid family, capset, mount (struct ainka_bpf_sec_call). */
+	AINKA_BPF_EVENT_SEC_CALL = 9,    /* A security-relevant syscall: ptrace attach, module load, setuid family, capset, mount, set-uid chmod (struct ainka_bpf_sec_call). */
 	AINKA_BPF_EVENT_SYSCALL_MIX = 10, /* The set of syscall numbers a process used, at its exit (struct ainka_bpf_syscall_mix). */
 };
 
@@ -141,6 +141,7 @@ enum ainka_bpf_sec_call_kind {
 	AINKA_SEC_CALL_SETGID = 6,       /* setgid/setregid/setresgid/setfsgid: args as SETUID. */
 	AINKA_SEC_CALL_CAPSET = 7,       /* capset(2): args[0] effective, args[1] permitted, args[2] inheritable (low | high << 32), args[3] target pid. */
 	AINKA_SEC_CALL_MOUNT = 8,        /* mount(2) or move_mount(2): str the target, str2 the fs type, args[0] mount flags. */
+	AINKA_SEC_CALL_CHMOD = 9,        /* chmod/fchmodat/fchmodat2/fchmod setting a set-uid or set-gid bit: args[0] mode, args[1] fd or dirfd, args[3] syscall number; str the path. */
 };
 
 /* Per-action bounds of ainka_rule.arg. */

@@ -179,10 +179,10 @@ export interface ForkEvent extends EventBase {
 }
 
 /** Kinds of {@link SecCallEvent}. */
-export type SecCallKind = 'ptrace' | 'initModule' | 'finitModule' | 'moduleLoaded' | 'setuid' | 'setgid' | 'capset' | 'mount';
+export type SecCallKind = 'ptrace' | 'initModule' | 'finitModule' | 'moduleLoaded' | 'setuid' | 'setgid' | 'capset' | 'mount' | 'chmod';
 
 /** Names of `enum ainka_bpf_sec_call_kind` values (index = value). */
-export const SEC_CALL_NAMES: readonly (SecCallKind | undefined)[] = [undefined, 'ptrace', 'initModule', 'finitModule', 'moduleLoaded', 'setuid', 'setgid', 'capset', 'mount'];
+export const SEC_CALL_NAMES: readonly (SecCallKind | undefined)[] = [undefined, 'ptrace', 'initModule', 'finitModule', 'moduleLoaded', 'setuid', 'setgid', 'capset', 'mount', 'chmod'];
 
 /** A security-relevant syscall (seen on entry) or a module load. */
 export interface SecCallEvent extends EventBase {

@@ -188,6 +188,12 @@ export interface FleetQueryOptions extends FleetLearnOptions {
   readonly exclude?: RegExp;
   /** Range queries in flight at once. Default 4. */
   readonly concurrency?: number;
+  /**
+   * Let Prometheus take each host's median (`quantile_over_time(0.5, …[range])`, one instant query per
+   * metric) instead of fetching every point: one value per series crosses the network, which is what a
+   * fleet of thousands of hosts needs. Default false (range queries, medians taken here).
+   */
+  readonly serverSide?: boolean;
 }
 
 const DEFAULT_EXCLUDE = /^ainka_(daemon|telemetry|watched|decision|kernel_policy|policy|ebpf|guard|process)_|^ainka_processes$|:/;
@@ -225,8 +231,14 @@ export async function learnFleet(prometheus: PrometheusClient, options: FleetQue
     });
   const all: RangeSeries[] = [];
   const concurrency = Math.max(1, options.concurrency ?? 4);
+  const run = (x: { name: string; q: string }): Promise<RangeSeries[]> => {
+    if (options.serverSide !== true) return prometheus.queryRange(x.q, start, end, step);
+    // A counter's rate is a subquery over the range; a gauge is a plain range selector.
+    const sel = x.q === x.name ? `${x.q}[${options.rangeSeconds}s]` : `${x.q}[${options.rangeSeconds}s:${step}s]`;
+    return prometheus.query(`quantile_over_time(0.5, ${sel})`, end).then((r) => r.map((v) => ({ metric: v.metric, values: [v.value] })));
+  };
   for (let i = 0; i < queries.length; i += concurrency) {
-    const batch = await Promise.all(queries.slice(i, i + concurrency).map((x) => prometheus.queryRange(x.q, start, end, step).then((r) => r.map((s) => ({ metric: { ...s.metric, __name__: x.q === x.name ? x.name : `${x.name}:rate` }, values: s.values })))));
+    const batch = await Promise.all(queries.slice(i, i + concurrency).map((x) => run(x).then((r) => r.map((s) => ({ metric: { ...s.metric, __name__: x.q === x.name ? x.name : `${x.name}:rate` }, values: s.values })))));
     for (const b of batch) all.push(...b);
   }
   return { ...learnFromSeries(all, options), range: { start, end, step } };

@@ -64,4 +64,10 @@ export class PrometheusClient {
     const data = await this.get<{ resultType: string; result: RangeSeries[] }>(q);
     return data.result;
   }
+
+  /** Instant `query` of a PromQL expression at `time` (unix seconds). */
+  async query(query: string, time: number): Promise<{ readonly metric: Readonly<Record<string, string>>; readonly value: readonly [number, string] }[]> {
+    const data = await this.get<{ resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(query)}&time=${time}`);
+    return data.result;
+  }
 }

@@ -19,9 +19,9 @@ export interface CpuWatchOptions {
 export interface BusyProcess {
   /** Process id. */
   readonly pid: number;
-  /** CPU over the last interval, in cores. */
+  /** CPU since it became busy (average), in cores. */
   readonly ratio: number;
-  /** Seconds it has been above the threshold without a break. */
+  /** Seconds it has been busy (its average since then above the threshold). */
   readonly sustainedSeconds: number;
   /** Remote ports it connected to. */
   readonly remotePorts: readonly number[];
@@ -32,6 +32,8 @@ interface Watched {
   ticks?: number;
   at?: number;
   busySince?: number;
+  /** CPU ticks when it became busy. */
+  busyTicks?: number;
 }
 
 /**
@@ -87,11 +89,15 @@ export class CpuWatch {
       }
       if (w.ticks !== undefined && w.at !== undefined && now > w.at) {
         const ratio = (ticks - w.ticks) / this.#hz / ((now - w.at) / 1000);
-        if (ratio >= this.#threshold) {
-          w.busySince ??= w.at;
-          out.push({ pid, ratio: Math.round(ratio * 100) / 100, sustainedSeconds: Math.round((now - w.busySince) / 100) / 10, remotePorts: [...w.ports] });
-        } else {
-          w.busySince = undefined;
+        if (w.busySince === undefined && ratio >= this.#threshold) {
+          w.busySince = w.at;
+          w.busyTicks = w.ticks;
+        }
+        if (w.busySince !== undefined) {
+          // the average since it became busy: one slow sample (a loaded or emulated machine) does not restart the count
+          const avg = (ticks - w.busyTicks!) / this.#hz / ((now - w.busySince) / 1000);
+          if (avg >= this.#threshold) out.push({ pid, ratio: Math.round(avg * 100) / 100, sustainedSeconds: Math.round((now - w.busySince) / 100) / 10, remotePorts: [...w.ports] });
+          else w.busySince = w.busyTicks = undefined;
         }
       }
       w.ticks = ticks;

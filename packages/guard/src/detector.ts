@@ -109,7 +109,8 @@ export class Detector {
   #coolOff(r: CompiledRule, e: GuardEvent): boolean {
     if (r.cooldownSec <= 0) return true;
     // one alert per rule, program and parent process within the cooldown: a web shell's burst of commands is one alert, another attacker is another
-    const key = `${r.name}\0${e.proc.exe || e.proc.name}\0${e.proc.ppid}`;
+    // (or per the rule's cooldownBy fields, e.g. one alert per reverse-shell session)
+    const key = r.cooldownBy ? `${r.name}\0${r.cooldownBy.map((f) => String(f.get(e))).join('\0')}` : `${r.name}\0${e.proc.exe || e.proc.name}\0${e.proc.ppid}`;
     const last = this.#last.get(key);
     if (last !== undefined && e.time - last < r.cooldownSec * 1000) return false;
     if (this.#last.size > 10_000) this.#last.clear();

@@ -1,8 +1,8 @@
 /** Kinds of {@link GuardEvent}. */
-export type GuardEventType = 'exec' | 'open' | 'connect' | 'listen' | 'ptrace' | 'module' | 'setuid' | 'setgid' | 'capset' | 'mount' | 'cpu';
+export type GuardEventType = 'exec' | 'open' | 'connect' | 'listen' | 'ptrace' | 'module' | 'setuid' | 'setgid' | 'capset' | 'mount' | 'chmod' | 'cpu';
 
 /** Every event type, for validation and documentation. */
-export const GUARD_EVENT_TYPES: readonly GuardEventType[] = ['exec', 'open', 'connect', 'listen', 'ptrace', 'module', 'setuid', 'setgid', 'capset', 'mount', 'cpu'];
+export const GUARD_EVENT_TYPES: readonly GuardEventType[] = ['exec', 'open', 'connect', 'listen', 'ptrace', 'module', 'setuid', 'setgid', 'capset', 'mount', 'chmod', 'cpu'];
 
 /** What the process tree knows about one process. */
 export interface ProcessInfo {
@@ -74,7 +74,7 @@ export interface GuardEvent {
   readonly proc: ProcessInfo;
   /** Its ancestors, nearest first (bounded). */
   readonly ancestors: readonly ProcessInfo[];
-  /** open: the path (as given to the syscall), its flags and whether it opens for writing. */
+  /** open: the path (as given to the syscall), its flags and whether it opens for writing; chmod: the file (resolved against the caller's cwd or fd) and its new mode. */
   readonly file?: {
     /** Path as given to open. */
     readonly path: string;
@@ -82,6 +82,10 @@ export interface GuardEvent {
     readonly flags: number;
     /** O_WRONLY, O_RDWR, O_CREAT or O_TRUNC. */
     readonly write: boolean;
+    /** chmod: the mode asked for (only calls setting a set-uid or set-gid bit are reported). */
+    readonly mode?: number;
+    /** chmod: the file is a directory (a set-gid directory is ordinary group sharing). */
+    readonly isDir?: boolean;
   };
   /** connect/listen: addresses and ports. */
   readonly net?: {

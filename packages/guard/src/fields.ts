@@ -26,7 +26,7 @@ const dirOf = (path: string): string => {
 const baseOf = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 const spec: readonly FieldSpec[] = [
-  { name: 'event.type', type: 'string', doc: 'exec, open, connect, listen, ptrace, module, setuid, setgid, capset, mount or cpu.', get: (e) => e.type },
+  { name: 'event.type', type: 'string', doc: 'exec, open, connect, listen, ptrace, module, setuid, setgid, capset, mount, chmod or cpu.', get: (e) => e.type },
   { name: 'proc.pid', type: 'number', doc: 'Process id.', get: (e) => e.proc.pid },
   { name: 'proc.ppid', type: 'number', doc: 'Parent process id.', get: (e) => e.proc.ppid },
   { name: 'proc.uid', type: 'number', doc: 'Real uid.', get: (e) => e.proc.uid },
@@ -39,6 +39,7 @@ const spec: readonly FieldSpec[] = [
   { name: 'proc.stdin_net', type: 'bool', doc: 'fd 0 was a TCP/UDP (AF_INET/AF_INET6) socket at exec.', get: (e) => e.proc.stdinNet },
   { name: 'proc.stdout_net', type: 'bool', doc: 'fd 1 was a network socket at exec.', get: (e) => e.proc.stdoutNet },
   { name: 'proc.parent_stdio_net', type: 'bool', doc: "The parent's fd 0 or 1 was a network socket at exec.", get: (e) => e.proc.parentStdioNet },
+  { name: 'proc.net_session', type: 'number', doc: 'Pid of the oldest process of the unbroken ancestor chain (from this one up) whose stdio is on a network socket: one reverse-shell session; the pid itself when its stdio is not on the network.', get: (e) => netSession(e) },
   { name: 'proc.listening', type: 'bool', doc: 'The process holds a listening TCP socket.', get: (e) => e.proc.listening },
   { name: 'proc.pname', type: 'string', doc: "Parent's command name.", get: (e) => e.ancestors[0]?.name },
   { name: 'proc.pexe', type: 'string', doc: "Parent's executable.", get: (e) => e.ancestors[0]?.exe },
@@ -49,9 +50,14 @@ const spec: readonly FieldSpec[] = [
   { name: 'proc.cpu', type: 'number', doc: 'cpu events: CPU used over the window, in cores.', get: (e) => e.cpu?.ratio },
   { name: 'proc.cpu_seconds', type: 'number', doc: 'cpu events: seconds above the watch threshold.', get: (e) => e.cpu?.sustainedSeconds },
   { name: 'proc.remote_ports', type: 'numbers', doc: 'cpu events: remote ports the process connected to.', get: (e) => e.cpu?.remotePorts },
-  { name: 'file.path', type: 'string', doc: 'open: path as given to the syscall.', get: (e) => e.file?.path },
+  { name: 'file.path', type: 'string', doc: 'open: path as given to the syscall; chmod: the file, resolved.', get: (e) => e.file?.path },
   { name: 'file.dir', type: 'string', doc: 'open: directory of the path.', get: (e) => e.file && dirOf(e.file.path) },
   { name: 'file.name', type: 'string', doc: 'open: last component of the path.', get: (e) => e.file && baseOf(e.file.path) },
+  { name: 'file.mode', type: 'number', doc: 'chmod: the new mode (set-uid 0o4000, set-gid 0o2000).', get: (e) => e.file?.mode },
+  { name: 'file.mode_octal', type: 'string', doc: 'chmod: the new mode in octal, e.g. 4755.', get: (e) => (e.file?.mode === undefined ? undefined : e.file.mode.toString(8)) },
+  { name: 'file.setuid', type: 'bool', doc: 'chmod: the new mode has the set-uid bit.', get: (e) => (e.file?.mode === undefined ? undefined : (e.file.mode & 0o4000) !== 0) },
+  { name: 'file.setgid', type: 'bool', doc: 'chmod: the new mode has the set-gid bit.', get: (e) => (e.file?.mode === undefined ? undefined : (e.file.mode & 0o2000) !== 0) },
+  { name: 'file.is_dir', type: 'bool', doc: 'chmod: the file is a directory.', get: (e) => e.file?.isDir },
   { name: 'file.write', type: 'bool', doc: 'open: for writing (O_WRONLY, O_RDWR, O_CREAT or O_TRUNC).', get: (e) => e.file?.write },
   { name: 'net.laddr', type: 'string', doc: 'connect/listen: local address.', get: (e) => e.net?.laddr },
   { name: 'net.lport', type: 'number', doc: 'connect/listen: local port.', get: (e) => e.net?.lport },
@@ -77,6 +83,21 @@ const spec: readonly FieldSpec[] = [
   { name: 'baseline.total', type: 'number', doc: 'Observations of this feature for the executable.', get: (e) => e.baseline?.total },
   { name: 'baseline.feature', type: 'string', doc: 'child, file, peer, port or syscall.', get: (e) => e.baseline?.feature },
 ];
+
+function netSession(e: GuardEvent): number {
+  const onNet = (p: ProcessInfo): boolean => p.stdinNet || p.stdoutNet || p.parentStdioNet;
+  let root = e.proc.pid;
+  let cur = e.proc;
+  if (!onNet(cur)) return root;
+  for (const a of e.ancestors) {
+    // a parent whose socket stdio the child saw belongs to the session, even when its own exec saw none
+    if (!onNet(a) && !cur.parentStdioNet) break;
+    root = a.pid;
+    cur = a;
+    if (!onNet(a)) break;
+  }
+  return root;
+}
 
 function isLoopback(addr: string): boolean {
   return addr.startsWith('127.') || addr === '0:0:0:0:0:0:0:1' || addr === '::1' || addr.startsWith('0:0:0:0:0:ffff:7f');

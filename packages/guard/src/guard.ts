@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { BpfEvent, EbpfStreams, SecurityWatch } from '@ainka/ebpf';
@@ -109,7 +109,7 @@ export class Guard {
     } catch {
       // no /home
     }
-    return [...starterWatches(homes.slice(0, 200)), ...(this.#options.watches ?? [])].slice(0, 256);
+    return [...starterWatches(homes.slice(0, 50)), ...(this.#options.watches ?? [])].slice(0, 256);
   }
 
   /** Reads /proc (existing processes and listening ports), sets the kernel watches and subscribes to the security events. */
@@ -184,7 +184,8 @@ export class Guard {
           euid: k.euid,
           name: k.comm,
           exe: k.filename,
-          argv: k.argv,
+          // an unreadable argv is not an empty one (exec-without-argv): keep the command name
+          argv: k.argv.length === 0 && k.argsTruncated ? [k.comm] : k.argv,
           cgroupId: k.cgroupId,
           stdinNet: k.stdinInet,
           stdoutNet: k.stdoutInet,
@@ -270,6 +271,11 @@ export class Guard {
             return this.evaluate({ type: 'capset', ...base, caps: { effective: Number(k.args[0]), permitted: Number(k.args[1]), inheritable: Number(k.args[2]) } });
           case 'mount':
             return this.evaluate({ type: 'mount', ...base, mount: { target: k.str, fstype: k.str2, flags: Number(k.args[0] & 0xffffffffn) } });
+          case 'chmod': {
+            const mode = Number(k.args[0] & 0xffffffffn);
+            const path = chmodPath(k.pid, k.str, Number(BigInt.asIntN(64, k.args[1])));
+            return this.evaluate({ type: 'chmod', ...base, file: { path, flags: 0, write: false, mode, isDir: isDirectory(path) } });
+          }
         }
         return [];
       }
@@ -333,6 +339,28 @@ function moduleFromFd(pid: number, fd: number): string {
     return base.replace(/\.ko(\.(xz|zst|gz))?$/, '');
   } catch {
     return '';
+  }
+}
+
+/**
+ * The file a chmod names: the path when absolute, else resolved against the caller's cwd (AT_FDCWD)
+ * or the directory fd, while the caller still runs; fchmod (no path) names its fd's file.
+ */
+function chmodPath(pid: number, path: string, fd: number): string {
+  if (path.startsWith('/')) return path;
+  try {
+    const base = readlinkSync(fd === -100 ? `/proc/${pid}/cwd` : `/proc/${pid}/fd/${fd}`);
+    return path === '' ? base : `${base.replace(/\/$/, '')}/${path.replace(/^\.\//, '')}`;
+  } catch {
+    return path;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

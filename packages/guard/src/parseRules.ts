@@ -2,7 +2,7 @@ import { didYouMean, DocumentLocator, loadDocument, parseDuration, schemaIssues,
 import { GuardError, GuardErrorCode } from './errors.js';
 import { GUARD_EVENT_TYPES, type GuardEvent } from './event.js';
 import { compileRuleExpr, eventTypesOf, ExprCompileError, parseRuleExpr, type CompiledPredicate, type RuleExpr } from './expression.js';
-import { FIELD_ALIASES, FIELDS } from './fields.js';
+import { FIELD_ALIASES, FIELDS, type FieldSpec } from './fields.js';
 import { detectionRulesSchema, type DetectionRulesDocument, type RuleWhenInput } from './rulesSchema.js';
 
 /** A response a rule asks for. */
@@ -39,6 +39,8 @@ export interface CompiledRule {
   readonly tags: readonly string[];
   /** Seconds between two alerts for one executable. */
   readonly cooldownSec: number;
+  /** Fields whose values key the cooldown (one incident), resolved; undefined: the executable and the parent. */
+  readonly cooldownBy?: readonly FieldSpec[];
   /** False when turned off. */
   readonly enabled: boolean;
   /** Response, when the rule asks for one. */
@@ -83,7 +85,7 @@ export interface RulesCheck {
 
 const KEYS: Record<string, readonly string[]> = {
   document: ['apiVersion', 'kind', 'name', 'description', 'tags', 'lists', 'appendLists', 'macros', 'rules', 'exceptions'],
-  rule: ['name', 'description', 'when', 'output', 'severity', 'priority', 'tags', 'cooldown', 'enabled', 'response'],
+  rule: ['name', 'description', 'when', 'output', 'severity', 'priority', 'tags', 'cooldown', 'cooldownBy', 'enabled', 'response'],
   exception: ['rule', 'name', 'when', 'reason'],
   response: ['action', 'mode'],
   when: ['all', 'any', 'not'],
@@ -297,6 +299,15 @@ export function checkRules(sources: readonly RulesSource[]): RulesCheck {
         if (c === undefined) issues.push(loc.issue('schema', [...path, 'cooldown'], `'${String(r.cooldown)}' is not a duration; write it like 30s, 5m or 1h`));
         else cooldownSec = c;
       }
+      const cooldownBy: FieldSpec[] = [];
+      (r.cooldownBy ?? []).forEach((n, j) => {
+        const f = FIELDS.get(FIELD_ALIASES[n] ?? n);
+        if (f) cooldownBy.push(f);
+        else {
+          const guess = didYouMean(n, [...FIELDS.keys()]);
+          issues.push(loc.issue('schema', [...path, 'cooldownBy', j], `'${n}' is not a field; ${guess ? `did you mean '${guess}'?` : 'use fields such as proc.exe, proc.ppid, proc.net_session'}`));
+        }
+      });
       const output = r.output ?? `${r.name}: {proc.name} ({proc.pid}) {event.type}`;
       const bad = badPlaceholders(output);
       if (bad.length > 0) {
@@ -312,6 +323,7 @@ export function checkRules(sources: readonly RulesSource[]): RulesCheck {
         priority: r.priority ?? 50,
         tags: r.tags ?? [],
         cooldownSec,
+        ...(cooldownBy.length > 0 ? { cooldownBy } : {}),
         enabled: r.enabled ?? true,
         ...(r.response ? { response: { action: r.response.action, mode: r.response.mode ?? 'advise' } } : {}),
         output,

@@ -65,7 +65,7 @@ export class ProcessTree {
     return e;
   }
 
-  /** A process forked: the child runs the parent's program and inherits its sockets. */
+  /** A process forked: the child runs the parent's program (its listening flag is not inherited). */
   fork(pid: number, ppid: number, uid: number, name: string): void {
     const parent = this.get(ppid);
     this.#set({
@@ -80,7 +80,8 @@ export class ProcessTree {
       stdinNet: parent?.stdinNet ?? false,
       stdoutNet: parent?.stdoutNet ?? false,
       parentStdioNet: false,
-      listening: parent?.listening ?? false,
+      // not inherited: a forked helper is not the service (its own listen, or /proc at start-up, marks it)
+      listening: false,
       seenAt: this.#now(),
     });
   }

@@ -48,6 +48,8 @@ const rule = z.strictObject({
   tags: z.array(z.string()).optional(),
   /** Minimum time between two alerts of this rule for one executable: seconds or `30s`, `5m`. Default 60 s. */
   cooldown: duration.optional(),
+  /** Fields whose values name one incident for the cooldown (default `[proc.exe, proc.ppid]`), e.g. `[proc.net_session]`: one alert per reverse-shell session. */
+  cooldownBy: z.array(z.string()).min(1).max(4).optional(),
   /** Set false to turn the rule off without deleting it. */
   enabled: z.boolean().optional(),
   /** Response, opt-in per rule; advisory unless `mode: enforce`. */

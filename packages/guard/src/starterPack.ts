@@ -13,8 +13,10 @@ tags: [starter]
 lists:
   shell_binaries: [sh, bash, dash, zsh, ksh, ksh93, mksh, fish, ash, csh, tcsh, busybox]
   network_services: [nginx, apache2, httpd, lighttpd, caddy, haproxy, php-fpm, php-fpm8.2, php-fpm8.3, uwsgi, gunicorn,
-    tomcat, java, mysqld, mariadbd, postgres, redis-server, memcached, mongod, named, dnsmasq, vsftpd, proftpd, exim4,
-    master, dovecot, smbd, squid, node, python3-http]
+    tomcat, mysqld, mariadbd, postgres, redis-server, memcached, mongod, named, dnsmasq, vsftpd, proftpd, exim4,
+    master, dovecot, smbd, squid]
+  # generic runtimes (node, java, python3, php …) count as services only while they hold a listening socket
+  network_relays: [socat, nc, ncat, netcat, nc.traditional, nc.openbsd, telnet, busybox-nc]
   # programs whose job is to start shells for people or jobs
   shell_spawning_services: [sshd, sshd-session, systemd, init, cron, crond, atd, login, su, sudo, tmux, screen,
     agetty, containerd-shim, runc, dockerd, ainkad]
@@ -22,9 +24,38 @@ lists:
   shadow_readers: [passwd, chpasswd, chage, login, su, sudo, sudoedit, sshd, sshd-session, unix_chkpwd, useradd,
     usermod, userdel, groupadd, groupmod, groupdel, gpasswd, vipw, pwck, grpck, newusers, chsh, chfn, cron,
     systemd-logind, polkitd, shadowconfig, pwconv, grpconv, cpgr, cppw, lckpwdf, dpkg, unix_update]
+  sensitive_files: [/etc/sudoers, /root/.bash_history, /root/.zsh_history, /root/.mysql_history, /root/.psql_history,
+    /root/.aws/credentials, /root/.docker/config.json, /root/.kube/config, /root/.git-credentials, /root/.netrc,
+    /root/.pgpass]
+  sensitive_home_files: [/home/*/.bash_history, /home/*/.zsh_history, /home/*/.aws/credentials, /home/*/.docker/config.json,
+    /home/*/.kube/config, /home/*/.git-credentials, /home/*/.netrc, /home/*/.pgpass]
+  sensitive_readers: [sudo, sudoedit, visudo, cvtsudoers, su, git, git-credential-store, git-remote-https, aws, docker,
+    dockerd, containerd, kubectl, helm, curl, wget, psql, mysql, ftp, lftp]
   ssh_key_readers: [sshd, sshd-session, ssh, ssh-add, ssh-agent, ssh-keygen, ssh-keysign, scp, sftp, sftp-server,
     git, rsync]
-  system_dirs: [/etc/, /usr/bin/, /usr/sbin/, /bin/, /sbin/, /usr/lib/systemd/, /boot/]
+  # files of a .ssh directory that hold no secret
+  ssh_public_files: [authorized_keys, authorized_keys2, known_hosts, known_hosts.old, config, environment, rc]
+  ssh_key_writers: [sshd, sshd-session, ssh, ssh-keygen, ssh-copy-id, ssh-import-id, cloud-init, google_guest_agent,
+    waagent, ec2-instance-connect]
+  system_dirs: [/etc/, /usr/bin/, /usr/sbin/, /bin/, /sbin/, /usr/lib/systemd/, /lib/systemd/, /boot/]
+  cron_paths: [/etc/crontab, /etc/cron.d/, /etc/cron.hourly/, /etc/cron.daily/, /etc/cron.weekly/, /etc/cron.monthly/,
+    /etc/anacrontab, /var/spool/cron/]
+  systemd_unit_dirs: [/etc/systemd/system/, /etc/systemd/user/, /usr/lib/systemd/system/, /usr/lib/systemd/user/,
+    /lib/systemd/system/, /lib/systemd/user/, /run/systemd/system/, /etc/init.d/, /etc/rc.local]
+  account_files: [/etc/passwd, /etc/group, /etc/shadow, /etc/gshadow, /etc/sudoers, /etc/sudoers.d/]
+  account_writers: [passwd, chpasswd, chage, useradd, usermod, userdel, groupadd, groupmod, groupdel, gpasswd, vipw,
+    vigr, visudo, chsh, chfn, newusers, pwconv, grpconv, pwunconv, grpunconv, systemd-sysusers, adduser, deluser]
+  # programs installed set-uid root by Debian and the usual distributions: running one as a user is normal
+  setuid_programs: [sudo, sudoedit, su, passwd, chsh, chfn, gpasswd, newgrp, expiry, chage, mount, umount, pkexec,
+    ssh-keysign, dbus-daemon-launch-helper, fusermount, fusermount3, Xorg.wrap, Xorg, polkit-agent-helper-1, ping,
+    ping6, traceroute6.iputils, at, crontab, unix_chkpwd, ntfs-3g, exim4, procmail, sendmail, mount.nfs, mount.cifs,
+    snap-confine, chrome-sandbox, bwrap, newuidmap, newgidmap, pppd, doas, staprun, lppasswd, vmware-user-suid-wrapper]
+  miner_programs: [xmrig, xmrig-notls, xmr-stak, xmr-stak-rx, minerd, cpuminer, cpuminer-multi, cpuminer-opt, ccminer,
+    ethminer, t-rex, nbminer, lolminer, phoenixminer, nanominer, gminer, srbminer, srbminer-multi, teamredminer,
+    bfgminer, cgminer, kawpowminer, xmrig-cuda]
+  miner_args: [stratum+tcp://, stratum+ssl://, stratum+tls://, stratum2+tcp://, stratum1+tcp://, --donate-level,
+    --randomx, cryptonight, --coin=monero, mining.subscribe, nicehash.com, minexmr, supportxmr, moneroocean, nanopool.org,
+    2miners.com, f2pool, hashvault.pro]
   package_managers: [dpkg, apt, apt-get, aptitude, unattended-upgr, unattended-upgrade, apt-check, rpm, dnf, yum,
     update-alternatives, update-initramfs, dpkg-preconfigure, debconf, pip, pip3, flatpak, snapd]
   system_writers: [ldconfig, ldconfig.real, systemd, systemd-tmpfiles, systemd-resolved, systemd-networkd,
@@ -38,7 +69,11 @@ macros:
   spawned_shell: event.type == exec and proc.name in shell_binaries
   network_service_parent: proc.pname in network_services or proc.parent_listening
   stdio_on_network: proc.stdin_net or proc.stdout_net or proc.parent_stdio_net
+  # relays that hand a socket to a program (socat exec:…, ncat -e / --sh-exec, a pty behind them)
+  spawned_by_relay: proc.pname in network_relays
   installing_packages: proc.name in package_managers or proc.anames in package_managers
+  persistence_path: file.path startswith cron_paths or file.path startswith systemd_unit_dirs
+    or file.path glob (/root/.config/systemd/**, /home/*/.config/systemd/**)
 rules:
   - name: shell-spawned-by-network-service
     description: A network-facing service started a shell (web shell, command injection, exploited service).
@@ -49,11 +84,14 @@ rules:
     tags: [execution, T1059, T1190]
   - name: reverse-shell
     description: A shell whose stdin/stdout (or its parent's) is a network socket - the classic reverse or bind shell.
-    when: spawned_shell and stdio_on_network
+    when: spawned_shell and (stdio_on_network or spawned_by_relay)
     output: reverse shell {proc.exe} ({proc.cmdline}) with stdio on a network socket, parent {proc.pname} ({proc.pcmdline})
     severity: critical
     priority: 95
     tags: [execution, command-and-control, T1059]
+    # one alert per session: the shells an attacker starts inside the same socket session are one incident
+    cooldown: 1h
+    cooldownBy: [proc.net_session]
     response: {action: kill}
   - name: read-shadow-file
     description: A program that has no business with password hashes opened one of the shadow files.
@@ -65,22 +103,97 @@ rules:
   - name: read-ssh-private-key
     description: An unexpected program opened an SSH private key (user or host key).
     when: >-
-      event.type == open and not file.path endswith .pub
-      and (file.path glob (/home/*/.ssh/id_*, /root/.ssh/id_*, /etc/ssh/ssh_host_*_key))
+      event.type == open and not file.path endswith .pub and not file.write
+      and ((file.path glob (/home/*/.ssh/*, /root/.ssh/*) and not file.name in ssh_public_files)
+           or file.path glob (/etc/ssh/ssh_host_*_key))
       and not proc.name in ssh_key_readers
     output: '{proc.exe} ({proc.cmdline}) opened the SSH private key {file.path} as uid {proc.uid}'
     severity: critical
     priority: 80
     tags: [credential-access, T1552.004]
+  - name: read-sensitive-file
+    description: A program with no business there read sudoers, shell history or stored cloud and registry credentials.
+    when: >-
+      event.type == open and not file.write
+      and (file.path in sensitive_files or file.path startswith /etc/sudoers.d/ or file.path glob sensitive_home_files)
+      and not proc.name in sensitive_readers and not installing_packages
+      and not (proc.name in shell_binaries and file.name endswith _history)
+    output: '{proc.exe} ({proc.cmdline}) opened {file.path} as uid {proc.uid}'
+    severity: warning
+    priority: 75
+    tags: [credential-access, discovery, T1552.001]
   - name: write-below-system-dir
     description: A file below /etc, /usr/bin, /usr/sbin, /bin, /sbin or /boot was opened for writing outside a package install.
     when: >-
       event.type == open and file.write and file.path startswith system_dirs
       and not installing_packages and not proc.name in system_writers
+      and not persistence_path and not file.path in account_files and not file.path startswith /etc/sudoers.d/
     output: '{proc.exe} ({proc.cmdline}) opened {file.path} for writing as uid {proc.uid}'
     severity: warning
     priority: 60
     tags: [persistence, defense-evasion, T1543, T1546]
+  - name: persistence-cron-job
+    description: A cron table or cron script was written outside a package install (scheduled-task persistence).
+    when: event.type == open and file.write and file.path startswith cron_paths and not installing_packages
+    output: '{proc.exe} ({proc.cmdline}) wrote the cron file {file.path} as uid {proc.uid}'
+    severity: warning
+    priority: 70
+    tags: [persistence, T1053.003]
+  - name: crontab-replaced
+    description: A user's crontab was installed, edited or removed with the crontab command (it writes the spool with relative paths).
+    when: event.type == exec and proc.exe_name == crontab and not proc.argv in (-l, -V) and not installing_packages
+    output: '{proc.exe} ({proc.cmdline}) changes the crontab of uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
+    severity: warning
+    priority: 70
+    tags: [persistence, T1053.003]
+  - name: persistence-systemd-unit
+    description: A systemd unit (system or user) or an init script was written outside a package install (service persistence).
+    when: >-
+      event.type == open and file.write and not installing_packages and not proc.name == systemd
+      and (file.path startswith systemd_unit_dirs or file.path glob (/root/.config/systemd/**, /home/*/.config/systemd/**))
+    output: '{proc.exe} ({proc.cmdline}) wrote the unit file {file.path} as uid {proc.uid}'
+    severity: warning
+    priority: 70
+    tags: [persistence, T1543.002]
+  - name: ssh-authorized-keys-modified
+    description: An authorized_keys file was written by a program other than the SSH tools (SSH backdoor).
+    when: >-
+      event.type == open and file.write and file.name in (authorized_keys, authorized_keys2)
+      and not proc.name in ssh_key_writers and not installing_packages
+    output: '{proc.exe} ({proc.cmdline}) wrote {file.path} as uid {proc.uid}'
+    severity: warning
+    priority: 70
+    tags: [persistence, T1098.004]
+  - name: account-or-sudoers-modified
+    description: The password, group or sudoers files were opened for writing by a program other than the account tools.
+    when: >-
+      event.type == open and file.write and (file.path in account_files or file.path startswith /etc/sudoers.d/)
+      and not proc.name in account_writers and not installing_packages
+    output: '{proc.exe} ({proc.cmdline}) opened {file.path} for writing as uid {proc.uid}'
+    severity: critical
+    priority: 85
+    tags: [privilege-escalation, persistence, T1548.003, T1136.001]
+  - name: unexpected-setuid-root-exec
+    description: A non-root user ran a program as root through a set-uid bit it should not have (planted set-uid shell, exploited binary).
+    when: event.type == exec and proc.uid > 0 and proc.euid == 0 and not proc.exe_name in setuid_programs
+    output: '{proc.exe} ({proc.cmdline}) runs with euid 0 for uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
+    severity: critical
+    priority: 90
+    tags: [privilege-escalation, T1548.001]
+  - name: setuid-bit-set
+    description: A set-uid or set-gid bit was set on a file outside a package install (a set-uid backdoor, or a step of a privilege escalation).
+    when: event.type == chmod and (file.setuid or (file.setgid and not file.is_dir)) and not installing_packages
+    output: '{proc.exe} ({proc.cmdline}) set mode {file.mode_octal} on {file.path} as uid {proc.uid}'
+    severity: critical
+    priority: 85
+    tags: [privilege-escalation, persistence, T1548.001]
+  - name: exec-without-argv
+    description: A program was executed with an empty argv, the trigger of argv[0]-confusion exploits of set-uid programs (pkexec, CVE-2021-4034).
+    when: event.type == exec and proc.cmdline == ''
+    output: '{proc.exe} executed with an empty argv by {proc.pname} ({proc.pcmdline}) as uid {proc.uid} euid {proc.euid}'
+    severity: critical
+    priority: 90
+    tags: [privilege-escalation, T1068]
   - name: ptrace-other-user
     description: A process attached with ptrace to a process of another user (credential theft, injection).
     when: event.type == ptrace and target.other_user
@@ -107,7 +220,7 @@ rules:
   - name: crypto-miner
     description: Sustained CPU by a process that connected to a mining-pool port or speaks stratum.
     when: >-
-      event.type == cpu and proc.cpu >= 0.8 and proc.cpu_seconds >= 10
+      event.type == cpu and proc.cpu >= 0.5 and proc.cpu_seconds >= 10
       and (proc.remote_ports in mining_pool_ports or proc.cmdline contains stratum)
     output: '{proc.exe} ({proc.cmdline}) used {proc.cpu} cores for {proc.cpu_seconds}s after connecting to ports {proc.remote_ports}'
     severity: critical
@@ -115,6 +228,13 @@ rules:
     tags: [impact, T1496]
     cooldown: 10m
     response: {action: kill}
+  - name: crypto-miner-command
+    description: A known miner program, or a command line naming a mining pool or the stratum protocol.
+    when: event.type == exec and (proc.exe_name in miner_programs or proc.name in miner_programs or proc.cmdline contains miner_args)
+    output: 'miner {proc.exe} ({proc.cmdline}) started by {proc.pname} ({proc.ppid}) as uid {proc.uid}'
+    severity: critical
+    priority: 80
+    tags: [impact, T1496]
   - name: setuid-root-by-unprivileged
     description: A non-root process asked to become root outside the usual set-uid helpers.
     when: event.type == setuid and proc.uid != 0 and call.ids in (0) and not proc.name in (sudo, su, passwd, newgrp, pkexec, mount, umount, fusermount, fusermount3, chsh, chfn, gpasswd, unix_chkpwd, ping, crontab, at, ssh-keysign, dbus-daemon-launch-helper, polkit-agent-helper-1, Xorg)
@@ -143,6 +263,19 @@ export function starterWatches(homes: readonly string[] = []): SecurityWatch[] {
     { path: '/root/.ssh/' },
     { path: '/etc/ssh/', writesOnly: false },
     { path: '/etc/', writesOnly: true },
+    { path: '/etc/sudoers' },
+    { path: '/etc/sudoers.d/' },
+    { path: '/var/spool/cron/', writesOnly: true },
+    { path: '/lib/systemd/', writesOnly: true },
+    { path: '/run/systemd/system/', writesOnly: true },
+    { path: '/root/.config/systemd/', writesOnly: true },
+    { path: '/root/.bash_history' },
+    { path: '/root/.zsh_history' },
+    { path: '/root/.aws/' },
+    { path: '/root/.docker/config.json' },
+    { path: '/root/.kube/config' },
+    { path: '/root/.git-credentials' },
+    { path: '/root/.netrc' },
     { path: '/usr/bin/', writesOnly: true },
     { path: '/usr/sbin/', writesOnly: true },
     { path: '/bin/', writesOnly: true },
@@ -150,6 +283,9 @@ export function starterWatches(homes: readonly string[] = []): SecurityWatch[] {
     { path: '/usr/lib/systemd/', writesOnly: true },
     { path: '/boot/', writesOnly: true },
   ];
-  for (const h of homes) w.push({ path: `${h.replace(/\/$/, '')}/.ssh/` });
+  for (const home of homes) {
+    const h = home.replace(/\/$/, '');
+    w.push({ path: `${h}/.ssh/` }, { path: `${h}/.config/systemd/`, writesOnly: true }, { path: `${h}/.bash_history` }, { path: `${h}/.aws/` });
+  }
   return w.slice(0, 256);
 }

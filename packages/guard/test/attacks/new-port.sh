@@ -1,7 +1,6 @@
 #!/bin/bash
-# A backdoor listener on a new port.
+# A backdoor listener on a new port (perl: in every Debian base system).
 set -eu
-timeout 30 python3 -c "
-import socket, time
-l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(('0.0.0.0', 31337)); l.listen(1); time.sleep(2)" || true
+timeout 30 perl -MIO::Socket::INET -e '
+my $l = IO::Socket::INET->new(LocalAddr => "0.0.0.0", LocalPort => 31337, Listen => 1, ReuseAddr => 1) or die "listen: $!";
+sleep 2;' || true

@@ -1,16 +1,11 @@
 #!/bin/bash
-# Injection: attach with ptrace to a process of another user.
+# Injection: attach with ptrace (PTRACE_ATTACH) to a process of another user.
 set -eu
 setpriv --reuid=65534 --regid=65534 --clear-groups sleep 30 &
 victim=$!
 sleep 0.5
-python3 -c "
-import ctypes, sys, os, time
-libc = ctypes.CDLL(None)
-pid = int(sys.argv[1])
-if libc.ptrace(16, pid, 0, 0) == 0:
-    os.waitpid(pid, 0)
-    libc.ptrace(17, pid, 0, 0)
-" "$victim"
+perl -e '
+my $pid = 0 + shift;
+if (syscall(101, 16, $pid, 0, 0) == 0) { waitpid($pid, 0); syscall(101, 17, $pid, 0, 0); }' "$victim"
 kill $victim 2>/dev/null || true
 wait $victim 2>/dev/null || true

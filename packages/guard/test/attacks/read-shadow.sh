@@ -1,4 +1,4 @@
 #!/bin/bash
 # Credential access: dump the password hashes.
 set -eu
-python3 -c "print(len(open('/etc/shadow').read()))" > /dev/null
+cat /etc/shadow > /dev/null

@@ -3,13 +3,11 @@
 set -eu
 port=14444
 ready=$(mktemp -u)
-python3 - "$port" "$ready" <<'PY' &
-import socket, sys, time
-l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(('127.0.0.1', int(sys.argv[1]))); l.listen(1)
-open(sys.argv[2], 'w').close()  # listening: the victim may connect
-c, _ = l.accept(); c.sendall(b'id; exit\n'); time.sleep(1); c.close()
-PY
+perl -MIO::Socket::INET -e '
+my ($port, $ready) = @ARGV;
+my $l = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port, Listen => 1, ReuseAddr => 1) or die "listen: $!";
+open(my $f, ">", $ready); close($f);
+my $c = $l->accept; print $c "id; exit\n"; sleep 1; close($c);' "$port" "$ready" &
 attacker=$!
 for i in $(seq 150); do [ -e "$ready" ] && break; sleep 0.2; done
 rm -f "$ready"

@@ -13,6 +13,6 @@ http.server.HTTPServer(('0.0.0.0', int(sys.argv[1])), H).serve_forever()
 PY
 svc=$!
 for i in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
-python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/x;id').read()"
+exec 3<>/dev/tcp/127.0.0.1/$port; printf "GET /x;id HTTP/1.0\r\n\r\n" >&3; cat <&3 >/dev/null; exec 3>&-
 kill $svc 2>/dev/null || true
 wait $svc 2>/dev/null || true

@@ -28,7 +28,7 @@ const bpfEventType = defineEnum('ainka_bpf_event_type', 'AINKA_BPF_EVENT_', 'Rec
   /** A new process was forked (struct ainka_bpf_fork). */
   FORK: [8, 'A new process was forked (struct ainka_bpf_fork).'],
   /** A security-relevant syscall: ptrace attach, module load, setuid family, capset, mount (struct ainka_bpf_sec_call). */
-  SEC_CALL: [9, 'A security-relevant syscall: ptrace attach, module load, setuid family, capset, mount (struct ainka_bpf_sec_call).'],
+  SEC_CALL: [9, 'A security-relevant syscall: ptrace attach, module load, setuid family, capset, mount, set-uid chmod (struct ainka_bpf_sec_call).'],
   /** The set of syscall numbers a process used, at its exit (struct ainka_bpf_syscall_mix). */
   SYSCALL_MIX: [10, 'The set of syscall numbers a process used, at its exit (struct ainka_bpf_syscall_mix).'],
 });
@@ -78,6 +78,8 @@ const secCall = defineEnum('ainka_bpf_sec_call_kind', 'AINKA_SEC_CALL_', 'Kinds 
   CAPSET: [7, 'capset(2): args[0] effective, args[1] permitted, args[2] inheritable (low | high << 32), args[3] target pid.'],
   /** mount(2) or move_mount(2): str the target, str2 the fs type, args[0] mount flags. */
   MOUNT: [8, 'mount(2) or move_mount(2): str the target, str2 the fs type, args[0] mount flags.'],
+  /** chmod/fchmodat/fchmodat2/fchmod setting a set-uid or set-gid bit: args[0] the mode, args[1] the fd (fchmod) or dirfd, args[3] the syscall number; str the path ('' for fchmod). */
+  CHMOD: [9, 'chmod/fchmodat/fchmodat2/fchmod setting a set-uid or set-gid bit: args[0] mode, args[1] fd or dirfd, args[3] syscall number; str the path.'],
 });
 /** Kinds of security syscall records. */
 export const SecCallKind = secCall.values;
