@@ -165,6 +165,7 @@ describe.runIf(inSystem)('self-healing against real faults (systemd guest)', () 
     expect(hung.evidence[0]?.condition).toMatch(/result timeout/);
     const loop = await found((r) => r.key === `unit:${tag}-crash.service` && /crash-looping/.test(r.summary), 'crash-looping unit');
     expect(loop.actions).toEqual([]);
+    expect(loop.summary, 'times to failure are never negative (events in order)').not.toMatch(/-\d+\.\d s/);
     expect(loop.evidence.some((e) => /config error: missing listen address/.test(e.condition))).toBe(true);
 
     // Leaks: named with rate and ETA against the unit's own limits; remedy is a restart of the unit.

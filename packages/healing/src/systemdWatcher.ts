@@ -56,6 +56,8 @@ type Bus = ReturnType<typeof dbus.systemBus>;
  * {@link UnitEvent}s, reading `Result`, `LoadState` and `UnitFileState` of units that failed.
  */
 export class SystemdWatcher {
+  private chain: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly bus: Bus,
     private readonly onEvent: (e: UnitEvent) => void,
@@ -125,14 +127,20 @@ export class SystemdWatcher {
     const unit = unitNameFromPath(m.path);
     const activeState = String(changed.ActiveState.value);
     const subState = changed.SubState === undefined ? undefined : String(changed.SubState.value);
+    // Events are delivered in the order systemd sent them: a failure waits for its properties, and every
+    // later event waits for it (else a unit's auto-restart would be seen before the failure that caused it).
+    this.chain = this.chain.then(() => this.deliver(m.path, unit, at, activeState, subState)).catch(() => undefined);
+  }
+
+  private async deliver(path: string, unit: string, at: number, activeState: string, subState: string | undefined): Promise<void> {
     if (activeState !== 'failed') {
       this.onEvent({ unit, at, activeState, ...(subState !== undefined ? { subState } : {}) });
       return;
     }
-    void Promise.all([
-      this.property(m.path, 'org.freedesktop.systemd1.Service', 'Result'),
-      this.property(m.path, UNIT_IFACE, 'LoadState'),
-      this.property(m.path, UNIT_IFACE, 'UnitFileState'),
+    await Promise.all([
+      this.property(path, 'org.freedesktop.systemd1.Service', 'Result'),
+      this.property(path, UNIT_IFACE, 'LoadState'),
+      this.property(path, UNIT_IFACE, 'UnitFileState'),
     ]).then(([result, loadState, unitFileState]) =>
       this.onEvent({
         unit,
