@@ -18,35 +18,6 @@
 
 #ifndef READ_ONCE
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
-/*
- * The fields every exec record shares (struct ainka_bpf_exec and struct ainka_bpf_sec_exec), filled
- * at sched_process_exec in the new program's context: a macro because the two structs differ in
- * type but not in these field names.
- */
-#define ainka_fill_exec(e, task, bprm)                                                          \
-	do {                                                                                    \
-		(e)->pid = BPF_CORE_READ(task, tgid);                                           \
-		(e)->ppid = BPF_CORE_READ(task, real_parent, tgid);                             \
-		(e)->uid = (__u32)bpf_get_current_uid_gid();                                    \
-		(e)->cgroup_id = bpf_get_current_cgroup_id();                                   \
-		bpf_get_current_comm((e)->comm, sizeof((e)->comm));                             \
-		if (bpf_probe_read_kernel_str((e)->filename, sizeof((e)->filename),             \
-					      BPF_CORE_READ(bprm, filename)) < 0)              \
-			(e)->filename[0] = '\0';                                                \
-	} while (0)
-
-/* The fields every exit record shares, filled at sched_process_exit of a thread group leader. */
-#define ainka_fill_exit(e, task)                                                                \
-	do {                                                                                    \
-		(e)->pid = BPF_CORE_READ(task, tgid);                                           \
-		(e)->ppid = BPF_CORE_READ(task, real_parent, tgid);                             \
-		(e)->uid = (__u32)bpf_get_current_uid_gid();                                    \
-		(e)->exit_code = BPF_CORE_READ(task, exit_code);                                \
-		(e)->cgroup_id = bpf_get_current_cgroup_id();                                   \
-		(e)->duration_ns = (e)->timestamp_ns - BPF_CORE_READ(task, start_time);         \
-		BPF_CORE_READ_STR_INTO(&(e)->comm, task, comm);                                 \
-	} while (0)
-
 #endif
 
 /* Set through .rodata before load: the consumer's tgid, never observed. */
