@@ -57,17 +57,7 @@ export function registerHealthMetrics(registry: Registry, d: Daemon): void {
       for (const c of d.watched?.counts() ?? []) this.set({ dir: c.dir, state: c.state }, c.files);
     },
   });
-  const counter = (name: string, help: string, labelNames: string[], read: () => Iterable<[Record<string, string>, number]>) =>
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        for (const [labels, v] of read()) this.inc(labels, v);
-      },
-    });
+  const counter = pulledCounter(registers);
   counter('ainka_daemon_tick_errors_total', 'Telemetry ticks that failed (logged with the error).', [], () => [[{}, d.counters.tickErrors]]);
   counter('ainka_policy_rule_decisions_total', 'Decisions of the fast layer per policy rule, by outcome (proposed, applied, skipped, failed).', ['policy', 'rule', 'status'], () =>
     [...d.counters.ruleDecisions].map(([key, n]) => {
@@ -81,4 +71,25 @@ export function registerHealthMetrics(registry: Registry, d: Daemon): void {
     counter('ainka_ebpf_kernel_drops_total', 'eBPF records dropped in the kernel (ring buffer full), per concern.', ['concern'], per('kernelDrops'));
     counter('ainka_ebpf_decode_errors_total', 'eBPF records that could not be decoded, per concern.', ['concern'], per('decodeErrors'));
   }
+}
+
+/** Labelled counter values read at scrape time. */
+export type CounterReading = () => Iterable<[Record<string, string>, number]>;
+
+/**
+ * A factory of prom-client counters whose values are pulled from the daemon at scrape time (reset, then
+ * set from `read()`): the daemon keeps its own totals, the registry only exposes them.
+ */
+export function pulledCounter(registers: Registry[]) {
+  return (name: string, help: string, labelNames: string[], read: CounterReading): Counter =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const [labels, v] of read()) this.inc(labels, v);
+      },
+    });
 }

@@ -1,9 +1,9 @@
 import { PrometheusExporter, type MetricSample } from '@ainka/telemetry';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { Daemon } from './daemon.js';
-import { registerHealthMetrics } from './healthMetrics.js';
+import { pulledCounter, registerHealthMetrics } from './healthMetrics.js';
 import type { LatencyHistogram } from './latency.js';
 
 /**
@@ -71,17 +71,7 @@ export class DaemonMetrics {
         if (d.immediate !== undefined) this.set(d.immediate.ruleCount);
       },
     });
-    const counter = (name: string, help: string, labelNames: string[], read: () => Iterable<[Record<string, string>, number]>) =>
-      new Counter({
-        name,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          this.reset();
-          for (const [labels, v] of read()) this.inc(labels, v);
-        },
-      });
+    const counter = pulledCounter(registers);
     counter('ainka_daemon_anomalies_total', 'Anomalies opened by per-series detection.', [], () => [[{}, d.counters.anomalies]]);
     counter('ainka_daemon_actions_total', 'Decisions of the fast layer, by outcome (proposed, applied, skipped, failed).', ['status'], () => [...d.counters.actions].map(([status, n]) => [{ status }, n]));
     counter('ainka_daemon_kernel_decisions_total', 'Events of the kernel policy cache recorded as decisions, by kind (kernel-hit, kernel-request, kernel-observed, …).', ['status'], () =>
