@@ -112,6 +112,14 @@ export const tunedConfig = {
   },
 };
 
+/** `CPUQuotaPerSecUSec` ("250ms", "1s", "infinity") → { percent, quotaUs per 100 ms period }, or null without a quota. */
+export function unitQuota(perSec) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|us)$/.exec(perSec ?? '');
+  if (!m) return null;
+  const us = Number(m[1]) * (m[2] === 's' ? 1e6 : m[2] === 'ms' ? 1e3 : 1);
+  return { percent: Math.round(us / 1e4), quotaUs: Math.round(us / 10) };
+}
+
 /** AINKA: ainkad installed as the product's systemd unit, enforce mode, the shipped packs. */
 export function ainkaConfig(repo) {
   const node = process.execPath;
@@ -136,16 +144,28 @@ export function ainkaConfig(repo) {
       // result (the report shows its CPU per scenario). No drop-in from an earlier lab stays.
       rmSync('/etc/systemd/system/ainkad.service.d/lab-tcg.conf', { force: true });
       sh('systemctl daemon-reload');
+      this.quota = unitQuota(sh('systemctl show -p CPUQuotaPerSecUSec --value ainkad.service').out);
       this.installed = true;
     },
+    /**
+     * Starts ainkad; its start-up (node, the bundle, eBPF verification: many minutes of emulated CPU)
+     * runs without the quota, before any scenario, then the unit's own quota is put back for every
+     * measurement (`systemctl set-property --runtime`, checked in the cgroup's cpu.max).
+     */
     async begin() {
       this.install();
+      if (this.quota) sh('systemctl set-property --runtime ainkad.service CPUQuota=', { allowFail: true });
       sh('systemctl start ainkad.service');
-      await waitForAsync('ainkad (status on its socket)', () => apiCall('status', {}, { timeoutMs: 30_000 }), 600);
+      await waitForAsync('ainkad (status on its socket)', () => apiCall('status', {}, { timeoutMs: 30_000 }), 1800);
+      if (this.quota) {
+        sh(`systemctl set-property --runtime ainkad.service CPUQuota=${this.quota.percent}%`);
+        this.cpuMax = sh('cat /sys/fs/cgroup/system.slice/ainkad.service/cpu.max', { allowFail: true }).out;
+        if (!this.cpuMax.startsWith(String(this.quota.quotaUs))) throw new LabError('ERR_AINKA_LAB_QUOTA', `ainkad's CPUQuota=${this.quota.percent}% is not in effect after its start: cpu.max is "${this.cpuMax}"`);
+      }
     },
     async enterScenario() {
       scenarioStart = Date.now();
-      return {};
+      return { cpuMax: this.cpuMax ?? null };
     },
     /**
      * The changes AINKA made during the scenario, from its journal, each kept or rolled back as of the

@@ -149,3 +149,10 @@ test('report: a repetition not every configuration finished is left out of the t
   assert.equal(md.rows[0].by.ainka.n, 3);
   assert.match(md.text, /2 sample\(s\) of a repetition not every configuration finished are left out/);
 });
+
+test('unit quota: CPUQuotaPerSecUSec to the percentage and the cpu.max quota per 100 ms', async () => {
+  const { unitQuota } = await import('../lib/configs.mjs');
+  assert.deepEqual(unitQuota('250ms'), { percent: 25, quotaUs: 25000 });
+  assert.deepEqual(unitQuota('1s'), { percent: 100, quotaUs: 100000 });
+  assert.equal(unitQuota('infinity'), null);
+});
