@@ -150,7 +150,7 @@ int main(void)
 		int kind = round % 3;	/* 0 frozen, 1 killed, 2 frozen while the CPUs are starved */
 		bool freeze = kind != 1;
 		long long drops0 = proc_get("jobs_queue_full"), wd0 = proc_get("watchdog_fires");
-		long long of0 = proc_get("owner_fallbacks"), drops;
+		long long of0 = proc_get("owner_fallbacks"), drops, stream_drops;
 		pid_t d = spawn_daemon();
 		int64_t t0;
 		bool back;
@@ -167,9 +167,7 @@ int main(void)
 			continue;
 		}
 		sleep_ms(400 + (round * 137) % 400);	/* hits stream, nice values churn */
-		drops = proc_get("jobs_queue_full") - drops0;
-		if (drops > 0)
-			dropped_rounds++;
+		stream_drops = proc_get("jobs_queue_full") - drops0;
 		t0 = now_ms();
 		if (freeze) {
 			kill(d, SIGSTOP);	/* alive, owner intact, silent: only the watchdog can act */
@@ -192,8 +190,16 @@ int main(void)
 			sleep_ms(20);
 		}
 		back = back && proc_get("watchdog_fires") - wd0 + proc_get("owner_fallbacks") - of0 == 1;
-		diag("round %d (%s): %lld jobs refused by the full queue while streaming, observe after %lld ms (%s), watchdog +%lld, owner +%lld, in force %lld, off nice 0: %d",
-		     round, kind == 0 ? "frozen" : kind == 1 ? "killed" : "frozen, CPUs starved", drops, (long long)(now_ms() - t0),
+		/*
+		 * Whether the executor keeps up while hits merely stream depends on the CPU: a fast one
+		 * drains 16 jobs per 1 ms sample. While real-time hogs hold every CPU (kind 2) it cannot
+		 * run at all, so the queue fills on any machine: count refusals over the whole round.
+		 */
+		drops = proc_get("jobs_queue_full") - drops0;
+		if (drops > 0)
+			dropped_rounds++;
+		diag("round %d (%s): %lld jobs refused by the full queue (%lld while streaming), observe after %lld ms (%s), watchdog +%lld, owner +%lld, in force %lld, off nice 0: %d",
+		     round, kind == 0 ? "frozen" : kind == 1 ? "killed" : "frozen, CPUs starved", drops, stream_drops, (long long)(now_ms() - t0),
 		     back ? "ok" : "NOT OK", proc_get("watchdog_fires") - wd0, proc_get("owner_fallbacks") - of0,
 		     proc_get("actions_in_force"), tasks_off_zero());
 		if (back && proc_get("actions_in_force") == 0 && tasks_off_zero() == 0)

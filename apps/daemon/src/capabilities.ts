@@ -67,6 +67,9 @@ export interface OptionalPathsOptions {
   readonly onEbpfStreamError?: (stream: string, err: unknown) => void;
 }
 
+/** The streams `ebpfMetricSource` reads (eBPF is unavailable when every one of them failed to load). */
+const EBPF_STREAMS = ['runQueueLatency$', 'connectLatency$', 'contextSwitches$', 'oomKills$'] as const;
+
 async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {}): Promise<{ status: () => CapabilityStatus; sources: MetricSource[]; ebpfStats?: OptionalPaths['ebpfStats']; close: () => void }> {
   const none = (reason: string) => ({ status: () => ({ id: 'ebpf', available: false, reason }), sources: [], close: () => undefined });
   if (mode === 'off') return none('disabled by config (telemetry.ebpf: off)');
@@ -77,11 +80,13 @@ async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {
   } catch (err) {
     return none(`@ainka/ebpf failed to load (${describeError(err).message})`);
   }
-  const probe = mod.probeEbpf as (() => unknown) | undefined;
+  const probe = mod.probeEbpf as ((o?: { bpfDir?: string; load?: boolean }) => unknown) | undefined;
   if (typeof probe !== 'function') return none('@ainka/ebpf exports no probeEbpf() yet; using procfs telemetry only');
   let r: { ok: boolean; reason?: string };
   try {
-    r = readProbe(await probe());
+    // Prerequisites only (root, BTF, libbpf, ring buffer): the streams load and verify each object once
+    // themselves and report a concern that fails (status below). Loading them here too cost seconds of CPU.
+    r = readProbe(await probe({ load: false, ...(options.ebpfObjects !== undefined ? { bpfDir: options.ebpfObjects } : {}) }));
   } catch (err) {
     return none(`eBPF probe failed: ${describeError(err).message}`);
   }
@@ -111,8 +116,10 @@ async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {
         options.onEbpfStreamError?.(stream, err);
       },
     });
+    const streamCount = EBPF_STREAMS.filter((n) => (streams as unknown as Record<string, unknown>)[n] !== undefined).length;
     const status = (): CapabilityStatus => {
       const notes = [...(r.reason !== undefined ? [r.reason] : []), ...failed];
+      if (failed.length >= streamCount) return { id: 'ebpf', available: false, reason: `no eBPF object loads here: ${notes.join('; ')}` };
       return { id: 'ebpf', available: true, ...(notes.length > 0 ? { reason: `(partly: ${notes.join('; ')})` } : {}) };
     };
     return { status, sources: [source], ebpfStats: () => streams.host?.stats?.() ?? {}, close: () => source.close?.() };

@@ -47,6 +47,13 @@ export interface EbpfProbeOptions {
   readonly bpfDir?: string;
   /** Concerns to try (default all in the manifest). */
   readonly concerns?: readonly Concern[];
+  /**
+   * Load and attach every concern's object to see what works (default true). With `false` only the
+   * prerequisites are checked (root, BTF, libbpf, ring buffer support) — no verifier run, which costs
+   * seconds of CPU — and `available` means they hold; a consumer that loads the objects anyway (the
+   * streams) learns per concern from its own load, so the objects are verified once, not twice.
+   */
+  readonly load?: boolean;
 }
 
 const BPF_MAP_TYPE_RINGBUF = 27;
@@ -62,7 +69,8 @@ function readOr(path: string, fallback: string | null): string | null {
 /**
  * Finds out what the eBPF telemetry can do here without throwing: checks root, BTF, lockdown and
  * ring buffer support, then loads and attaches every concern's object (choosing variants exactly
- * as the streams will) and closes it again. The daemon uses this to degrade cleanly.
+ * as the streams will) and closes it again (or, with `load: false`, only checks the prerequisites).
+ * The daemon uses this to degrade cleanly.
  */
 export function probeEbpf(options: EbpfProbeOptions = {}): EbpfProbe {
   const reasons: string[] = [];
@@ -85,7 +93,7 @@ export function probeEbpf(options: EbpfProbeOptions = {}): EbpfProbe {
   if (libbpf && !ringbuf) reasons.push('BPF_MAP_TYPE_RINGBUF is not supported (Linux < 5.8 or not permitted)');
 
   const concerns: Partial<Record<Concern, ConcernProbe>> = {};
-  if (libbpf) {
+  if (libbpf && options.load !== false) {
     const dir = options.bpfDir ?? defaultBpfDir();
     let manifest;
     try {
@@ -114,6 +122,6 @@ export function probeEbpf(options: EbpfProbeOptions = {}): EbpfProbe {
       }
     }
   }
-  const available = Object.values(concerns).some((c) => c?.available);
+  const available = options.load === false ? root && btf && libbpf !== null && ringbuf : Object.values(concerns).some((c) => c?.available);
   return { available, root, btf, lockdown, libbpf, ringbuf, kernel, concerns, reasons };
 }

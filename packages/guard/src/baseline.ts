@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { GuardError, GuardErrorCode } from './errors.js';
+import { ExeHashCache } from './exeHashCache.js';
 import type { BaselineVerdict } from './event.js';
 
 /** Features learned per executable. */
@@ -17,7 +16,7 @@ export interface BaselineStoreOptions {
   readonly maxExecutables?: number;
   /** Clock in ms (default Date.now). */
   readonly now?: () => number;
-  /** Hash of an executable file (default: sha256 of its size and first MiB, cached by path, size and mtime). */
+  /** Hash of an executable file (default: sha256 of its size and first MiB, cached by path and the file's dev, inode, size, mtime and ctime: see {@link ExeHashCache}). */
   readonly hashFile?: (path: string) => string;
 }
 
@@ -69,13 +68,13 @@ export class BaselineStore {
   readonly #hashFile: (path: string) => string;
   readonly #exes = new Map<string, ExeState>();
   readonly #pending: { exeId: number; feature: string; value: string; count: number; at: number }[] = [];
-  readonly #hashes = new Map<string, { key: string; hash: string }>();
 
   constructor(options: BaselineStoreOptions = {}) {
     this.#maxValues = options.maxValuesPerFeature ?? 256;
     this.#maxExes = options.maxExecutables ?? 4096;
     this.#now = options.now ?? Date.now;
-    this.#hashFile = options.hashFile ?? ((p) => this.#defaultHash(p));
+    const hashes = new ExeHashCache({ maxEntries: Math.max(1024, this.#maxExes) });
+    this.#hashFile = options.hashFile ?? ((p) => hashes.hash(p));
     try {
       this.#db = new Database(options.path ?? ':memory:');
       this.#db.pragma('journal_mode = WAL');
@@ -93,29 +92,6 @@ export class BaselineStore {
   /** Content hash of an executable (`-` when it cannot be read). */
   hashOf(path: string): string {
     return this.#hashFile(path);
-  }
-
-  #defaultHash(path: string): string {
-    let key: string;
-    try {
-      const st = statSync(path);
-      key = `${st.size}:${st.mtimeMs}:${st.ino}`;
-      const cached = this.#hashes.get(path);
-      if (cached?.key === key) return cached.hash;
-      const fd = openSync(path, 'r');
-      try {
-        const buf = Buffer.alloc(Math.min(st.size, 1 << 20));
-        const n = readSync(fd, buf, 0, buf.length, 0);
-        const hash = createHash('sha256').update(String(st.size)).update(buf.subarray(0, n)).digest('hex').slice(0, 16);
-        if (this.#hashes.size > 8192) this.#hashes.clear();
-        this.#hashes.set(path, { key, hash });
-        return hash;
-      } finally {
-        closeSync(fd);
-      }
-    } catch {
-      return '-';
-    }
   }
 
   #exe(path: string): ExeState {

@@ -25,6 +25,7 @@ export { formatTree, listeningSockets, ProcessTree, type ExecInput, type Process
 export { detectionRulesSchema, type DetectionRulesDocument, type RuleWhenInput } from './rulesSchema.js';
 export { starterRules, starterWatches } from './starterPack.js';
 export { BaselineStore, formatAge, type BaselineFeature, type BaselineStoreOptions } from './baseline.js';
+export { ExeHashCache, type ExeHashCacheOptions } from './exeHashCache.js';
 export { CpuWatch, type BusyProcess, type CpuWatchOptions } from './cpuWatch.js';
 export { Guard, type GuardOptions, type GuardStats } from './guard.js';
 export {

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
-const main = join(repo, 'apps', 'daemon', 'dist', 'main.js');
 const args = process.argv.slice(2);
+// --main <dist/main.js> benches another build (e.g. main's checkout) with this script, for before/after runs
+const main = args.includes('--main') ? resolve(args[args.indexOf('--main') + 1]) : join(repo, 'apps', 'daemon', 'dist', 'main.js');
 const opt = (name, def) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : def;
@@ -104,13 +105,18 @@ async function benchAinkad() {
   const socket = join(dir, 'ainkad.sock');
   const p = spawn(process.execPath, [`--max-semi-space-size=${semi}`, ...nodeFlags, main, '--config', cfg, '--state-dir', join(dir, 'state'), '--socket', socket, '--log-level', 'warn'], { stdio: 'ignore', env: { ...process.env, ...mallocEnv } });
   try {
-    for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(100);
+    const t0 = performance.now();
+    for (let i = 0; i < 600 && !existsSync(socket); i++) await sleep(100);
+    // start-up cost: CPU (user + system) from spawn until the control socket answers, and over the whole warm-up
+    const readyS = (performance.now() - t0) / 1000;
+    const startupCpuS = procStat(p.pid);
     await sleep(warmup * 1000);
+    const warmupCpuS = procStat(p.pid);
     const m = await measure(p.pid, seconds);
     const s = await call(socket, 'status');
     const fast = s.layers.find((l) => l.name === 'fast').latency;
     const deep = s.layers.find((l) => l.name === 'deep').latency;
-    return { ...m, seriesPerSecond: s.seriesPerSecond, series: s.series, detectors: s.detectors, fast, deep };
+    return { ...m, readyS, startupCpuS, warmupCpuS, seriesPerSecond: s.seriesPerSecond, series: s.series, detectors: s.detectors, fast, deep };
   } finally {
     p.kill('SIGINT');
     await new Promise((r) => p.once('exit', r));
@@ -187,18 +193,57 @@ async function benchNetdata() {
   }
 }
 
+/** Debian's prometheus-node-exporter with its default collectors; series/s = samples in one scrape per second. */
+async function benchNodeExporter() {
+  const bin = which('prometheus-node-exporter') ?? which('node_exporter');
+  if (bin === undefined) return { skipped: 'node_exporter is not installed (apt-get install --no-install-recommends prometheus-node-exporter)' };
+  const port = 29100 + Math.floor(Math.random() * 1000);
+  const p = spawn(bin, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  // node_exporter collects when scraped: scrape it once a second, as Prometheus at a 1 s interval would.
+  let samples = null;
+  let stop = false;
+  const scraper = (async () => {
+    while (!stop) {
+      try {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        samples = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+      } catch {
+        // not up yet
+      }
+      await sleep(1000);
+    }
+  })();
+  try {
+    await sleep(Math.min(warmup, 5) * 1000);
+    if (p.exitCode !== null) return { skipped: `node_exporter exited with ${p.exitCode}` };
+    const m = await measure(p.pid, seconds);
+    return { ...m, seriesPerSecond: samples };
+  } finally {
+    stop = true;
+    await scraper;
+    p.kill('SIGTERM');
+    await Promise.race([new Promise((r) => p.once('exit', r)), sleep(5000)]);
+  }
+}
+
 const f = (n, d = 1) => (n === null || n === undefined ? '-' : Number(n).toFixed(d));
+const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const a = await benchAinkad();
 const n = withNetdata ? await benchNetdata() : { skipped: 'not measured (--no-netdata)' };
-console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, top ${topN} processes, eBPF ${ebpf}, node --max-semi-space-size=${semi} ${nodeFlags.join(' ')}${Object.entries(mallocEnv).map(([k, v]) => `, ${k}=${v}`).join('')}, 2-core shared host`);
+const x = args.includes('--no-node-exporter') ? { skipped: 'not measured (--no-node-exporter)' } : await benchNodeExporter();
+console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, top ${topN} processes, eBPF ${ebpf}, node --max-semi-space-size=${semi} ${nodeFlags.join(' ')}${Object.entries(mallocEnv).map(([k, v]) => `, ${k}=${v}`).join('')}, 2-core shared host, load average ${load0} -> ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 console.log('');
-console.log('| | ainkad (ML on) | netdata (ML off) | ratio | target |');
-console.log('| --- | --- | --- | --- | --- |');
-const ratio = (x, y) => (n.skipped || !y ? '-' : (x / y).toFixed(2));
-console.log(`| RSS median (max), MB | ${f(a.rssMb)} (${f(a.rssMaxMb)}) | ${n.skipped ? n.skipped : `${f(n.rssMb)} (${f(n.rssMaxMb)})`} | ${ratio(a.rssMb, n.rssMb)} | <= 64 |`);
-console.log(`| CPU, % of a core | ${f(a.cpuPct, 2)} | ${n.skipped ? '-' : f(n.cpuPct, 2)} | ${ratio(a.cpuPct, n.cpuPct)} | <= 1 |`);
-console.log(`| series/s | ${a.seriesPerSecond} (${a.series} series, ${a.detectors} detectors) | ${n.skipped ? '-' : f(n.seriesPerSecond, 0)} | ${ratio(a.seriesPerSecond, n.seriesPerSecond)} | >= 1000 |`);
-console.log(`| CPU per 1000 series/s, % of a core | ${f((a.cpuPct * 1000) / a.seriesPerSecond, 2)} | ${n.skipped || !n.seriesPerSecond ? '-' : f((n.cpuPct * 1000) / n.seriesPerSecond, 2)} | | |`);
+const peerCell = (q, v) => (q.skipped ? (v === 'rss' ? q.skipped : '-') : v === 'rss' ? `${f(q.rssMb)} (${f(q.rssMaxMb)})` : v === 'cpu' ? f(q.cpuPct, 2) : v === 'sps' ? f(q.seriesPerSecond, 0) : !q.seriesPerSecond ? '-' : f((q.cpuPct * 1000) / q.seriesPerSecond, 2));
+const ratio = (q, x, y) => (q.skipped || !y ? '-' : (x / y).toFixed(2));
+const aPer = (a.cpuPct * 1000) / a.seriesPerSecond;
+const per = (q) => (q.skipped || !q.seriesPerSecond ? undefined : (q.cpuPct * 1000) / q.seriesPerSecond);
+console.log('| | ainkad (ML on) | netdata (ML off) | ratio | node_exporter (scraped 1/s) | ratio | target |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log(`| RSS median (max), MB | ${f(a.rssMb)} (${f(a.rssMaxMb)}) | ${peerCell(n, 'rss')} | ${ratio(n, a.rssMb, n.rssMb)} | ${peerCell(x, 'rss')} | ${ratio(x, a.rssMb, x.rssMb)} | <= 64 |`);
+console.log(`| CPU, % of a core | ${f(a.cpuPct, 2)} | ${peerCell(n, 'cpu')} | ${ratio(n, a.cpuPct, n.cpuPct)} | ${peerCell(x, 'cpu')} | ${ratio(x, a.cpuPct, x.cpuPct)} | <= 1 |`);
+console.log(`| series/s | ${a.seriesPerSecond} (${a.series} series, ${a.detectors} detectors) | ${peerCell(n, 'sps')} | ${ratio(n, a.seriesPerSecond, n.seriesPerSecond)} | ${peerCell(x, 'sps')} | ${ratio(x, a.seriesPerSecond, x.seriesPerSecond)} | >= 1000 |`);
+console.log(`| CPU per 1000 series/s, % of a core | ${f(aPer, 2)} | ${peerCell(n, 'per')} | ${ratio(n, aPer, per(n))} | ${peerCell(x, 'per')} | ${ratio(x, aPer, per(x))} | <= 2x netdata |`);
+console.log(`| start-up CPU, s (to socket ready in ${f(a.readyS, 1)} s / over the ${warmup} s warm-up) | ${f(a.startupCpuS, 2)} / ${f(a.warmupCpuS, 2)} | | | | | |`);
 console.log('');
 console.log(`sample-to-decision (fast layer, includes reading /proc): p50 ${f(a.fast.p50, 2)} ms, p90 ${f(a.fast.p90, 2)} ms, p99 ${f(a.fast.p99, 2)} ms, max ${f(a.fast.max, 2)} ms over ${a.fast.count} ticks (budget ${a.fast.budgetMs} ms, ${a.fast.overBudget} over)`);
 console.log(`deep layer cycle: p50 ${f(a.deep.p50, 1)} ms, max ${f(a.deep.max, 1)} ms over ${a.deep.count} cycles (budget ${a.deep.budgetMs} ms)`);
