@@ -1,3 +1,4 @@
+import { CgroupEgress } from '@ainka/ebpf';
 import { ChangeManager, createActuators, parseKnobId, type Actuator, type ActuatorSet, type ApplyResult, type ChangeOutcome } from '@ainka/actuators';
 import { join } from 'node:path';
 import type { ActionRecord } from './api.js';
@@ -61,7 +62,8 @@ export class ActionStage {
 
   /** Open the journal (recovering what a crash interrupted). */
   static async open(opts: ActionStageOptions): Promise<ActionStage> {
-    const base = createActuators({ blobDir: join(opts.stateDir, 'blobs') });
+    // egress: the guard's block-egress response (cgroup BPF); the kernel keeps the block across restarts
+    const base = createActuators({ blobDir: join(opts.stateDir, 'blobs'), egress: new CgroupEgress() });
     const actuators = opts.applyDelayMs !== undefined && opts.applyDelayMs > 0 ? delayed(base, opts.applyDelayMs) : base;
     const manager = await ChangeManager.open({
       stateDir: opts.stateDir,

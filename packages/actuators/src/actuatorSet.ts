@@ -1,4 +1,5 @@
 import type { Actuator } from './actuator.js';
+import { CgroupActuator, type EgressBackend } from './cgroupActuator.js';
 import { ContentActuator } from './contentActuator.js';
 import { FileActuator } from './fileActuator.js';
 import type { KnobKind } from '@ainka/knobs';
@@ -16,6 +17,8 @@ export interface CreateActuatorsOptions {
   systemd?: SystemdActuatorOptions;
   /** Blob directory of file contents (`file:…:content` knobs). Default `/var/lib/ainka/blobs`. */
   blobDir?: string;
+  /** How `cgroup:<path>:egress` is blocked (`@ainka/ebpf`'s `CgroupEgress`); without it those knobs are unavailable. */
+  egress?: EgressBackend;
 }
 
 /** Build the standard actuator for every family. */
@@ -24,7 +27,7 @@ export function createActuators(options: CreateActuatorsOptions = {}): ActuatorS
     sysctl: new FileActuator('sysctl'),
     block: new FileActuator('block'),
     cpufreq: new FileActuator('cpufreq'),
-    cgroup: new FileActuator('cgroup'),
+    cgroup: new CgroupActuator(options.egress),
     thp: new FileActuator('thp'),
     process: new ProcessActuator(options.process),
     systemd: new SystemdActuator(options.systemd),

@@ -1,6 +1,8 @@
 export type { Actuator } from './actuator.js';
 export { createActuators } from './actuatorSet.js';
 export type { ActuatorSet, CreateActuatorsOptions } from './actuatorSet.js';
+export { CgroupActuator } from './cgroupActuator.js';
+export type { EgressBackend, EgressState } from './cgroupActuator.js';
 export { ChangeManager, reproduceCommand } from './changeManager.js';
 export type { ApplyResult, ChangeManagerOptions, ChangeMode, ChangeOutcome, ChangeRequest, RecoveryReport } from './changeManager.js';
 export { ActuatorError, ActuatorErrorCode } from './errors.js';

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { CgroupEgress, cgroup2MountOf, type CgroupEgressOptions, type CgroupEgressState } from './cgroupEgress.js';
 export { EbpfError, type EbpfErrorCode } from './errors.js';
 export { defaultBpfDir, loadManifest, manifestObject, type Concern, type EbpfManifest, type ManifestObject, type ManifestVariant } from './manifest.js';
 export {

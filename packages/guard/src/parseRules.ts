@@ -7,8 +7,11 @@ import { detectionRulesSchema, type DetectionRulesDocument, type RuleWhenInput }
 
 /** A response a rule asks for. */
 export interface RuleResponse {
-  /** `kill`, `stop` (SIGSTOP) or `freeze` (the process's cgroup). */
-  readonly action: 'kill' | 'stop' | 'freeze';
+  /**
+   * `kill`, `stop` (SIGSTOP), `freeze` (the process's cgroup), `block-egress` (drop what its cgroup
+   * sends, loopback excepted) or `block-egress-all` (loopback too).
+   */
+  readonly action: 'kill' | 'stop' | 'freeze' | 'block-egress' | 'block-egress-all';
   /** `advise` proposes only; `enforce` acts. */
   readonly mode: 'advise' | 'enforce';
 }

@@ -5,7 +5,11 @@ import type { GuardAlert, ResponseOutcome } from './detector.js';
 
 /** Options of {@link Responder}. */
 export interface ResponderOptions {
-  /** Journals and applies the responses (`process:<pid>:kill`, `process:<pid>:state`, `cgroup:<path>:cgroup.freeze`). */
+  /**
+   * Journals and applies the responses (`process:<pid>:kill`, `process:<pid>:state`,
+   * `cgroup:<path>:cgroup.freeze`, `cgroup:<path>:egress`; the last needs actuators built with
+   * `createActuators({ egress: new CgroupEgress() })`).
+   */
   readonly changes?: ChangeManager;
   /** Let rules with `mode: enforce` act (default false: every response is proposed only). */
   readonly allowEnforce?: boolean;
@@ -74,6 +78,15 @@ export class Responder {
     return line?.slice(3);
   }
 
+  /** Pids of a cgroup v2 path (read where cgroup2 is mounted: /sys/fs/cgroup, or …/unified on hybrid hosts). */
+  #members(cg: string): number[] {
+    for (const mount of ['sys/fs/cgroup', 'sys/fs/cgroup/unified']) {
+      const text = read(this.#root, `${mount}${cg}/cgroup.procs`);
+      if (text !== undefined) return text.split('\n').filter(Boolean).map(Number);
+    }
+    return [];
+  }
+
   /** Carries out (or proposes) the response an alert asks for. */
   async respond(alert: GuardAlert): Promise<ResponseOutcome | undefined> {
     const want = alert.wants;
@@ -84,15 +97,16 @@ export class Responder {
     if (refused) return { action: want.action, status: 'refused', line: `not ${verb(want.action)} ${target}: ${refused}` };
     let knob: string;
     let value: string;
-    if (want.action === 'freeze') {
+    if (want.action === 'freeze' || want.action === 'block-egress' || want.action === 'block-egress-all') {
+      const doing = want.action === 'freeze' ? 'freezing' : 'blocking the egress of';
       const cg = this.cgroupOf(pid);
-      if (!cg) return { action: want.action, status: 'refused', line: `cannot freeze ${target}: no cgroup v2 path in /proc/${pid}/cgroup` };
-      if (PROTECTED_CGROUPS.some((r) => r.test(cg))) return { action: want.action, status: 'refused', line: `not freezing ${cg}: it holds system services (init, sshd, journald, AINKA) or is a top-level slice` };
-      const members = (read(this.#root, `sys/fs/cgroup${cg}/cgroup.procs`) ?? '').split('\n').filter(Boolean).map(Number);
+      if (!cg) return { action: want.action, status: 'refused', line: `cannot act on the cgroup of ${target}: no cgroup v2 path in /proc/${pid}/cgroup` };
+      if (PROTECTED_CGROUPS.some((r) => r.test(cg))) return { action: want.action, status: 'refused', line: `not ${doing} ${cg}: it holds system services (init, sshd, journald, AINKA) or is a top-level slice` };
+      const members = this.#members(cg);
       const shielded = members.map((m) => [m, this.protectedReason(m)] as const).find(([, r]) => r !== undefined && !r.endsWith('is gone'));
-      if (shielded) return { action: want.action, status: 'refused', line: `not freezing ${cg}: ${shielded[1]}` };
-      knob = `cgroup:${cg.replace(/^\//, '')}:cgroup.freeze`;
-      value = '1';
+      if (shielded) return { action: want.action, status: 'refused', line: `not ${doing} ${cg}: ${shielded[1]}` };
+      knob = `cgroup:${cg.replace(/^\//, '')}:${want.action === 'freeze' ? 'cgroup.freeze' : 'egress'}`;
+      value = want.action === 'freeze' ? '1' : want.action === 'block-egress' ? 'blocked-except-loopback' : 'blocked';
     } else if (want.action === 'stop') {
       knob = `process:${pid}:state`;
       value = 'stopped';
@@ -123,6 +137,7 @@ export class Responder {
 }
 
 function verb(action: string): string {
+  if (action === 'block-egress' || action === 'block-egress-all') return 'blocking the egress of the cgroup of';
   return action === 'kill' ? 'killing' : action === 'stop' ? 'stopping' : 'freezing the cgroup of';
 }
 

@@ -25,8 +25,12 @@ const when: z.ZodType<RuleWhenInput> = z.lazy(() =>
 );
 
 const response = z.strictObject({
-  /** `kill` the process, `stop` it (SIGSTOP, reversible), `freeze` its cgroup (reversible). */
-  action: z.enum(['kill', 'stop', 'freeze']),
+  /**
+   * `kill` the process, `stop` it (SIGSTOP, reversible), `freeze` its cgroup (reversible),
+   * `block-egress` drop what its cgroup sends except loopback, `block-egress-all` including loopback
+   * (a cgroup BPF program; reversible).
+   */
+  action: z.enum(['kill', 'stop', 'freeze', 'block-egress', 'block-egress-all']),
   /** `advise` (default) proposes only; `enforce` acts (the daemon must also allow responses). */
   mode: z.enum(['advise', 'enforce']).optional(),
 });

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChangeManager } from '@ainka/actuators';
+import { ChangeManager, createActuators } from '@ainka/actuators';
+import { CgroupEgress, cgroup2MountOf, defaultBpfDir } from '@ainka/ebpf';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GuardAlert } from '../src/detector.js';
 import { Responder } from '../src/responder.js';
@@ -11,7 +12,7 @@ import { event, proc } from './events.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function alert(pid: number, name: string, action: 'kill' | 'stop' | 'freeze', mode: 'advise' | 'enforce'): GuardAlert {
+function alert(pid: number, name: string, action: 'kill' | 'stop' | 'freeze' | 'block-egress' | 'block-egress-all', mode: 'advise' | 'enforce'): GuardAlert {
   const e = event({ type: 'exec', proc: proc({ pid, name }) });
   return { id: 1, rule: 'reverse-shell', severity: 'critical', priority: 90, tags: [], summary: 'test', time: Date.now(), event: e, processes: [e.proc], tree: `${name}(${pid})`, wants: { action, mode } };
 }
@@ -77,6 +78,55 @@ describe.skipIf(process.platform !== 'linux')('responses', () => {
     } finally {
       child.kill('SIGKILL');
       await cm.close();
+    }
+  });
+});
+
+const cgroup2 = cgroup2MountOf(readFileSync('/proc/self/mountinfo', 'utf8'));
+const egressSkip =
+  process.getuid?.() !== 0 ? 'not root' : cgroup2 === undefined ? 'no cgroup v2 mount' : !existsSync(join(defaultBpfDir(), 'egress.bpf.o')) ? 'no egress.bpf.o (make -C ebpf)' : undefined;
+if (egressSkip) console.warn(`[@ainka/guard] skipping the egress response test: ${egressSkip}`);
+
+describe.skipIf(egressSkip)('block-egress response on the real kernel', () => {
+  it('is journaled, blocks what the cgroup sends, and rolls back after a daemon restart', async () => {
+    const rel = `ainka-responder-egress-${process.pid}`;
+    const dir = join(cgroup2!, rel);
+    mkdirSync(dir);
+    const child = spawn('bash', ['-c', `echo $$ > ${dir}/cgroup.procs && exec sleep 30`], { stdio: 'ignore' });
+    await new Promise((r) => child.on('spawn', r));
+    const stateDir = mkdtempSync(join(tmpdir(), 'ainka-responder-'));
+    dirs.push(stateDir);
+    const egress = new CgroupEgress();
+    const open = () => ChangeManager.open({ stateDir, mode: 'enforce', flap: false, actuators: createActuators({ egress }) });
+    /** A UDP send from a fresh process in the cgroup: fails with EPERM while egress is blocked. */
+    const send = () => spawnSync('bash', ['-c', `echo $$ > ${dir}/cgroup.procs && echo x > /dev/udp/127.0.0.1/9 && echo sent`], { encoding: 'utf8' }).stdout.trim();
+    let cm = await open();
+    try {
+      for (let i = 0; i < 100 && !readFileSync(join(dir, 'cgroup.procs'), 'utf8').includes(String(child.pid)); i++) await new Promise((r) => setTimeout(r, 10));
+      const advised = await new Responder({ changes: cm, allowEnforce: true }).respond(alert(child.pid!, 'sleep', 'block-egress-all', 'advise'));
+      expect(advised).toMatchObject({ status: 'proposed', line: expect.stringContaining(`cgroup:${rel}:egress = blocked`) });
+      expect(egress.state('/', rel)).toBe('allowed');
+      const applied = await new Responder({ changes: cm, allowEnforce: true }).respond(alert(child.pid!, 'sleep', 'block-egress-all', 'enforce'));
+      expect(applied).toMatchObject({ status: 'applied', action: 'block-egress-all' });
+      expect(egress.state('/', rel)).toBe('blocked');
+      expect(send()).toBe('');
+      await cm.close();
+      // the daemon restarts: the block is still in force and the journal can still lift it
+      cm = await open();
+      expect(egress.state('/', rel)).toBe('blocked');
+      await cm.rollback(applied!.changeId!);
+      expect(egress.state('/', rel)).toBe('allowed');
+      expect(send()).toBe('sent');
+    } finally {
+      child.kill('SIGKILL');
+      await cm.close();
+      try {
+        egress.set('/', rel, 'allowed');
+      } catch {
+        /* already gone */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      rmdirSync(dir);
     }
   });
 });

@@ -334,6 +334,12 @@ const cgroup: KnobSpec[] = [
   },
   intRow('cgroup', 'io.weight', 'Proportional I/O share of the cgroup (default weight).', 1, 10000),
   intRow('cgroup', 'cgroup.freeze', 'Freeze (1) or thaw (0) every process of the cgroup (cgroup v2; a security response).', 0, 1),
+  choiceRow(
+    'cgroup',
+    'egress',
+    'Drop every packet the cgroup sends (a cgroup_skb/egress eBPF program; `blocked-except-loopback` lets 127.0.0.0/8 and ::1 through; a security response).',
+    ['allowed', 'blocked', 'blocked-except-loopback'],
+  ),
   {
     kind: 'cgroup',
     attribute: 'io.max',

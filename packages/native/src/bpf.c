@@ -12,6 +12,8 @@
  * mmap'd ring into one Buffer, and JavaScript gets one callback per tick (never one per record).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -144,6 +146,7 @@ static const char *errno_name(int err)
 	case 524: return "ENOTSUPP";
 	case ENOSPC: return "ENOSPC";
 	case EBADF: return "EBADF";
+	case ENOTDIR: return "ENOTDIR";
 	case EFAULT: return "EFAULT";
 	default: return "E?";
 	}
@@ -1472,6 +1475,209 @@ static void bpf_cleanup(void *arg)
 	}
 }
 
+/* ---- cgroup attach: BPF_PROG_ATTACH / DETACH with BPF_F_ALLOW_MULTI on a cgroup v2 directory ---- */
+
+#define AINKA_CGROUP_MAX_PROGS 64 /* the kernel's BPF_CGROUP_MAX_PROGS */
+
+static const char *cgroup_fix(const char *step, int err)
+{
+	if ((err == EPERM || err == EACCES) && geteuid() != 0)
+		return "run as root (or grant CAP_BPF and CAP_NET_ADMIN)";
+	if (err == EPERM && !strcmp(step, "attach to cgroup"))
+		return "another program is attached to this cgroup without BPF_F_ALLOW_MULTI (or lockdown refuses "
+		       "cgroup BPF): see `bpftool cgroup show <dir>`, or use a child cgroup";
+	if (err == EPERM || err == EACCES)
+		return "already root, so kernel lockdown or a security module refuses cgroup BPF";
+	if (!strcmp(step, "open cgroup") && err == ENOENT)
+		return "the cgroup directory does not exist: pass a directory of the cgroup v2 hierarchy "
+		       "(`grep cgroup2 /proc/mounts`: /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts)";
+	if (!strcmp(step, "open cgroup") && err == ENOTDIR)
+		return "the path is not a directory: pass a cgroup v2 directory";
+	if (err == EBADF)
+		return "the directory is not in the cgroup v2 hierarchy (cgroup v1 has no BPF programs): "
+		       "use the cgroup2 mount (`grep cgroup2 /proc/mounts`, /sys/fs/cgroup/unified on hybrid hosts)";
+	if (err == EEXIST)
+		return "this program is already attached to this cgroup";
+	if (!strcmp(step, "detach from cgroup") && (err == ENOENT || err == EINVAL))
+		return "the program is not attached to this cgroup (already detached?)";
+	if (err == EINVAL || err == EOPNOTSUPP || err == 524)
+		return "this kernel lacks cgroup BPF for this attach type (CONFIG_CGROUP_BPF=y, 4.10+; "
+		       "BPF_F_ALLOW_MULTI needs 4.15+)";
+	if (err == E2BIG || err == ENOSPC)
+		return "the cgroup already has 64 programs of this type attached: detach some";
+	if (err == ENOENT)
+		return "no program with that id exists (it was unloaded)";
+	return "see `bpftool cgroup show <dir>`";
+}
+
+static void throw_cgroup(napi_env env, const char *step, const char *dir, int err)
+{
+	char msg[PATH_MAX + 512];
+	napi_value error, message, code_v, n;
+
+	if (err < 0)
+		err = -err;
+	snprintf(msg, sizeof(msg), "failed to %s %s: %s (errno %d): %s", step, dir, errno_name(err), err,
+		 cgroup_fix(step, err));
+	napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
+	napi_create_string_utf8(env, "ERR_AINKA_BPF_CGROUP", NAPI_AUTO_LENGTH, &code_v);
+	napi_create_error(env, code_v, message, &error);
+	set_str(env, error, "code", "ERR_AINKA_BPF_CGROUP");
+	napi_create_int32(env, err, &n);
+	napi_set_named_property(env, error, "errno", n);
+	set_str(env, error, "syscall", "bpf");
+	napi_throw(env, error);
+}
+
+/* 'egress' | 'ingress' → enum bpf_attach_type; -1 after throwing for anything else */
+static int get_cgroup_attach_type(napi_env env, napi_value v)
+{
+	char name[16];
+
+	if (get_string(env, v, name, sizeof(name)))
+		return -1;
+	if (!strcmp(name, "egress"))
+		return BPF_CGROUP_INET_EGRESS;
+	if (!strcmp(name, "ingress"))
+		return BPF_CGROUP_INET_INGRESS;
+	throw_arg(env, "attach type must be 'egress' or 'ingress'");
+	return -1;
+}
+
+/* Opens an absolute cgroup directory; -1 after throwing. */
+static int open_cgroup(napi_env env, napi_value v, char *dir, size_t size)
+{
+	int fd;
+
+	if (get_string(env, v, dir, size))
+		return -1;
+	if (dir[0] != '/') {
+		throw_arg(env, "the cgroup directory must be an absolute path");
+		return -1;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		throw_cgroup(env, "open cgroup", dir, errno);
+	return fd;
+}
+
+/* bpfCgroupAttach(obj, program, cgroupDir, 'egress'|'ingress') → program id; stays attached after close */
+static napi_value bpf_cgroup_attach(napi_env env, napi_callback_info info)
+{
+	char dir[PATH_MAX];
+	struct bpf_prog_info pi;
+	__u32 len = sizeof(pi);
+	napi_value argv[4], out;
+	struct ainka_bpf_obj *o;
+	struct bpf_program *p;
+	int type, cg, err;
+
+	if (get_args(env, info, 4, argv))
+		return NULL;
+	o = get_obj(env, argv[0]);
+	if (!o || !(p = get_prog(env, o, argv[1])))
+		return NULL;
+	if (!o->loaded || bpf_program__fd(p) < 0) {
+		throw_arg(env, "bpfCgroupAttach needs a loaded program (bpfLoad first)");
+		return NULL;
+	}
+	if ((type = get_cgroup_attach_type(env, argv[3])) < 0)
+		return NULL;
+	if ((cg = open_cgroup(env, argv[2], dir, sizeof(dir))) < 0)
+		return NULL;
+	err = bpf_prog_attach(bpf_program__fd(p), cg, type, BPF_F_ALLOW_MULTI) ? errno : 0;
+	close(cg);
+	if (err) {
+		throw_cgroup(env, "attach to cgroup", dir, err);
+		return NULL;
+	}
+	memset(&pi, 0, sizeof(pi));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &pi, &len))
+		pi.id = 0;
+	napi_create_uint32(env, pi.id, &out);
+	return out;
+}
+
+/* bpfCgroupQuery(cgroupDir, 'egress'|'ingress') → [{ id, name }] of the programs attached to it */
+static napi_value bpf_cgroup_query(napi_env env, napi_callback_info info)
+{
+	char dir[PATH_MAX];
+	__u32 ids[AINKA_CGROUP_MAX_PROGS], cnt = AINKA_CGROUP_MAX_PROGS, flags = 0, i;
+	napi_value argv[2], out, item, v;
+	int type, cg, err;
+
+	if (get_args(env, info, 2, argv))
+		return NULL;
+	if ((type = get_cgroup_attach_type(env, argv[1])) < 0)
+		return NULL;
+	if ((cg = open_cgroup(env, argv[0], dir, sizeof(dir))) < 0)
+		return NULL;
+	err = bpf_prog_query(cg, type, 0, &flags, ids, &cnt) ? errno : 0;
+	close(cg);
+	if (err) {
+		throw_cgroup(env, "query programs of cgroup", dir, err);
+		return NULL;
+	}
+	if (cnt > AINKA_CGROUP_MAX_PROGS)
+		cnt = AINKA_CGROUP_MAX_PROGS;
+	napi_create_array_with_length(env, cnt, &out);
+	for (i = 0; i < cnt; i++) {
+		struct bpf_prog_info pi;
+		__u32 len = sizeof(pi);
+		int fd = bpf_prog_get_fd_by_id(ids[i]);
+
+		memset(&pi, 0, sizeof(pi));
+		if (fd >= 0) {
+			if (bpf_obj_get_info_by_fd(fd, &pi, &len))
+				memset(&pi, 0, sizeof(pi));
+			close(fd);
+		}
+		pi.name[sizeof(pi.name) - 1] = '\0';
+		napi_create_object(env, &item);
+		napi_create_uint32(env, ids[i], &v);
+		napi_set_named_property(env, item, "id", v);
+		napi_create_string_utf8(env, pi.name, NAPI_AUTO_LENGTH, &v);
+		napi_set_named_property(env, item, "name", v);
+		napi_set_element(env, out, i, item);
+	}
+	return out;
+}
+
+/* bpfCgroupDetach(cgroupDir, 'egress'|'ingress', programId): by id, so it works from another process */
+static napi_value bpf_cgroup_detach(napi_env env, napi_callback_info info)
+{
+	char dir[PATH_MAX];
+	napi_value argv[3];
+	uint32_t id;
+	int type, cg, fd, err;
+
+	if (get_args(env, info, 3, argv))
+		return NULL;
+	if ((type = get_cgroup_attach_type(env, argv[1])) < 0)
+		return NULL;
+	if (napi_get_value_uint32(env, argv[2], &id) != napi_ok || id == 0) {
+		throw_arg(env, "expected a program id (a positive integer)");
+		return NULL;
+	}
+	if ((cg = open_cgroup(env, argv[0], dir, sizeof(dir))) < 0)
+		return NULL;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0) {
+		err = errno;
+		close(cg);
+		throw_cgroup(env, "find program for", dir, err);
+		return NULL;
+	}
+	err = bpf_prog_detach2(fd, cg, type) ? errno : 0;
+	close(fd);
+	close(cg);
+	if (err) {
+		throw_cgroup(env, "detach from cgroup", dir, err);
+		return NULL;
+	}
+	return undefined(env);
+}
+
 int ainka_bpf_register(napi_env env, napi_value exports)
 {
 	static const struct {
@@ -1505,6 +1711,9 @@ int ainka_bpf_register(napi_env env, napi_value exports)
 		{ "bpfProbeMapType", bpf_probe_map_type },
 		{ "bpfProbeProgType", bpf_probe_prog_type },
 		{ "bpfSetDebug", bpf_set_debug },
+		{ "bpfCgroupAttach", bpf_cgroup_attach },
+		{ "bpfCgroupQuery", bpf_cgroup_query },
+		{ "bpfCgroupDetach", bpf_cgroup_detach },
 	};
 	napi_value fn;
 	size_t i;

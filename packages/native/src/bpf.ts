@@ -100,6 +100,20 @@ interface NativeBpf {
   bpfProbeMapType(t: number): number;
   bpfProbeProgType(t: number): number;
   bpfSetDebug(on: boolean): void;
+  bpfCgroupAttach(o: ObjHandle, prog: string, cgroupDir: string, type: CgroupAttachType): number;
+  bpfCgroupQuery(cgroupDir: string, type: CgroupAttachType): BpfCgroupProgram[];
+  bpfCgroupDetach(cgroupDir: string, type: CgroupAttachType, id: number): void;
+}
+
+/** Where a cgroup_skb program runs: on packets the cgroup sends or receives. */
+export type CgroupAttachType = 'egress' | 'ingress';
+
+/** A program attached to a cgroup, as BPF_PROG_QUERY lists it. */
+export interface BpfCgroupProgram {
+  /** Kernel program id. */
+  readonly id: number;
+  /** Program name (at most 15 characters; empty when the id could not be read). */
+  readonly name: string;
 }
 
 let nativeCache: NativeBpf | undefined;
@@ -233,6 +247,18 @@ export class BpfObject {
     call(() => native().bpfAttach(h, program));
   }
 
+  /**
+   * Attaches a loaded cgroup_skb program to a cgroup v2 directory with BPF_PROG_ATTACH and
+   * BPF_F_ALLOW_MULTI (other programs on the cgroup keep running). Unlike {@link attach}, the
+   * attachment outlives this object and this process: detach it with {@link bpfCgroup.detach}.
+   * @returns the kernel program id, which {@link bpfCgroup.detach} takes.
+   * @throws BpfError `ERR_AINKA_BPF_CGROUP` naming the fix (not cgroup v2, no CONFIG_CGROUP_BPF, not root, …).
+   */
+  attachCgroup(program: string, cgroupDir: string, type: CgroupAttachType): number {
+    const h = this.#h();
+    return call(() => native().bpfCgroupAttach(h, program, cgroupDir, type));
+  }
+
   /** Runs a loaded raw_tp program once with BPF_PROG_TEST_RUN and returns its return value. */
   run(program: string): number {
     const h = this.#h();
@@ -330,6 +356,17 @@ export const bpfSystem = {
   },
   /** Copies libbpf's debug output to stderr. */
   setDebug: (on: boolean): void => call(() => native().bpfSetDebug(on)),
+} as const;
+
+/** Programs attached to cgroups (BPF_PROG_QUERY / BPF_PROG_DETACH), usable from any process. */
+export const bpfCgroup = {
+  /** The programs of one attach type on a cgroup v2 directory (its own, not inherited ones). */
+  query: (cgroupDir: string, type: CgroupAttachType): BpfCgroupProgram[] => call(() => native().bpfCgroupQuery(cgroupDir, type)),
+  /**
+   * Detaches the program with kernel id `id` from a cgroup v2 directory (BPF_PROG_DETACH with the
+   * program's fd, got by id: works after the process that attached it is gone).
+   */
+  detach: (cgroupDir: string, type: CgroupAttachType, id: number): void => call(() => native().bpfCgroupDetach(cgroupDir, type, id)),
 } as const;
 
 /** A little-endian u32 for {@link BpfObject.setRodata} and map keys. */

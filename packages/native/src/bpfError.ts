@@ -13,6 +13,7 @@ export type BpfErrorCode =
   | 'ERR_AINKA_BPF_NO_MAP'
   | 'ERR_AINKA_BPF_CLOSED'
   | 'ERR_AINKA_BPF_ARG'
+  | 'ERR_AINKA_BPF_CGROUP'
   | 'ERR_AINKA_BPF_UNAVAILABLE';
 
 /** Fields the C side attaches to the errors it throws. */

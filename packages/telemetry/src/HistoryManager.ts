@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { TelemetryError } from './errors.js';
+import { HistoryBuffer } from './historyBuffer.js';
 import { type MetricLabels, type MetricSample, type MetricUnit, seriesKey } from './metricSample.js';
 
 /**
@@ -171,8 +172,14 @@ function validateTiers(tiers: readonly HistoryTier[]): void {
   });
 }
 
+/** Rows per multi-row INSERT of a flush (3 parameters each, far below SQLite's limit of 32,766). */
+const INSERT_CHUNK = 128;
+
 interface Statements {
   insertRaw: Database.Statement<[number, number, number]>;
+  insertRawChunk: Database.Statement<[number[]]>;
+  pageCount: Database.Statement<[], number>;
+  freelistCount: Database.Statement<[], number>;
   insertSeries: Database.Statement<[string, string, string]>;
   getMeta: Database.Statement<[string], { value: string }>;
   setMeta: Database.Statement<[string, string]>;
@@ -201,7 +208,15 @@ export class HistoryManager {
   private readonly st: Statements;
   private readonly seriesIds = new Map<string, number>();
   private readonly seriesById = new Map<number, SeriesInfo>();
-  private buffer: MetricSample[] = [];
+  private readonly buffer = new HistoryBuffer();
+  /** Series written since the last flush that the database does not know yet (provisional id `-1 - index`). */
+  private pendingSeries: { key: string; name: string; labels: MetricLabels | undefined; unit: MetricUnit }[] = [];
+  private readonly pendingIds = new Map<string, number>();
+  /** Samples dropped by `write()` since the last flush (counted in the flush's return value, as before). */
+  private droppedSinceFlush = 0;
+  private watermarksSet = false;
+  private readonly pageSize: number;
+  private readonly chunkArgs = new Array<number>(3 * INSERT_CHUNK);
   private readonly batchSize: number;
   private readonly maintenanceIntervalMs: number;
   private readonly nowFn: () => number;
@@ -212,7 +227,7 @@ export class HistoryManager {
   droppedSamples = 0;
   /** The error of the last background flush, if it failed (cleared by the next success). */
   lastError: unknown;
-  private readonly writeBatch: (samples: readonly MetricSample[]) => number;
+  private readonly writeBatch: (rows: Float64Array) => void;
 
   constructor(options: HistoryOptions) {
     this.tiers = options.tiers ?? defaultHistoryTiers;
@@ -248,6 +263,9 @@ export class HistoryManager {
     const raw = (this.tiers[0] as HistoryTier).name;
     this.st = {
       insertRaw: this.db.prepare(`INSERT OR REPLACE INTO "t_${raw}" (series, ts, value) VALUES (?, ?, ?)`),
+      insertRawChunk: this.db.prepare(`INSERT OR REPLACE INTO "t_${raw}" (series, ts, value) VALUES ${Array.from({ length: INSERT_CHUNK }, () => '(?, ?, ?)').join(', ')}`) as Database.Statement<[number[]]>,
+      pageCount: this.db.prepare('PRAGMA page_count').pluck() as Database.Statement<[], number>,
+      freelistCount: this.db.prepare('PRAGMA freelist_count').pluck() as Database.Statement<[], number>,
       insertSeries: this.db.prepare('INSERT INTO series (name, labels, unit) VALUES (?, ?, ?)'),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
@@ -258,30 +276,42 @@ export class HistoryManager {
       this.seriesById.set(row.id, info);
       this.seriesIds.set(seriesKey({ name: row.name, labels }), row.id);
     }
-    this.writeBatch = this.db.transaction((samples: readonly MetricSample[]): number => {
+    this.pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    // One transaction per flush: the series first seen since the last flush, then the rows (sorted by
+    // series and time, 128 per statement), then — once — the rollup watermarks.
+    this.writeBatch = this.db.transaction((rows: Float64Array): void => {
+      const ids = this.pendingSeries.map((p) => this.insertSeries(p.key, p.name, p.labels, p.unit));
+      this.pendingSeries = [];
+      this.pendingIds.clear();
+      const n = rows.length / 3;
       let minTs = Number.POSITIVE_INFINITY;
-      for (const s of samples) {
-        if (!Number.isFinite(s.value) || !Number.isFinite(s.timestamp)) {
-          this.droppedSamples += 1; // NaN/Infinity cannot be stored as REAL NOT NULL
-          continue;
-        }
-        const id = this.seriesId(s);
-        const ts = Math.round(s.timestamp);
+      for (let i = 0; i < n; i++) {
+        const id = rows[3 * i] as number;
+        if (id < 0) rows[3 * i] = ids[-1 - id] as number;
+        const ts = rows[3 * i + 1] as number;
         if (ts < minTs) minTs = ts;
-        this.st.insertRaw.run(id, ts, s.value);
       }
+      const args = this.chunkArgs;
+      let i = 0;
+      for (; i + INSERT_CHUNK <= n; i += INSERT_CHUNK) {
+        for (let j = 0; j < 3 * INSERT_CHUNK; j++) args[j] = rows[3 * i + j] as number;
+        this.st.insertRawChunk.run(args);
+      }
+      for (; i < n; i++) this.st.insertRaw.run(rows[3 * i] as number, rows[3 * i + 1] as number, rows[3 * i + 2] as number);
       // First write: start every rollup watermark at the bucket of the oldest sample.
-      for (const t of this.tiers.slice(1)) {
-        if (this.st.getMeta.get(`watermark:${t.name}`) === undefined && Number.isFinite(minTs)) {
-          this.st.setMeta.run(`watermark:${t.name}`, String(Math.floor(minTs / t.resolutionMs) * t.resolutionMs));
+      if (!this.watermarksSet && Number.isFinite(minTs)) {
+        for (const t of this.tiers.slice(1)) {
+          if (this.st.getMeta.get(`watermark:${t.name}`) === undefined) {
+            this.st.setMeta.run(`watermark:${t.name}`, String(Math.floor(minTs / t.resolutionMs) * t.resolutionMs));
+          }
         }
+        this.watermarksSet = true;
       }
-      return samples.length;
     });
     const every = options.flushIntervalMs ?? 1000;
     if (every > 0) {
       this.timer = setInterval(() => {
-        if (this.buffer.length === 0) return;
+        if (this.buffer.length === 0 && this.droppedSinceFlush === 0) return;
         try {
           this.flush();
           this.lastError = undefined;
@@ -298,23 +328,42 @@ export class HistoryManager {
     if (this.closed) throw new TelemetryError('ERR_AINKA_TELEMETRY_HISTORY_CLOSED', `the history at ${this.path} is closed: open a new HistoryManager.`);
   }
 
+  /** The id of a known series, or a provisional negative one for a series first seen since the last flush. */
   private seriesId(s: MetricSample): number {
     const key = seriesKey(s);
-    let id = this.seriesIds.get(key);
-    if (id === undefined) {
-      const labels: Record<string, string> = {};
-      for (const k of Object.keys(s.labels ?? {}).sort()) labels[k] = (s.labels as MetricLabels)[k] as string;
-      id = Number(this.st.insertSeries.run(s.name, JSON.stringify(labels), s.unit).lastInsertRowid);
-      this.seriesIds.set(key, id);
-      this.seriesById.set(id, { id, name: s.name, labels, unit: s.unit });
+    const id = this.seriesIds.get(key);
+    if (id !== undefined) return id;
+    let pending = this.pendingIds.get(key);
+    if (pending === undefined) {
+      pending = -1 - this.pendingSeries.length;
+      this.pendingSeries.push({ key, name: s.name, labels: s.labels, unit: s.unit });
+      this.pendingIds.set(key, pending);
     }
+    return pending;
+  }
+
+  private insertSeries(key: string, name: string, sampleLabels: MetricLabels | undefined, unit: MetricUnit): number {
+    const known = this.seriesIds.get(key);
+    if (known !== undefined) return known;
+    const labels: Record<string, string> = {};
+    for (const k of Object.keys(sampleLabels ?? {}).sort()) labels[k] = (sampleLabels as MetricLabels)[k] as string;
+    const id = Number(this.st.insertSeries.run(name, JSON.stringify(labels), unit).lastInsertRowid);
+    this.seriesIds.set(key, id);
+    this.seriesById.set(id, { id, name, labels, unit });
     return id;
   }
 
   /** Buffers samples; they are written by the next flush (batch size, interval, or `flush()`). */
   write(samples: readonly MetricSample[]): void {
     this.ensureOpen();
-    for (const s of samples) this.buffer.push(s);
+    for (const s of samples) {
+      if (!Number.isFinite(s.value) || !Number.isFinite(s.timestamp)) {
+        this.droppedSamples += 1; // NaN/Infinity cannot be stored as REAL NOT NULL
+        this.droppedSinceFlush += 1;
+        continue;
+      }
+      this.buffer.push(this.seriesId(s), Math.round(s.timestamp), s.value);
+    }
     if (this.buffer.length >= this.batchSize) this.flush();
   }
 
@@ -328,22 +377,34 @@ export class HistoryManager {
     if (n === 0) return 0;
     const now = this.nowFn();
     const due = this.maintenanceIntervalMs > 0 && now - this.lastMaintenance >= this.maintenanceIntervalMs;
-    if (due || this.usedBytes() > this.maxBytes) this.maintain(now);
+    if (due || this.maybeOverBound()) this.maintain(now);
     return n;
   }
 
   private commit(): number {
-    if (this.buffer.length === 0) return 0;
-    const batch = this.buffer;
-    this.buffer = [];
-    return this.writeBatch(batch);
+    const dropped = this.droppedSinceFlush;
+    this.droppedSinceFlush = 0;
+    if (this.buffer.length === 0) return dropped;
+    const rows = this.buffer.drainSorted();
+    this.writeBatch(rows);
+    return rows.length / 3 + dropped;
   }
 
   private usedBytes(): number {
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    const size = this.db.pragma('page_size', { simple: true }) as number;
-    return (pages - free) * size;
+    return (this.st.pageCount.get()! - this.st.freelistCount.get()!) * this.pageSize;
+  }
+
+  /**
+   * Whether the database may be past `maxBytes`. The main file plus the WAL bounds the pages in use
+   * from above (a page not yet checkpointed has a frame in the WAL), so two `stat`s settle the common
+   * case; only past the bound are the pages counted.
+   */
+  private maybeOverBound(): boolean {
+    if (this.path !== ':memory:' && this.path !== '') {
+      const size = (p: string): number => statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+      if (size(this.path) + size(`${this.path}-wal`) <= this.maxBytes) return false;
+    }
+    return this.usedBytes() > this.maxBytes;
   }
 
   private watermark(tier: HistoryTier): number | undefined {

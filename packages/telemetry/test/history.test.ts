@@ -164,6 +164,32 @@ describe('HistoryManager', () => {
     h.close();
   });
 
+  it('writes a flush of many series and ticks in chunks, new series included, the last write of a (series, ts) winning', () => {
+    const now = { t: T0 + 400_000 };
+    const path = join(tempDir(), 'h.db');
+    const h = open(path, now);
+    // 300 series × 3 ticks, interleaved by tick as the daemon writes them (900 rows: 7 full chunks of 128 + 4)
+    for (let tick = 0; tick < 3; tick++) {
+      h.write(Array.from({ length: 300 }, (_, i) => ({ name: 'proc.rss_bytes', labels: { pid: String(i) }, unit: 'bytes' as const, value: i * 10 + tick, timestamp: T0 + tick * 1000 })));
+    }
+    // a rewrite of one point in the same batch replaces it
+    h.write([{ name: 'proc.rss_bytes', labels: { pid: '7' }, unit: 'bytes', value: -1, timestamp: T0 + 1000 }]);
+    expect(h.flush()).toBe(901);
+    expect(h.stats().series).toBe(300);
+    expect(h.stats().rows.raw).toBe(900);
+    const r = h.query({ name: 'proc.rss_bytes', labels: { pid: '7' }, from: T0, to: T0 + 3000 });
+    expect(r[0]?.points.map((p) => p.value)).toEqual([70, -1, 72]);
+    const last = h.query({ name: 'proc.rss_bytes', labels: { pid: '299' }, from: T0, to: T0 + 3000 });
+    expect(last[0]?.points.map((p) => [p.timestamp - T0, p.value])).toEqual([[0, 2990], [1000, 2991], [2000, 2992]]);
+    h.close();
+    // the series survive reopening with the same ids (no duplicate series rows)
+    const h2 = open(path, now);
+    h2.write([{ name: 'proc.rss_bytes', labels: { pid: '0' }, unit: 'bytes', value: 5, timestamp: T0 + 3000 }]);
+    h2.flush();
+    expect(h2.stats().series).toBe(300);
+    h2.close();
+  });
+
   it('rejects inconsistent tiers', () => {
     const path = join(tempDir(), 'h.db');
     const bad = (t: HistoryTier[]) => () => new HistoryManager({ path, tiers: t, flushIntervalMs: 0 });

@@ -42,6 +42,15 @@ function rssKb(pid) {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
 }
+/** Bytes the process caused to be written to storage (`write_bytes` of /proc/<pid>/io: WAL, checkpoints, journals). */
+function writeBytes(pid) {
+  try {
+    const m = /^write_bytes:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
 function children(pid) {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -59,6 +68,7 @@ function tree(pid) {
 async function measure(pid, secs) {
   const pids = () => tree(pid).filter((p) => existsSync(`/proc/${p}`));
   const cpu0 = pids().reduce((a, p) => a + procStat(p), 0);
+  const io0 = pids().reduce((a, p) => a + writeBytes(p), 0);
   const t0 = performance.now();
   const rss = [];
   for (let i = 0; i < secs; i++) {
@@ -66,9 +76,10 @@ async function measure(pid, secs) {
     rss.push(pids().reduce((a, p) => a + rssKb(p), 0));
   }
   const cpu1 = pids().reduce((a, p) => a + procStat(p), 0);
+  const io1 = pids().reduce((a, p) => a + writeBytes(p), 0);
   const wall = (performance.now() - t0) / 1000;
   rss.sort((a, b) => a - b);
-  return { rssMb: rss[Math.floor(rss.length / 2)] / 1024, rssMaxMb: rss[rss.length - 1] / 1024, cpuPct: ((cpu1 - cpu0) / wall) * 100 };
+  return { rssMb: rss[Math.floor(rss.length / 2)] / 1024, rssMaxMb: rss[rss.length - 1] / 1024, cpuPct: ((cpu1 - cpu0) / wall) * 100, writeKBps: (io1 - io0) / 1024 / wall };
 }
 
 function call(socket, method) {
@@ -233,7 +244,7 @@ const n = withNetdata ? await benchNetdata() : { skipped: 'not measured (--no-ne
 const x = args.includes('--no-node-exporter') ? { skipped: 'not measured (--no-node-exporter)' } : await benchNodeExporter();
 console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, top ${topN} processes, eBPF ${ebpf}, node --max-semi-space-size=${semi} ${nodeFlags.join(' ')}${Object.entries(mallocEnv).map(([k, v]) => `, ${k}=${v}`).join('')}, 2-core shared host, load average ${load0} -> ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 console.log('');
-const peerCell = (q, v) => (q.skipped ? (v === 'rss' ? q.skipped : '-') : v === 'rss' ? `${f(q.rssMb)} (${f(q.rssMaxMb)})` : v === 'cpu' ? f(q.cpuPct, 2) : v === 'sps' ? f(q.seriesPerSecond, 0) : !q.seriesPerSecond ? '-' : f((q.cpuPct * 1000) / q.seriesPerSecond, 2));
+const peerCell = (q, v) => (q.skipped ? (v === 'rss' ? q.skipped : '-') : v === 'rss' ? `${f(q.rssMb)} (${f(q.rssMaxMb)})` : v === 'cpu' ? f(q.cpuPct, 2) : v === 'io' ? f(q.writeKBps, 1) : v === 'sps' ? f(q.seriesPerSecond, 0) : !q.seriesPerSecond ? '-' : f((q.cpuPct * 1000) / q.seriesPerSecond, 2));
 const ratio = (q, x, y) => (q.skipped || !y ? '-' : (x / y).toFixed(2));
 const aPer = (a.cpuPct * 1000) / a.seriesPerSecond;
 const per = (q) => (q.skipped || !q.seriesPerSecond ? undefined : (q.cpuPct * 1000) / q.seriesPerSecond);
@@ -243,6 +254,7 @@ console.log(`| RSS median (max), MB | ${f(a.rssMb)} (${f(a.rssMaxMb)}) | ${peerC
 console.log(`| CPU, % of a core | ${f(a.cpuPct, 2)} | ${peerCell(n, 'cpu')} | ${ratio(n, a.cpuPct, n.cpuPct)} | ${peerCell(x, 'cpu')} | ${ratio(x, a.cpuPct, x.cpuPct)} | <= 1 |`);
 console.log(`| series/s | ${a.seriesPerSecond} (${a.series} series, ${a.detectors} detectors) | ${peerCell(n, 'sps')} | ${ratio(n, a.seriesPerSecond, n.seriesPerSecond)} | ${peerCell(x, 'sps')} | ${ratio(x, a.seriesPerSecond, x.seriesPerSecond)} | >= 1000 |`);
 console.log(`| CPU per 1000 series/s, % of a core | ${f(aPer, 2)} | ${peerCell(n, 'per')} | ${ratio(n, aPer, per(n))} | ${peerCell(x, 'per')} | ${ratio(x, aPer, per(x))} | <= 2x netdata |`);
+console.log(`| storage writes, KB/s | ${f(a.writeKBps, 1)} | ${peerCell(n, 'io')} | | ${peerCell(x, 'io')} | | |`);
 console.log(`| start-up CPU, s (to socket ready in ${f(a.readyS, 1)} s / over the ${warmup} s warm-up) | ${f(a.startupCpuS, 2)} / ${f(a.warmupCpuS, 2)} | | | | | |`);
 console.log('');
 console.log(`sample-to-decision (fast layer, includes reading /proc): p50 ${f(a.fast.p50, 2)} ms, p90 ${f(a.fast.p90, 2)} ms, p99 ${f(a.fast.p99, 2)} ms, max ${f(a.fast.max, 2)} ms over ${a.fast.count} ticks (budget ${a.fast.budgetMs} ms, ${a.fast.overBudget} over)`);
