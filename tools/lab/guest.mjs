@@ -52,7 +52,8 @@ async function settle(config, s, d) {
     const st = await config.settleState();
     if (st === null) return { extraS: 0, chunks, reason: 'nothing to settle' };
     const dec = settleDecision({ now: Date.now(), settleStart: start, quietSince: st.quietSince, busy: st.busy, quietS: d.settleQuietS, capS: d.settleCapS });
-    if (dec.done) return { extraS: (Date.now() - start) / 1000, chunks, reason: dec.reason, ...(st.trial ? { trial: st.trial } : {}) };
+    // `last`: what kept it waiting at the end (a pending trial, a recent change, or `status` not answering).
+    if (dec.done) return { extraS: (Date.now() - start) / 1000, chunks, reason: dec.reason, last: st.why ?? (st.trial ? `trial #${st.trial.id} on ${st.trial.knob} (${st.trial.phase})` : `last change ${((Date.now() - st.quietSince) / 1000).toFixed(0)} s ago`), ...(st.trial ? { trial: st.trial } : {}) };
     await s.warmup(s.warmKey ? { ...d, [s.warmKey]: d.settleChunkS } : d);
     chunks++;
   }
