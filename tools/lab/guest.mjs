@@ -13,6 +13,7 @@ import { outstanding, readJournal } from './lib/journal.mjs';
 import { LabError, readText, sh } from './lib/proc.mjs';
 import { DURATIONS, selectScenarios } from './lib/scenarios.mjs';
 import { diffSnapshots, pristineProblems, restorePristine, snapshot } from './lib/state.mjs';
+import { settleDecision } from './lib/settle.mjs';
 import { diskOf } from './scenarios/read.mjs';
 import { ensureZramSwap } from './scenarios/memory.mjs';
 
@@ -38,6 +39,23 @@ function preflight(scenarios, configs) {
   const j = readJournal('/var/lib/ainka/journal.log');
   if (j.changes && outstanding(j).length) problems.push(`AINKA's journal has ${outstanding(j).length} change(s) still applied (ainka rollback --all)`);
   if (problems.length) throw new LabError('ERR_AINKA_LAB_DIRTY', `refusing to start:\n  ${problems.join('\n  ')}`);
+}
+
+/**
+ * After the warm-up, keeps the workload running in chunks of `settleChunkS` until the configuration's
+ * tuner is settled (see lib/settle.mjs) or `settleCapS` have passed. Returns what happened.
+ */
+async function settle(config, s, d) {
+  const start = Date.now();
+  let chunks = 0;
+  for (;;) {
+    const st = await config.settleState();
+    if (st === null) return { extraS: 0, chunks, reason: 'nothing to settle' };
+    const dec = settleDecision({ now: Date.now(), settleStart: start, quietSince: st.quietSince, busy: st.busy, quietS: d.settleQuietS, capS: d.settleCapS });
+    if (dec.done) return { extraS: (Date.now() - start) / 1000, chunks, reason: dec.reason, ...(st.trial ? { trial: st.trial } : {}) };
+    await s.warmup(s.warmKey ? { ...d, [s.warmKey]: d.settleChunkS } : d);
+    chunks++;
+  }
 }
 
 async function main() {
@@ -97,20 +115,30 @@ async function main() {
       for (const s of scenarios) {
         const t0 = Date.now();
         const sample = { rep, config: config.name, scenario: s.name, values: {}, detail: {}, configInfo: {}, changes: [] };
+        let measuredUntil;
         try {
           await s.setup(d);
+          const cpu0 = config.cpuSeconds();
           sample.configInfo = await config.enterScenario(s);
           await s.warmup(d);
+          sample.settle = await settle(config, s, d);
+          const cpu1 = config.cpuSeconds();
+          const m0 = Date.now();
           const r = await s.measure(d);
+          measuredUntil = Date.now();
+          const cpu2 = config.cpuSeconds();
           sample.values = r.values;
           sample.detail = r.detail;
+          // The tuner's own CPU (systemd's CPUUsageNSec of its unit): during the measured window, and
+          // over the whole scenario (warm-up, settle and measurement).
+          if (cpu0 !== null && cpu1 !== null && cpu2 !== null) sample.tunerCpu = { measuredS: cpu2 - cpu1, windowS: (measuredUntil - m0) / 1000, scenarioS: cpu2 - cpu0, scenarioWindowS: (measuredUntil - t0) / 1000 };
         } catch (e) {
           sample.error = e.message;
           results.errors.push({ rep, config: config.name, scenario: s.name, error: e.message });
           log(`  ${s.name}: ERROR ${e.message.split('\n')[0]}`);
         } finally {
           try {
-            sample.changes = (await config.leaveScenario(s)).changes ?? [];
+            sample.changes = (await config.leaveScenario(s, { measuredUntil })).changes ?? [];
           } catch (e) {
             sample.changesError = e.message;
           }
@@ -118,7 +146,9 @@ async function main() {
         }
         sample.seconds = (Date.now() - t0) / 1000;
         results.samples.push(sample);
-        log(`  ${s.name}: ${Object.entries(sample.values).map(([k, v]) => `${k}=${Number(v).toFixed(2)}`).join(' ')}${sample.changes.length ? ` (${sample.changes.length} change(s))` : ''} [${sample.seconds.toFixed(0)} s]`);
+        const cpuNote = sample.tunerCpu ? ` cpu ${sample.tunerCpu.measuredS.toFixed(2)}/${sample.tunerCpu.scenarioS.toFixed(1)} s` : '';
+        const settleNote = sample.settle?.extraS ? ` settle +${sample.settle.extraS.toFixed(0)} s (${sample.settle.reason})` : '';
+        log(`  ${s.name}: ${Object.entries(sample.values).map(([k, v]) => `${k}=${Number(v).toFixed(2)}`).join(' ')}${sample.changes.length ? ` (${sample.changes.length} change(s))` : ''}${cpuNote}${settleNote} [${sample.seconds.toFixed(0)} s]`);
         save();
       }
       const reset = { rep, config: config.name, ok: false, diffs: [] };

@@ -108,6 +108,19 @@ export interface StatusResult {
   readonly recovery: { readonly reverted: readonly number[]; readonly completed: readonly number[]; readonly rolledBackSessions: readonly string[] };
   /** Self-healing (`@ainka/healing`): open findings and the latest records; absent when healing is off. */
   readonly healing?: HealingStatus;
+  /** The optimizer's running objective trial (enforce mode), or null: one at a time, measured before and after its change. */
+  readonly trial?: TrialStatus | null;
+}
+
+/** The running objective trial, as `status` shows it. @public */
+export interface TrialStatus {
+  readonly id: number;
+  readonly knob: string;
+  readonly value: string;
+  readonly rule: string;
+  /** `baseline` → `applying` → `settling` → `measuring`. */
+  readonly phase: string;
+  readonly startedAt: number;
 }
 
 /** A finding of self-healing (a leak, a drift, a failing service, memory pressure) and what was done about it. @public */

@@ -507,6 +507,7 @@ export class Daemon {
       managedKnobs: this.actions?.manager.managed().length ?? 0,
       recovery: this.actions?.manager.recovery ?? { reverted: [], completed: [], rolledBackSessions: [] },
       ...(this.healing !== undefined ? { healing: this.healing.status() } : {}),
+      trial: this.optimizer.status(),
     };
   }
 

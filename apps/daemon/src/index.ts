@@ -24,6 +24,7 @@ export type {
   PolicyValidation,
   SnapshotResult,
   StatusResult,
+  TrialStatus,
 } from './api.js';
 export { mutatingMethods } from './api.js';
 export { DaemonClient } from './client.js';

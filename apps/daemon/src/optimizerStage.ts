@@ -33,6 +33,12 @@ export class OptimizerStage {
     this.trials = new ObjectiveTrials({ cooldownAfterRollbackMs: deps.cooldownAfterRollbackMs });
   }
 
+  /** The running trial (for `status`), or null. */
+  status(): { id: number; knob: string; value: string; rule: string; phase: string; startedAt: number } | null {
+    const t = this.trials.active;
+    return t === undefined ? null : { id: t.id, knob: t.action.knob, value: t.action.value, rule: t.action.reason, phase: t.phase, startedAt: t.startedAt };
+  }
+
   /** Take the decisions that become trials (enforce, with an objective); return the others. */
   take(decisions: readonly Decision[], now: number): Decision[] {
     const rest: Decision[] = [];

@@ -146,8 +146,11 @@ function incompleteBeta(x: number, a: number, b: number): number {
  * Judge a change by its objective: `before` and `after` are per-window means. Rolled back when the
  * objective moved the wrong way by more than `margin` of the baseline AND Welch's one-sided test says the
  * after-windows are worse than the before-windows at level `alpha` — so noise alone never rolls back.
+ * With `final` (the trial already measured extra windows because the first ones looked worse beyond the
+ * margin without being significant), a mean still worse beyond the margin is rolled back too: a change is
+ * kept only when its objective is not worse, never because the noise was too large to tell.
  */
-export function judgeTrial(before: readonly number[], after: readonly number[], objective: Pick<Objective, 'goal' | 'margin'>, alpha = 0.05): TrialVerdict {
+export function judgeTrial(before: readonly number[], after: readonly number[], objective: Pick<Objective, 'goal' | 'margin'>, alpha = 0.05, final = false): TrialVerdict {
   const sign = objective.goal === 'maximize' ? 1 : -1;
   const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / x.length;
   const mb = mean(before);
@@ -157,10 +160,15 @@ export function judgeTrial(before: readonly number[], after: readonly number[], 
   // "after worse than before": in the good direction, after < before.
   const { p } = welchOneSided(before.map((v) => sign * v), after.map((v) => sign * v));
   const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
-  const worse = improvement < -objective.margin && p < alpha;
-  const why = worse
-    ? `the objective got worse: mean ${fmt(ma)} after vs ${fmt(mb)} before (${(improvement * 100).toFixed(1)} %, beyond the ${(objective.margin * 100).toFixed(0)} % margin; Welch p = ${p.toPrecision(2)} < ${alpha}, ${before.length}+${after.length} windows)`
-    : `not worse beyond noise: mean ${fmt(ma)} after vs ${fmt(mb)} before (${improvement >= 0 ? '+' : ''}${(improvement * 100).toFixed(1)} %, Welch p = ${p.toPrecision(2)}, ${before.length}+${after.length} windows)`;
+  const beyondMargin = improvement < -objective.margin;
+  const significant = beyondMargin && p < alpha;
+  const worse = significant || (final && beyondMargin);
+  const margin = `${+(objective.margin * 100).toFixed(1)} % margin`;
+  const why = significant
+    ? `the objective got worse: mean ${fmt(ma)} after vs ${fmt(mb)} before (${(improvement * 100).toFixed(1)} %, beyond the ${margin}; Welch p = ${p.toPrecision(2)} < ${alpha}, ${before.length}+${after.length} windows)`
+    : worse
+      ? `the objective stayed worse: mean ${fmt(ma)} after vs ${fmt(mb)} before (${(improvement * 100).toFixed(1)} %, beyond the ${margin}; Welch p = ${p.toPrecision(2)}, not significant even with ${after.length} windows after the change: not shown to be noise, so not kept)`
+      : `not worse beyond noise: mean ${fmt(ma)} after vs ${fmt(mb)} before (${improvement >= 0 ? '+' : ''}${(improvement * 100).toFixed(1)} %, Welch p = ${p.toPrecision(2)}, ${before.length}+${after.length} windows)`;
   return { decision: worse ? 'rollback' : 'keep', before, after, improvement, p, why };
 }
 
@@ -273,7 +281,8 @@ export class ObjectiveTrials {
 
   private closeWindow(t: Trial, mean: number | undefined, now: number): TrialCommand[] {
     const o = t.action.objective;
-    const limit = (o.windows * 3 + 2) * o.window * 1000;
+    // baseline + settling + after windows, with room for the inconclusive case's extra windows and missed ones
+    const limit = (o.windows * 4 + 3) * o.window * 1000;
     if (t.phase === 'settling') {
       t.phase = 'measuring';
       return [];
@@ -292,12 +301,18 @@ export class ObjectiveTrials {
     }
     // measuring
     if (mean !== undefined) this.after.push(mean);
+    const overdue = now - t.startedAt > limit;
     if (this.after.length < o.windows) {
-      if (now - t.startedAt <= limit) return [];
+      if (!overdue) return [];
       const verdict: TrialVerdict = { decision: 'rollback', before: [...this.before], after: [...this.after], improvement: Number.NaN, p: Number.NaN, why: `${o.metric} could not be measured after the change, so it is not kept` };
       return this.finish(t, verdict, now);
     }
-    return this.finish(t, judgeTrial(this.before, this.after, o, this.alpha), now);
+    // Inconclusive (worse beyond the margin, not significant): measure as many windows again, then
+    // decide with `final` (still worse beyond the margin → rolled back).
+    const final = this.after.length >= 2 * o.windows || overdue;
+    const v = judgeTrial(this.before, this.after, o, this.alpha, final);
+    if (!final && v.decision === 'keep' && v.improvement < -o.margin) return [];
+    return this.finish(t, v, now);
   }
 
   private finish(t: Trial, verdict: TrialVerdict, now: number): TrialCommand[] {

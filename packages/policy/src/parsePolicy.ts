@@ -133,7 +133,7 @@ function buildPolicy(loc: Locator, doc: PolicyDocument, issues: PolicyIssue[]): 
           const metric = (o.maximize ?? o.minimize) as string;
           const parsed = parseCondition(`${metric} > 0`);
           if (!parsed.ok) issues.push(loc.issue('expression', [...ap, 'objective'], `objective metric '${metric}' is not a metric name; ${parsed.error.message}`));
-          objective = { metric, goal: o.maximize !== undefined ? 'maximize' : 'minimize', window, windows: o.windows ?? 4, margin: o.margin ?? 0.05 };
+          objective = { metric, goal: o.maximize !== undefined ? 'maximize' : 'minimize', window, windows: o.windows ?? 4, margin: o.margin ?? 0.02 };
         }
       }
       const action: PolicyAction = {

@@ -86,7 +86,7 @@ export interface Objective {
   readonly window: number;
   /** Windows measured before and after the change. */
   readonly windows: number;
-  /** Smallest relative worsening that counts (a fraction of the baseline mean). */
+  /** Smallest relative worsening that counts (a fraction of the baseline mean; default 0.02). */
   readonly margin: number;
 }
 

@@ -113,6 +113,41 @@ describe('ObjectiveTrials: one journaled trial at a time, judged over repeated w
     expect(trials.active).toBeUndefined();
   });
 
+  it('an inconclusive drop beyond the margin is measured longer, then rolled back (never kept because the noise was large)', () => {
+    // Before: steady 100. After: about 80, so noisy that the first 4 windows are not significant.
+    const wild = [100, 40, 130, 45, 110, 60, 120, 50, 85];
+    let tick = 0;
+    const trials = new ObjectiveTrials();
+    const cmds = runTrial(trials, action('256'), () => 100, () => wild[Math.min(wild.length - 1, Math.floor(tick++ / 5))] as number);
+    const last = cmds.at(-1);
+    expect(last?.kind).toBe('rollback');
+    if (last?.kind !== 'rollback') return;
+    expect(last.verdict.after.length).toBeGreaterThan(4); // measured past the first 4 windows
+    expect(judgeTrial(last.verdict.before, last.verdict.after.slice(0, 4), { goal: 'maximize', margin: 0.05 }).decision).toBe('keep');
+  });
+
+  it('judgeTrial final: a mean still worse beyond the margin is rolled back even when not significant; within the margin it is kept', () => {
+    const before = [100, 100, 100, 100];
+    const noisy = [40, 130, 45, 110, 60, 120, 50, 105];
+    const open = judgeTrial(before, noisy, { goal: 'maximize', margin: 0.05 });
+    expect(open.p).toBeGreaterThanOrEqual(0.05);
+    expect(open.decision).toBe('keep');
+    const final = judgeTrial(before, noisy, { goal: 'maximize', margin: 0.05 }, 0.05, true);
+    expect(final.decision).toBe('rollback');
+    expect(final.why).toMatch(/^the objective stayed worse: mean 82\.5 after vs 100 before \(-17\.5 %, beyond the 5 % margin; Welch p = .*not significant even with 8 windows/);
+    expect(judgeTrial(before, [70, 130, 95, 104, 99, 101, 97, 100], { goal: 'maximize', margin: 0.05 }, 0.05, true).decision).toBe('keep');
+  });
+
+  it('an inconclusive dip that recovers in the extra windows is kept', () => {
+    const trials = new ObjectiveTrials();
+    let tick = 0;
+    const after = [100, 70, 120, 90, 85, 110, 104, 99, 101];
+    const cmds = runTrial(trials, action('256'), () => 100, () => after[Math.min(after.length - 1, Math.floor(tick++ / 5))] as number);
+    const last = cmds.at(-1);
+    expect(last?.kind).toBe('keep');
+    if (last?.kind === 'keep') expect(last.verdict.after.length).toBeGreaterThan(4);
+  });
+
   it('judgeTrial: a drop smaller than the margin is kept even when significant', () => {
     const v = judgeTrial([100, 100.1, 99.9, 100], [97, 97.1, 96.9, 97], { goal: 'maximize', margin: 0.05 });
     expect(v.p).toBeLessThan(0.001);

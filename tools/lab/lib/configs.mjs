@@ -1,11 +1,13 @@
 // The three configurations the lab compares, each with begin / enterScenario / end. `end` resets for
 // real (TuneD stopped and `tuned-adm off`; AINKA's changes rolled back and the daemon stopped); the
 // runner then checks the state against the pristine snapshot.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiCall } from './api.mjs';
 import { changesIn, outstanding, readJournal } from './journal.mjs';
 import { LabError, sh, sleep } from './proc.mjs';
+import { lastJournalEvent, mtimeOr } from './settle.mjs';
+import { unitCpuSeconds } from './unitcpu.mjs';
 
 async function waitFor(what, fn, timeoutS) {
   const end = Date.now() + timeoutS * 1000;
@@ -57,6 +59,13 @@ export const defaultConfig = {
   async leaveScenario() {
     return {};
   },
+  /** Nothing runs: nothing to wait for. */
+  async settleState() {
+    return null;
+  },
+  cpuSeconds() {
+    return null;
+  },
   async end() {
     return {};
   },
@@ -83,10 +92,18 @@ export const tunedConfig = {
     const r = sh(`${TUNED_BUS} switch_profile s ${s.tunedProfile}`, { timeoutMs: 600_000 });
     if (!/^\(bs\) true/.test(r.out)) throw new LabError('ERR_AINKA_LAB_TUNED', `TuneD refused profile ${s.tunedProfile}: ${r.out}`);
     await waitFor(`TuneD profile ${s.tunedProfile}`, () => sh(`${TUNED_BUS} active_profile`, { allowFail: true }).out.includes(`"${s.tunedProfile}"`) || 'not active yet', 600);
+    this.profileAt = Date.now();
     return { profile: s.tunedProfile };
   },
   async leaveScenario() {
     return {};
+  },
+  /** Quiet since its profile became active or its log was last written (dynamic tuning, a re-apply). */
+  async settleState() {
+    return { quietSince: mtimeOr('/var/log/tuned/tuned.log', this.profileAt ?? 0), busy: false };
+  },
+  cpuSeconds() {
+    return unitCpuSeconds('tuned.service');
   },
   async end() {
     sh(`${TUNED_BUS} disable`, { allowFail: true, timeoutMs: 600_000 });
@@ -94,6 +111,14 @@ export const tunedConfig = {
     return {};
   },
 };
+
+/** `CPUQuotaPerSecUSec` ("250ms", "1s", "infinity") → { percent, quotaUs per 100 ms period }, or null without a quota. */
+export function unitQuota(perSec) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|us)$/.exec(perSec ?? '');
+  if (!m) return null;
+  const us = Number(m[1]) * (m[2] === 's' ? 1e6 : m[2] === 'ms' ? 1e3 : 1);
+  return { percent: Math.round(us / 1e4), quotaUs: Math.round(us / 10) };
+}
 
 /** AINKA: ainkad installed as the product's systemd unit, enforce mode, the shipped packs. */
 export function ainkaConfig(repo) {
@@ -115,26 +140,55 @@ export function ainkaConfig(repo) {
       if (!/^mode:\s*advise/m.test(yaml)) throw new LabError('ERR_AINKA_LAB_CONFIG', `ainkad's default config has no "mode: advise" line to switch to enforce:\n${yaml.slice(0, 400)}`);
       writeFileSync('/etc/ainka/ainkad.yaml', yaml.replace(/^mode:\s*advise/m, 'mode: enforce'));
       sh(`${ainkad} install-service`);
-      // The unit's CPUQuota=25% is sized for native speed; under TCG emulation (10–40× slower) it
-      // would starve the daemon's ticks, so the lab lifts it (the report says so).
-      mkdirSync('/etc/systemd/system/ainkad.service.d', { recursive: true });
-      writeFileSync('/etc/systemd/system/ainkad.service.d/lab-tcg.conf', '[Service]\nCPUQuota=\n');
+      // The product's unit as installed, its CPUQuota included: what ainkad costs is part of the
+      // result (the report shows its CPU per scenario). No drop-in from an earlier lab stays.
+      rmSync('/etc/systemd/system/ainkad.service.d/lab-tcg.conf', { force: true });
       sh('systemctl daemon-reload');
+      this.quota = unitQuota(sh('systemctl show -p CPUQuotaPerSecUSec --value ainkad.service').out);
       this.installed = true;
     },
+    /**
+     * Starts ainkad; its start-up (node, the bundle, eBPF verification: many minutes of emulated CPU)
+     * runs without the quota, before any scenario, then the unit's own quota is put back for every
+     * measurement (`systemctl set-property --runtime`, checked in the cgroup's cpu.max).
+     */
     async begin() {
       this.install();
+      if (this.quota) sh('systemctl set-property --runtime ainkad.service CPUQuota=', { allowFail: true });
       sh('systemctl start ainkad.service');
-      await waitForAsync('ainkad (status on its socket)', () => apiCall('status', {}, { timeoutMs: 30_000 }), 600);
+      await waitForAsync('ainkad (status on its socket)', () => apiCall('status', {}, { timeoutMs: 30_000 }), 1800);
+      if (this.quota) {
+        sh(`systemctl set-property --runtime ainkad.service CPUQuota=${this.quota.percent}%`);
+        this.cpuMax = sh('cat /sys/fs/cgroup/system.slice/ainkad.service/cpu.max', { allowFail: true }).out;
+        if (!this.cpuMax.startsWith(String(this.quota.quotaUs))) throw new LabError('ERR_AINKA_LAB_QUOTA', `ainkad's CPUQuota=${this.quota.percent}% is not in effect after its start: cpu.max is "${this.cpuMax}"`);
+      }
     },
     async enterScenario() {
       scenarioStart = Date.now();
-      return {};
+      return { cpuMax: this.cpuMax ?? null };
     },
-    /** The changes AINKA made during the scenario, from its journal. */
-    async leaveScenario() {
+    /**
+     * The changes AINKA made during the scenario, from its journal, each kept or rolled back as of the
+     * end of the measurement (`measuredUntil`).
+     */
+    async leaveScenario(_s, { measuredUntil } = {}) {
       const j = readJournal(journalPath);
-      return { changes: j.changes ? changesIn(j, scenarioStart, Date.now()) : [] };
+      return { changes: j.changes ? changesIn(j, scenarioStart, measuredUntil ?? Date.now()) : [] };
+    },
+    /** Quiet since its last change journal record (or the scenario's start); busy while `status` shows a trial. */
+    async settleState() {
+      const j = readJournal(journalPath);
+      const quietSince = j.changes ? lastJournalEvent(j, scenarioStart) : scenarioStart;
+      let trial = null;
+      try {
+        trial = (await apiCall('status', {}, { timeoutMs: 30_000 })).trial ?? null;
+      } catch (e) {
+        return { quietSince, busy: true, why: `status: ${e.message}` };
+      }
+      return { quietSince, busy: trial !== null, trial };
+    },
+    cpuSeconds() {
+      return unitCpuSeconds('ainkad.service');
     },
     async end() {
       // `ainka rollback --all`, through the API in process (the CLI is the same call).

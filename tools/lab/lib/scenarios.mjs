@@ -20,6 +20,8 @@ export const DURATIONS = {
     balloonMb: 384, balloonHotMb: 64, balloonStepMb: 8, balloonStepMs: 250, balloonPasses: 60,
     cpuHogs: 3, cpuWarmS: 50, cpuMeasureS: 8,
     burstMb: 512, wbWarmS: 45, wbMeasureS: 8,
+    // settle (lib/settle.mjs): measure once the tuner has been quiet this long, at most this much extra warm-up
+    settleQuietS: 20, settleCapS: 120, settleChunkS: 15,
   },
   short: {
     netWarmS: 5, netMeasureS: 5,
@@ -27,6 +29,7 @@ export const DURATIONS = {
     balloonMb: 128, balloonHotMb: 32, balloonStepMb: 8, balloonStepMs: 100, balloonPasses: 20,
     cpuHogs: 3, cpuWarmS: 5, cpuMeasureS: 5,
     burstMb: 256, wbWarmS: 5, wbMeasureS: 5,
+    settleQuietS: 5, settleCapS: 15, settleChunkS: 5,
   },
 };
 

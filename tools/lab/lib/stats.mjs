@@ -48,12 +48,22 @@ export function summarize(values) {
 }
 
 /**
- * Verdict of `a` against `b` for an objective where `better` is 'higher' or 'lower': 'win' or
- * 'loss' when the 95 % intervals do not overlap, 'tie' when they do, 'n/a' with fewer than 3 samples.
+ * Equivalence margin of the verdicts: medians closer than 1 % of the reference's median are a tie even
+ * when their intervals do not overlap (a 0.2 MiB difference on 385 MiB is not a loss). 1 % is below any
+ * difference a tuning change is made for (the lab's references are +5 % to 8×); a difference over 1 %
+ * with disjoint intervals is still a loss, so a regression larger than that still shows.
  */
-export function verdict(a, b, better) {
+export const EQUIVALENCE_MARGIN = 0.01;
+
+/**
+ * Verdict of `a` against `b` for an objective where `better` is 'higher' or 'lower': 'win' or
+ * 'loss' when the 95 % intervals do not overlap and the medians differ by more than `margin` of b's
+ * median, 'tie' otherwise, 'n/a' with fewer than 3 samples.
+ */
+export function verdict(a, b, better, margin = EQUIVALENCE_MARGIN) {
   // Fewer than 3 samples give no interval worth the name (one sample is a point): no verdict.
   if (!a || !b || a.n < 3 || b.n < 3) return 'n/a';
+  if (Math.abs(a.median - b.median) <= margin * Math.abs(b.median)) return 'tie';
   const [alo, ahi] = a.ci;
   const [blo, bhi] = b.ci;
   if (alo <= bhi && blo <= ahi) return 'tie';

@@ -58,6 +58,7 @@ export const cpuScenario = {
     sh(`kill -CONT ${state.pid}`);
     sh(`systemd-run --unit=${HOGS} --collect --quiet stress-ng --cpu ${d.cpuHogs} --cpu-method int64 --timeout ${d.cpuWarmS + d.cpuMeasureS + 900}s`);
   },
+  warmKey: 'cpuWarmS',
   async warmup(d) {
     await sleep(d.cpuWarmS * 1000);
   },

@@ -31,6 +31,7 @@ export const memoryScenario = {
     { key: 'runtimeS', label: 'runtime', unit: 's', better: 'lower', digits: 2 },
   ],
   cost: 90,
+  // no warmKey: each settle chunk is one more full balloon run
   tunedProfile: 'virtual-guest',
   tunedWhy: 'no TuneD profile limits a cgroup\'s memory; virtual-guest is what `tuned-adm recommend` picks in this VM (throughput-performance + swappiness 30)',
   reference: 'senpai: −57 % memory for +5 % runtime',

@@ -26,6 +26,7 @@ export function netScenario(lossPct) {
     title: `netns + veth, netem 50 ms, ${lossPct} % loss, 100 Mbit/s (ifb at the receiver)`,
     objectives: [{ key: 'goodput', label: 'iperf3 goodput', unit: 'Mbit/s', better: 'higher', digits: 1 }],
     cost: 95,
+    warmKey: 'netWarmS',
     tunedProfile: 'network-throughput',
     tunedWhy: 'the profile TuneD ships for streaming network throughput (throughput-performance plus 16 MiB TCP buffers)',
     reference: 'bpftune auto-BBR: 58 → 490 Mbit/s at 10 % loss (1 Gbit/s path)',

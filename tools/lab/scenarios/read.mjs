@@ -34,6 +34,7 @@ export function readScenario(kind) {
     title: seq ? 'sequential 16 KiB reads, cold cache (fio)' : 'random 4 KiB reads, cold cache (fio)',
     objectives: [{ key: 'mbps', label: seq ? 'sequential read' : 'random read', unit: 'MB/s', better: 'higher', digits: 1 }],
     cost: seq ? 75 : 25,
+    warmKey: seq ? 'readWarmS' : 'randWarmS',
     tunedProfile: 'throughput-performance',
     tunedWhy: 'TuneD\'s broadly applicable server profile, whose [disk] plugin raises read-ahead to ≥ 4096 KiB',
     reference: seq ? "KML's learned read-ahead: up to 2.3× on sequential" : "KML's learned read-ahead: no loss on random",

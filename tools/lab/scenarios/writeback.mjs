@@ -26,6 +26,7 @@ export const writebackScenario = {
   title: 'dirty-page burst beside an fsync-ing writer (fio)',
   objectives: [{ key: 'fsyncP99ms', label: 'p99 fsync latency', unit: 'ms', better: 'lower', digits: 1 }],
   cost: 65,
+  warmKey: 'wbWarmS',
   tunedProfile: 'latency-performance',
   tunedWhy: 'the TuneD profile that lowers the dirty limits (dirty_ratio 10, dirty_background_ratio 3)',
   reference: 'default writeback settings',

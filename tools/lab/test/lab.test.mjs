@@ -8,8 +8,10 @@ import { crc32 } from 'node:zlib';
 import { test } from 'node:test';
 import { changesIn, outstanding, readJournal } from '../lib/journal.mjs';
 import { renderMarkdown } from '../lib/report.mjs';
-import { bootstrapMedianCi, median, summarize, verdict } from '../lib/stats.mjs';
+import { lastJournalEvent, settleDecision } from '../lib/settle.mjs';
+import { bootstrapMedianCi, EQUIVALENCE_MARGIN, median, summarize, verdict } from '../lib/stats.mjs';
 import { diffSnapshots } from '../lib/state.mjs';
+import { parseCpuStat } from '../lib/unitcpu.mjs';
 
 test('median and a bootstrap CI that contains it and is reproducible', () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -87,4 +89,70 @@ test('report: table row per objective, verdicts, and a kept change in a lost sce
   assert.equal(md.kept.length, 1, 'the kept BBR change in a lost scenario is flagged');
   assert.match(md.text, /FAILURE: 1 kept change/);
   assert.match(md.text, /`sysctl:net.ipv4.tcp_congestion_control` \| cubic → bbr \| bbr-on-retransmits/);
+});
+
+test('verdicts: the equivalence margin makes a tiny difference a tie, never a real one', () => {
+  assert.equal(EQUIVALENCE_MARGIN, 0.01);
+  // memory.peak 385.2 vs 385.0 MiB with zero spread: disjoint intervals, 0.05 % apart: a tie.
+  const a = summarize([385.2, 385.2, 385.2]);
+  const b = summarize([385.0, 385.0, 385.0]);
+  assert.equal(verdict(a, b, 'lower'), 'tie');
+  assert.equal(verdict(a, b, 'lower', 0), 'loss', 'without the margin it would be a loss');
+  // 2 % worse with disjoint intervals stays a loss; the read-seq regression stays a loss.
+  assert.equal(verdict(summarize([392.7, 392.7, 392.7]), b, 'lower'), 'loss');
+  assert.equal(verdict(summarize([16.2, 12.6, 16.9]), summarize([43.0, 30.5, 45.1]), 'higher'), 'loss');
+});
+
+test('settle: wait while a trial is pending or the last change is recent, stop when quiet or at the cap', () => {
+  const base = { settleStart: 0, quietS: 20, capS: 120 };
+  assert.deepEqual(settleDecision({ ...base, now: 30_000, quietSince: 0, busy: false }), { done: true, reason: 'quiet' });
+  assert.equal(settleDecision({ ...base, now: 30_000, quietSince: 0, busy: true }).done, false, 'a pending trial keeps it waiting');
+  assert.equal(settleDecision({ ...base, now: 30_000, quietSince: 25_000, busy: false }).done, false, 'a change 5 s ago keeps it waiting');
+  assert.deepEqual(settleDecision({ ...base, now: 121_000, quietSince: 0, busy: true }), { done: true, reason: 'cap' });
+  const j = { changes: [{ at: 100, undoneAt: 500 }, { at: 300, undoneAt: null }] };
+  assert.equal(lastJournalEvent(j, 50), 500, 'an undo counts as a change');
+  assert.equal(lastJournalEvent(j, 900), 900, 'nothing since the scenario started');
+});
+
+test('unit CPU: usage_usec from cgroup v2 cpu.stat', () => {
+  assert.equal(parseCpuStat('usage_usec 1234567\nuser_usec 1000000\nsystem_usec 234567\n'), 1234567);
+  assert.equal(parseCpuStat('nr_periods 0\n'), null);
+});
+
+test('report: ainkad CPU next to the AINKA result, settle table, margin stated', () => {
+  const samples = [];
+  for (let rep = 1; rep <= 3; rep++) {
+    for (const config of ['default', 'tuned', 'ainka']) {
+      const tunerCpu = config === 'default' ? undefined : { measuredS: config === 'ainka' ? 2 : 0.1, windowS: 10, scenarioS: 12, scenarioWindowS: 100 };
+      const settle = config === 'default' ? { extraS: 0, chunks: 0, reason: 'nothing to settle' } : { extraS: config === 'ainka' ? 30 : 0, chunks: 2, reason: rep === 3 && config === 'ainka' ? 'cap' : 'quiet' };
+      samples.push({ rep, config, scenario: 'read-seq', values: { mbps: 40 + rep }, changes: [], tunerCpu, settle });
+    }
+  }
+  const results = { meta: {}, durations: { settleChunkS: 15, settleQuietS: 20, settleCapS: 120 }, samples, resets: [], errors: [], finished: true, pristine: {} };
+  const md = renderMarkdown(results, { command: 'x', hostInfo: 'test', wallSeconds: 1 });
+  assert.match(md.text, /\| 20\.0 % \(max 20\.0 %\) \| \*\*tie\*\*/, 'ainkad at 2 CPU-s in a 10 s window: 20 % of a vCPU, beside the AINKA cell');
+  assert.match(md.text, /30 \/ 30 s, 1 of 3 capped/);
+  assert.match(md.text, /more than 1 % of the reference's median/);
+});
+
+test('journal: a change rolled back after the measured window was kept during it', () => {
+  const j = { changes: [{ id: 1, knob: 'block:vda:read_ahead_kb', before: '128', after: '256', reason: 'r', at: 100, undoneAt: 400, undoneBy: 'rollback', undoneBecause: 'trial #1 of rule r: the objective got worse' }] };
+  assert.equal(changesIn(j, 0, 300)[0].status, 'kept');
+  assert.match(changesIn(j, 0, 500)[0].status, /^rolled back \(rollback: trial #1/);
+});
+
+test('report: a repetition not every configuration finished is left out of the table', () => {
+  const samples = [];
+  for (let rep = 1; rep <= 4; rep++) for (const config of ['default', 'tuned', 'ainka']) if (!(rep === 4 && config === 'ainka')) samples.push({ rep, config, scenario: 'read-seq', values: { mbps: rep === 4 ? 1000 : 40 + rep }, changes: [] });
+  const md = renderMarkdown({ meta: {}, durations: {}, samples, resets: [], errors: [], finished: false, pristine: {} }, { command: 'x', hostInfo: 'test', wallSeconds: 1 });
+  assert.equal(md.rows[0].by.default.n, 3);
+  assert.equal(md.rows[0].by.ainka.n, 3);
+  assert.match(md.text, /2 sample\(s\) of a repetition not every configuration finished are left out/);
+});
+
+test('unit quota: CPUQuotaPerSecUSec to the percentage and the cpu.max quota per 100 ms', async () => {
+  const { unitQuota } = await import('../lib/configs.mjs');
+  assert.deepEqual(unitQuota('250ms'), { percent: 25, quotaUs: 25000 });
+  assert.deepEqual(unitQuota('1s'), { percent: 100, quotaUs: 100000 });
+  assert.equal(unitQuota('infinity'), null);
 });
