@@ -10,8 +10,9 @@ import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 /** `dev:ino` of fd `fd` of `pid` when it is a pipe or a FIFO, else undefined. */
 export function fifoOf(pid: number, fd: number, proc = '/proc'): string | undefined {
   try {
-    const st = statSync(`${proc}/${pid}/fd/${fd}`);
-    return st.isFIFO() ? `${st.dev}:${st.ino}` : undefined;
+    // throwIfNoEntry: a gone process is common here and an exception per call is not cheap
+    const st = statSync(`${proc}/${pid}/fd/${fd}`, { throwIfNoEntry: false });
+    return st?.isFIFO() ? `${st.dev}:${st.ino}` : undefined;
   } catch {
     return undefined;
   }
