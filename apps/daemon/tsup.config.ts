@@ -1,19 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { defineConfig } from 'tsup';
 
 /**
- * The daemon is an application: its entry (`main.js`) bundles the AINKA libraries it composes from their
- * sources (as vitest does), so `npm start` never runs against a stale or half-built library. Third-party
- * and native dependencies (better-sqlite3, @ainka/native) stay external. The library entry (`index.js`)
- * holds only the local API's types and client and bundles nothing.
+ * The daemon is an application built the way a user gets it: its entry (`main.js`) imports the AINKA
+ * libraries by package name and runs against their published `dist` (nx builds each library before the
+ * daemon: `dependsOn: ["^build"]`), never against their sources. Only the daemon's own modules are
+ * bundled. The library entry (`index.js`) holds only the local API's types and client.
  */
-const packagesDir = resolve(import.meta.dirname, '..', '..', 'packages');
-const bundled = ['telemetry', 'ml', 'policy', 'actuators', 'healing', 'ebpf', 'ipc', 'protocol'];
-const alias = Object.fromEntries(
-  bundled.filter((n) => existsSync(join(packagesDir, n, 'src', 'index.ts'))).map((n) => [`@ainka/${n}`, join(packagesDir, n, 'src', 'index.ts')]),
-);
-
 export default defineConfig([
   {
     entry: ['src/index.ts'],
@@ -30,13 +22,6 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'node20',
-    noExternal: [/^@ainka\/(?!native|ebpf|ipc)/],
-    // ebpf and ipc find their .bpf.o objects and the addon relative to their own files: never bundle them.
-    // @particle/dbus-next (via @ainka/healing) requires optional modules (x11) at run time only: keep it external.
-    external: ['@ainka/native', '@ainka/ebpf', '@ainka/ipc', 'better-sqlite3', '@particle/dbus-next'],
-    esbuildOptions(options) {
-      options.alias = alias;
-    },
-    banner: { js: "import { createRequire as __ainkaCreateRequire } from 'node:module'; const require = __ainkaCreateRequire(import.meta.url);" },
+    // Every dependency (the @ainka libraries, better-sqlite3, dbus-next, …) stays external: tsup's default.
   },
 ]);

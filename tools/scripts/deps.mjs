@@ -46,6 +46,8 @@ export const testOnlyDebianPackages = [
   // apps/daemon prometheus test: Debian's Prometheus scrapes three ainkad; promtool checks the exposition
   // and tests deploy/prometheus rules
   'prometheus',
+  // @ainka/guard pipeline reverse-shell test: the mkfifo + nc reverse shell, with a real nc (OpenBSD netcat)
+  'netcat-openbsd',
 ];
 
 // Benchmarks only (tools/bench): never installed by `npm start` or `npm test`.

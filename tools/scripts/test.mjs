@@ -18,7 +18,7 @@ ensureNodeModules();
 buildEnv();
 
 let done = step('generated C headers are current (tools/gen-abi --check)');
-mustRun('gen-abi --check', 'npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/gen-abi/gen-abi.ts', '--check']);
+mustRun('gen-abi --check', 'npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/gen-abi/genAbi.ts', '--check']);
 done();
 
 done = step('build (nx run-many -t build)');

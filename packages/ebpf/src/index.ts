@@ -30,7 +30,7 @@ export {
   type SyscallMixEvent,
 } from './events.js';
 export { emptyHistogram, HIST_BYTES, histogramPercentile, readHistogram, subtractHistogram, type Log2Histogram } from './histogram.js';
-export { EbpfHost, type ConcernStats, type EbpfHostOptions, type SecurityWatch } from './EbpfHost.js';
+export { EbpfHost, type ConcernStats, type EbpfHostOptions, type SecurityWatch } from './ebpfHost.js';
 export {
   EbpfStreams,
   type BlockIoStats,
@@ -41,5 +41,5 @@ export {
   type Sampled,
   type SyscallRates,
   type TcpEndpointSummary,
-} from './EbpfStreams.js';
+} from './ebpfStreams.js';
 export { probeEbpf, type ConcernProbe, type EbpfProbe, type EbpfProbeOptions } from './probe.js';

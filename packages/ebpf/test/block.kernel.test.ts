@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EbpfStreams, type BlockSample } from '../src/EbpfStreams.js';
+import { EbpfStreams, type BlockSample } from '../src/ebpfStreams.js';
 import { skipReason, waitFor } from './kernel.js';
 
 /** A writable directory on a real block device, and that disk's dev_t (MAJOR << 20 | MINOR). */

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { loadWithFallbacks, u32 } from '@ainka/native';
 import { BPF_PATH_LEN } from '@ainka/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EbpfStreams, type ContextSwitches, type Sampled } from '../src/EbpfStreams.js';
+import { EbpfStreams, type ContextSwitches, type Sampled } from '../src/ebpfStreams.js';
 import { decodeBatch, type BpfEvent, type ExecEvent, type ExitEvent, type FileOpenEvent, type OomKillEvent, type TcpEvent } from '../src/events.js';
 import { defaultBpfDir, loadManifest } from '../src/manifest.js';
 import { probeEbpf, type EbpfProbe } from '../src/probe.js';

@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EbpfStreams, type TcpEndpointSummary } from '../src/EbpfStreams.js';
+import { EbpfStreams, type TcpEndpointSummary } from '../src/ebpfStreams.js';
 import type { TcpEvent } from '../src/events.js';
 import { skipReason, waitFor } from './kernel.js';
 

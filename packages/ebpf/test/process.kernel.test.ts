@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EbpfStreams } from '../src/EbpfStreams.js';
+import { EbpfStreams } from '../src/ebpfStreams.js';
 import type { ExecEvent, ExitEvent, FileOpenEvent, OomKillEvent } from '../src/events.js';
 import { skipReason, waitFor } from './kernel.js';
 

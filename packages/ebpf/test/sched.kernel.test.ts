@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EbpfStreams, type ContextSwitches, type Sampled } from '../src/EbpfStreams.js';
+import { EbpfStreams, type ContextSwitches, type Sampled } from '../src/ebpfStreams.js';
 import type { Log2Histogram } from '../src/histogram.js';
 import { skipReason, waitFor } from './kernel.js';
 

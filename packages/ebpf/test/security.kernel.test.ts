@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EbpfStreams } from '../src/EbpfStreams.js';
+import { EbpfStreams } from '../src/ebpfStreams.js';
 import type { BpfEvent, FileOpenEvent, SecCallEvent, SecExecEvent, SyscallMixEvent, TcpEvent } from '../src/events.js';
 import { skipReason, waitFor } from './kernel.js';
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EbpfStreams, type SyscallRates } from '../src/EbpfStreams.js';
+import { EbpfStreams, type SyscallRates } from '../src/ebpfStreams.js';
 import { skipReason, waitFor } from './kernel.js';
 
 describe.skipIf(skipReason)('syscall rates on the real kernel', () => {

@@ -1,4 +1,5 @@
 import type { GuardEvent, ProcessInfo } from './event.js';
+import { fifoOf, pipedStdinWriters, stdioSocketInbound, stdoutToNetwork } from './stdioLinks.js';
 
 /** Type of a rule field: scalars, or lists (a comparison holds when it holds for any element). */
 export type FieldType = 'string' | 'number' | 'bool' | 'strings' | 'numbers';
@@ -40,6 +41,27 @@ const spec: readonly FieldSpec[] = [
   { name: 'proc.stdout_net', type: 'bool', doc: 'fd 1 was a network socket at exec.', get: (e) => e.proc.stdoutNet },
   { name: 'proc.parent_stdio_net', type: 'bool', doc: "The parent's fd 0 or 1 was a network socket at exec.", get: (e) => e.proc.parentStdioNet },
   { name: 'proc.net_session', type: 'number', doc: 'Pid of the oldest process of the unbroken ancestor chain (from this one up) whose stdio is on a network socket: one reverse-shell session; the pid itself when its stdio is not on the network.', get: (e) => netSession(e) },
+  { name: 'proc.net_session_name', type: 'string', doc: 'Command name of the process at the root of proc.net_session.', get: (e) => netSessionRoot(e).root.name },
+  { name: 'proc.net_session_pname', type: 'string', doc: 'Command name of the parent of the root of proc.net_session.', get: (e) => netSessionRoot(e).parent?.name },
+  {
+    name: 'proc.net_session_inbound',
+    type: 'bool',
+    doc: 'The network socket on the stdio of the root of proc.net_session is an accepted (inbound) TCP connection (read from /proc; false when it cannot be told).',
+    get: (e) => stdioSocketInbound(netSessionRoot(e).root.pid),
+  },
+  { name: 'proc.stdin_pipe', type: 'bool', doc: 'fd 0 is a pipe or FIFO (read from /proc when asked).', get: (e) => fifoOf(e.proc.pid, 0) !== undefined },
+  {
+    name: 'proc.stdout_to_net',
+    type: 'bool',
+    doc: "fd 1 is a pipe or FIFO read (on its fd 0) by a parent, sibling or child that holds a TCP/UDP socket (read from /proc when asked).",
+    get: (e) => stdoutToNetwork(e.proc.pid, e.proc.ppid),
+  },
+  {
+    name: 'proc.stdin_writers',
+    type: 'strings',
+    doc: 'Command names of the parent, siblings or children whose fd 1 feeds this fd 0 (a pipe or FIFO) and whose own fd 0 is a pipe or FIFO (read from /proc when asked).',
+    get: (e) => pipedStdinWriters(e.proc.pid, e.proc.ppid),
+  },
   { name: 'proc.listening', type: 'bool', doc: 'The process holds a listening TCP socket.', get: (e) => e.proc.listening },
   { name: 'proc.pname', type: 'string', doc: "Parent's command name.", get: (e) => e.ancestors[0]?.name },
   { name: 'proc.pexe', type: 'string', doc: "Parent's executable.", get: (e) => e.ancestors[0]?.exe },
@@ -85,18 +107,27 @@ const spec: readonly FieldSpec[] = [
 ];
 
 function netSession(e: GuardEvent): number {
+  return netSessionRoot(e).root.pid;
+}
+
+/** The oldest process of the unbroken ancestor chain whose stdio is on the network, and its parent. */
+function netSessionRoot(e: GuardEvent): { root: ProcessInfo; parent: ProcessInfo | undefined } {
   const onNet = (p: ProcessInfo): boolean => p.stdinNet || p.stdoutNet || p.parentStdioNet;
-  let root = e.proc.pid;
   let cur = e.proc;
-  if (!onNet(cur)) return root;
-  for (const a of e.ancestors) {
-    // a parent whose socket stdio the child saw belongs to the session, even when its own exec saw none
-    if (!onNet(a) && !cur.parentStdioNet) break;
-    root = a.pid;
-    cur = a;
-    if (!onNet(a)) break;
+  let i = 0;
+  if (onNet(cur)) {
+    for (; i < e.ancestors.length; i++) {
+      const a = e.ancestors[i]!;
+      // a parent whose socket stdio the child saw belongs to the session, even when its own exec saw none
+      if (!onNet(a) && !cur.parentStdioNet) break;
+      cur = a;
+      if (!onNet(a)) {
+        i++;
+        break;
+      }
+    }
   }
-  return root;
+  return { root: cur, parent: e.ancestors[cur === e.proc ? 0 : i] };
 }
 
 function isLoopback(addr: string): boolean {

@@ -18,6 +18,8 @@ lists:
   # generic runtimes (node, java, python3, php …) count as services only while they hold a listening socket
   network_relays: [socat, nc, ncat, netcat, nc.traditional, nc.openbsd, telnet, busybox-nc]
   # programs whose job is to start shells for people or jobs
+  # services that give a remote login its own connection as stdio (socket-activated sshd -i, inetd-style daemons)
+  remote_login_services: [sshd, sshd-session, dropbear, in.telnetd, telnetd, in.rlogind, in.rshd, inetd, xinetd]
   shell_spawning_services: [sshd, sshd-session, systemd, init, cron, crond, atd, login, su, sudo, tmux, screen,
     agetty, containerd-shim, runc, dockerd, ainkad]
   shadow_files: [/etc/shadow, /etc/gshadow, /etc/shadow-, /etc/gshadow-, /etc/security/opasswd]
@@ -69,6 +71,9 @@ macros:
   spawned_shell: event.type == exec and proc.name in shell_binaries
   network_service_parent: proc.pname in network_services or proc.parent_listening
   stdio_on_network: proc.stdin_net or proc.stdout_net or proc.parent_stdio_net
+  # an operator's login whose connection is the session's stdio: inbound (accepted), rooted in a login service
+  remote_login_session: proc.net_session_inbound and (proc.net_session_name in remote_login_services
+    or proc.net_session_pname in remote_login_services)
   # relays that hand a socket to a program (socat exec:…, ncat -e / --sh-exec, a pty behind them)
   spawned_by_relay: proc.pname in network_relays
   installing_packages: proc.name in package_managers or proc.anames in package_managers
@@ -84,7 +89,7 @@ rules:
     tags: [execution, T1059, T1190]
   - name: reverse-shell
     description: A shell whose stdin/stdout (or its parent's) is a network socket - the classic reverse or bind shell.
-    when: spawned_shell and (stdio_on_network or spawned_by_relay)
+    when: spawned_shell and ((stdio_on_network and not remote_login_session) or spawned_by_relay)
     output: reverse shell {proc.exe} ({proc.cmdline}) with stdio on a network socket, parent {proc.pname} ({proc.pcmdline})
     severity: critical
     priority: 95
@@ -92,6 +97,21 @@ rules:
     # one alert per session: the shells an attacker starts inside the same socket session are one incident
     cooldown: 1h
     cooldownBy: [proc.net_session]
+    response: {action: kill}
+  - name: reverse-shell-pipe
+    description: >-
+      A shell reading commands from a pipe or FIFO and writing its output into a process that holds a network
+      socket - a reverse shell built from a pipeline (mkfifo + nc, telnet, openssl s_client) instead of a socket.
+    when: >-
+      (spawned_shell and proc.stdin_pipe and proc.stdout_to_net)
+      or (event.type == connect and proc.stdin_writers in shell_binaries)
+    output: 'reverse shell through a pipeline: {proc.exe} ({proc.cmdline}), parent {proc.pname} ({proc.pcmdline})'
+    severity: critical
+    priority: 95
+    tags: [execution, command-and-control, T1059]
+    # the shell's exec and the relay's connect are one incident: they share the pipeline's parent
+    cooldown: 1h
+    cooldownBy: [proc.ppid]
     response: {action: kill}
   - name: read-shadow-file
     description: A program that has no business with password hashes opened one of the shadow files.

@@ -37,6 +37,7 @@ interface AlertsResult {
 /** Attack script, and each rule it must raise with what the alert's summary must show. */
 const attacks: [script: string, expected: [rule: string, evidence: RegExp][]][] = [
   ['reverse-shell.sh', [['reverse-shell', /reverse shell \S*bash \(bash -i\) with stdio on a network socket/]]],
+  ['reverse-shell-pipe.sh', [['reverse-shell-pipe', /reverse shell through a pipeline: \S*(sh \(sh -i\)|perl|nc)/]]],
   ['reverse-shell-python.sh', [['reverse-shell', /reverse shell \S*bash .*with stdio on a network socket, parent python3/]]],
   ['shell-by-service.sh', [['shell-spawned-by-network-service', /shell \/bin\/sh \(\/bin\/sh -c echo x;id\) spawned by network service python3/]]],
   ['read-shadow.sh', [['read-shadow-file', /cat \(cat \/etc\/shadow\) opened \/etc\/shadow as uid 0/]]],
@@ -194,6 +195,13 @@ true`;
     expect(hit, `${rule}: none since the miner started`).toBeDefined();
     expect(hit!.summary).toMatch(evidence);
     expect(hit!.tree).toMatch(/python3\(\d+\)$/);
+  }, 90_000);
+
+  it("block-egress works on this kernel: a cgroup's connect and send are dropped, then allowed again", () => {
+    // @ainka/ebpf's CgroupEgress (the actuator behind the guard's block-egress response), from the host-built dist
+    const r = spawnSync(process.execPath, [join(attacksDir, 'egress-check.mjs'), '80'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ before: ['udp-ok', 'tcp-ok'], state: 'blocked', blocked: [], after: ['udp-ok', 'tcp-ok'], stateAfter: 'allowed' });
   }, 90_000);
 
   it.each(attacks)('%s raises its rules with their evidence and process tree', async (script, expected) => {

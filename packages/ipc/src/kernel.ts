@@ -20,12 +20,12 @@ import { Observable, Subject } from 'rxjs';
 import { attributeName, describeRequestOffset } from './describe.js';
 import { AinkaDevice, DEFAULT_DEVICE_PATH } from './device.js';
 import { AinkaKernelError, invalidArgument, PRIVILEGE_FIX } from './errors.js';
-import { decodeReply, rawStatus, resolveAinka } from './ainka-family.js';
-import { GenlConnection } from './genl-connection.js';
+import { decodeReply, rawStatus, resolveAinka } from './ainkaFamily.js';
+import { GenlConnection } from './genlConnection.js';
 import { readPressure, type PressureFigures } from './pressure.js';
 import { hasNetAdmin } from './privilege.js';
 import { probeKernel, type KernelProbe, type ProbeOptions } from './probe.js';
-import { RingReader, type RingStats } from './ring-reader.js';
+import { RingReader, type RingStats } from './ringReader.js';
 import { toAction, toEvent, toStatus, type KernelAction, type KernelEvent, type KernelStatus } from './types.js';
 
 /** Options of {@link AinkaKernel.open}. */

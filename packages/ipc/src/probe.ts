@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { AINKA_ABI_VERSION, MCAST_GROUP_EVENTS } from '@ainka/protocol';
-import { rawStatus, resolveAinka } from './ainka-family.js';
+import { rawStatus, resolveAinka } from './ainkaFamily.js';
 import { AinkaDevice, DEFAULT_DEVICE_PATH } from './device.js';
 import { AinkaKernelError, MODULE_FIX, PRIVILEGE_FIX } from './errors.js';
-import { GenlConnection } from './genl-connection.js';
+import { GenlConnection } from './genlConnection.js';
 import { hasNetAdmin } from './privilege.js';
 
 /** Options of {@link AinkaKernel.probe}. */

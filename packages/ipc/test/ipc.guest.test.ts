@@ -22,7 +22,7 @@ import {
   type KernelSample,
 } from '@ainka/protocol';
 import { AinkaKernel, AinkaKernelError, GenlConnection, type KernelEvent } from '../src/index.js';
-import { ainkaMappings, inGuest, loadModule, moduleRefcount, openFds, unloadModule } from './fixtures/guest-module.js';
+import { ainkaMappings, inGuest, loadModule, moduleRefcount, openFds, unloadModule } from './fixtures/guestModule.js';
 
 // Runs only in the QEMU guest (tools/testbed), against the real ainka.ko. When this file loads the
 // module it asks for a 64-record ring; if the module was already loaded, the tests adapt to its ring.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { KmodError } from './KmodError.js';
+import { KmodError } from './kmodError.js';
 import { kmodManifest } from './manifest.js';
 import { packageRoot } from './packageRoot.js';
 

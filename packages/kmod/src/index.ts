@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-export { KmodError } from './KmodError.js';
-export type { KmodErrorCode } from './KmodError.js';
+export { KmodError } from './kmodError.js';
+export type { KmodErrorCode } from './kmodError.js';
 export { kmodManifest } from './manifest.js';
 export type { KmodManifest, PrebuiltModule } from './manifest.js';
 export { prebuiltModulePath, prebuiltReleases, verifyPrebuilt } from './prebuilt.js';

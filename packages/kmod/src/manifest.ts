@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KmodError } from './KmodError.js';
+import { KmodError } from './kmodError.js';
 import { packageRoot } from './packageRoot.js';
 
 /** One prebuilt `ainka.ko` in the package. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KmodError } from './KmodError.js';
+import { KmodError } from './kmodError.js';
 import { kmodManifest } from './manifest.js';
 import { packageRoot } from './packageRoot.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPolicy, conditionText, formatIssue, loadPolicyPack, parseCondition, parsePolicy, PolicyError, policyPacks, type PolicyPackName } from '../src/index.js';
-import { corpusExpected, corpusInputs } from './fixtures-corpus.js';
+import { corpusExpected, corpusInputs } from './fixturesCorpus.js';
 
 describe('malformed policies', () => {
   it('the corpus has one expected message per case', () => {

@@ -6,7 +6,7 @@
  */
 export { ProtocolError, type ProtocolErrorCode, type ProtocolErrorOptions } from './errors.js';
 export { computeLayout, SCALAR_SIZE, type FieldLayout, type FieldSpec, type ScalarType, type StructLayout, type StructSpec } from './layout.js';
-export { structCodec, type StructCodec, type StructFieldValue, type StructValue } from './struct-codec.js';
+export { structCodec, type StructCodec, type StructFieldValue, type StructValue } from './structCodec.js';
 export * from './spec/index.js';
 export {
   concatBytes,
@@ -35,7 +35,7 @@ export {
   type NlmsgHeader,
   type RawAttr,
 } from './netlink.js';
-export { attrKey, decodeAttrSet, encodeAttrSet, type AttrDecodeOptions, type AttrObject, type AttrValue, type UnknownAttr } from './genl-attrs.js';
+export { attrKey, decodeAttrSet, encodeAttrSet, type AttrDecodeOptions, type AttrObject, type AttrValue, type UnknownAttr } from './genlAttrs.js';
 export { AinkaCommand, decodeAinkaMessage, encodeAinkaRequest, operationById, operationByName, type AinkaMessage, type AinkaRequest } from './messages.js';
 export { CtrlAttr, CtrlCmd, decodeFamilyReply, encodeGetFamily, GENL_ID_CTRL, type ResolvedFamily } from './nlctrl.js';
 export { AinkaIoctl, ioctlNumber } from './ioctl.js';
@@ -51,5 +51,5 @@ export {
   type KernelSample,
   type RingHeader,
 } from './ring.js';
-export { bpfRecordSize, decodeBpfRecord } from './bpf-records.js';
-export { renderFuzzSpec, renderGeneratedFiles, renderKernelGenHeader, renderKernelGenSource, renderLayoutProbe, renderUapiHeader } from './render-c.js';
+export { bpfRecordSize, decodeBpfRecord } from './bpfRecords.js';
+export { renderFuzzSpec, renderGeneratedFiles, renderKernelGenHeader, renderKernelGenSource, renderLayoutProbe, renderUapiHeader } from './renderC.js';

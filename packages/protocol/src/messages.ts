@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors.js';
-import { attrKey, decodeAttrSet, encodeAttrSet, type AttrDecodeOptions, type AttrObject } from './genl-attrs.js';
+import { attrKey, decodeAttrSet, encodeAttrSet, type AttrDecodeOptions, type AttrObject } from './genlAttrs.js';
 import { decodeGenl, encodeGenl, encodeNlmsg, NlmFlags } from './netlink.js';
 import { family } from './spec/netlink.js';
 import type { OperationSpec } from './spec/types.js';

@@ -1,7 +1,7 @@
 import { ProtocolError } from './errors.js';
 import { Comparison, KernelMetric, RuleAction, RuleTarget } from './spec/enums.js';
 import { ruleActionConstraints, ruleStruct } from './spec/structs.js';
-import { structCodec } from './struct-codec.js';
+import { structCodec } from './structCodec.js';
 import type { ValueOf } from './spec/types.js';
 
 /** A compiled policy-cache rule (struct ainka_rule), the unit the kernel evaluates on every sample. */

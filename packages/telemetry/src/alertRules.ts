@@ -1,4 +1,4 @@
-import type { AlertManager } from './AlertManager.js';
+import type { AlertManager } from './alertManager.js';
 import type { Severity } from './logDetectors.js';
 import { type MetricLabels, type MetricSample, seriesKey } from './metricSample.js';
 

@@ -1,5 +1,5 @@
 import { TelemetryError } from './errors.js';
-import type { AlertNotification, AlertSink } from './AlertManager.js';
+import type { AlertNotification, AlertSink } from './alertManager.js';
 
 /** The subset of `console` the log sink uses. @public */
 export interface AlertLogger {

@@ -5,7 +5,7 @@
  */
 export type { TelemetryErrorCode } from './errors.js';
 export { TelemetryError, malformed } from './errors.js';
-export { AlertManager, alertFromDetection } from './AlertManager.js';
+export { AlertManager, alertFromDetection } from './alertManager.js';
 export type {
   Alert,
   AlertEvidence,
@@ -16,7 +16,7 @@ export type {
   SeriesEvidence,
   Silence,
   SilenceInput,
-} from './AlertManager.js';
+} from './alertManager.js';
 export { logSink, stdoutJsonSink, webhookSink } from './alertSinks.js';
 export type { AlertLogger, LineWriter, WebhookSinkOptions } from './alertSinks.js';
 export { AlertRuleEngine } from './alertRules.js';

@@ -5,7 +5,7 @@
  */
 export type { TelemetryErrorCode } from './errors.js';
 export { TelemetryError, malformed } from './errors.js';
-export { HistoryManager, defaultHistoryTiers } from './HistoryManager.js';
+export { HistoryManager, defaultHistoryTiers } from './historyManager.js';
 export type {
   HistoryAggregate,
   HistoryAggregateQuery,
@@ -17,4 +17,4 @@ export type {
   HistoryTier,
   MaintenanceReport,
   SeriesInfo,
-} from './HistoryManager.js';
+} from './historyManager.js';

@@ -10,5 +10,5 @@ export * from './logs.js';
 export * from './alerts.js';
 export * from './prometheus.js';
 export * from './otlp.js';
-export { TelemetryHub } from './TelemetryHub.js';
-export type { TelemetryHubOptions } from './TelemetryHub.js';
+export { TelemetryHub } from './telemetryHub.js';
+export type { TelemetryHubOptions } from './telemetryHub.js';

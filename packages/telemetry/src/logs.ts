@@ -17,5 +17,5 @@ export {
   detectServiceFailure,
 } from './logDetectors.js';
 export type { Detection, DetectionKind, LogDetector, Severity } from './logDetectors.js';
-export { LogAnalyzer } from './LogAnalyzer.js';
-export type { LogAnalyzerOptions } from './LogAnalyzer.js';
+export { LogAnalyzer } from './logAnalyzer.js';
+export type { LogAnalyzerOptions } from './logAnalyzer.js';

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { map, type Observable } from 'rxjs';
 import { getMetricDefinition } from './metricCatalogue.js';
 import type { MetricSample, MetricUnit } from './metricSample.js';
-import type { SampleBatch } from './MetricsCollector.js';
+import type { SampleBatch } from './metricsCollector.js';
 
 /** An OTLP attribute (`KeyValue` with a string value). @public */
 export interface OtlpAttribute {

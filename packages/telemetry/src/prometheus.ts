@@ -5,5 +5,5 @@
  */
 export type { TelemetryErrorCode } from './errors.js';
 export { TelemetryError, malformed } from './errors.js';
-export { PrometheusExporter, prometheusName } from './PrometheusExporter.js';
-export type { PrometheusExporterOptions } from './PrometheusExporter.js';
+export { PrometheusExporter, prometheusName } from './prometheusExporter.js';
+export type { PrometheusExporterOptions } from './prometheusExporter.js';

@@ -1,6 +1,6 @@
 // Child process of history.test.ts: writes batches forever until killed, reporting each commit.
 // Each batch b holds `size` samples whose value is b, so the parent can check that no batch is partial.
-import { HistoryManager } from '../src/HistoryManager.js';
+import { HistoryManager } from '../src/historyManager.js';
 
 const [path, sizeArg] = process.argv.slice(2);
 const size = Number(sizeArg ?? 5000);

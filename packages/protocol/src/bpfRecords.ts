@@ -12,7 +12,7 @@ import {
   bpfSecCallStruct,
   bpfSyscallMixStruct,
 } from './spec/bpf.js';
-import { structCodec, type StructCodec, type StructValue } from './struct-codec.js';
+import { structCodec, type StructCodec, type StructValue } from './structCodec.js';
 
 const byType = new Map<number, StructCodec>([
   [BpfEventType.EXEC, structCodec(bpfExecStruct)],

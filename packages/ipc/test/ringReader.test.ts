@@ -8,7 +8,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { deviceMunmap } from '@ainka/native';
 import { RING_MAGIC, RingHeaderOffset, type KernelSample } from '@ainka/protocol';
 import { AinkaKernelError, RingReader, SampleBatch } from '../src/index.js';
-import { createRingFile, expectedMetrics, mapRingFile, RingProducer } from './fixtures/ring-file.js';
+import { createRingFile, expectedMetrics, mapRingFile, RingProducer } from './fixtures/ringFile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ainka-ring-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -182,7 +182,7 @@ describe('RingReader over a real shared mapping laid out per the ABI', () => {
       if (!into) samples.push(...reader.read());
       else for (let i = 0, n = reader.readInto(batch); i < n; i++) samples.push(batch.sample(i));
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'ring-producer.mts'), file, String(size), String(count), overwrite ? '1' : '0'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'ringProducer.mts'), file, String(size), String(count), overwrite ? '1' : '0'], {
       env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

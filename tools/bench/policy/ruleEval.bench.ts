@@ -1,5 +1,5 @@
 // Rule-evaluation benchmark for @ainka/policy: compiled rules vs the reference interpreter, same run.
-// Reproduce: cd /work/main && npx tsx tools/bench/policy/rule-eval.bench.ts
+// Reproduce: cd /work/main && npx tsx tools/bench/policy/ruleEval.bench.ts
 import { ConditionInterpreter, loadPolicyPack, parsePolicy, policyPacks, RuleEngine, type Policy, type PolicyPackName } from '../../../packages/policy/src/index.ts';
 
 const metrics = ['psi.memory.some_avg10', 'psi.cpu.some_avg10', 'psi.io.some_avg10', 'cpu.busy_ratio', 'mem.available_bytes', 'net.tcp.retransmit_ratio', 'disk.read_bytes_per_second', 'load.avg1'];
@@ -87,7 +87,7 @@ function main(): void {
   console.log(`interpreted (baseline)      : ${fmt(rounds.interpreted)}`);
   console.log(`ratio compiled / interpreted: ${(compiledRate / median(rounds.interpreted)).toFixed(1)}×`);
   console.log(`target ≥ 1 M decisions/s: ${compiledRate >= 1e6 ? 'met' : 'NOT met'} (seed floor 10 k/s)`);
-  console.log('reproduce: cd /work/main && npx tsx tools/bench/policy/rule-eval.bench.ts');
+  console.log('reproduce: cd /work/main && npx tsx tools/bench/policy/ruleEval.bench.ts');
 }
 
 main();

@@ -2,7 +2,7 @@ import { ProtocolError } from './errors.js';
 import { concatBytes, decodeAttrs, decodeNulString, encodeAttr, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, nlAlign } from './netlink.js';
 import { abi } from './spec/index.js';
 import type { AttrSetSpec, AttrSpec } from './spec/types.js';
-import { structCodec, type StructCodec, type StructValue } from './struct-codec.js';
+import { structCodec, type StructCodec, type StructValue } from './structCodec.js';
 
 /** A decoded attribute value. */
 export type AttrValue = number | bigint | boolean | string | Uint8Array | StructValue | AttrObject | readonly AttrValue[];

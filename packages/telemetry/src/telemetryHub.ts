@@ -1,15 +1,15 @@
 import type { Observable, Subscription } from 'rxjs';
 import { EMPTY } from 'rxjs';
-import { alertFromDetection, AlertManager } from './AlertManager.js';
+import { alertFromDetection, AlertManager } from './alertManager.js';
 import { type AlertRule, AlertRuleEngine } from './alertRules.js';
 import { createDefaultSources } from './defaultSources.js';
-import { HistoryManager, type HistoryOptions } from './HistoryManager.js';
-import { LogAnalyzer, type LogAnalyzerOptions } from './LogAnalyzer.js';
+import { HistoryManager, type HistoryOptions } from './historyManager.js';
+import { LogAnalyzer, type LogAnalyzerOptions } from './logAnalyzer.js';
 import type { Detection } from './logDetectors.js';
 import { type MetricLabels, type MetricSample, seriesKey } from './metricSample.js';
 import type { MetricSource, SourceStatus } from './metricSource.js';
-import { MetricsCollector, type SampleBatch } from './MetricsCollector.js';
-import { PrometheusExporter } from './PrometheusExporter.js';
+import { MetricsCollector, type SampleBatch } from './metricsCollector.js';
+import { PrometheusExporter } from './prometheusExporter.js';
 
 /** Options of {@link TelemetryHub}. Everything is optional; the defaults touch nothing on disk. @public */
 export interface TelemetryHubOptions {

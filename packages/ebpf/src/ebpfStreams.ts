@@ -1,7 +1,7 @@
 import { Observable, share, type SubscriptionLike } from 'rxjs';
 import { bpfSystem, type BpfObject } from '@ainka/native';
 import { BlockOp, BPF_COMM_LEN, BPF_TOP_N } from '@ainka/protocol';
-import { EbpfHost, type EbpfHostOptions } from './EbpfHost.js';
+import { EbpfHost, type EbpfHostOptions } from './ebpfHost.js';
 import { formatAddress, type BpfEvent, type ExecEvent, type ExitEvent, type FileOpenEvent, type ForkEvent, type OomKillEvent, type SecCallEvent, type SecExecEvent, type SyscallMixEvent, type TcpEvent } from './events.js';
 import { HIST_BYTES, readHistogram, subtractHistogram, type Log2Histogram } from './histogram.js';
 import type { Concern } from './manifest.js';

@@ -1,7 +1,7 @@
 import { decodeAinkaMessage, encodeAinkaRequest, family, type AinkaMessage, type NlMessage, type ResolvedFamily } from '@ainka/protocol';
 import { attributeName, describeRequestOffset } from './describe.js';
 import { AinkaKernelError, MODULE_FIX } from './errors.js';
-import type { GenlConnection } from './genl-connection.js';
+import type { GenlConnection } from './genlConnection.js';
 import { toStatus, type KernelStatus } from './types.js';
 
 /** Decodes one reply of `command`; a reply that does not decode is ERR_AINKA_KERNEL_BAD_REPLY. */
