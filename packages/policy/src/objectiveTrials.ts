@@ -193,6 +193,8 @@ export class ObjectiveTrials {
   private readonly after: number[] = [];
   private window: Window | undefined;
   private nextId = 1;
+  /** Windows of the current phase that had no sample of the objective. */
+  private empty = 0;
   private readonly alpha: number;
   private readonly cooldownMs: number;
   private readonly measured = new Map<string, Map<string, { mean: number; windows: number }>>();
@@ -230,6 +232,7 @@ export class ObjectiveTrials {
     this.trial = { id: this.nextId++, action: action as Trial['action'], phase: 'baseline', startedAt: now };
     this.before.length = 0;
     this.after.length = 0;
+    this.empty = 0;
     this.window = undefined;
     return undefined;
   }
@@ -245,6 +248,7 @@ export class ObjectiveTrials {
     t.changeId = changeId;
     if (before !== undefined) t.before = before;
     t.phase = 'settling';
+    this.empty = 0;
     this.window = { start: now, sum: 0, n: 0 };
     return [];
   }
@@ -281,8 +285,10 @@ export class ObjectiveTrials {
 
   private closeWindow(t: Trial, mean: number | undefined, now: number): TrialCommand[] {
     const o = t.action.objective;
-    // baseline + settling + after windows, with room for the inconclusive case's extra windows and missed ones
-    const limit = (o.windows * 4 + 3) * o.window * 1000;
+    // "Could not be measured" counts windows without a sample of the objective, not wall time: a daemon
+    // whose ticks come seconds apart (a CPU quota on a slow machine) still fills every window it sees.
+    if (mean === undefined && t.phase !== 'settling') this.empty++;
+    const unmeasurable = this.empty > o.windows;
     if (t.phase === 'settling') {
       t.phase = 'measuring';
       return [];
@@ -293,7 +299,7 @@ export class ObjectiveTrials {
         t.phase = 'applying';
         return [{ kind: 'apply', trial: t }];
       }
-      if (now - t.startedAt > limit) {
+      if (unmeasurable) {
         this.trial = undefined;
         return [{ kind: 'abandon', trial: t, why: `${o.metric} could not be measured before the change` }];
       }
@@ -301,15 +307,14 @@ export class ObjectiveTrials {
     }
     // measuring
     if (mean !== undefined) this.after.push(mean);
-    const overdue = now - t.startedAt > limit;
     if (this.after.length < o.windows) {
-      if (!overdue) return [];
+      if (!unmeasurable) return [];
       const verdict: TrialVerdict = { decision: 'rollback', before: [...this.before], after: [...this.after], improvement: Number.NaN, p: Number.NaN, why: `${o.metric} could not be measured after the change, so it is not kept` };
       return this.finish(t, verdict, now);
     }
     // Inconclusive (worse beyond the margin, not significant): measure as many windows again, then
     // decide with `final` (still worse beyond the margin → rolled back).
-    const final = this.after.length >= 2 * o.windows || overdue;
+    const final = this.after.length >= 2 * o.windows || unmeasurable;
     const v = judgeTrial(this.before, this.after, o, this.alpha, final);
     if (!final && v.decision === 'keep' && v.improvement < -o.margin) return [];
     return this.finish(t, v, now);

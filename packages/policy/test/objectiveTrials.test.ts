@@ -148,6 +148,25 @@ describe('ObjectiveTrials: one journaled trial at a time, judged over repeated w
     if (last?.kind === 'keep') expect(last.verdict.after.length).toBeGreaterThan(4);
   });
 
+  it('a daemon ticking seconds apart (a CPU quota on a slow machine) still reaches a verdict; a metric that is missing does not', () => {
+    const trials = new ObjectiveTrials();
+    expect(trials.offer(action('256'), 0)).toBeUndefined();
+    const out: TrialCommand[] = [];
+    for (let i = 1; i <= 40 && trials.active !== undefined; i++) {
+      const now = i * 12_000; // one tick every 12 s, longer than the 5 s window
+      for (const c of trials.observe(now, () => 100)) {
+        out.push(c);
+        if (c.kind === 'apply') trials.applied(7, '128', now);
+      }
+    }
+    expect(out.map((c) => c.kind)).toEqual(['apply', 'keep']);
+    const missing = new ObjectiveTrials();
+    expect(missing.offer(action('256'), 0)).toBeUndefined();
+    const cmds: TrialCommand[] = [];
+    for (let i = 1; i <= 60 && missing.active !== undefined; i++) cmds.push(...missing.observe(i * 1000, () => undefined));
+    expect(cmds.map((c) => c.kind)).toEqual(['abandon']);
+  });
+
   it('judgeTrial: a drop smaller than the margin is kept even when significant', () => {
     const v = judgeTrial([100, 100.1, 99.9, 100], [97, 97.1, 96.9, 97], { goal: 'maximize', margin: 0.05 });
     expect(v.p).toBeLessThan(0.001);
