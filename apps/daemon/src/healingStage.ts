@@ -189,6 +189,8 @@ export class HealingStage {
     const responder = this.pressure as PressureResponder;
     const evidence: Evidence[] = f.signals.map((s) => ({ series: `pressure{cgroup="${f.cgroup}"}`, value: 1, condition: s }));
     const change = f.change;
+    // Marked before the kill is asked for: the unit's failure may reach the service part before the answer does.
+    if (change?.knob.startsWith('process:') === true && f.unit !== undefined) this.pressureKilled.add(f.unit);
     // The ladder owns its culprit from the moment it names it: pressure is acute, a leak is a forecast.
     if (change === undefined) return { kind: 'pressure', key: f.key, summary: f.summary, remedy: f.remedy, evidence, target: f.unit ?? f.cgroup, claim: true };
     return {
@@ -207,10 +209,7 @@ export class HealingStage {
         const now = readCgroupMemory(root, mount, f.cgroup);
         return now === undefined ? change : { knob: change.knob, value: String(responder.throttleTarget(now.current)) };
       },
-      settle: (o) => {
-        responder.settle(f.cgroup, f.step, o);
-        if (o.applied && f.step === 'kill' && f.unit !== undefined) this.pressureKilled.add(f.unit);
-      },
+      settle: (o) => responder.settle(f.cgroup, f.step, o),
     };
   }
 
@@ -264,6 +263,7 @@ export class HealingStage {
     await this.event({ kind: 'service', key, summary: d.reason, remedy: `restart ${e.unit} in ${(d.delayMs / 1000).toFixed(1)} s (delay learned from its own time to failure)`, evidence });
     const t = setTimeout(() => {
       if (this.unitStates.get(e.unit) !== 'failed') return; // someone else started it meanwhile
+      if (this.pressureKilled.has(e.unit)) return; // the pressure ladder killed it since
       void this.event({ kind: 'service', key, summary: d.reason, remedy: `restart ${e.unit} now (after ${(d.delayMs / 1000).toFixed(1)} s)`, evidence, change: { knob: `systemd:${e.unit}:restart`, value: 'restart' }, target: e.unit });
     }, d.delayMs);
     t.unref();
