@@ -14,6 +14,7 @@ import {
   leakRemedy,
   parseBaseline,
   readCgroup,
+  readCgroupMemory,
   readPressureSample,
   recordBaseline,
   type Baseline,
@@ -23,6 +24,7 @@ import {
   type HealingChange,
   type LeakFinding,
   type PressureFinding,
+  type StepOutcome,
   type UnitEvent,
 } from '@ainka/healing';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -54,6 +56,22 @@ export interface HealingReport {
   readonly change?: HealingChange | undefined;
   /** Restore exactly (a recorded value): no damped step. */
   readonly exact?: boolean;
+  /** What the change acts on (a unit, else a cgroup): one healing part at a time owns a target. */
+  readonly target?: string | undefined;
+  /** Own the target as soon as it is named, not only once a change there was applied (acute pressure). */
+  readonly claim?: boolean;
+  /** Recompute the change just before it is asked for (a value that depends on the moment, like memory.high). */
+  readonly refresh?: () => HealingChange;
+  /** Told what became of the change (applied and read back, or why not). */
+  readonly settle?: (o: StepOutcome & { readonly value: string }) => void;
+}
+
+/** The part that acted on a target last, and when: the other parts defer to it while it owns the target. */
+interface TargetOwner {
+  readonly kind: HealingRecord['kind'];
+  readonly key: string;
+  readonly id: string;
+  readonly at: number;
 }
 
 /** What `baseline.show` returns. */
@@ -101,6 +119,8 @@ export class HealingStage {
   private closed = false;
   /** Units whose process the pressure ladder killed: the service part does not restart them. */
   private readonly pressureKilled = new Set<string>();
+  /** One owner per target (unit or cgroup): the part whose change was applied there. */
+  private readonly owners = new Map<string, TargetOwner>();
 
   constructor(private readonly opts: HealingStageOptions) {
     this.protection = new Protection(opts.config.healing.protectedUnits);
@@ -162,13 +182,35 @@ export class HealingStage {
 
   private pressureCycle(root: string, mount: string): Promise<void> {
     const f = (this.pressure as PressureResponder).evaluate(readPressureSample(root, mount, Date.now()));
-    return this.observe('pressure', f === undefined ? [] : [this.pressureReport(f)]);
+    return this.observe('pressure', f === undefined ? [] : [this.pressureReport(f, root, mount)]);
   }
 
-  private pressureReport(f: PressureFinding): HealingReport {
-    if (f.change?.knob.startsWith('process:') === true && f.unit !== undefined) this.pressureKilled.add(f.unit);
+  private pressureReport(f: PressureFinding, root: string, mount: string): HealingReport {
+    const responder = this.pressure as PressureResponder;
     const evidence: Evidence[] = f.signals.map((s) => ({ series: `pressure{cgroup="${f.cgroup}"}`, value: 1, condition: s }));
-    return { kind: 'pressure', key: f.key, summary: f.summary, remedy: f.remedy, evidence, change: f.change };
+    const change = f.change;
+    // Marked before the kill is asked for: the unit's failure may reach the service part before the answer does.
+    if (change?.knob.startsWith('process:') === true && f.unit !== undefined) this.pressureKilled.add(f.unit);
+    // The ladder owns its culprit from the moment it names it: pressure is acute, a leak is a forecast.
+    if (change === undefined) return { kind: 'pressure', key: f.key, summary: f.summary, remedy: f.remedy, evidence, target: f.unit ?? f.cgroup, claim: true };
+    return {
+      kind: 'pressure',
+      key: f.key,
+      summary: f.summary,
+      remedy: f.remedy,
+      evidence,
+      change,
+      target: f.unit ?? f.cgroup,
+      claim: true,
+      // memory.high is 10 % under the usage *when it is written*: the culprit may grow while the action stage
+      // is busy, and a target computed from an older sample is then refused as below the knob's floor.
+      refresh: () => {
+        if (f.step !== 'throttle') return change;
+        const now = readCgroupMemory(root, mount, f.cgroup);
+        return now === undefined ? change : { knob: change.knob, value: String(responder.throttleTarget(now.current)) };
+      },
+      settle: (o) => responder.settle(f.cgroup, f.step, o),
+    };
   }
 
   /** Watch systemd over D-Bus (async: the bus may be slow or absent). */
@@ -221,7 +263,8 @@ export class HealingStage {
     await this.event({ kind: 'service', key, summary: d.reason, remedy: `restart ${e.unit} in ${(d.delayMs / 1000).toFixed(1)} s (delay learned from its own time to failure)`, evidence });
     const t = setTimeout(() => {
       if (this.unitStates.get(e.unit) !== 'failed') return; // someone else started it meanwhile
-      void this.event({ kind: 'service', key, summary: d.reason, remedy: `restart ${e.unit} now (after ${(d.delayMs / 1000).toFixed(1)} s)`, evidence, change: { knob: `systemd:${e.unit}:restart`, value: 'restart' } });
+      if (this.pressureKilled.has(e.unit)) return; // the pressure ladder killed it since
+      void this.event({ kind: 'service', key, summary: d.reason, remedy: `restart ${e.unit} now (after ${(d.delayMs / 1000).toFixed(1)} s)`, evidence, change: { knob: `systemd:${e.unit}:restart`, value: 'restart' }, target: e.unit });
     }, d.delayMs);
     t.unref();
     this.timers.push(t);
@@ -238,7 +281,7 @@ export class HealingStage {
       if (this.records.length > 500) this.records.splice(0, this.records.length - 500);
     } else Object.assign(rec, { summary: r.summary, remedy: r.remedy, evidence: r.evidence, lastAt: now });
     this.opts.log.warn({ event: 'healing', healing: { id: rec.id, kind: r.kind, key: r.key, change: r.change } }, `healing ${rec.id} (${r.kind}): ${r.summary}; remedy: ${r.remedy}`);
-    if (r.change !== undefined) await this.ask(rec, r.change, r.exact === true);
+    if (r.change !== undefined) await this.ask(rec, r);
   }
 
   /** Resolve the open record of a key. */
@@ -340,7 +383,7 @@ export class HealingStage {
       { series, value: f.current, condition: `grows ${formatRate(f.resource, f.growth.ratePerSecond)} (Theil–Sen on ${f.growth.floors.length} floors over ${formatDuration(f.growth.spanSeconds)}, tau ${f.growth.tau.toFixed(2)}, conservative ${formatRate(f.resource, f.growth.lowerRatePerSecond)})` },
       { series: `limit{${f.limitName}}`, value: f.headroom, condition: `left before the limit; reached in ~${formatDuration(f.etaSeconds)}` },
     ];
-    return { kind: 'leak', key: f.key, summary: f.summary, remedy: remedy.note, evidence, change: remedy.change };
+    return { kind: 'leak', key: f.key, summary: f.summary, remedy: remedy.note, evidence, change: remedy.change, target: s.unit ?? s.cgroup };
   }
 
   /**
@@ -362,7 +405,8 @@ export class HealingStage {
       } else {
         Object.assign(rec, { summary: r.summary, evidence: r.evidence, lastAt: now }, rec.remedy.startsWith('rolled back') ? {} : { remedy: r.remedy });
       }
-      if (r.change !== undefined) await this.ask(rec, r.change, r.exact === true);
+      if (r.claim === true && r.target !== undefined && this.ownerOf(r.target, kind, now) === undefined) this.owners.set(r.target, { kind, key: r.key, id: rec.id, at: now });
+      if (r.change !== undefined) await this.ask(rec, r);
     }
     for (const [key, rec] of this.open) {
       if (rec.kind !== kind || seen.has(key)) continue;
@@ -373,30 +417,63 @@ export class HealingStage {
     }
   }
 
-  private async ask(rec: Mutable<HealingRecord>, change: HealingChange, exact: boolean): Promise<void> {
+  /**
+   * The part that owns a target now, if another part than `kind`: a pressure ladder owns its culprit while
+   * its record is open; any part owns a target for a while after its change there was applied (a restart
+   * needs time to take effect). The other parts defer to it, so one target never gets two responses.
+   */
+  private ownerOf(target: string | undefined, kind: HealingRecord['kind'], now: number): TargetOwner | undefined {
+    if (target === undefined) return undefined;
+    const o = this.owners.get(target);
+    if (o === undefined || o.kind === kind) return undefined;
+    const holdMs = Math.max(30_000, 2 * this.opts.config.healing.pressure.stepSeconds * 1000);
+    if ((o.kind === 'pressure' && this.open.has(o.key)) || now - o.at < holdMs) return o;
+    this.owners.delete(target);
+    return undefined;
+  }
+
+  private async ask(rec: Mutable<HealingRecord>, r: HealingReport): Promise<void> {
     const a = this.opts.actions;
+    const outcome = (applied: boolean, reason: string, value: string): void => {
+      if (!applied) this.opts.log.info({ event: 'healing', healing: { id: rec.id, kind: rec.kind, key: rec.key, notApplied: reason } }, `healing ${rec.id} (${rec.kind}): ${r.change?.knob} not applied: ${reason}`);
+      r.settle?.({ applied, reason, value });
+    };
     // Another plan is being applied: wait for it (bounded) rather than drop a one-shot step of a ladder.
-    for (let waited = 0; a.inFlight && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-    if (a.inFlight) return; // asked again on the next cycle
+    for (let waited = 0; a.inFlight && waited < 10_000; waited += 50) await new Promise((res) => setTimeout(res, 50));
+    const change = r.refresh?.() ?? (r.change as HealingChange);
+    if (a.inFlight) return outcome(false, 'not asked: another plan was still being applied after 10 s', change.value);
+    // One response per target: a part defers to the part that already acts there, and says so.
+    const owner = this.ownerOf(r.target, rec.kind, Date.now());
+    if (owner !== undefined) {
+      const why = `deferred: the ${owner.kind} part (${owner.id}) owns ${r.target} (since ${((Date.now() - owner.at) / 1000).toFixed(0)} s ago); one response per target`;
+      rec.remedy = `${why} (was: ${r.remedy})`;
+      return outcome(false, why, change.value);
+    }
     // A remedy someone rolled back is not asked for again for that subject: the rollback is their answer.
     const history = a.manager.history();
-    const undone = this.records.filter((r) => r.key === rec.key).flatMap((r) => r.actions).some((id) => {
+    const undone = this.records.filter((x) => x.key === rec.key).flatMap((x) => x.actions).some((id) => {
       const changeId = a.find(id)?.changeId;
       return changeId !== null && changeId !== undefined && history.find((c) => c.id === changeId)?.status === 'rolled-back';
     });
     if (undone) {
       if (!rec.remedy.startsWith('rolled back')) rec.remedy = `rolled back by request: not asked for again (was: ${rec.remedy})`;
-      return;
+      return outcome(false, 'rolled back by request earlier: not asked for again', change.value);
     }
     const out = await a.handle(
-      [{ policy: 'healing', rule: rec.kind, knob: change.knob, value: change.value, mode: this.mode, because: `healing ${rec.id}: ${rec.summary}; ${rec.remedy}`, evidence: rec.evidence, ...(exact ? { exact } : {}) }],
+      [{ policy: 'healing', rule: rec.kind, knob: change.knob, value: change.value, mode: this.mode, because: `healing ${rec.id}: ${rec.summary}; ${rec.remedy}`, evidence: rec.evidence, ...(r.exact === true ? { exact: true } : {}) }],
       Date.now(),
       0,
     );
-    for (const r of out) {
-      rec.actions = [...rec.actions, r.id];
-      this.opts.onAction?.(r);
+    for (const x of out) {
+      rec.actions = [...rec.actions, x.id];
+      this.opts.onAction?.(x);
     }
+    const applied = out.find((x) => x.status === 'applied');
+    if (applied !== undefined && r.target !== undefined) this.owners.set(r.target, { kind: rec.kind, key: rec.key, id: rec.id, at: Date.now() });
+    const first = out[0];
+    if (first !== undefined) return outcome(applied !== undefined, `${first.id} ${first.status}: ${first.line}`, applied?.value ?? change.value);
+    const earlier = rec.actions.map((id) => a.find(id)).filter((x) => x?.knob === change.knob).at(-1);
+    outcome(false, `not asked again within the action cool-down${earlier !== undefined ? `; last answer: ${earlier.id} ${earlier.status}: ${earlier.line}` : ''}`, change.value);
   }
 
   /** A record by id (`H3`). */

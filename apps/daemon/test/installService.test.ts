@@ -18,7 +18,7 @@ describe('ainkad install-service', () => {
       expect(unit).toContain(opt);
     }
     // ainkad yields to the workloads it tunes: ceiling, low CPU and I/O share, memory reclaimed before the kill
-    for (const opt of ['CPUQuota=25%', 'CPUWeight=10', 'Nice=10', 'IOSchedulingClass=best-effort', 'IOSchedulingPriority=7', 'IOWeight=10', 'MemoryHigh=128M', 'MemoryMax=256M']) {
+    for (const opt of ['CPUQuota=25%', 'CPUWeight=10', 'Nice=10', 'IOSchedulingClass=best-effort', 'IOSchedulingPriority=7', 'IOWeight=10', 'MemoryHigh=192M', 'MemoryMax=256M']) {
       expect(unit).toMatch(new RegExp(`^${opt}$`, 'm'));
     }
     const cfg = parse(readFileSync(join(dir, 'etc', 'ainkad.yaml'), 'utf8')) as { mode: string };

@@ -21,4 +21,4 @@ export type { ServiceDecision, ServiceHealerOptions, UnitEvent } from './service
 export { SystemdWatcher, parseJournalJson, unitJournal, unitNameFromPath } from './systemdWatcher.js';
 export type { JournalLine } from './systemdWatcher.js';
 export { PressureResponder, pressureLadder, readCgroupMemory, readPressureSample } from './pressureResponder.js';
-export type { CgroupMemory, PressureFinding, PressureOptions, PressureSample, PressureStep } from './pressureResponder.js';
+export type { CgroupMemory, PressureFinding, PressureOptions, PressureSample, PressureStep, StepOutcome } from './pressureResponder.js';

@@ -93,10 +93,27 @@ export interface PressureFinding {
 const MiB = 1024 * 1024;
 const PAGE = 4096;
 
+/** What became of a step the responder asked for, as the caller (the action stage) reports it. */
+export interface StepOutcome {
+  /** The change was written and read back (verified). */
+  readonly applied: boolean;
+  /** Why not, in words (the action record's line: `skip …: …`, `advise: …`, `deferred to …`). */
+  readonly reason: string;
+  /** The value asked for, when the caller recomputed it at the last moment (a fresh {@link PressureResponder.throttleTarget}). */
+  readonly value?: string;
+}
+
 interface LadderState {
-  /** Index in {@link pressureLadder} of the last step taken (−1: none). */
+  /** Index in {@link pressureLadder} of the step last asked for (−1: none). */
   step: number;
+  /** When it was asked for, or found in force. */
   stepAt: number;
+  /** `pending`: asked, no outcome yet; `applied`: written and read back; `refused`: not applied (see `reason`); `in-force`: already held, nothing to write. */
+  status: 'pending' | 'applied' | 'refused' | 'in-force';
+  /** The value asked for (memory.high bytes, `1`, `kill`). */
+  value: string | undefined;
+  /** Why the step is not in force (refused, or undone since). */
+  reason: string;
 }
 
 /**
@@ -187,35 +204,95 @@ export class PressureResponder {
     const name = unit !== undefined && culprit.path.endsWith(unit) ? unit : culprit.path;
     const summary = `memory pressure: ${signals.join('; ')}; culprit ${name}: ${why}`;
     const key = `pressure:${culprit.path}`;
-    const state = this.ladder.get(culprit.path) ?? { step: -1, stepAt: 0 };
+    const state = this.ladder.get(culprit.path) ?? { step: -1, stepAt: 0, status: 'in-force' as const, value: undefined, reason: '' };
     const last = state.step >= 0 ? pressureLadder[state.step] : undefined;
     const base = { key, cgroup: culprit.path, unit, summary, signals };
-    const sustained = sample.timestamp - this.pressureSince >= this.opts.sustainMs;
-    const waiting = state.step >= 0 && sample.timestamp - state.stepAt < this.opts.stepMs;
-    if (!sustained || waiting) {
-      const remedy = !sustained
-        ? `watching: pressure for ${((sample.timestamp - this.pressureSince) / 1000).toFixed(0)} s of the ${(this.opts.sustainMs / 1000).toFixed(0)} s it must last before a step`
-        : `verifying the ${last} step (taken ${((sample.timestamp - state.stepAt) / 1000).toFixed(0)} s ago; next step after ${(this.opts.stepMs / 1000).toFixed(0)} s if the pressure stays)`;
-      return { ...base, step: last ?? 'throttle', change: undefined, remedy };
+    const now = sample.timestamp;
+    const sustained = now - this.pressureSince >= this.opts.sustainMs;
+    if (!sustained) {
+      return { ...base, step: last ?? 'throttle', change: undefined, remedy: `watching: pressure for ${((now - this.pressureSince) / 1000).toFixed(0)} s of the ${(this.opts.sustainMs / 1000).toFixed(0)} s it must last before a step` };
     }
-    // Climb one step; skip steps already in force (memory.high already at or below the target, already frozen).
+    if (last !== undefined) {
+      // The ladder climbs only past a step that was applied and still reads back in force.
+      if (state.status === 'pending') {
+        // No outcome reported yet: reading the step back in force is as good (and is what verifies it).
+        if (this.holds(last, culprit, state.value)) state.status = 'applied';
+        else if (now - state.stepAt < this.opts.stepMs) return { ...base, step: last, change: undefined, remedy: `waiting for the ${last} step to be applied (${this.reading(last, culprit)})` };
+        else Object.assign(state, { status: 'refused', reason: `not in force ${((now - state.stepAt) / 1000).toFixed(0)} s after it was asked for (${this.reading(last, culprit)})` });
+      }
+      if ((state.status === 'applied' || state.status === 'in-force') && !this.holds(last, culprit, state.value)) {
+        Object.assign(state, { status: 'refused', reason: `the ${last} step no longer holds (${this.reading(last, culprit)}): undone outside the ladder` });
+      }
+      if (state.status === 'refused') {
+        if (now - state.stepAt < this.opts.stepMs && !state.reason.endsWith('undone outside the ladder')) {
+          return { ...base, step: last, change: undefined, remedy: `the ${last} step was not applied (${state.reason}); the ladder does not climb past a step that is not in force: asking again ${((this.opts.stepMs - (now - state.stepAt)) / 1000).toFixed(0)} s from now` };
+        }
+        const again = this.plan(last, culprit);
+        if (again === 'skip') {
+          Object.assign(state, { status: 'in-force', stepAt: now, reason: '' });
+          return { ...base, step: last, change: undefined, remedy: `the ${last} step is in force now (${this.reading(last, culprit)}); next step after ${(this.opts.stepMs / 1000).toFixed(0)} s if the pressure stays` };
+        }
+        if (again === 'not-allowed') return { ...base, step: last, change: undefined, remedy: this.killRefusal(culprit, name, last) };
+        const why = state.reason;
+        Object.assign(state, { status: 'pending', stepAt: now, value: again.change.value, reason: '' });
+        return { ...base, step: last, change: again.change, remedy: `${again.note} (asked again: ${why})` };
+      }
+      if (now - state.stepAt < this.opts.stepMs) {
+        return { ...base, step: last, change: undefined, remedy: `verifying the ${last} step (in force for ${((now - state.stepAt) / 1000).toFixed(0)} s: ${this.reading(last, culprit)}; next step after ${(this.opts.stepMs / 1000).toFixed(0)} s if the pressure stays)` };
+      }
+    }
+    // Climb one step; steps already in force (memory.high at or below the target, already frozen) are passed.
     for (let i = state.step + 1; i < pressureLadder.length; i++) {
       const step = pressureLadder[i] as PressureStep;
       const planned = this.plan(step, culprit);
       if (planned === 'skip') continue;
-      this.ladder.set(culprit.path, { step: i, stepAt: sample.timestamp });
-      if (planned === 'not-allowed') {
-        return { ...base, step, change: undefined, remedy: `kill not allowed (allowKill is off): ${name} stays ${last === 'freeze' || culprit.frozen ? 'frozen' : 'throttled'}; free memory by hand, or roll the steps back` };
-      }
+      if (planned === 'not-allowed') return { ...base, step: last ?? step, change: undefined, remedy: this.killRefusal(culprit, name, last) };
+      this.ladder.set(culprit.path, { step: i, stepAt: now, status: 'pending', value: planned.change.value, reason: '' });
       return { ...base, step, change: planned.change, remedy: planned.note };
     }
-    const remedy = this.opts.allowKill ? 'every step of the ladder was taken; nothing smaller is left to do' : `kill not allowed (allowKill is off): ${name} stays ${culprit.frozen ? 'frozen' : 'throttled'}; free memory by hand, or roll the steps back`;
+    const remedy = this.opts.allowKill ? 'every step of the ladder was taken; nothing smaller is left to do' : this.killRefusal(culprit, name, last);
     return { ...base, step: last ?? 'kill', change: undefined, remedy };
+  }
+
+  /**
+   * Report what became of the step last asked for on a cgroup (its finding's `change`). The ladder climbs
+   * past a step only once it was applied and still reads back in force; a step that was not applied is
+   * asked for again after `stepMs`, with the reason in the finding's remedy.
+   */
+  settle(cgroup: string, step: PressureStep, outcome: StepOutcome): void {
+    const s = this.ladder.get(cgroup);
+    if (s === undefined || pressureLadder[s.step] !== step || s.status !== 'pending') return;
+    Object.assign(s, outcome.applied ? { status: 'applied', reason: '' } : { status: 'refused', reason: outcome.reason }, outcome.value !== undefined ? { value: outcome.value } : {});
+  }
+
+  /** The `memory.high` the throttle step asks for at a usage (10 % under it, page-aligned, at least 16 MiB). */
+  throttleTarget(currentBytes: number): number {
+    return Math.max(16 * MiB, Math.ceil((currentBytes * 0.9) / PAGE) * PAGE);
+  }
+
+  private killRefusal(c: CgroupMemory, name: string, last: PressureStep | undefined): string {
+    const state = last === 'freeze' || c.frozen ? 'frozen' : 'throttled';
+    if (!this.opts.allowKill) return `kill not allowed (allowKill is off): ${name} stays ${state}; free memory by hand, or roll the steps back`;
+    if (this.matches(c.path, this.opts.avoid)) return `kill not allowed: ${name} is labelled avoid, so it is never killed; it stays ${state}`;
+    return `no process of ${name} may be killed (all protected): it stays ${state}`;
+  }
+
+  /** Does a step taken on a cgroup still read back in force? */
+  private holds(step: PressureStep, c: CgroupMemory, value: string | undefined): boolean {
+    if (step === 'throttle') return c.high !== null && (value === undefined || c.high <= Number(value));
+    if (step === 'freeze') return c.frozen;
+    return true; // a kill is not undone; the pid is gone or reused
+  }
+
+  private reading(step: PressureStep, c: CgroupMemory): string {
+    if (step === 'throttle') return `memory.high reads ${c.high === null ? 'max' : `${(c.high / MiB).toFixed(0)} MiB`}`;
+    if (step === 'freeze') return `cgroup.freeze reads ${c.frozen ? 1 : 0}`;
+    return 'killed';
   }
 
   private plan(step: PressureStep, c: CgroupMemory): { change: HealingChange; note: string } | 'skip' | 'not-allowed' {
     if (step === 'throttle') {
-      const high = Math.max(16 * MiB, Math.ceil((c.current * 0.9) / PAGE) * PAGE);
+      const high = this.throttleTarget(c.current);
       if (c.high !== null && c.high <= high) return 'skip';
       return { change: { knob: `cgroup:${c.path}:memory.high`, value: String(high) }, note: `step 1 of 3, throttle: memory.high of ${c.path} to ${(high / MiB).toFixed(0)} MiB (10 % under its usage): the kernel reclaims it and slows its allocations; roll back to lift it` };
     }
@@ -223,7 +300,7 @@ export class PressureResponder {
       if (c.frozen) return 'skip';
       return { change: { knob: `cgroup:${c.path}:cgroup.freeze`, value: '1' }, note: `step 2 of 3, freeze: throttling did not end the pressure, so every process of ${c.path} is frozen (nothing is lost; roll back to thaw)` };
     }
-    if (!this.opts.allowKill) return 'not-allowed';
+    if (!this.opts.allowKill || this.matches(c.path, this.opts.avoid)) return 'not-allowed';
     const victim = c.procs.find((p) => this.protection.process(p.pid, c.path) === undefined);
     if (victim === undefined) return 'skip';
     return { change: { knob: `process:${victim.pid}:kill`, value: 'kill' }, note: `step 3 of 3, kill (allowed by policy): freezing did not end the pressure, so the largest process of ${c.path} (pid ${victim.pid}, ${(victim.rssBytes / MiB).toFixed(0)} MiB) is killed; this step cannot be rolled back` };

@@ -100,6 +100,54 @@ describe('PressureResponder (oomd-like ladder)', () => {
     expect(kill?.remedy).toMatch(/cannot be rolled back/);
   });
 
+  it('climbs only past a step that was applied and reads back in force; a refused or undone step is asked for again with the reason', () => {
+    const m = machine();
+    m.cgroup('system.slice/balloon.service', 1200);
+    m.psi(45);
+    const r = new PressureResponder(new Protection(), { sustainMs: 0, stepMs: 8000 });
+    const throttle = r.evaluate(m.sample(0));
+    expect(throttle?.change?.knob).toBe('cgroup:system.slice/balloon.service:memory.high');
+    // The action stage skipped it: the ladder stays on throttle, says why, and does not freeze.
+    r.settle('system.slice/balloon.service', 'throttle', { applied: false, reason: 'D8 skipped: refusing memory.high below its floor' });
+    const held = r.evaluate(m.sample(9000));
+    expect(held?.step).toBe('throttle');
+    expect(held?.change?.knob).toBe('cgroup:system.slice/balloon.service:memory.high');
+    expect(held?.remedy).toMatch(/asked again: D8 skipped: refusing memory\.high below its floor/);
+    const early = r.evaluate(m.sample(10_000));
+    expect(early?.change).toBeUndefined();
+    expect(early?.remedy).toMatch(/waiting for the throttle step to be applied \(memory\.high reads max\)/);
+    // No outcome reported and nothing in force after a window: refused for that reason, asked again — never frozen.
+    const stale = r.evaluate(m.sample(18_000));
+    expect(stale?.step).toBe('throttle');
+    expect(stale?.remedy).toMatch(/asked again: not in force 9 s after it was asked for \(memory\.high reads max\)/);
+    // Applied and read back: verified, then the next step after a window.
+    const high = stale?.change?.value as string;
+    r.settle('system.slice/balloon.service', 'throttle', { applied: true, reason: '', value: high });
+    m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', `${high}\n`);
+    expect(r.evaluate(m.sample(20_000))?.remedy).toMatch(/verifying the throttle step \(in force for 2 s: memory\.high reads 1080 MiB/);
+    // Undone outside the ladder (systemd wrote max back, or the unit restarted): asked again at once, not frozen.
+    m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', 'max\n');
+    const undone = r.evaluate(m.sample(27_000));
+    expect(undone?.step).toBe('throttle');
+    expect(undone?.change?.knob).toBe('cgroup:system.slice/balloon.service:memory.high');
+    expect(undone?.remedy).toMatch(/asked again: the throttle step no longer holds \(memory\.high reads max\): undone outside the ladder/);
+    m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', `${undone?.change?.value}\n`);
+    expect(r.evaluate(m.sample(28_000))?.change).toBeUndefined();
+    expect(r.evaluate(m.sample(36_000))?.change).toEqual({ knob: 'cgroup:system.slice/balloon.service:cgroup.freeze', value: '1' });
+  });
+
+  it('never kills an avoid-labelled cgroup, even with allowKill', () => {
+    const m = machine();
+    m.cgroup('system.slice/cache.service', 800, { high: 100 * MiB });
+    m.w('sys/fs/cgroup/system.slice/cache.service/cgroup.freeze', '1\n');
+    m.psi(50);
+    const r = new PressureResponder(new Protection(), { sustainMs: 0, stepMs: 1000, allowKill: true, avoid: ['cache.service'] });
+    const f = r.evaluate(m.sample(0));
+    expect(f?.cgroup).toBe('system.slice/cache.service'); // nothing else qualifies
+    expect(f?.change).toBeUndefined();
+    expect(f?.remedy).toMatch(/kill not allowed: cache\.service is labelled avoid, so it is never killed/);
+  });
+
   it('acts on a cgroup stalling at its own limit when the machine is fine', () => {
     const m = machine();
     m.cgroup('system.slice/quiet.service', 900);

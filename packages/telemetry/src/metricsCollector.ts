@@ -122,7 +122,9 @@ export class MetricsCollector {
       const collect = e.source.collect;
       if (collect === undefined) continue;
       const min = e.source.minIntervalMs ?? 0;
-      if (min > 0 && ctx.monotonicMs - e.lastRunMs < min) continue;
+      // Half a tick of slack: a tick that fires a little early (the one after a late tick) must not
+      // push a source with minIntervalMs = k ticks to k + 1 ticks, which dropped one sample in k.
+      if (min > 0 && ctx.monotonicMs - e.lastRunMs < min - this.intervalMs / 2) continue;
       e.lastRunMs = ctx.monotonicMs;
       try {
         let r = collect.call(e.source, ctx);

@@ -346,6 +346,24 @@ describe('the sliced process scan', () => {
 });
 
 describe('MetricsCollector', () => {
+  it('runs a source of minIntervalMs = k ticks every k ticks even when ticks jitter around the interval', async () => {
+    const times = [0, 1000, 2150, 2990, 4000, 4980, 6100, 6995, 8000, 9010]; // late and early ticks, 1 s apart on average
+    let i = 0;
+    const ran: number[] = [];
+    const c = new MetricsCollector({
+      intervalMs: 1000,
+      monotonic: () => times[i] as number,
+      sources: [
+        { id: 'each', minIntervalMs: 1000, collect: (x) => (ran.push(x.monotonicMs), []) },
+        { id: 'every2', minIntervalMs: 2000, collect: (x) => [{ name: 'test.two', unit: 'count', value: x.monotonicMs, timestamp: 0 }] },
+      ],
+    });
+    const two: number[] = [];
+    for (; i < times.length; i++) for (const s of (await c.collectOnce()).samples) two.push(s.value);
+    expect(ran).toEqual(times);
+    expect(two).toEqual([0, 2150, 4000, 6100, 8000]);
+  });
+
   it('ticks on its interval, respects minIntervalMs and isolates a throwing source', async () => {
     let calls = 0;
     let slow = 0;

@@ -40,6 +40,7 @@ if (process.getuid?.() !== 0) {
 }
 const attacks = [
   ['reverse-shell.sh', 'reverse-shell'],
+  ['reverse-shell-pipe.sh', 'reverse-shell-pipe'],
   ['reverse-shell-python.sh', 'reverse-shell'],
   ['shell-by-service.sh', 'shell-spawned-by-network-service'],
   ['read-shadow.sh', 'read-shadow-file'],

@@ -39,15 +39,35 @@ function benign(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'ainka-bench-cc-'));
   const src = join(dir, 'x.c');
   writeFileSync(src, Array.from({ length: 400 }, (_, i) => `int f${i}(int x){int s=0;for(int j=0;j<x;j++)s+=j*${i};return s;}`).join('\n'));
-  const cc = setInterval(() => children.push(spawn('cc', ['-O2', '-c', src, '-o', join(dir, `x${Date.now()}.o`)], { stdio: 'ignore' })), 3000);
+  // One compile at a time, 3 s apart: on a loaded machine a compile takes longer than 3 s, and a timer that
+  // does not wait piles up dozens of cc1 processes (it drove a shared 2-core host to a load of 60).
+  let stopped = false;
+  let cc: NodeJS.Timeout | undefined;
+  const compile = (): void => {
+    if (stopped) return;
+    const c = spawn('cc', ['-O2', '-c', src, '-o', join(dir, 'x.o')], { stdio: 'ignore' });
+    children.push(c);
+    c.on('exit', () => {
+      children.splice(children.indexOf(c), 1);
+      cc = setTimeout(compile, 3000);
+    });
+  };
+  compile();
+  let inFlight = 0;
   const server = createServer((_, res) => res.end(Buffer.alloc(16 * 1024, 1))).listen(0, '127.0.0.1');
   const client = setInterval(() => {
     const addr = server.address();
     if (addr === null || typeof addr === 'string') return;
-    for (let i = 0; i < 20; i++) request({ port: addr.port, host: '127.0.0.1' }, (r) => r.resume()).on('error', () => undefined).end();
+    // At most 20 requests in flight (a slow machine must not pile up sockets either).
+    for (; inFlight < 20; inFlight++) {
+      request({ port: addr.port, host: '127.0.0.1' }, (r) => r.resume().on('end', () => inFlight--))
+        .on('error', () => inFlight--)
+        .end();
+    }
   }, 100);
   return () => {
-    clearInterval(cc);
+    stopped = true;
+    clearTimeout(cc);
     clearInterval(client);
     server.close();
   };
@@ -72,7 +92,10 @@ while (Date.now() - start < seconds * 1000) {
   samples++;
   for (const f of detector.evaluate()) {
     const key = f.subject.kind === 'process' ? `pid ${f.subject.pid} (${f.subject.comm}) ${f.resource}` : `cgroup ${f.subject.cgroup} ${f.resource}`;
-    if (!firstSeen.has(key)) firstSeen.set(key, { t: (Date.now() - start) / 1000, summary: f.summary });
+    if (!firstSeen.has(key)) {
+      firstSeen.set(key, { t: (Date.now() - start) / 1000, summary: f.summary });
+      console.log(`  [${((Date.now() - start) / 1000).toFixed(0)} s] first finding: ${f.summary}`); // kept if the run is cut short
+    }
     const r = leakRemedy(f, protection, null);
     if (r.change !== undefined && f.subject.kind === 'process' && protection.process(f.subject.pid, f.subject.cgroup) !== undefined) touchedProtected++;
   }
@@ -87,6 +110,6 @@ for (const [pid, what] of ours) {
   console.log(`  ${what.padEnd(24)} ${hits.length === 0 ? 'not reported' : hits.map(([k, v]) => `${k.split(') ')[1]} after ${v.t.toFixed(0)} s`).join(', ')}`);
 }
 const alarms = [...firstSeen].filter(([k]) => ![mem, fds].some((p) => k.startsWith(`pid ${p} `)));
-console.log(`  false alarms (findings on anything but the two leaks): ${alarms.length}`);
+console.log(`  false alarms (findings on anything but the two leaks): ${alarms.length} = ${((alarms.length * 3600) / seconds).toFixed(1)} per hour`);
 for (const [k, v] of alarms) console.log(`    ${k} at ${v.t.toFixed(0)} s: ${v.summary}`);
 console.log(`  changes proposed for protected processes: ${touchedProtected}`);

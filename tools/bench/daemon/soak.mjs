@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Daemon soak: ainkad at a 1 s tick with >= 2,000 series (per-process series of real idle processes the
+// script starts, plus the host's own) and per-series anomaly detection on, for N minutes. Reports the RSS
+// slope (MB/h, least squares), the SQLite history's size on disk against its configured bound (the
+// database is seeded with old data above the bound, so the daemon must bring it under), and drops:
+// samples missing from the history, ticks not made, eBPF records dropped in the kernel, tick errors.
+//
+// Reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/soak.mjs --minutes 60
+// (root for eBPF; `--seconds 40 --json` is the short version run by apps/daemon/test/soak.test.ts)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { missedTicks, missingSamples, rssSlopeMbPerHour, verdicts } from './soakReport.mjs';
+
+const repo = resolve(import.meta.dirname, '..', '..', '..');
+const main = join(repo, 'apps', 'daemon', 'dist', 'main.js');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const seconds = args.includes('--minutes') ? opt('minutes', 60) * 60 : opt('seconds', 3600);
+const warmup = opt('warmup', seconds >= 600 ? 120 : 5);
+const intervalMs = opt('interval', 1000);
+const targetSeries = opt('series', 2000);
+const boundMb = opt('bound-mb', 4);
+const maxSlope = opt('max-slope-mb-per-hour', 5);
+const json = args.includes('--json');
+const ebpf = args.includes('--no-ebpf') ? 'off' : 'auto';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const started = Date.now();
+const log = (m) => {
+  if (!json || process.env.SOAK_DEBUG) console.error(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${m}`);
+};
+
+function rssKb(pid) {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+function call(socket, method, params = {}) {
+  return new Promise((res, rej) => {
+    const s = connect(socket);
+    let buf = '';
+    s.on('data', (c) => {
+      buf += c;
+      if (buf.includes('\n')) {
+        s.destroy();
+        const r = JSON.parse(buf.slice(0, buf.indexOf('\n')));
+        r.ok ? res(r.result) : rej(new Error(r.error.message));
+      }
+    });
+    s.on('connect', () => s.write(`${JSON.stringify({ id: 1, method, params })}\n`));
+    s.on('error', rej);
+  });
+}
+const fileBytes = (p) => statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+const processCount = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+
+/**
+ * Seed the history with `minutes` of old 1 s data for `series` series (ending an hour ago), above the
+ * bound: the series through HistoryManager (its schema), the rows in one SQL statement (seconds faster).
+ */
+function seedHistory(path, series, minutes) {
+  const require = createRequire(join(repo, 'packages', 'telemetry', 'package.json'));
+  const { HistoryManager } = require(join(repo, 'packages', 'telemetry', 'dist', 'index.cjs'));
+  const Database = require('better-sqlite3');
+  const end = Date.now() - 3600_000;
+  const start = end - minutes * 60_000;
+  const h = new HistoryManager({ path, flushIntervalMs: 0, maintenanceIntervalMs: 0, maxBytes: 1 << 30 });
+  h.write(Array.from({ length: series }, (_, i) => ({ name: 'process.rss_bytes', unit: 'bytes', labels: { pid: String(4_000_000 + i), comm: 'seed' }, value: i, timestamp: start })));
+  h.close();
+  const db = new Database(path);
+  db.prepare(
+    `WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ?)
+     INSERT OR REPLACE INTO t_raw (series, ts, value) SELECT s.id, ? + k.n * 1000, s.id * 4096 + k.n % 7 FROM series s, k`,
+  ).run(minutes * 60 - 1, start);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run @ainka/daemon:build)`);
+const dir = mkdtempSync(join(tmpdir(), 'ainka-soak-'));
+// Idle processes: 4 series each (cpu, rss, threads, major faults) in the per-process collector.
+const fillers = Math.max(0, Math.ceil(targetSeries / 4) - Math.floor(processCount() / 2));
+// forked shells blocked reading an empty FIFO (fork only, no exec: hundreds start in a second or two)
+const fifo = join(dir, 'idle.fifo');
+const filler = spawn('sh', ['-c', `mkfifo ${fifo} && exec 3<>${fifo} && i=0 && while [ $i -lt ${fillers} ]; do (read _ <&3) & i=$((i+1)); done; echo ready; wait`], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+process.on('exit', () => {
+  try {
+    process.kill(-filler.pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+});
+const fillersReady = new Promise((r) => filler.stdout.once('data', r));
+// seed while the shells fork
+const state = join(dir, 'state');
+mkdirSync(state);
+const db = join(state, 'history.db');
+seedHistory(db, 500, 8); // ~4.8 MB: above the default --bound-mb 4, so the daemon must evict
+const seededBytes = fileBytes(db) + fileBytes(`${db}-wal`);
+log(`seeded ${db}: ${(seededBytes / 1e6).toFixed(1)} MB of old data (bound ${boundMb} MB)`);
+
+await fillersReady;
+log(`${fillers} idle processes started`);
+const fillerPids = readFileSync(`/proc/${filler.pid}/task/${filler.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+
+const cfg = join(dir, 'ainkad.yaml');
+writeFileSync(
+  cfg,
+  [
+    `telemetry: { intervalMs: ${intervalMs}, processes: { enabled: true, topN: ${Math.min(1000, processCount() + 200)}, intervalMs: ${intervalMs} }, cgroups: { enabled: true, maxDepth: 3 }, ebpf: ${ebpf} }`,
+    'ml: { anomaly: { enabled: true, exclude: ["*_total"] } }',
+    `history: { maxMegabytes: ${boundMb} }`,
+    'metrics: { port: 0 }',
+    '',
+  ].join('\n'),
+);
+const socket = join(dir, 'ainkad.sock');
+const d = spawn(process.execPath, ['--max-semi-space-size=2', main, '--config', cfg, '--state-dir', state, '--socket', socket, '--log-level', 'warn'], {
+  stdio: 'ignore',
+  env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' },
+});
+let report;
+try {
+  for (let i = 0; i < 600 && !existsSync(socket); i++) await sleep(100);
+  log('ainkad answers on its socket');
+  await sleep(warmup * 1000);
+  const s0 = await call(socket, 'status');
+  const t0 = Date.now();
+  const rss = [];
+  let maxDb = 0;
+  let maxWal = 0;
+  for (let i = 0; i < seconds; i++) {
+    await sleep(1000);
+    rss.push([(Date.now() - t0) / 1000, rssKb(d.pid)]);
+    maxDb = Math.max(maxDb, fileBytes(db));
+    maxWal = Math.max(maxWal, fileBytes(`${db}-wal`));
+    if (!json && i > 0 && i % 300 === 0) log(`${i} s: rss ${(rss.at(-1)[1] / 1024).toFixed(1)} MB, history ${(maxDb / 1e6).toFixed(1)} MB`);
+  }
+  log('measured');
+  const s1 = await call(socket, 'status');
+  const t1 = Date.now();
+  // the filler processes' RSS series over the window: one point per tick each
+  const h = await call(socket, 'history', { metric: 'process.rss_bytes', since: t0 });
+  const mine = new Set(fillerPids);
+  const series = h.series.filter((x) => mine.has(/pid="(\d+)"/.exec(x.series)?.[1]));
+  const ticks = s1.ticks - s0.ticks;
+  const metrics = s1.metricsUrl ? await (await fetch(s1.metricsUrl)).text() : '';
+  const sum = (name) => [...metrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+  const finalBytes = fileBytes(db);
+  const miss = missingSamples(series, t0, t1, ticks);
+  if (process.env.SOAK_DEBUG) for (const x of series.slice(0, 3)) console.error(x.series, x.points.map((p) => p.t - t0).join(' '));
+  report = {
+    seconds,
+    intervalMs,
+    series: s1.series,
+    detectors: s1.detectors,
+    seriesPerSecond: s1.seriesPerSecond,
+    fillers: fillerPids.length,
+    rss: { ...rssSlopeMbPerHour(rss), firstMb: rss[0][1] / 1024, lastMb: rss.at(-1)[1] / 1024, samples: rss },
+    // the main file against the bound; the WAL is capped apart (journal_size_limit, 4 MiB) and emptied by maintenance
+    sqlite: { seededBytes, maxBytesSeen: maxDb, finalBytes, maxWalBytes: maxWal, boundBytes: boundMb * 1024 * 1024 },
+    drops: { missingSamples: miss.missing, checkedSeries: miss.series, ticks, missedTicks: missedTicks(t1 - t0, intervalMs, ticks), ebpfKernelDrops: sum('ainka_ebpf_kernel_drops_total'), tickErrors: sum('ainka_daemon_tick_errors_total') },
+  };
+  report.verdicts = verdicts(report, { maxSlopeMbPerHour: maxSlope });
+} finally {
+  log('stopping ainkad');
+  d.kill('SIGINT');
+  await new Promise((r) => d.once('exit', r));
+  log('ainkad stopped');
+  try {
+    process.kill(-filler.pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (json) {
+  console.log(JSON.stringify(report));
+} else {
+  const r = report;
+  const f = (n, dgt = 1) => Number(n).toFixed(dgt);
+  console.log(`daemon soak: ${f(r.seconds / 60, 1)} min at a ${r.intervalMs} ms tick after ${warmup} s warm-up, ${r.series} series (${r.fillers} idle processes added), ${r.detectors} detectors, ${r.seriesPerSecond} series/s, eBPF ${ebpf}`);
+  console.log('');
+  console.log('| | value | limit | verdict |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| RSS slope (least squares over ${r.rss.n} samples) | ${f(r.rss.mbPerHour, 2)} MB/h (r² ${f(r.rss.r2, 2)}; ${f(r.rss.firstMb)} -> ${f(r.rss.lastMb)} MB) | <= ${maxSlope} MB/h | ${r.verdicts.rssFlat ? 'ok' : 'GROWS'} |`);
+  console.log(`| SQLite history file | ${f(r.sqlite.finalBytes / 1048576, 2)} MB at the end, ${f(r.sqlite.maxBytesSeen / 1048576, 2)} MB max (seeded with ${f(r.sqlite.seededBytes / 1048576, 2)} MB of old data) | ${boundMb} MB | ${r.verdicts.withinBound ? 'ok' : 'OVER'} |`);
+  console.log(`| its WAL (journal_size_limit 4 MiB, truncated by maintenance) | ${f(r.sqlite.maxWalBytes / 1048576, 2)} MB max | 4 MB | ${r.sqlite.maxWalBytes <= 4 * 1048576 ? 'ok' : 'OVER'} |`);
+  console.log(`| samples missing from the history (${r.drops.checkedSeries} series × ${r.drops.ticks} ticks) | ${r.drops.missingSamples} | 0 | ${r.drops.missingSamples === 0 ? 'ok' : 'DROPS'} |`);
+  console.log(`| ticks not made / tick errors / eBPF kernel drops | ${r.drops.missedTicks} / ${r.drops.tickErrors} / ${r.drops.ebpfKernelDrops} | 0 | ${r.verdicts.noDrops ? 'ok' : 'DROPS'} |`);
+  console.log('');
+  console.log(`reproduce: npx nx run @ainka/daemon:build && node tools/bench/daemon/soak.mjs ${args.join(' ')}`.trimEnd());
+}
