@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestbedError, outDir, repoRoot } from './host.mjs';
+import { probeHang } from './hangProbe.mjs';
 import { MARKER } from './init.mjs';
 
 /** `tsc_early_khz=<host MHz × 1000>` when the host reports its CPU clock, else nothing. */
@@ -41,6 +42,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
 
   // TCG's guest TSC is the host's: give its frequency so a loaded host cannot skew calibration.
   const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=reliable', ...hostTscKhz(), `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`, ...extraAppend];
+  const monitorSocket = join(runDir, 'monitor.sock');
   const qemuArgs = [
     '-accel', 'tcg,thread=multi',
     '-cpu', 'max',
@@ -52,6 +54,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
     '-append', append.join(' '),
     '-virtfs', 'local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${repoRoot},mount_tag=hostrepo,security_model=none,multidevs=remap`,
+    '-monitor', `unix:${monitorSocket},server=on,wait=off`,
     ...extraArgs,
   ];
   const t0 = Date.now();
@@ -110,7 +113,18 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
   child.stderr.on('data', (b) => {
     stderr += b.toString('utf8');
   });
+  // Shortly before the timeout, ask QEMU where each vCPU is (a hang often prints nothing at all).
+  const kernelVersion = /vmlinux-(.+)$/.exec(paths.vmlinux)?.[1] ?? '';
+  const probeTimer = setTimeout(() => {
+    if (rc !== null) return;
+    probeHang(monitorSocket, kernelVersion, join(runDir, 'kallsyms'))
+      .then((lines) => {
+        for (const l of lines) process.stdout.write(`${l}\n`);
+      })
+      .catch((e) => process.stdout.write(`hang probe failed: ${e.message}\n`));
+  }, Math.max(5, timeoutS - 20) * 1000);
   const status = await new Promise((res) => child.on('close', (code) => res(code)));
+  clearTimeout(probeTimer);
   if (pending) handle(pending);
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
