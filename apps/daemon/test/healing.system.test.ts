@@ -68,6 +68,12 @@ function unit(name: string, body: string): void {
 }
 
 afterAll(() => {
+  if (inSystem) {
+    // ainkad's own last words, for a run that failed on its socket (one failed with ECONNRESET mid-run).
+    const j = spawnSync('journalctl', ['-u', `${tag}-ainkad.service`, '-n', '200', '--no-pager', '-o', 'cat'], { encoding: 'utf8' }).stdout ?? '';
+    const bad = j.split('\n').filter((l) => /"level":(50|60)|Main process exited|Failed with result|uncaught|unhandled/i.test(l));
+    if (bad.length > 0) console.log(`[healing] ainkad journal (errors):\n${bad.slice(-20).map((l) => l.slice(0, 600)).join('\n')}`);
+  }
   for (const c of cleanups.reverse()) {
     try {
       c();
