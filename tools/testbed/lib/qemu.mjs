@@ -30,7 +30,19 @@ export function shq(s) {
  * `extraArgs` (qemu) and `extraAppend` (kernel parameters) extend the machine (the system guest adds its disk).
  * Resolves to { rc, bootMs, runMs, totalMs, timedOut }.
  */
-export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false, extraArgs = [], extraAppend = [] }) {
+export async function bootAndRun(opts) {
+  const first = await bootAndRunOnce(opts);
+  if (!first.bootStalled) return first;
+  // Nothing of the run started (no module loaded, no test ran): boot once more instead of failing the suite
+  // on an emulator stall. A second stall is reported as the failure it is.
+  process.stdout.write(`testbed: the guest did not finish booting within ${first.bootTimeoutS} s (where its vCPUs were: above); booting once more\n`);
+  cleanRun(first.runDir);
+  const second = await bootAndRunOnce(opts);
+  return { ...second, bootRetried: true };
+}
+
+/** One boot: gives up early (`bootStalled`) when the guest has not booted within `bootTimeoutS`. */
+async function bootAndRunOnce({ paths, script, env = {}, timeoutS = 600, bootTimeoutS = Math.min(300, Math.floor(timeoutS / 2)), memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false, extraArgs = [], extraAppend = [] }) {
   const nonce = randomBytes(8).toString('hex');
   const runRel = join('.testbed', 'runs', `${process.pid}-${nonce}`);
   const runDir = join(repoRoot, runRel);
@@ -123,8 +135,25 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
       })
       .catch((e) => process.stdout.write(`hang probe failed: ${e.message}\n`));
   }, Math.max(5, timeoutS - 20) * 1000);
+  // A guest that has not booted in bootTimeoutS is stalled in the emulator (a TCG boot takes 10-60 s):
+  // say where its vCPUs are, stop it, and let bootAndRun boot once more.
+  let bootStalled = false;
+  const bootTimer = setTimeout(() => {
+    if (bootMs !== null || rc !== null) return;
+    probeHang(monitorSocket, kernelVersion, join(runDir, 'kallsyms'))
+      .then((lines) => {
+        for (const l of lines) process.stdout.write(`${l}\n`);
+      })
+      .catch((e) => process.stdout.write(`hang probe failed: ${e.message}\n`))
+      .finally(() => {
+        if (bootMs !== null || rc !== null) return;
+        bootStalled = true;
+        killAll();
+      });
+  }, bootTimeoutS * 1000);
   const status = await new Promise((res) => child.on('close', (code) => res(code)));
   clearTimeout(probeTimer);
+  clearTimeout(bootTimer);
   if (pending) handle(pending);
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
@@ -132,7 +161,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
   // The console marker is the primary result; the file the guest wrote is the fallback.
   if (rc === null && existsSync(join(runDir, 'rc'))) rc = Number(readFileSync(join(runDir, 'rc'), 'utf8').trim());
   const timedOut = status === 124 || status === 137;
-  const result = { rc, bootMs, runMs: guestRunMs ?? (bootMs !== null ? totalMs - bootMs : null), totalMs, timedOut, runDir, qemuStatus: status, stderr: stderr.trim(), bootLog };
+  const result = { rc, bootMs, runMs: guestRunMs ?? (bootMs !== null ? totalMs - bootMs : null), totalMs, timedOut: timedOut || bootStalled, bootStalled, bootTimeoutS, runDir, qemuStatus: status, stderr: stderr.trim(), bootLog };
   return result;
 }
 
