@@ -57,10 +57,11 @@ if (existsSync(hostJson)) {
 if (hostStatus !== 0) failedSuites.push('host tests');
 done();
 
-// The efficacy lab's own arithmetic and bookkeeping (statistics, journal, report): node:test, seconds.
+// The efficacy lab's own arithmetic and bookkeeping (statistics, journal, report) and the testbed's
+// hang probe parsing: node:test, seconds.
 if (existsSync(join(root, 'tools', 'lab', 'test'))) {
-  done = step('lab harness tests (node --test tools/lab/test)');
-  const lab = spawnSync('node', ['--test', join(root, 'tools', 'lab', 'test')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  done = step('lab and testbed harness tests (node --test tools/lab/test tools/testbed/test)');
+  const lab = spawnSync('node', ['--test', join(root, 'tools', 'lab', 'test'), join(root, 'tools', 'testbed', 'test')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stdout.write(lab.stdout ?? '');
   totals.passed += Number(/^# pass (\d+)/m.exec(lab.stdout ?? '')?.[1] ?? 0);
   totals.failed += Number(/^# fail (\d+)/m.exec(lab.stdout ?? '')?.[1] ?? 1);

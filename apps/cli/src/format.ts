@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 /** Human formats shared by the commands. */
 
 /** Bytes with a binary unit. */
@@ -60,12 +61,15 @@ export function duration(s: number | null | undefined): string {
   return `${(s / 86400).toFixed(1)}d`;
 }
 
-/** A simple left-aligned table. */
+/**
+ * A left-aligned table, aligned by the cells' width on a terminal (string-width: East Asian wide
+ * characters and emoji take two columns, combining marks and ANSI colour codes none).
+ */
 export function table(rows: readonly (readonly string[])[], header?: readonly string[]): string {
   const all = header === undefined ? rows : [header, ...rows];
   const widths: number[] = [];
-  for (const r of all) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
-  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - [...c].length))).join('  ')).join('\n');
+  for (const r of all) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(c))));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - stringWidth(c)))).join('  ')).join('\n');
 }
 
 /** Parse `30s`, `10m`, `2h`, `1d` or an ISO date into ms since the epoch (relative to now). */

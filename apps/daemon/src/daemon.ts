@@ -17,7 +17,7 @@ import { HealingStage } from './healingStage.js';
 import { headlineSeries, sumOf, summedMetrics } from './headline.js';
 import { DaemonHistory } from './history.js';
 import { ImmediateStage } from './immediateStage.js';
-import { LatencyHistogram } from './latency.js';
+import { createDecisionLatencyMetric, LatencyHistogram } from './latency.js';
 import type { Logger } from './logger.js';
 import { defaultPaths } from './paths.js';
 import { knownMetrics, PolicyStage } from './policyStage.js';
@@ -63,6 +63,8 @@ export class Daemon {
   readonly policy: PolicyStage;
   /** Trials of changes whose rules name an objective (enforce mode). */
   readonly optimizer: OptimizerStage;
+  /** `ainka_decision_latency_seconds{layer}` (prom-client), fed by every layer's {@link LatencyHistogram}. */
+  readonly decisionLatency = createDecisionLatencyMetric();
   readonly fast: LatencyHistogram;
   readonly deep: LatencyHistogram;
   readonly startedAt = Date.now();
@@ -122,8 +124,11 @@ export class Daemon {
       cooldownAfterRollbackMs: config.actions.trialCooldownMinutes * 60_000,
       onRecord: (r) => this.recordAction(r),
     });
-    this.fast = new LatencyHistogram(config.layers.fastBudgetMs);
-    this.deep = new LatencyHistogram(config.layers.deepBudgetMs, 256);
+    this.fast = new LatencyHistogram(config.layers.fastBudgetMs, 1024, this.decisionLatency.labels({ layer: 'fast' }));
+    this.deep = new LatencyHistogram(config.layers.deepBudgetMs, 256, this.decisionLatency.labels({ layer: 'deep' }));
+    // Both layers are exposed from the start (count 0), not only after their first observation.
+    this.decisionLatency.zero({ layer: 'fast' });
+    this.decisionLatency.zero({ layer: 'deep' });
   }
 
   /** Where applied policies are kept. */
@@ -245,6 +250,7 @@ export class Daemon {
         mode: this.config.mode,
         log: this.log,
         budgetMs: this.config.layers.immediateBudgetMs,
+        latencySink: this.decisionLatency.labels({ layer: 'immediate' }),
         onDecision: (d) => {
           const r = this.actions?.note(d);
           if (r === undefined) return;

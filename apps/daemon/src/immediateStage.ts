@@ -4,7 +4,7 @@ import { ActionStatus, RuleAction } from '@ainka/protocol';
 import type { Subscription } from 'rxjs';
 import type { ActionRecord, LatencySummary } from './api.js';
 import { describeError } from './errors.js';
-import { LatencyHistogram } from './latency.js';
+import { LatencyHistogram, type LatencySink } from './latency.js';
 import type { Logger } from './logger.js';
 
 /** A decision of the kernel's policy cache, for the daemon's decision log (id assigned by the caller). */
@@ -18,6 +18,8 @@ export interface ImmediateStageOptions {
   /** The daemon's mode: the kernel enforces only in enforce mode and when a pushed policy says enforce. */
   readonly mode: 'advise' | 'enforce';
   readonly log: Logger;
+  /** Where the layer's latency observations also go (the daemon's Prometheus histogram). */
+  readonly latencySink?: LatencySink;
   /** Receives every kernel event turned into a decision record. */
   readonly onDecision: (d: KernelDecision) => void;
   /** How often the kernel's counters (evaluation time) are read. Default 1000 ms. */
@@ -60,7 +62,7 @@ export class ImmediateStage {
     private readonly kernel: KernelPort,
     private readonly opts: ImmediateStageOptions,
   ) {
-    this.latency = new LatencyHistogram(opts.budgetMs ?? 1);
+    this.latency = new LatencyHistogram(opts.budgetMs ?? 1, 1024, opts.latencySink);
     this.subs.push(
       kernel.events$.subscribe({
         next: (e) => this.onEvent(e),

@@ -1,7 +1,28 @@
+import { Histogram } from 'prom-client';
 import type { LatencySummary } from './api.js';
 
 /** Bucket upper bounds in ms: 0.25 ms … ~16 s, doubling. */
 const BOUNDS: readonly number[] = Array.from({ length: 17 }, (_, i) => 0.25 * 2 ** i);
+
+/** Where a layer's observations also go (a labelled child of {@link createDecisionLatencyMetric}). */
+export interface LatencySink {
+  observe(seconds: number): void;
+}
+
+/**
+ * `ainka_decision_latency_seconds{layer}`: prom-client's histogram over the same buckets as
+ * {@link LatencyHistogram}, created unregistered (the daemon's `/metrics` registers it). Each layer's
+ * histogram feeds its `labels({ layer })` child.
+ */
+export function createDecisionLatencyMetric(): Histogram<'layer'> {
+  return new Histogram({
+    name: 'ainka_decision_latency_seconds',
+    help: 'Latency of the decision layers: the kernel policy cache evaluation per sample (immediate), sample to decision (fast), cycle time (deep).',
+    labelNames: ['layer'],
+    buckets: BOUNDS.map((ms) => ms / 1000),
+    registers: [],
+  });
+}
 
 /**
  * A fixed-bucket latency histogram with exact recent percentiles (a ring of the last `keep`
@@ -16,7 +37,11 @@ export class LatencyHistogram {
   private maxSeen = 0;
   private sum = 0;
 
-  constructor(budgetMs: number, keep = 1024) {
+  constructor(
+    budgetMs: number,
+    keep = 1024,
+    private readonly sink?: LatencySink,
+  ) {
     this.budgetMs = budgetMs;
     this.recent = new Float64Array(keep);
   }
@@ -30,6 +55,7 @@ export class LatencyHistogram {
     this.n++;
     this.sum += ms;
     if (ms > this.maxSeen) this.maxSeen = ms;
+    this.sink?.observe(ms / 1000);
     const over = ms > this.budgetMs;
     if (over) this.over++;
     return over;
@@ -52,18 +78,6 @@ export class LatencyHistogram {
     const sorted = Array.from(this.recent.subarray(0, m)).sort((a, b) => a - b);
     const idx = Math.min(m - 1, Math.max(0, Math.ceil((p / 100) * m) - 1));
     return sorted[idx] as number;
-  }
-
-  /** Cumulative buckets for Prometheus (`le` in ms). */
-  cumulative(): { le: number; count: number }[] {
-    let acc = 0;
-    const out: { le: number; count: number }[] = [];
-    for (let i = 0; i < BOUNDS.length; i++) {
-      acc += this.counts[i] ?? 0;
-      out.push({ le: BOUNDS[i] as number, count: acc });
-    }
-    out.push({ le: Number.POSITIVE_INFINITY, count: this.n });
-    return out;
   }
 
   /** The summary the API returns. */

@@ -1,36 +1,9 @@
 import { PrometheusExporter, type MetricSample } from '@ainka/telemetry';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge } from 'prom-client';
 import type { Daemon } from './daemon.js';
 import { pulledCounter, registerHealthMetrics } from './healthMetrics.js';
-import type { LatencyHistogram } from './latency.js';
-
-/**
- * `ainka_decision_latency_seconds{layer}`: the decision layers' own fixed-bucket histograms, exposed as
- * one Prometheus histogram (prom-client's metric contract: `get()` returns the values to print).
- */
-function registerLayerHistogram(registry: Registry, layers: () => readonly [string, LatencyHistogram][]): void {
-  const name = 'ainka_decision_latency_seconds';
-  const help = 'Latency of the decision layers: the kernel policy cache evaluation per sample (immediate), sample to decision (fast), cycle time (deep).';
-  const metric = {
-    name,
-    help,
-    type: 'histogram',
-    aggregator: 'sum',
-    get: () => {
-      const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
-      for (const [layer, h] of layers()) {
-        for (const b of h.cumulative()) values.push({ metricName: `${name}_bucket`, labels: { layer, le: Number.isFinite(b.le) ? b.le / 1000 : '+Inf' }, value: b.count });
-        values.push({ metricName: `${name}_sum`, labels: { layer }, value: h.total / 1000 });
-        values.push({ metricName: `${name}_count`, labels: { layer }, value: h.count });
-      }
-      return Promise.resolve({ name, help, type: 'histogram', aggregator: 'sum', values });
-    },
-    reset: () => undefined,
-  };
-  registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
-}
 
 /**
  * The daemon's Prometheus exposition: the latest sample of every series through `@ainka/telemetry`'s
@@ -42,12 +15,7 @@ export class DaemonMetrics {
 
   constructor(private readonly d: Daemon) {
     const registers = [this.exporter.registry];
-    registerLayerHistogram(this.exporter.registry, () => {
-      const out: [string, LatencyHistogram][] = [];
-      if (d.immediate !== undefined) out.push(['immediate', d.immediate.latency]);
-      out.push(['fast', d.fast], ['deep', d.deep]);
-      return out;
-    });
+    this.exporter.registry.registerMetric(d.decisionLatency);
     new Gauge({
       name: 'ainka_kernel_policy_eval_seconds',
       help: "The kernel policy cache's own evaluation time per sample, from its counters (stat: last, p99 over 1024 samples, max since load).",

@@ -68,6 +68,12 @@ function unit(name: string, body: string): void {
 }
 
 afterAll(() => {
+  if (inSystem) {
+    // ainkad's own last words, for a run that failed on its socket (one failed with ECONNRESET mid-run).
+    const j = spawnSync('journalctl', ['-u', `${tag}-ainkad.service`, '-n', '200', '--no-pager', '-o', 'cat'], { encoding: 'utf8' }).stdout ?? '';
+    const bad = j.split('\n').filter((l) => /"level":(50|60)|Main process exited|Failed with result|uncaught|unhandled/i.test(l));
+    if (bad.length > 0) console.log(`[healing] ainkad journal (errors):\n${bad.slice(-20).map((l) => l.slice(0, 600)).join('\n')}`);
+  }
   for (const c of cleanups.reverse()) {
     try {
       c();
@@ -146,7 +152,12 @@ describe.runIf(inSystem)('self-healing against real faults (systemd guest)', () 
 
     const records = async (): Promise<readonly HealingRecord[]> => (await call<StatusResult>(socket, 'status')).healing?.records ?? [];
     const found = async (pred: (r: HealingRecord) => boolean, what: string, ms = 180_000, since = t0): Promise<HealingRecord> => {
-      const r = await until(async () => (await records()).find(pred), ms, what);
+      const r = await until(async () => (await records()).find(pred), ms, what).catch(async (err: Error) => {
+        // Say what the healing parts did record meanwhile (the newest 8), so a miss explains itself.
+        const seen = await records().catch(() => [] as readonly HealingRecord[]);
+        const recent = seen.slice(-8).map((x) => `${x.id} ${x.kind} ${x.key}: ${x.summary} → ${x.remedy} [actions ${x.actions.length}]`);
+        throw new Error(`${err.message}; newest healing records:\n  ${recent.join('\n  ')}`);
+      });
       console.log(`[healing] ${what}: detected after ${((Date.now() - since) / 1000).toFixed(1)} s: ${r.id} ${r.summary} → ${r.remedy}`);
       return r;
     };

@@ -127,7 +127,8 @@ describe('ainkad with the shipped server pack against a recorded stream (advise)
     // The daemon's series, registered in the same registry.
     expect(text).toContain('# TYPE ainka_decision_latency_seconds histogram');
     expect(text).toMatch(/^ainka_decision_latency_seconds_count\{layer="fast"\} [1-9]/m);
-    expect(text).toContain('ainka_decision_latency_seconds_bucket{layer="deep",le="+Inf"}');
+    // prom-client's Histogram (label order is not significant in the exposition format)
+    expect(text).toMatch(/^ainka_decision_latency_seconds_bucket\{(?=[^}]*layer="deep")(?=[^}]*le="\+Inf")[^}]*\} \d+$/m);
     // No kernel module here: no immediate-layer histogram, and the layer says it is down.
     expect(text).not.toContain('ainka_decision_latency_seconds_count{layer="immediate"}');
     expect(text).toContain('ainka_daemon_layer_up{layer="immediate"} 0');

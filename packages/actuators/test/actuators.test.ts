@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActuatorError, ChangeManager, createActuators, FileActuator, knobCatalogue, parseIoniceOutput, parseKnobId, ProcessActuator, SystemdActuator } from '../src/index.js';
@@ -94,6 +94,8 @@ describe('process actuator', () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
     try {
       const pid = child.pid ?? 0;
+      // A known starting niceness, whatever the test runner's own (a child inherits it: `nice npm test`).
+      setPriority(pid, 3);
       const root = makeTree({ [`proc/${pid}/oom_score_adj`]: '0\n' });
       const a = new ProcessActuator();
       const nice = parseKnobId(`process:${pid}:nice`);
@@ -106,7 +108,7 @@ describe('process actuator', () => {
       expect(readTree(root, `proc/${pid}/oom_score_adj`)).toBe('500\n');
       await a.revert(root, oom, '0');
       expect(await a.read(root, oom)).toBe('0');
-      expect(before).toBe('0');
+      expect(before).toBe('3');
     } finally {
       child.kill('SIGKILL');
     }

@@ -31,6 +31,8 @@ mkdir -p "$tb_repo"
 mount -t 9p -o $O hostrepo "$tb_repo" || die "mounting the repository over 9p failed"
 ip link set lo up 2>/dev/null
 hostname ainka-guest
+# Text symbols of the running kernel (KASLR applied) for the host's hang probe (lib/hangProbe.mjs).
+grep -i ' t ' /proc/kallsyms > "$tb_repo/$tb_run/kallsyms" 2>/dev/null
 echo "${MARKER}-$tb_nonce booted uptime=$(cut -d' ' -f1 /proc/uptime)"
 cd "$tb_repo" || die "no repository at $tb_repo"
 # npx spends ~15 s of TCG time resolving a local binary; this shim runs node_modules/.bin/<name>

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestbedError, outDir, repoRoot } from './host.mjs';
+import { probeHang } from './hangProbe.mjs';
 import { MARKER } from './init.mjs';
 
 /** `tsc_early_khz=<host MHz × 1000>` when the host reports its CPU clock, else nothing. */
@@ -29,7 +30,19 @@ export function shq(s) {
  * `extraArgs` (qemu) and `extraAppend` (kernel parameters) extend the machine (the system guest adds its disk).
  * Resolves to { rc, bootMs, runMs, totalMs, timedOut }.
  */
-export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false, extraArgs = [], extraAppend = [] }) {
+export async function bootAndRun(opts) {
+  const first = await bootAndRunOnce(opts);
+  if (!first.bootStalled) return first;
+  // Nothing of the run started (no module loaded, no test ran): boot once more instead of failing the suite
+  // on an emulator stall. A second stall is reported as the failure it is.
+  process.stdout.write(`testbed: the guest did not finish booting within ${first.bootTimeoutS} s (where its vCPUs were: above); booting once more\n`);
+  cleanRun(first.runDir);
+  const second = await bootAndRunOnce(opts);
+  return { ...second, bootRetried: true };
+}
+
+/** One boot: gives up early (`bootStalled`) when the guest has not booted within `bootTimeoutS`. */
+async function bootAndRunOnce({ paths, script, env = {}, timeoutS = 600, bootTimeoutS = Math.min(300, Math.floor(timeoutS / 2)), memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false, extraArgs = [], extraAppend = [] }) {
   const nonce = randomBytes(8).toString('hex');
   const runRel = join('.testbed', 'runs', `${process.pid}-${nonce}`);
   const runDir = join(repoRoot, runRel);
@@ -41,6 +54,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
 
   // TCG's guest TSC is the host's: give its frequency so a loaded host cannot skew calibration.
   const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=reliable', ...hostTscKhz(), `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`, ...extraAppend];
+  const monitorSocket = join(runDir, 'monitor.sock');
   const qemuArgs = [
     '-accel', 'tcg,thread=multi',
     '-cpu', 'max',
@@ -52,6 +66,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
     '-append', append.join(' '),
     '-virtfs', 'local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${repoRoot},mount_tag=hostrepo,security_model=none,multidevs=remap`,
+    '-monitor', `unix:${monitorSocket},server=on,wait=off`,
     ...extraArgs,
   ];
   const t0 = Date.now();
@@ -110,7 +125,35 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
   child.stderr.on('data', (b) => {
     stderr += b.toString('utf8');
   });
+  // Shortly before the timeout, ask QEMU where each vCPU is (a hang often prints nothing at all).
+  const kernelVersion = /vmlinux-(.+)$/.exec(paths.vmlinux)?.[1] ?? '';
+  const probeTimer = setTimeout(() => {
+    if (rc !== null) return;
+    probeHang(monitorSocket, kernelVersion, join(runDir, 'kallsyms'))
+      .then((lines) => {
+        for (const l of lines) process.stdout.write(`${l}\n`);
+      })
+      .catch((e) => process.stdout.write(`hang probe failed: ${e.message}\n`));
+  }, Math.max(5, timeoutS - 20) * 1000);
+  // A guest that has not booted in bootTimeoutS is stalled in the emulator (a TCG boot takes 10-60 s):
+  // say where its vCPUs are, stop it, and let bootAndRun boot once more.
+  let bootStalled = false;
+  const bootTimer = setTimeout(() => {
+    if (bootMs !== null || rc !== null) return;
+    probeHang(monitorSocket, kernelVersion, join(runDir, 'kallsyms'))
+      .then((lines) => {
+        for (const l of lines) process.stdout.write(`${l}\n`);
+      })
+      .catch((e) => process.stdout.write(`hang probe failed: ${e.message}\n`))
+      .finally(() => {
+        if (bootMs !== null || rc !== null) return;
+        bootStalled = true;
+        killAll();
+      });
+  }, bootTimeoutS * 1000);
   const status = await new Promise((res) => child.on('close', (code) => res(code)));
+  clearTimeout(probeTimer);
+  clearTimeout(bootTimer);
   if (pending) handle(pending);
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
@@ -118,7 +161,7 @@ export async function bootAndRun({ paths, script, env = {}, timeoutS = 600, memM
   // The console marker is the primary result; the file the guest wrote is the fallback.
   if (rc === null && existsSync(join(runDir, 'rc'))) rc = Number(readFileSync(join(runDir, 'rc'), 'utf8').trim());
   const timedOut = status === 124 || status === 137;
-  const result = { rc, bootMs, runMs: guestRunMs ?? (bootMs !== null ? totalMs - bootMs : null), totalMs, timedOut, runDir, qemuStatus: status, stderr: stderr.trim(), bootLog };
+  const result = { rc, bootMs, runMs: guestRunMs ?? (bootMs !== null ? totalMs - bootMs : null), totalMs, timedOut: timedOut || bootStalled, bootStalled, bootTimeoutS, runDir, qemuStatus: status, stderr: stderr.trim(), bootLog };
   return result;
 }
 
