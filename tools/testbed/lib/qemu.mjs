@@ -42,7 +42,7 @@ export async function bootAndRun(opts) {
 }
 
 /** One boot: gives up early (`bootStalled`) when the guest has not booted within `bootTimeoutS`. */
-async function bootAndRunOnce({ paths, script, env = {}, timeoutS = 600, bootTimeoutS = Math.min(300, Math.floor(timeoutS / 2)), memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false, extraArgs = [], extraAppend = [] }) {
+async function bootAndRunOnce({ paths, script, env = {}, tcgThread = process.env.AINKA_TESTBED_TCG_THREAD ?? 'single', timeoutS = 600, bootTimeoutS = Math.min(300, Math.floor(timeoutS / 2)), memMb = 2048, smp = 2, onLine = (l) => process.stdout.write(`${l}\n`), kernelLog = false, extraArgs = [], extraAppend = [] }) {
   const nonce = randomBytes(8).toString('hex');
   const runRel = join('.testbed', 'runs', `${process.pid}-${nonce}`);
   const runDir = join(repoRoot, runRel);
@@ -56,7 +56,11 @@ async function bootAndRunOnce({ paths, script, env = {}, timeoutS = 600, bootTim
   const append = [`console=ttyS0`, `panic=-1`, kernelLog ? 'loglevel=7' : 'quiet', 'tsc=reliable', ...hostTscKhz(), `tb_repo=${repoRoot}`, `tb_run=${runRel}`, `tb_nonce=${nonce}`, ...extraAppend];
   const monitorSocket = join(runDir, 'monitor.sock');
   const qemuArgs = [
-    '-accel', 'tcg,thread=multi',
+    // One TCG thread for all vCPUs by default. With thread=multi, a vCPU can run a stale translation of
+    // kernel text another vCPU just patched: static keys flipped by loading and unloading tracepoint probes
+    // (text_poke_bp's int3 protocol) gave "Oops: int3" in __schedule with the int3 no longer in memory
+    // (6.12), and silent hangs (6.1). The system guest, which loads the module once, keeps multi.
+    '-accel', `tcg,thread=${tcgThread}`,
     '-cpu', 'max',
     '-smp', String(smp),
     '-m', String(memMb),

@@ -292,6 +292,9 @@ export async function buildSystem({ series = '6.1', log = () => {} } = {}) {
 export function systemBootOptions(paths) {
   return {
     env: { AINKA_TEST_TARGET: 'system' },
+    // Two host threads for the two vCPUs: systemd, ainkad and the lab's workloads need the speed, and this
+    // guest loads the module once (see qemu.mjs on thread=single).
+    tcgThread: process.env.AINKA_TESTBED_TCG_THREAD ?? 'multi',
     extraArgs: [
       '-drive', `file=${paths.image},format=raw,if=virtio,snapshot=on,discard=unmap`,
       '-virtfs', 'local,path=/lib/modules,mount_tag=hostmods,security_model=none,readonly=on,multidevs=remap',
