@@ -378,7 +378,7 @@ export class HealingStage {
   private leakReport(f: LeakFinding, root: string, mount: string): HealingReport {
     const s = f.subject;
     const series = s.kind === 'process' ? `process.${f.resource}{pid="${s.pid}",comm="${s.comm}"}` : `cgroup.${f.resource}{cgroup="${s.cgroup}"}`;
-    const remedy = leakRemedy(f, this.protection, readCgroup(root, mount, s.cgroup).memoryCurrent);
+    const remedy = leakRemedy(f, this.protection, readCgroup(root, mount, s.cgroup).memoryCurrent, this.opts.config.healing.pressure.avoid);
     const evidence: Evidence[] = [
       { series, value: f.current, condition: `grows ${formatRate(f.resource, f.growth.ratePerSecond)} (Theil–Sen on ${f.growth.floors.length} floors over ${formatDuration(f.growth.spanSeconds)}, tau ${f.growth.tau.toFixed(2)}, conservative ${formatRate(f.resource, f.growth.lowerRatePerSecond)})` },
       { series: `limit{${f.limitName}}`, value: f.headroom, condition: `left before the limit; reached in ~${formatDuration(f.etaSeconds)}` },

@@ -12,7 +12,7 @@ export type { LeakDetectorOptions, LeakFinding, LeakResource, LeakSubject } from
 export { cgroupRoot, listPids, parseNofile, parseProcCgroup, readCgroup, readProcess, walkCgroups } from './procfs.js';
 export type { CgroupUsage, ProcessUsage } from './procfs.js';
 export { Protection, alwaysProtectedUnits, unitOfCgroup } from './protection.js';
-export { leakRemedy } from './remedy.js';
+export { cgroupMatchesLabel, leakRemedy } from './remedy.js';
 export type { HealingChange, Remedy } from './remedy.js';
 export { BlobStore, checkDrift, defaultBaselineFiles, defaultBaselineSysctls, lineDiff, parseBaseline, recordBaseline } from './drift.js';
 export type { Baseline, BaselineItem, BaselineKind, BaselineSpec, DriftItem, DriftWho } from './drift.js';

@@ -4,7 +4,7 @@ import { HealingError, HealingErrorCode } from './errors.js';
 import { readLimit, readText } from './procfs.js';
 import type { Protection } from './protection.js';
 import { unitOfCgroup } from './protection.js';
-import type { HealingChange } from './remedy.js';
+import { cgroupMatchesLabel, type HealingChange } from './remedy.js';
 
 /** One step of the pressure ladder, smallest blast radius first. */
 export type PressureStep = 'throttle' | 'freeze' | 'kill';
@@ -312,9 +312,7 @@ export class PressureResponder {
   }
 
   private matches(path: string, list: readonly string[] | undefined): boolean {
-    if (list === undefined) return false;
-    const parts = path.split('/');
-    return list.some((l) => parts.includes(l) || path === l || path.startsWith(`${l}/`));
+    return cgroupMatchesLabel(path, list);
   }
 
   private rank(list: readonly CgroupMemory[], growth: ReadonlyMap<string, number>): CgroupMemory[] {

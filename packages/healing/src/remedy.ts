@@ -20,6 +20,16 @@ export interface Remedy {
 const PAGE = 4096;
 
 /**
+ * Whether a cgroup path carries one of the operator's labels: a label names a cgroup (`system.slice/x.service`),
+ * one of its path components (`x.service`), or an ancestor.
+ */
+export function cgroupMatchesLabel(path: string, labels: readonly string[] | undefined): boolean {
+  if (labels === undefined || path === '') return false;
+  const parts = path.split('/');
+  return labels.some((l) => parts.includes(l) || path === l || path.startsWith(`${l}/`));
+}
+
+/**
  * The remedy of a leak, never a kill: restart the owning systemd service when there is one (the service's
  * own restart logic brings it back clean), else throttle the process's cgroup with `memory.high` at its
  * current usage (memory leaks only: reclaim and swap slow the leak down, and the change is reversible);
@@ -27,10 +37,12 @@ const PAGE = 4096;
  *
  * @param currentCgroupBytes `memory.current` of the subject's cgroup, for the `memory.high` value.
  */
-export function leakRemedy(f: LeakFinding, protection: Protection, currentCgroupBytes: number | null): Remedy {
+export function leakRemedy(f: LeakFinding, protection: Protection, currentCgroupBytes: number | null, avoid?: readonly string[]): Remedy {
   const s = f.subject;
   const guard = s.kind === 'process' ? protection.process(s.pid, s.cgroup) : protection.cgroup(s.cgroup);
   if (guard !== undefined) return { change: undefined, note: `not touched: ${guard}` };
+  // The operator's avoid label (as oomd's): AINKA does not act on that cgroup by itself, it says what it sees.
+  if (cgroupMatchesLabel(s.cgroup, avoid)) return { change: undefined, note: `advice only: ${s.unit ?? s.cgroup} is labelled avoid, so AINKA does not restart or throttle it; restart it by hand if this is a leak` };
   if (s.unit !== undefined && s.unit.endsWith('.service') && !protection.unit(s.unit)) {
     return { change: { knob: `systemd:${s.unit}:restart`, value: 'restart' }, note: `restart ${s.unit}, which owns it (a restart releases what leaked; nothing is killed outside systemd's own stop logic)` };
   }

@@ -103,6 +103,11 @@ describe('LeakDetector limits and remedies (fake tree)', () => {
     expect(remedy.change).toEqual({ knob: 'systemd:leaky.service:restart', value: 'restart' });
     // A protected unit is never touched, only reported.
     expect(leakRemedy(f, new Protection(['leaky.service']), null).change).toBeUndefined();
+    // An avoid-labelled unit (healing.pressure.avoid) is reported with advice, never restarted or throttled.
+    const avoided = leakRemedy(f, new Protection(), 64 * MiB, ['leaky.service']);
+    expect(avoided.change).toBeUndefined();
+    expect(avoided.note).toMatch(/labelled avoid/);
+    expect(leakRemedy(f, new Protection(), 64 * MiB, ['other.service']).change).toEqual({ knob: 'systemd:leaky.service:restart', value: 'restart' });
   });
 
   it('does not report a leak whose limit is beyond the horizon', () => {
