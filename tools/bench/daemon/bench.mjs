@@ -6,7 +6,6 @@
 // (root; netdata comes from Debian's `netdata` package — without it the baseline column says so).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -82,21 +81,15 @@ async function measure(pid, secs) {
   return { rssMb: rss[Math.floor(rss.length / 2)] / 1024, rssMaxMb: rss[rss.length - 1] / 1024, cpuPct: ((cpu1 - cpu0) / wall) * 100, writeKBps: (io1 - io0) / 1024 / wall };
 }
 
-function call(socket, method) {
-  return new Promise((res, rej) => {
-    const s = connect(socket);
-    let buf = '';
-    s.on('data', (c) => {
-      buf += c;
-      if (buf.includes('\n')) {
-        s.destroy();
-        const r = JSON.parse(buf.slice(0, buf.indexOf('\n')));
-        r.ok ? res(r.result) : rej(new Error(r.error.message));
-      }
-    });
-    s.on('connect', () => s.write(`${JSON.stringify({ id: 1, method })}\n`));
-    s.on('error', rej);
-  });
+/** One request over ainkad's API, through the daemon's own client (`@ainka/daemon`'s DaemonClient). */
+async function call(socket, method, params = {}) {
+  const { DaemonClient } = await import(join(repo, 'apps', 'daemon', 'dist', 'index.js'));
+  const client = await DaemonClient.connect(socket);
+  try {
+    return await client.call(method, params);
+  } finally {
+    client.close();
+  }
 }
 
 async function benchAinkad() {

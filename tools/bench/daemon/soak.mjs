@@ -9,7 +9,6 @@
 // (root for eBPF; `--seconds 40 --json` is the short version run by apps/daemon/test/soak.test.ts)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,21 +39,15 @@ function rssKb(pid) {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
 }
-function call(socket, method, params = {}) {
-  return new Promise((res, rej) => {
-    const s = connect(socket);
-    let buf = '';
-    s.on('data', (c) => {
-      buf += c;
-      if (buf.includes('\n')) {
-        s.destroy();
-        const r = JSON.parse(buf.slice(0, buf.indexOf('\n')));
-        r.ok ? res(r.result) : rej(new Error(r.error.message));
-      }
-    });
-    s.on('connect', () => s.write(`${JSON.stringify({ id: 1, method, params })}\n`));
-    s.on('error', rej);
-  });
+/** One request over ainkad's API, through the daemon's own client (`@ainka/daemon`'s DaemonClient). */
+async function call(socket, method, params = {}) {
+  const { DaemonClient } = await import(join(repo, 'apps', 'daemon', 'dist', 'index.js'));
+  const client = await DaemonClient.connect(socket);
+  try {
+    return await client.call(method, params);
+  } finally {
+    client.close();
+  }
 }
 const fileBytes = (p) => statSync(p, { throwIfNoEntry: false })?.size ?? 0;
 const processCount = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
