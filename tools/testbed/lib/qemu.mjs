@@ -131,29 +131,26 @@ async function bootAndRunOnce({ paths, script, env = {}, tcgThread = process.env
   });
   // Shortly before the timeout, ask QEMU where each vCPU is (a hang often prints nothing at all).
   const kernelVersion = /vmlinux-(.+)$/.exec(paths.vmlinux)?.[1] ?? '';
-  const probeTimer = setTimeout(() => {
-    if (rc !== null) return;
+  /** Prints where each vCPU is (never rejects). */
+  const printProbe = () =>
     probeHang(monitorSocket, kernelVersion, join(runDir, 'kallsyms'))
       .then((lines) => {
         for (const l of lines) process.stdout.write(`${l}\n`);
       })
       .catch((e) => process.stdout.write(`hang probe failed: ${e.message}\n`));
+  const probeTimer = setTimeout(() => {
+    if (rc === null) void printProbe();
   }, Math.max(5, timeoutS - 20) * 1000);
   // A guest that has not booted in bootTimeoutS is stalled in the emulator (a TCG boot takes 10-60 s):
   // say where its vCPUs are, stop it, and let bootAndRun boot once more.
   let bootStalled = false;
   const bootTimer = setTimeout(() => {
     if (bootMs !== null || rc !== null) return;
-    probeHang(monitorSocket, kernelVersion, join(runDir, 'kallsyms'))
-      .then((lines) => {
-        for (const l of lines) process.stdout.write(`${l}\n`);
-      })
-      .catch((e) => process.stdout.write(`hang probe failed: ${e.message}\n`))
-      .finally(() => {
-        if (bootMs !== null || rc !== null) return;
-        bootStalled = true;
-        killAll();
-      });
+    void printProbe().then(() => {
+      if (bootMs !== null || rc !== null) return;
+      bootStalled = true;
+      killAll();
+    });
   }, bootTimeoutS * 1000);
   const status = await new Promise((res) => child.on('close', (code) => res(code)));
   clearTimeout(probeTimer);
