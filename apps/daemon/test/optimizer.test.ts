@@ -60,4 +60,55 @@ describe('ainkad enforce mode with the shipped server pack: changes with an obje
       await d.stop();
     }
   }, 180_000);
+  it('rolls back a change whose objective got better when one of its guards got worse, and says which guard', async () => {
+    const dir = tempDir('guard');
+    const root = join(dir, 'root');
+    const ra = join(root, 'sys', 'block', 'vda', 'queue', 'read_ahead_kb');
+    mkdirSync(join(root, 'sys', 'block', 'vda', 'queue'), { recursive: true });
+    writeFileSync(ra, '128\n');
+    // The same recording: after the change the stream ends, so the disk gets less busy (the objective,
+    // minimised, "improves") while its read throughput (the guard, maximised) collapses: not kept.
+    const policy = join(dir, 'guarded.yaml');
+    writeFileSync(
+      policy,
+      [
+        'apiVersion: ainka.dev/v1',
+        'kind: Policy',
+        'name: guarded',
+        'mode: enforce',
+        'rules:',
+        '  - name: guarded-read-ahead',
+        '    when: disk.utilization_ratio{device="vda"} > 0.2 for 15s and avg(disk.read_request_bytes{device="vda"}, 15s) > 32KiB for 15s',
+        '    then:',
+        '      - knob: block:vda:read_ahead_kb',
+        '        set: 512',
+        '        objective:',
+        '          minimize: disk.utilization_ratio{device="vda"}',
+        '          window: 5s',
+        '          windows: 4',
+        '          guard:',
+        '            - maximize: disk.read_bytes_per_second{device="vda"}',
+        '    cooldown: 60m',
+        '',
+      ].join('\n'),
+    );
+    const cfg = writeConfig(
+      dir,
+      ['mode: enforce', `root: ${JSON.stringify(root)}`, 'policy:', '  packs: []', `  files: [${JSON.stringify(policy)}]`, 'telemetry: { replayTime: recorded, replayLoop: true }', 'actions: { rollbackOnExit: false, trialCooldownMinutes: 60 }', 'ml: { anomaly: { enabled: false } }', ''].join('\n'),
+    );
+    const d = await startDaemon(dir, ['--config', cfg, '--replay', serverFixture, '--interval', '100']);
+    try {
+      const applied = await d.waitFor((l) => l.event === 'action' && (l.action as ActionRecord).status === 'applied', 90_000);
+      expect((applied.action as ActionRecord).value).toBe('256'); // a damped step towards 512
+      const verdict = await d.waitFor((l) => l.event === 'trial' && (l.trial as { decision?: string } | undefined)?.decision !== undefined, 60_000);
+      const t = verdict.trial as { decision: string; verdict: { improvement: number; guards: { metric: string; decision: string; measured: boolean }[] } };
+      expect(t.decision).toBe('rollback');
+      expect(t.verdict.improvement).toBeGreaterThan(0); // the objective alone would have kept it
+      expect(t.verdict.guards).toEqual([expect.objectContaining({ metric: 'disk.read_bytes_per_second{device="vda"}', decision: 'rollback', measured: true })]);
+      expect(String(verdict.msg)).toMatch(/: the objective was not worse beyond noise: .*, but a guard got worse: guard disk\.read_bytes_per_second\{device="vda"\} got worse: mean \d+ after vs \d+ before/);
+      expect(readFileSync(ra, 'utf8').trim()).toBe('128');
+    } finally {
+      await d.stop();
+    }
+  }, 180_000);
 });

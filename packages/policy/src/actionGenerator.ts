@@ -131,7 +131,7 @@ export class ActionGenerator {
             evidence: hit.evidence,
             tags: rule.tags,
             ...(hit.target !== undefined ? { target: hit.target } : {}),
-            ...(action.objective !== undefined ? { objective: hit.target === undefined ? action.objective : { ...action.objective, metric: substitute(action.objective.metric, hit.target.labels) } } : {}),
+            ...(action.objective !== undefined ? { objective: hit.target === undefined ? action.objective : objectiveFor(action.objective, hit.target.labels) } : {}),
             order: hit.order,
             index: index++,
           };
@@ -210,4 +210,11 @@ export class ActionGenerator {
     }
     return String(next);
   }
+}
+
+/** An objective with a selector target's labels filled into its metric and its guards' metrics. */
+function objectiveFor(objective: Objective, labels: Readonly<Record<string, string>>): Objective {
+  const metric = substitute(objective.metric, labels);
+  if (objective.guards === undefined) return { ...objective, metric };
+  return { ...objective, metric, guards: objective.guards.map((g) => ({ ...g, metric: substitute(g.metric, labels) })) };
 }

@@ -15,6 +15,24 @@ export interface TrialVerdict {
   readonly p: number;
   /** The verdict in words. */
   readonly why: string;
+  /** The objective's guards (metrics the change must not make worse), each judged on the same windows. */
+  readonly guards?: readonly GuardVerdict[];
+}
+
+/** One guard of a trial: a metric the change must not make worse, judged like the objective. */
+export interface GuardVerdict {
+  /** The guard's metric (placeholders filled). */
+  readonly metric: string;
+  /** `keep`: not worse beyond noise, or not measured in enough windows to judge; `rollback`: worse. */
+  readonly decision: 'keep' | 'rollback';
+  /** Whether the guard had enough windows on both sides to be judged. */
+  readonly measured: boolean;
+  /** Relative change in the guard's good direction (NaN when not measured). */
+  readonly improvement: number;
+  /** One-sided p-value of "worse" (NaN when not measured). */
+  readonly p: number;
+  /** The guard's verdict in words. */
+  readonly why: string;
 }
 
 /** A trial: one change, judged by its objective. */
@@ -176,6 +194,26 @@ interface Window {
   start: number;
   sum: number;
   n: number;
+  /** Per guard of the trial's objective: sum and count of its samples in this window. */
+  guardSum: number[];
+  guardN: number[];
+}
+
+function newWindow(start: number, guards: number): Window {
+  return { start, sum: 0, n: 0, guardSum: new Array<number>(guards).fill(0), guardN: new Array<number>(guards).fill(0) };
+}
+
+/** Judge every guard on its window means; a guard with fewer than 3 windows on a side is not judged. */
+function judgeGuards(objective: Objective, before: readonly (readonly number[])[], after: readonly (readonly number[])[], alpha: number, final: boolean): GuardVerdict[] {
+  return (objective.guards ?? []).map((g, i) => {
+    const b = before[i] ?? [];
+    const a = after[i] ?? [];
+    if (b.length < 3 || a.length < 3) {
+      return { metric: g.metric, decision: 'keep', measured: false, improvement: Number.NaN, p: Number.NaN, why: `guard ${g.metric} not judged: ${b.length} window(s) with a sample before and ${a.length} after (3 needed on each side)` };
+    }
+    const v = judgeTrial(b, a, g, alpha, final);
+    return { metric: g.metric, decision: v.decision, measured: true, improvement: v.improvement, p: v.p, why: v.why.startsWith('the objective ') ? `guard ${g.metric} ${v.why.slice('the objective '.length)}` : `guard ${g.metric}: ${v.why}` };
+  });
 }
 
 /**
@@ -191,6 +229,9 @@ export class ObjectiveTrials {
   private trial: Trial | undefined;
   private readonly before: number[] = [];
   private readonly after: number[] = [];
+  /** Window means of each guard of the running trial's objective, before and after the change. */
+  private guardBefore: number[][] = [];
+  private guardAfter: number[][] = [];
   private window: Window | undefined;
   private nextId = 1;
   /** Windows of the current phase that had no sample of the objective. */
@@ -232,6 +273,9 @@ export class ObjectiveTrials {
     this.trial = { id: this.nextId++, action: action as Trial['action'], phase: 'baseline', startedAt: now };
     this.before.length = 0;
     this.after.length = 0;
+    const guards = action.objective.guards?.length ?? 0;
+    this.guardBefore = Array.from({ length: guards }, () => []);
+    this.guardAfter = Array.from({ length: guards }, () => []);
     this.empty = 0;
     this.window = undefined;
     return undefined;
@@ -249,7 +293,7 @@ export class ObjectiveTrials {
     if (before !== undefined) t.before = before;
     t.phase = 'settling';
     this.empty = 0;
-    this.window = { start: now, sum: 0, n: 0 };
+    this.window = newWindow(now, this.guardBefore.length);
     return [];
   }
 
@@ -263,27 +307,35 @@ export class ObjectiveTrials {
     const o = t.action.objective;
     const len = o.window * 1000;
     const x = value(o.metric);
-    if (this.window === undefined) this.window = { start: now, sum: 0, n: 0 };
+    const guards = o.guards ?? [];
+    const gx = guards.map((g) => value(g.metric));
+    const add = (w: Window) => {
+      if (x !== undefined && Number.isFinite(x)) {
+        w.sum += x;
+        w.n++;
+      }
+      gx.forEach((v, i) => {
+        if (v === undefined || !Number.isFinite(v)) return;
+        w.guardSum[i] = (w.guardSum[i] as number) + v;
+        w.guardN[i] = (w.guardN[i] as number) + 1;
+      });
+    };
+    if (this.window === undefined) this.window = newWindow(now, guards.length);
     const w = this.window;
     if (now - w.start >= len) {
-      // Close the window (its mean, when it has samples) and start the next one.
+      // Close the window (its means, when it has samples) and start the next one.
       const mean = w.n > 0 ? w.sum / w.n : undefined;
-      this.window = { start: now, sum: 0, n: 0 };
-      const out = this.closeWindow(t, mean, now);
-      if (x !== undefined && Number.isFinite(x) && this.trial === t && (t.phase as Trial['phase']) !== 'applying') {
-        this.window.sum += x;
-        this.window.n++;
-      }
+      const guardMeans = w.guardSum.map((sum, i) => ((w.guardN[i] as number) > 0 ? sum / (w.guardN[i] as number) : undefined));
+      this.window = newWindow(now, guards.length);
+      const out = this.closeWindow(t, mean, guardMeans, now);
+      if (this.trial === t && (t.phase as Trial['phase']) !== 'applying') add(this.window);
       return out;
     }
-    if (x !== undefined && Number.isFinite(x)) {
-      w.sum += x;
-      w.n++;
-    }
+    add(w);
     return [];
   }
 
-  private closeWindow(t: Trial, mean: number | undefined, now: number): TrialCommand[] {
+  private closeWindow(t: Trial, mean: number | undefined, guardMeans: readonly (number | undefined)[], now: number): TrialCommand[] {
     const o = t.action.objective;
     // "Could not be measured" counts windows without a sample of the objective, not wall time: a daemon
     // whose ticks come seconds apart (a CPU quota on a slow machine) still fills every window it sees.
@@ -295,6 +347,7 @@ export class ObjectiveTrials {
     }
     if (t.phase === 'baseline') {
       if (mean !== undefined) this.before.push(mean);
+      guardMeans.forEach((m, i) => m !== undefined && this.guardBefore[i]?.push(m));
       if (this.before.length >= o.windows) {
         t.phase = 'applying';
         return [{ kind: 'apply', trial: t }];
@@ -307,6 +360,7 @@ export class ObjectiveTrials {
     }
     // measuring
     if (mean !== undefined) this.after.push(mean);
+    guardMeans.forEach((m, i) => m !== undefined && this.guardAfter[i]?.push(m));
     if (this.after.length < o.windows) {
       if (!unmeasurable) return [];
       const verdict: TrialVerdict = { decision: 'rollback', before: [...this.before], after: [...this.after], improvement: Number.NaN, p: Number.NaN, why: `${o.metric} could not be measured after the change, so it is not kept` };
@@ -317,7 +371,15 @@ export class ObjectiveTrials {
     const final = this.after.length >= 2 * o.windows || unmeasurable;
     const v = judgeTrial(this.before, this.after, o, this.alpha, final);
     if (!final && v.decision === 'keep' && v.improvement < -o.margin) return [];
-    return this.finish(t, v, now);
+    if (guardMeans.length === 0) return this.finish(t, v, now);
+    const guards = judgeGuards(o, this.guardBefore, this.guardAfter, this.alpha, final);
+    // A guard worse beyond its margin but not significantly: measure more windows, like the objective.
+    if (!final && v.decision === 'keep' && guards.some((g) => g.measured && g.decision === 'keep' && g.improvement < -(o.guards?.find((x) => x.metric === g.metric)?.margin ?? o.margin))) return [];
+    const worse = guards.filter((g) => g.decision === 'rollback');
+    if (v.decision === 'keep' && worse.length > 0) {
+      return this.finish(t, { ...v, decision: 'rollback', why: `the objective was ${v.why}, but a guard got worse: ${worse.map((g) => g.why).join('; ')}`, guards }, now);
+    }
+    return this.finish(t, { ...v, guards }, now);
   }
 
   private finish(t: Trial, verdict: TrialVerdict, now: number): TrialCommand[] {

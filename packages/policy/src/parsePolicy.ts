@@ -3,7 +3,7 @@ import { comparisons, parseCondition, conditionText, type Condition } from './co
 import { DocumentLocator as Locator, loadDocument, schemaIssues, sortIssues } from './document.js';
 import { PolicyError, PolicyErrorCode, type PolicyIssue } from './errors.js';
 import { defaultSelectorMetric, scopePlaceholders } from './selector.js';
-import type { Policy, PolicyAction, PolicyMode, PolicyRule, PolicyScope } from './policy.js';
+import type { ObjectiveGuard, Policy, PolicyAction, PolicyMode, PolicyRule, PolicyScope } from './policy.js';
 import { policyDocumentSchema, type PolicyDocument, type WhenInput } from './policySchema.js';
 import { parseDuration } from './quantity.js';
 import { validatePolicy, type ValidatorOptions } from './policyValidator.js';
@@ -29,7 +29,8 @@ const KEYS: Record<string, readonly string[]> = {
   rule: ['name', 'description', 'when', 'then', 'priority', 'cooldown', 'mode', 'scope', 'tags'],
   action: ['knob', 'set', 'adjust', 'from', 'min', 'max', 'objective'],
   from: ['metric', 'factor'],
-  objective: ['maximize', 'minimize', 'window', 'windows', 'margin'],
+  objective: ['maximize', 'minimize', 'window', 'windows', 'margin', 'guard'],
+  guard: ['maximize', 'minimize', 'margin'],
   adjust: ['by', 'factor'],
   when: ['all', 'any', 'not'],
   scope: ['cgroup', 'process', 'each', 'top', 'by', 'match', 'exclude'],
@@ -44,6 +45,7 @@ function contextOf(path: readonly PropertyKey[]): string {
   if (last === 'adjust') return 'adjust';
   if (last === 'from') return 'from';
   if (last === 'objective') return 'objective';
+  if (last === 'guard') return 'guard';
   if (last === 'process') return 'process';
   if (last === 'scope') return 'scope';
   return 'when';
@@ -133,7 +135,21 @@ function buildPolicy(loc: Locator, doc: PolicyDocument, issues: PolicyIssue[]): 
           const metric = (o.maximize ?? o.minimize) as string;
           const parsed = parseCondition(`${metric} > 0`);
           if (!parsed.ok) issues.push(loc.issue('expression', [...ap, 'objective'], `objective metric '${metric}' is not a metric name; ${parsed.error.message}`));
-          objective = { metric, goal: o.maximize !== undefined ? 'maximize' : 'minimize', window, windows: o.windows ?? 4, margin: o.margin ?? 0.02 };
+          const margin = o.margin ?? 0.02;
+          const guards: ObjectiveGuard[] = [];
+          (o.guard ?? []).forEach((g, k) => {
+            const gp = [...ap, 'objective', 'guard', k];
+            const gGoals = [g.maximize, g.minimize].filter((x) => x !== undefined).length;
+            if (gGoals !== 1) {
+              issues.push(loc.issue('schema', gp, `a guard needs exactly one of maximize or minimize; ${gGoals === 0 ? 'add maximize: <metric> (must not go down) or minimize: <metric> (must not go up)' : 'keep only one'}`));
+              return;
+            }
+            const gMetric = (g.maximize ?? g.minimize) as string;
+            const gParsed = parseCondition(`${gMetric} > 0`);
+            if (!gParsed.ok) issues.push(loc.issue('expression', gp, `guard metric '${gMetric}' is not a metric name; ${gParsed.error.message}`));
+            else guards.push({ metric: gMetric, goal: g.maximize !== undefined ? 'maximize' : 'minimize', margin: g.margin ?? margin });
+          });
+          objective = { metric, goal: o.maximize !== undefined ? 'maximize' : 'minimize', window, windows: o.windows ?? 4, margin, ...(guards.length > 0 ? { guards } : {}) };
         }
       }
       const action: PolicyAction = {

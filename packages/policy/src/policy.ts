@@ -88,6 +88,21 @@ export interface Objective {
   readonly windows: number;
   /** Smallest relative worsening that counts (a fraction of the baseline mean; default 0.02). */
   readonly margin: number;
+  /**
+   * Metrics the change must not make worse either, measured in the same windows (e.g. the writers'
+   * throughput when the objective is write latency). Any guard worse beyond noise rolls the change back.
+   */
+  readonly guards?: readonly ObjectiveGuard[];
+}
+
+/** A metric an objective trial must not make worse (see {@link Objective.guards}). */
+export interface ObjectiveGuard {
+  /** Metric reference (placeholders allowed in selector rules). */
+  readonly metric: string;
+  /** `maximize`: must not go down; `minimize`: must not go up. */
+  readonly goal: 'maximize' | 'minimize';
+  /** Smallest relative worsening that counts (defaults to the objective's margin). */
+  readonly margin: number;
 }
 
 /** A rule: when the condition holds, propose or apply the actions. */

@@ -52,8 +52,25 @@ const action = z.strictObject({
       window: duration.optional(),
       /** Windows measured before and after the change (at least 3). Default 4. */
       windows: z.number().int().min(3).max(60).optional(),
-      /** Smallest relative worsening that counts (0 … 1). Default 0.05. */
+      /** Smallest relative worsening that counts (0 … 1). Default 0.02. */
       margin: z.number().min(0).max(1).optional(),
+      /**
+       * Metrics the change must not make worse either (e.g. the writers' throughput when the objective
+       * is a write latency), measured in the same windows; any one worse beyond noise rolls the change back.
+       */
+      guard: z
+        .array(
+          z.strictObject({
+            /** Metric that must not go down. */
+            maximize: z.string().optional(),
+            /** Metric that must not go up. */
+            minimize: z.string().optional(),
+            /** Smallest relative worsening that counts (0 … 1). Default: the objective's margin. */
+            margin: z.number().min(0).max(1).optional(),
+          }),
+        )
+        .max(8)
+        .optional(),
     })
     .optional(),
   /** Never go below this. */

@@ -139,7 +139,7 @@ export function validatePolicy(policy: Policy, options: ValidatorOptions & { loc
     // Unknown metric names (only when a catalogue is given: names are opaque to the engine).
     if (options.metrics) {
       const known = new Set(options.metrics);
-      const named = [...comparisons(rule.when).map((c) => c.subject.metric), ...rule.then.flatMap((a) => [a.objective?.metric, a.from?.metric]).filter((m): m is string => m !== undefined)];
+      const named = [...comparisons(rule.when).map((c) => c.subject.metric), ...rule.then.flatMap((a) => [a.objective?.metric, ...(a.objective?.guards ?? []).map((g) => g.metric), a.from?.metric]).filter((m): m is string => m !== undefined)];
       if (rule.scope.kind === 'each') named.push(rule.scope.by);
       for (const m of new Set(named.map((x) => x.replace(/\{.*$/, '')))) {
         if (known.has(m)) continue;

@@ -57,13 +57,18 @@ rules:
         objective: {minimize: sched.runq_latency_p99_seconds, window: 5s, windows: 4}
     cooldown: 10m
   - name: smaller-writeback-bursts
-    description: Dirty page cache fills over half of the kernel's own throttling limit (whatever vm.dirty_ratio or vm.dirty_bytes make it on this machine) while writes wait long; halve the limit (vm.dirty_bytes = 0.5 × the current threshold, at least 32 MiB; the kernel then starts background writeback at half of that), so an fsync does not queue behind a huge flush. Like TuneD's latency-performance (dirty_ratio 20 → 10), but only when the problem is measured, and kept only if write latency does not get worse.
+    description: Dirty page cache fills over half of the kernel's own throttling limit (whatever vm.dirty_ratio or vm.dirty_bytes make it on this machine) while writes wait long; halve the limit (vm.dirty_bytes = 0.5 × the current threshold, at least 32 MiB; the kernel then starts background writeback at half of that), so an fsync does not queue behind a huge flush. Like TuneD's latency-performance (dirty_ratio 20 → 10), but only when the problem is measured, and kept only if write latency does not get worse and the writers do not slow down (the rate at which applications dirty pages is a guard, so a smaller limit that throttles a bulk writer is rolled back).
     when: avg(vm.dirty_limit_used_ratio, 20s) > 0.5 for 10s and avg(disk.write_await_seconds, 20s) > 0.05 for 10s
     then:
       - knob: sysctl:vm.dirty_bytes
         from: {metric: vm.dirty_threshold_bytes, factor: 0.5}
         min: 33554432
-        objective: {minimize: disk.write_await_seconds, window: 5s, windows: 4}
+        objective:
+          minimize: disk.write_await_seconds
+          window: 5s
+          windows: 4
+          guard:
+            - maximize: vm.dirtied_bytes_per_second
     cooldown: 30m
   - name: reclaim-earlier-under-memory-pressure
     description: Allocations stall in direct reclaim under memory pressure; widen the watermark gap (+50, at most 300) so kswapd reclaims earlier.

@@ -44,6 +44,8 @@ export const corpusInputs: readonly Omit<CorpusCase, 'code' | 'expected'>[] = [
   { name: 'empty file', file: 'empty.yaml', text: '' },
   { name: 'a list instead of a mapping', file: 'list.yaml', text: '- name: a\n' },
   { name: 'duplicate key', file: 'dup.yaml', text: 'apiVersion: ainka.dev/v1\nkind: Policy\nname: a\nname: b\nrules: []\n' },
+  { name: 'guard with two goals', file: 'p.yaml', text: `${head}rules:\n  - name: a\n    when: x > 1\n    then:\n      - knob: sysctl:vm.dirty_bytes\n        set: 67108864\n        objective:\n          minimize: disk.write_await_seconds\n          guard:\n            - {maximize: vm.dirtied_bytes_per_second, minimize: disk.write_await_seconds}\n` },
+  { name: 'guard with an unknown key', file: 'p.yaml', text: `${head}rules:\n  - name: a\n    when: x > 1\n    then:\n      - knob: sysctl:vm.dirty_bytes\n        set: 67108864\n        objective:\n          minimize: disk.write_await_seconds\n          guard:\n            - {maximise: vm.dirtied_bytes_per_second}\n` },
 ];
 
 /** [case name, error code, exact message]. */
@@ -82,4 +84,6 @@ export const corpusExpected: readonly (readonly [string, string, string])[] = [
   ["empty file", "ERR_AINKA_POLICY_INVALID", "empty.yaml:1:1: (document): the policy is empty; start it with apiVersion: ainka.dev/v1, kind: Policy, name and rules"],
   ["a list instead of a mapping", "ERR_AINKA_POLICY_INVALID", "list.yaml:1:1: (document): a policy is a mapping with apiVersion, kind, name and rules, not a list; write it as such a mapping"],
   ["duplicate key", "ERR_AINKA_POLICY_SYNTAX", "dup.yaml:4:1: (document): Map keys must be unique; fix the YAML/JSON syntax there"],
+  ["guard with two goals", "ERR_AINKA_POLICY_INVALID", "p.yaml:13:15: rules[0].then[0].objective.guard[0]: a guard needs exactly one of maximize or minimize; keep only one"],
+  ["guard with an unknown key", "ERR_AINKA_POLICY_INVALID", "p.yaml:13:16: rules[0].then[0].objective.guard[0].maximise: unknown key 'maximise'; did you mean 'maximize'?"],
 ];

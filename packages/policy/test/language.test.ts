@@ -155,6 +155,16 @@ rules:
     expect(r.issues.map(formatIssue)).toEqual(["m.yaml:6:11: rules[0].when: metric 'psi.memory.some_avg01' is not in the metric catalogue; did you mean 'psi.memory.some_avg10'?"]);
   });
 
+  it('parses an objective guard, and checks its metric against a given catalogue', () => {
+    const text = 'apiVersion: ainka.dev/v1\nkind: Policy\nname: g\nrules:\n  - name: a\n    when: disk.write_await_seconds > 0.05\n    then:\n      - knob: sysctl:vm.dirty_bytes\n        set: 67108864\n        objective: {minimize: disk.write_await_seconds, margin: 0.05, guard: [{maximize: vm.dirtied_bytes_per_secnd}, {minimize: psi.io.some_avg10, margin: 0.1}]}\n';
+    const r = checkPolicy(text, { file: 'g.yaml', metrics: ['disk.write_await_seconds', 'vm.dirtied_bytes_per_second', 'psi.io.some_avg10'] });
+    expect(r.policy?.rules[0]?.then[0]?.objective?.guards).toEqual([
+      { metric: 'vm.dirtied_bytes_per_secnd', goal: 'maximize', margin: 0.05 },
+      { metric: 'psi.io.some_avg10', goal: 'minimize', margin: 0.1 },
+    ]);
+    expect(r.issues.map(formatIssue)).toEqual(["g.yaml:6:11: rules[0].when: metric 'vm.dirtied_bytes_per_secnd' is not in the metric catalogue; did you mean 'vm.dirtied_bytes_per_second'?"]);
+  });
+
   it('accepts the same loop when a gap separates the conditions', () => {
     const text = `apiVersion: ainka.dev/v1
 kind: Policy

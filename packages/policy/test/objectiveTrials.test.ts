@@ -173,3 +173,68 @@ describe('ObjectiveTrials: one journaled trial at a time, judged over repeated w
     expect(v.decision).toBe('keep');
   });
 });
+
+describe('ObjectiveTrials: guards (metrics a change must not make worse)', () => {
+  /** A write-latency objective guarded by the rate at which applications dirty pages. */
+  const guarded = (): PlannedAction => ({
+    ...action('33554432', 'minimize'),
+    knob: 'sysctl:vm.dirty_bytes',
+    objective: { metric: 'disk.write_await_seconds{device="vda"}', goal: 'minimize', window: 5, windows: 4, margin: 0.02, guards: [{ metric: 'vm.dirtied_bytes_per_second', goal: 'maximize', margin: 0.02 }] },
+  });
+
+  function runGuarded(trials: ObjectiveTrials, latency: [number, number], writers: [number, number], seed: number): TrialCommand[] {
+    const n = noise(seed);
+    expect(trials.offer(guarded(), 0)).toBeUndefined();
+    const out: TrialCommand[] = [];
+    let applied = false;
+    for (let i = 1; i <= 200 && trials.active !== undefined; i++) {
+      const now = i * 1000;
+      const lat = (applied ? latency[1] : latency[0]) * (1 + 0.02 * n());
+      const wr = (applied ? writers[1] : writers[0]) * (1 + 0.02 * n());
+      for (const c of trials.observe(now, (m) => (m === 'vm.dirtied_bytes_per_second' ? wr : m.startsWith('disk.write_await_seconds') ? lat : undefined))) {
+        out.push(c);
+        if (c.kind === 'apply') {
+          applied = true;
+          trials.applied(3, '0', now);
+        }
+      }
+    }
+    return out;
+  }
+
+  it('rolls back a change that improves its objective but slows the writers down, and says which guard', () => {
+    const cmds = runGuarded(new ObjectiveTrials(), [0.2, 0.05], [100e6, 60e6], 11);
+    expect(cmds.map((c) => c.kind)).toEqual(['apply', 'rollback']);
+    const rb = cmds[1] as Extract<TrialCommand, { kind: 'rollback' }>;
+    expect(rb.verdict.improvement).toBeGreaterThan(0.5);
+    expect(rb.verdict.guards?.[0]).toMatchObject({ metric: 'vm.dirtied_bytes_per_second', decision: 'rollback', measured: true });
+    expect(rb.verdict.why).toMatch(/^the objective was not worse beyond noise: .*, but a guard got worse: guard vm\.dirtied_bytes_per_second got worse: mean 6\d{7} after vs 1\d{8} before \(-[34]\d\.\d %/);
+  });
+
+  it('keeps a change that improves its objective while the guard holds', () => {
+    const cmds = runGuarded(new ObjectiveTrials(), [0.2, 0.05], [100e6, 100e6], 12);
+    expect(cmds.map((c) => c.kind)).toEqual(['apply', 'keep']);
+    const keep = cmds[1] as Extract<TrialCommand, { kind: 'keep' }>;
+    expect(keep.verdict.guards?.[0]).toMatchObject({ metric: 'vm.dirtied_bytes_per_second', decision: 'keep', measured: true });
+  });
+
+  it('does not judge a guard that was never measured (the trial is decided by its objective)', () => {
+    const trials = new ObjectiveTrials();
+    expect(trials.offer(guarded(), 0)).toBeUndefined();
+    const out: TrialCommand[] = [];
+    let applied = false;
+    for (let i = 1; i <= 200 && trials.active !== undefined; i++) {
+      for (const c of trials.observe(i * 1000, (m) => (m.startsWith('disk.write_await_seconds') ? (applied ? 0.05 : 0.2) : undefined))) {
+        out.push(c);
+        if (c.kind === 'apply') {
+          applied = true;
+          trials.applied(3, '0', i * 1000);
+        }
+      }
+    }
+    expect(out.map((c) => c.kind)).toEqual(['apply', 'keep']);
+    const keep = out[1] as Extract<TrialCommand, { kind: 'keep' }>;
+    expect(keep.verdict.guards?.[0]?.measured).toBe(false);
+    expect(keep.verdict.guards?.[0]?.why).toMatch(/not judged: 0 window\(s\) with a sample before and 0 after/);
+  });
+});

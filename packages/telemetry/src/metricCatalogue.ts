@@ -95,6 +95,8 @@ const rows: readonly Row[] = [
   ['vm.pages_scanned_per_second', 'per_second', VM, '', 'pages scanned by reclaim (kswapd + direct + khugepaged)'],
   ['vm.direct_reclaim_pages_scanned_per_second', 'per_second', VM, '', 'pages scanned by direct reclaim (allocation latency)'],
   ['vm.pages_reclaimed_per_second', 'per_second', VM, '', 'pages reclaimed (pgsteal)'],
+  ['vm.dirtied_bytes_per_second', 'bytes_per_second', VM, '', 'bytes of page cache applications dirtied per second (nr_dirtied): their buffered write rate'],
+  ['vm.written_bytes_per_second', 'bytes_per_second', VM, '', 'bytes of dirty page cache written back per second (nr_written)'],
   ['vm.alloc_stalls_per_second', 'per_second', VM, '', 'allocations that stalled in direct reclaim (allocstall)'],
   ['vm.dirty_threshold_bytes', 'bytes', VM, '', 'dirty memory at which writers are throttled, as the kernel computes it now (nr_dirty_threshold)'],
   ['vm.dirty_background_threshold_bytes', 'bytes', VM, '', 'dirty memory at which background writeback starts, as the kernel computes it now (nr_dirty_background_threshold)'],

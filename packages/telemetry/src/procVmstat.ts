@@ -75,6 +75,8 @@ export function vmCounters(m: ReadonlyMap<string, number>): Record<string, numbe
     allocstall: m.get('allocstall') ?? sumPrefix(m, 'allocstall_'),
     oomKill: m.get('oom_kill'),
     workingsetRefault: m.get('workingset_refault') ?? sum(m, ['workingset_refault_anon', 'workingset_refault_file']),
+    nrDirtied: m.get('nr_dirtied'),
+    nrWritten: m.get('nr_written'),
   };
 }
 
@@ -120,6 +122,9 @@ const rates: ReadonlyArray<readonly [string, string, MetricUnit, number]> = [
   ['allocstall', 'vm.alloc_stalls_per_second', 'per_second', 1],
   ['workingsetRefault', 'vm.workingset_refaults_per_second', 'per_second', 1],
   ['oomKill', 'vm.oom_kills_per_second', 'per_second', 1],
+  // Pages applications dirtied (their buffered write rate, before any writeback throttling) and pages written back.
+  ['nrDirtied', 'vm.dirtied_bytes_per_second', 'bytes_per_second', PAGE_BYTES],
+  ['nrWritten', 'vm.written_bytes_per_second', 'bytes_per_second', PAGE_BYTES],
 ];
 
 /**

@@ -21,6 +21,7 @@ import {
   PressureSource,
   ProcessSource,
   ProcStatSource,
+  VmstatSource,
 } from '../src/index.js';
 import { cleanupTemp, copySnapshot, ctx, find, recorded, tempDir, until, value, writeTree } from './helpers.js';
 
@@ -129,6 +130,22 @@ describe('cgroup v2 (tree written in the kernel format)', () => {
     expect(value(s, 'cgroup.memory_oom_kills_total', web)).toBe(1);
     expect(value(s, 'cgroup.memory_pressure.some_avg10', web)).toBe(12.5);
     expect(value(s, 'cgroup.cpu_usage_cores', { cgroup: '/' })).toBeCloseTo(1, 9);
+  });
+});
+
+describe('/proc/vmstat rates (tree written in the kernel format)', () => {
+  it('the write rate applications dirty pages at and the writeback rate, in bytes per second', () => {
+    const root = tempDir();
+    const vmstat = (dirtied: number, written: number) => ({ 'proc/vmstat': `nr_dirty 100\nnr_dirtied ${dirtied}\nnr_written ${written}\npgfault 10\n` });
+    writeTree(root, vmstat(1000, 400));
+    const src = new VmstatSource({ root });
+    expect(find(src.collect(ctx(0)), 'vm.dirtied_bytes_per_second')).toBeUndefined(); // a rate needs two readings
+    writeTree(root, vmstat(1000 + 2 * 2560, 400 + 2 * 512));
+    const s = src.collect(ctx(2000));
+    src.close();
+    expect(value(s, 'vm.dirtied_bytes_per_second')).toBe(2560 * 4096);
+    expect(value(s, 'vm.written_bytes_per_second')).toBe(512 * 4096);
+    expect(getMetricDefinition('vm.dirtied_bytes_per_second')?.unit).toBe('bytes_per_second');
   });
 });
 
