@@ -1,4 +1,4 @@
-import { AlertManager, LogAnalyzer, alertFromDetection, type Alert, type AlertSink, type Detection } from '@ainka/telemetry';
+import { AlertManager, LogAnalyzer, alertFromDetection, type Alert, type AlertSink, type Detection, type WindowPoint } from '@ainka/telemetry';
 import type { Subscription } from 'rxjs';
 import type { AnomalyRecord, CapabilityStatus } from './api.js';
 import { parseSeriesKey } from './history.js';
@@ -45,14 +45,14 @@ export class AlertStage {
   }
 
   /** Raise (or refresh) the alert of an anomaly, with the series as evidence. */
-  anomaly(a: AnomalyRecord, recent: readonly { t: number; value: number }[]): Alert {
+  anomaly(a: AnomalyRecord, recent: readonly WindowPoint[]): Alert {
     const { name, labels } = parseSeriesKey(a.series);
     return this.manager.raise({
       name: 'anomaly',
       severity: a.score >= 0.99 ? 'warning' : 'info',
       summary: `${a.series}: ${a.reason}`,
       labels: { series: a.series },
-      evidence: { series: [{ name, ...(labels !== undefined ? { labels } : {}), points: recent.map((p) => ({ timestamp: p.t, value: p.value })) }], note: a.reason },
+      evidence: { series: [{ name, ...(labels !== undefined ? { labels } : {}), points: recent }], note: a.reason },
       timestamp: a.at,
     });
   }

@@ -2,6 +2,8 @@ import type { ApiMethod, PolicyValidation } from './api.js';
 import type { ApiHandler } from './apiServer.js';
 import type { Daemon } from './daemon.js';
 import { DaemonError } from './errors.js';
+import { toWirePoints } from './history.js';
+import { toAnomalyRecord } from './anomalyStage.js';
 
 function str(params: Readonly<Record<string, unknown>>, key: string, required = true): string | undefined {
   const v = params[key];
@@ -21,10 +23,11 @@ export function apiHandlers(d: Daemon, metricsUrl: () => string | null): Map<Api
     const id = str(p, 'id') as string;
     const action = d.actions.find(id);
     if (action !== undefined) return { kind: 'action', action };
-    const anomaly = d.anomalies.find(id);
+    const incident = d.anomalies.find(id);
+    const anomaly = incident === undefined ? undefined : toAnomalyRecord(incident);
     if (anomaly !== undefined) {
       const key = anomaly.series;
-      return { kind: 'anomaly', anomaly, recent: d.windows.points(key, anomaly.at - 60_000).slice(-120) };
+      return { kind: 'anomaly', anomaly, recent: toWirePoints(d.windows.points(key, anomaly.at - 60_000).slice(-120)) };
     }
     const healing = d.healing?.find(id);
     if (healing !== undefined) return { kind: 'healing', healing, actions: healing.actions.map((a) => d.actions.find(a)).filter((a) => a !== undefined) };
@@ -34,7 +37,7 @@ export function apiHandlers(d: Daemon, metricsUrl: () => string | null): Map<Api
     if (change !== undefined) return { kind: 'change', change };
     throw new DaemonError('ERR_AINKA_DAEMON_NOT_FOUND', `nothing is called ${id}: use an action id (D3), an anomaly id (A7), a healing id (H2), an alert fingerprint (see ainka anomalies) or a journal change id (#12) from \`ainka advise\`, \`ainka anomalies\` or \`ainka status\`.`);
   });
-  h.set('anomalies', (p) => ({ anomalies: p.all === true ? d.anomalies.all() : d.anomalies.activeRecords(), alerts: d.alerts.active() }));
+  h.set('anomalies', (p) => ({ anomalies: (p.all === true ? d.anomalies.all() : d.anomalies.active()).map(toAnomalyRecord), alerts: d.alerts.active() }));
   h.set('forecast', (p) => d.forecast(str(p, 'metric') as string));
   h.set('history', (p) => {
     const since = typeof p.since === 'number' ? p.since : Date.now() - 3600_000;

@@ -222,7 +222,7 @@ const docs: Record<string, string> = {
   'ml.anomaly.warmup': 'Samples each series learns from before its scores can be certain.',
   'ml.anomaly.warmupSeconds': 'Seconds each series learns from before its scores can be certain (both warm-ups must pass).',
   'ml.anomaly.maxSeries': 'At most this many series get a detector (memory bound).',
-  'ml.anomaly.exclude': 'Glob patterns (* wildcard) of series names left out of detection.',
+  'ml.anomaly.exclude': 'Glob patterns (picomatch: * any run of characters, dots included; ? one character; {a,b} alternatives) of metric names left out of detection.',
   'ml.windowPoints': 'Recent points kept in memory per series (top, explain, forecasts).',
   'ml.forecastHorizonSeconds': 'How far ahead forecasts and capacity estimates look.',
   layers: 'The three decision layers: immediate (kernel policy cache), fast (userspace rules on every tick), deep (retraining).',

@@ -1,11 +1,11 @@
-import { MetricsCollector, createDefaultSources, seriesKey, type MetricSource, type SampleBatch } from '@ainka/telemetry';
+import { MetricsCollector, SeriesWindows, createDefaultSources, seriesKey, type MetricSource, type SampleBatch } from '@ainka/telemetry';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Subscription } from 'rxjs';
 import { ActionStage } from './actionStage.js';
 import { AlertStage } from './alertStage.js';
-import { AnomalyStage, anomalyDetectorFactory } from './anomalyStage.js';
+import { createAnomalyBank, toAnomalyRecord } from './anomalyStage.js';
 import type { ActionRecord, AnomalyRecord, CapabilityStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
 import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
 import { WatchedPolicies } from './watchedPolicies.js';
@@ -23,9 +23,9 @@ import { defaultPaths } from './paths.js';
 import { knownMetrics, PolicyStage } from './policyStage.js';
 import { OptimizerStage } from './optimizerStage.js';
 import { resolveMetric } from '@ainka/policy';
+import type { AnomalyBank } from '@ainka/ml';
 import { ReplaySource } from './replay.js';
 import type { LatestSample } from './ruleContext.js';
-import { SeriesWindows } from './seriesWindow.js';
 import { version } from './version.js';
 
 /** Events the live view and tests listen to. */
@@ -59,7 +59,7 @@ export class Daemon {
   readonly socketPath: string;
   readonly log: Logger;
   readonly windows: SeriesWindows;
-  readonly anomalies: AnomalyStage;
+  readonly anomalies: AnomalyBank;
   readonly policy: PolicyStage;
   /** Trials of changes whose rules name an objective (enforce mode). */
   readonly optimizer: OptimizerStage;
@@ -106,12 +106,7 @@ export class Daemon {
     this.stateDir = resolve(config.stateDir ?? paths.stateDir);
     this.socketPath = resolve(config.api.socket ?? paths.socket);
     this.windows = new SeriesWindows(config.ml.windowPoints);
-    this.anomalies = new AnomalyStage({
-      factory: anomalyDetectorFactory(config.ml.anomaly),
-      threshold: config.ml.anomaly.threshold,
-      maxSeries: config.ml.anomaly.maxSeries,
-      exclude: config.ml.anomaly.exclude,
-    });
+    this.anomalies = createAnomalyBank(config.ml.anomaly);
     this.policy = new PolicyStage({
       metrics: knownMetrics(),
       protection: { selfPid: process.pid, protect: config.policy.protect, ...selfCgroup() },
@@ -328,8 +323,9 @@ export class Daemon {
         }
         this.windows.push(key, t, s.value);
         if (detect) {
-          const opened = this.anomalies.update(key, s.name, t, s.value);
-          if (opened !== undefined) {
+          const incident = this.anomalies.update(key, s.name, t, s.value);
+          if (incident !== undefined) {
+            const opened = toAnomalyRecord(incident);
             this.counters.anomalies++;
             this.log.info({ event: 'anomaly', anomaly: opened }, `anomaly ${opened.id} on ${opened.series}: ${opened.reason}`);
             this.alerts.anomaly(opened, this.windows.points(key).slice(-10));
@@ -426,17 +422,17 @@ export class Daemon {
   private forecastAt(key: string, horizonSeconds: number): number | undefined {
     let f = this.forecasts.get(key);
     const pts = this.windows.points(key);
-    if ((f === undefined || (pts.at(-1)?.t ?? 0) - (this.forecastFitAt.get(key) ?? 0) > this.config.layers.deepIntervalMs) && pts.length >= 10) {
+    if ((f === undefined || (pts.at(-1)?.timestamp ?? 0) - (this.forecastFitAt.get(key) ?? 0) > this.config.layers.deepIntervalMs) && pts.length >= 10) {
       try {
         f = forecastSeries(key, key.replace(/\{.*$/, ''), pts, Math.max(horizonSeconds, this.config.ml.forecastHorizonSeconds));
         this.forecasts.set(key, f);
-        this.forecastFitAt.set(key, pts.at(-1)?.t ?? 0);
+        this.forecastFitAt.set(key, pts.at(-1)?.timestamp ?? 0);
       } catch (err) {
         this.log.debug({ err: describeError(err), series: key }, 'forecast failed');
       }
     }
     if (f === undefined || f.points.length === 0) return undefined;
-    const target = (this.windows.points(key).at(-1)?.t ?? Date.now()) + horizonSeconds * 1000;
+    const target = (this.windows.lastAt(key) ?? Date.now()) + horizonSeconds * 1000;
     return (f.points.find((p) => p.t >= target) ?? f.points[f.points.length - 1])?.value;
   }
 
@@ -508,7 +504,7 @@ export class Daemon {
       layers: this.layers(),
       capabilities: this.capabilities(),
       policies: this.policy.list().length,
-      activeAnomalies: this.anomalies.activeRecords().length,
+      activeAnomalies: this.anomalies.active().length,
       pendingAdvice: this.actions?.advice(now).length ?? 0,
       managedKnobs: this.actions?.manager.managed().length ?? 0,
       recovery: this.actions?.manager.recovery ?? { reverted: [], completed: [], rolledBackSessions: [] },
@@ -556,7 +552,7 @@ export class Daemon {
       status: this.status(metricsUrl),
       headline,
       trends,
-      anomalies: this.anomalies.activeRecords().slice(0, 20),
+      anomalies: this.anomalies.active().slice(0, 20).map(toAnomalyRecord),
       advice: this.actions.advice(Date.now()).slice(0, 20),
       processes: procs,
     };

@@ -9,6 +9,8 @@ import type { Daemon } from './daemon.js';
 import { ensureDashboardToken, tokenMatches } from './dashboardToken.js';
 import { DaemonError, describeError } from './errors.js';
 import { headlineSeries } from './headline.js';
+import { toWirePoints } from './history.js';
+import { toAnomalyRecord } from './anomalyStage.js';
 
 /** Options of {@link DashboardServer.start}. */
 export interface DashboardServerOptions {
@@ -243,7 +245,7 @@ export class DashboardServer {
         return { series: [...d.windows.keys()].sort() };
       case '/api/window': {
         const key = q('series');
-        return { series: key, points: d.windows.points(key) };
+        return { series: key, points: toWirePoints(d.windows.points(key)) };
       }
       case '/api/history': {
         const range = ranges[url.searchParams.get('range') ?? 'hour'];
@@ -252,7 +254,7 @@ export class DashboardServer {
         return d.historyBuckets(q('series'), to - range.spanMs, to, range.stepMs);
       }
       case '/api/anomalies':
-        return { anomalies: d.anomalies.all(), active: d.anomalies.activeRecords().map((a) => a.id) };
+        return { anomalies: d.anomalies.all().map(toAnomalyRecord), active: d.anomalies.active().map((a) => a.id) };
       case '/api/forecast':
         try {
           return { forecast: d.forecast(q('series')) };

@@ -1,7 +1,7 @@
 import { HistoryManager, seriesKey, type MetricSample } from '@ainka/telemetry';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { HistoryResult } from './api.js';
+import type { HistoryPoint, HistoryResult } from './api.js';
 
 /** Options of {@link openHistory}. @public */
 export interface OpenHistoryOptions {
@@ -19,6 +19,13 @@ export interface OpenHistoryOptions {
 export interface HistoryBuckets extends HistoryResult {
   readonly stepMs: number;
   readonly tiers: readonly string[];
+}
+
+/**
+ * Points as the API sends them (`{ t, value }`, the wire format since 0.1) from the libraries' `{ timestamp, value }`.
+ */
+export function toWirePoints(points: readonly { readonly timestamp: number; readonly value: number }[]): HistoryPoint[] {
+  return points.map((p) => ({ t: p.timestamp, value: p.value }));
 }
 
 /** Parse `name{k="v",…}` (a series key) into a name and labels. @public */
@@ -68,7 +75,7 @@ export class DaemonHistory {
     const { name, labels } = parseSeriesKey(series);
     this.manager.flush();
     const found = this.manager.query({ name, ...(labels !== undefined ? { labels } : {}), from: since, to: until });
-    return { series: found.map((s) => ({ series: seriesKey(s), points: s.points.map((p) => ({ t: p.timestamp, value: p.value })) })) };
+    return { series: found.map((s) => ({ series: seriesKey(s), points: toWirePoints(s.points) })) };
   }
 
   /**
@@ -87,7 +94,7 @@ export class DaemonHistory {
       const points = [...total].sort((a, b) => a[0] - b[0]).map(([t, value]) => ({ t, value }));
       return { stepMs, tiers, series: found.length === 0 ? [] : [{ series, points }] };
     }
-    return { stepMs, tiers, series: found.map((s) => ({ series: seriesKey(s), points: s.points.map((p) => ({ t: p.timestamp, value: p.value })) })) };
+    return { stepMs, tiers, series: found.map((s) => ({ series: seriesKey(s), points: toWirePoints(s.points) })) };
   }
 
   /** Flush and close. */

@@ -37,5 +37,4 @@ export type { DaemonConfig } from './config.js';
 export { DaemonHistory, parseSeriesKey } from './history.js';
 export type { OpenHistoryOptions } from './history.js';
 export type { Decision, LatestSample } from './ruleContext.js';
-export { SeriesWindows } from './seriesWindow.js';
 export { knownMetrics, offlinePolicyStage, PolicyStage } from './policyStage.js';

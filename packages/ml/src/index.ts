@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 export type { AnomalyAlert, AnomalyDetector, AnomalyDetectorFactory, AnomalyExplanation, AnomalyResult } from './detector.js';
+export { AnomalyBank } from './anomalyBank.js';
+export type { AnomalyBankOptions, AnomalyIncident } from './anomalyBank.js';
 export { normalTail } from './normal.js';
 export { MlOptionError } from './options.js';
 export { WindowedGaussianDetector } from './windowedGaussian.js';

@@ -1,5 +1,5 @@
 /**
- * `@ainka/telemetry/collectors`: the procfs/sysfs/cgroup collectors and their parsers, the metric catalogue, `MetricsCollector`. Loads no native module and not prom-client.
+ * `@ainka/telemetry/collectors`: the procfs/sysfs/cgroup collectors and their parsers, the metric catalogue, `MetricsCollector`, `SeriesWindows` (the recent points of every series, in memory). Loads no native module and not prom-client.
  *
  * @packageDocumentation
  */
@@ -13,6 +13,8 @@ export type { MetricDefinition } from './metricCatalogue.js';
 export { KernelFiles } from './kernelFile.js';
 export { counterDelta, counterRate } from './counters.js';
 export { MetricsCollector } from './metricsCollector.js';
+export { SeriesWindows } from './seriesWindows.js';
+export type { WindowPoint } from './seriesWindows.js';
 export type { MetricsCollectorOptions, SampleBatch } from './metricsCollector.js';
 export { createDefaultSources } from './defaultSources.js';
 export type { DefaultSourcesOptions } from './defaultSources.js';

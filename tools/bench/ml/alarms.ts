@@ -1,6 +1,6 @@
 /**
- * Live-host alarm bench, replayed: ainkad's own detector bank (`AnomalyStage` with the daemon's
- * detector factory, exclusions and default `ml.anomaly` settings) on every series of recordings made
+ * Live-host alarm bench, replayed: ainkad's own detector bank (`@ainka/ml`'s `AnomalyBank` as the
+ * daemon builds it, with its detector factory, exclusions and default `ml.anomaly` settings) on every series of recordings made
  * by `hostfault/record.ts` (ainkad's collectors at 1 s in the QEMU guest, or on a host).
  *
  *   npx tsx tools/bench/ml/alarms.ts [--threshold 0.99,0.95,0.9] <raw.jsonl[.gz]> ...
@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseDaemonConfig } from '../../../apps/daemon/src/config.js';
-import { AnomalyStage, anomalyDetectorFactory } from '../../../apps/daemon/src/anomalyStage.js';
+import { createAnomalyBank } from '../../../apps/daemon/src/anomalyStage.js';
 
 /** The series that carry each fault by construction (what an operator would look at first). */
 const CARRIERS: Record<string, readonly string[]> = {
@@ -69,7 +69,7 @@ for (const threshold of thresholds) {
   console.log(`\nthreshold ${threshold} (nominal ${((1 - threshold) / threshold).toPrecision(2)} chance alarms per series per day; warm-up ${settings.warmup} rows and ${settings.warmupSeconds} s)`);
   for (const file of files) {
     const { ticks, markers } = read(file);
-    const stage = new AnomalyStage({ factory: anomalyDetectorFactory(settings), threshold, maxSeries: settings.maxSeries, exclude: settings.exclude });
+    const stage = createAnomalyBank(settings);
     const faults = markers.filter((m) => m.fault !== undefined);
     const phases = markers.filter((m) => m.phase !== undefined).sort((a, b) => a.start - b.start);
     const t0 = ticks[0]?.t ?? 0;

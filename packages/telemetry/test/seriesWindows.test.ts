@@ -1,0 +1,56 @@
+import { isAinkaError } from '@ainka/errors';
+import { describe, expect, it } from 'vitest';
+import { SeriesWindows } from '../src/collectors.js';
+
+describe('SeriesWindows: the last N points of every series', () => {
+  it('keeps the newest `capacity` points per series, oldest first, overwriting the oldest', () => {
+    const w = new SeriesWindows(3);
+    for (let i = 1; i <= 5; i++) w.push('a', i * 1000, i * 10);
+    w.push('b', 500, -1);
+    expect(w.points('a')).toEqual([
+      { timestamp: 3000, value: 30 },
+      { timestamp: 4000, value: 40 },
+      { timestamp: 5000, value: 50 },
+    ]);
+    expect(w.values('a')).toEqual([30, 40, 50]);
+    expect(w.values('a', 2)).toEqual([40, 50]);
+    expect(w.last('a')).toBe(50);
+    expect(w.lastAt('a')).toBe(5000);
+    expect(w.points('b')).toEqual([{ timestamp: 500, value: -1 }]);
+    expect([...w.keys()]).toEqual(['a', 'b']);
+    expect(w.size).toBe(2);
+  });
+
+  it('filters points by `since` and answers nothing for an unknown series', () => {
+    const w = new SeriesWindows(10);
+    for (let i = 0; i < 5; i++) w.push('a', i * 1000, i);
+    expect(w.points('a', 3000).map((p) => p.value)).toEqual([3, 4]);
+    expect(w.points('nope')).toEqual([]);
+    expect(w.last('nope')).toBeUndefined();
+    expect(w.lastAt('nope')).toBeUndefined();
+  });
+
+  it('held(): true only when every point since `since` passes and the kept points reach back that far', () => {
+    const w = new SeriesWindows(4);
+    for (let t = 0; t <= 5000; t += 1000) w.push('hot', t, 0.95);
+    // Kept: t = 2000 … 5000. Held since 3000: yes. Since 1000: the points do not reach back that far.
+    expect(w.held('hot', 3000, (v) => v > 0.9)).toBe(true);
+    expect(w.held('hot', 1000, (v) => v > 0.9)).toBe(false);
+    w.push('hot', 6000, 0.5);
+    expect(w.held('hot', 3000, (v) => v > 0.9)).toBe(false);
+    expect(w.held('missing', 0, () => true)).toBe(false);
+  });
+
+  it('refuses a capacity that is not a positive integer, naming the fix', () => {
+    for (const bad of [0, -1, 2.5, Number.NaN]) {
+      let caught: unknown;
+      try {
+        new SeriesWindows(bad);
+      } catch (err) {
+        caught = err;
+      }
+      expect(isAinkaError(caught, 'ERR_AINKA_TELEMETRY_INVALID_OPTION')).toBe(true);
+      expect((caught as Error).message).toMatch(/positive integer/);
+    }
+  });
+});
