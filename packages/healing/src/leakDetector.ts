@@ -1,6 +1,7 @@
 import { HealingError, HealingErrorCode } from './errors.js';
 import { estimateGrowth, secondsToExhaustion, type GrowthEstimate, type GrowthPoint } from './growth.js';
-import { cgroupRoot, listPids, memAvailable, readCgroup, readProcess, threadHeadroom, walkCgroups, type CgroupUsage, type ProcessUsage } from './procfs.js';
+import { ProcessReader } from './processReader.js';
+import { cgroupRoot, listPids, memAvailable, readCgroup, threadHeadroom, walkCgroups, type CgroupUsage, type ProcessUsage } from './procfs.js';
 import { unitOfCgroup } from './protection.js';
 
 /** The resources a leak can exhaust. */
@@ -64,6 +65,11 @@ export interface LeakDetectorOptions {
   readonly maxProcesses?: number;
   /** cgroup depth walked below the root. Default 3. */
   readonly cgroupDepth?: number;
+  /**
+   * A process's cgroup and `RLIMIT_NOFILE` are re-read, and its sockets recounted when its descriptor count
+   * did not change, at most this often (ms; {@link ProcessReader}). Default 60 000.
+   */
+  readonly processRefreshMs?: number;
   /** Only processes whose pid this accepts are followed (tests follow their own children). Default: all. */
   readonly pidFilter?: (pid: number) => boolean;
 }
@@ -135,6 +141,7 @@ export class LeakDetector {
   private readonly mount: string;
   private readonly tracks = new Map<string, Track>();
   private readonly cgroupCache = new Map<string, CgroupUsage>();
+  private readonly reader: ProcessReader;
 
   /** @throws `HealingError` `ERR_AINKA_HEALING_INVALID_OPTION` for a window shorter than the minimum span. */
   constructor(options: LeakDetectorOptions = {}) {
@@ -154,6 +161,7 @@ export class LeakDetector {
     this.pidFilter = options.pidFilter ?? (() => true);
     this.filtered = options.pidFilter !== undefined;
     this.mount = cgroupRoot(this.root);
+    this.reader = new ProcessReader(this.root, { refreshMs: options.processRefreshMs ?? 60_000 });
   }
 
   /** Subjects followed now. */
@@ -174,9 +182,10 @@ export class LeakDetector {
     const procs: ProcessUsage[] = [];
     for (const pid of listPids(this.root)) {
       if (!this.pidFilter(pid)) continue;
-      const p = readProcess(this.root, pid);
+      const p = this.reader.read(pid, now);
       if (p !== undefined) procs.push(p);
     }
+    this.reader.sweep();
     this.record(now, procs);
   }
 
@@ -189,10 +198,11 @@ export class LeakDetector {
     let n = 0;
     for (const pid of listPids(this.root)) {
       if (!this.pidFilter(pid)) continue;
-      const p = readProcess(this.root, pid);
+      const p = this.reader.read(pid, now);
       if (p !== undefined) procs.push(p);
       if (++n % slice === 0) await new Promise<void>((r) => setImmediate(r));
     }
+    this.reader.sweep();
     this.record(now, procs);
   }
 
