@@ -42,17 +42,26 @@ export function parseProcessStat(text: string, file = '/proc/<pid>/stat'): Proce
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw malformed(file, 1, text, '"<pid> (<comm>) <state> …"');
-  const f = text.slice(close + 2).split(' ', 23);
-  if (f.length < 22) throw malformed(file, 1, text, 'at least 24 fields');
+  // Fields after "<comm>) " without splitting the line: the start of field i (0 = state) for i < 22.
+  const at = statFieldStarts;
+  let count = 0;
+  let pos = close + 2;
+  while (count < 22 && pos <= text.length) {
+    at[count++] = pos;
+    const sp = text.indexOf(' ', pos);
+    if (sp < 0) break;
+    pos = sp + 1;
+  }
+  if (count < 22) throw malformed(file, 1, text, 'at least 24 fields');
   const n = (i: number): number => {
-    const v = Number(f[i]);
+    const v = statNumber(text, at[i] as number);
     if (!Number.isFinite(v)) throw malformed(file, 1, text, `a number in field ${i + 3}`);
     return v;
   };
   return {
     pid: Number(text.slice(0, open).trim()),
     comm: text.slice(open + 1, close),
-    state: f[0] as string,
+    state: text.slice(at[0] as number, (at[1] as number) - 1),
     ppid: n(1),
     minorFaults: n(7),
     majorFaults: n(9),
@@ -63,6 +72,30 @@ export function parseProcessStat(text: string, file = '/proc/<pid>/stat'): Proce
     vsizeBytes: n(20),
     rssPages: n(21),
   };
+}
+
+const statFieldStarts = new Int32Array(22);
+
+/** The field of `/proc/<pid>/stat` starting at `from` as a number (`NaN` when it is not a decimal integer). */
+function statNumber(text: string, from: number): number {
+  let i = from;
+  let c = text.charCodeAt(i);
+  const negative = c === 45; // '-'
+  if (negative) c = text.charCodeAt(++i);
+  let v = 0;
+  let digits = 0;
+  while (c >= 48 && c <= 57) {
+    v = v * 10 + (c - 48);
+    digits++;
+    c = text.charCodeAt(++i);
+  }
+  // the field ends at a blank, the newline or the end of the text; beyond 15 digits, Number() rounds exactly
+  if (digits === 0 || digits > 15 || !(Number.isNaN(c) || c === 32 || c === 10)) {
+    let end = text.indexOf(' ', from);
+    if (end < 0) end = text.length;
+    return Number(text.slice(from, end)); // whatever Number makes of it (NaN for garbage), as before
+  }
+  return negative ? -v : v;
 }
 
 /** Options of {@link ProcessSource}. @public */
@@ -109,11 +142,15 @@ export class ProcessSource implements MetricSource {
   private readonly fds = new Map<string, number>();
   private readonly known = new Map<string, ProcessEntry>();
   private readonly labels = new SeriesLabels<number>();
+  private readonly procDir: string;
+  private readonly rows: ProcessEntry[] = [];
   private tick = 0;
   private pids: string[] | undefined;
+  private pidSlices: number[] = [];
 
   constructor(options: ProcessSourceOptions = {}) {
     this.files = new KernelFiles(options.root);
+    this.procDir = this.files.path('proc');
     this.topN = options.topN ?? 10;
     this.hz = options.clockTicksPerSecond ?? 100;
     this.pageSize = options.pageSize ?? 4096;
@@ -127,7 +164,7 @@ export class ProcessSource implements MetricSource {
    * on an open descriptor costs less than half of open + read + close). A descriptor of an exited
    * process fails with ESRCH, even if the pid was reused, so it is closed and the file reopened once.
    */
-  private readStat(pid: string, path: string): string | undefined {
+  private readStat(pid: string): string | undefined {
     const cached = this.fds.get(pid);
     if (cached !== undefined) {
       try {
@@ -139,7 +176,7 @@ export class ProcessSource implements MetricSource {
     }
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      fd = openSync(this.statPath(pid), 'r');
     } catch {
       return undefined;
     }
@@ -176,30 +213,44 @@ export class ProcessSource implements MetricSource {
         }
       }
       this.pids = pids;
+      this.pidSlices = pids.map((p) => Number(p) % this.slices);
     }
     const pids = this.pids;
-    for (const pid of pids) {
-      if (this.slices > 1 && Number(pid) % this.slices !== slice) continue;
-      const path = this.files.path(`proc/${pid}/stat`);
-      const text = this.readStat(pid, path);
+    const pidSlices = this.pidSlices;
+    for (let i = 0; i < pids.length; i++) {
+      if (this.slices > 1 && pidSlices[i] !== slice) continue;
+      const pid = pids[i] as string;
+      const text = this.readStat(pid);
       if (text === undefined) {
         this.known.delete(pid); // exited meanwhile
         continue;
       }
-      const s = parseProcessStat(text, path);
-      const key = `${s.pid}:${s.startTime}`; // a recycled pid is a different process
+      const s = parseProcessStat(text, this.statPath(pid));
       const before = this.known.get(pid);
-      const dt = before === undefined ? 0 : ctx.monotonicMs - before.at;
-      const entry: ProcessEntry = { key, stat: s, at: ctx.monotonicMs };
-      if (before !== undefined && before.key === key && dt > 0) {
-        entry.cores = Math.max(0, s.utime + s.stime - before.stat.utime - before.stat.stime) / this.hz / (dt / 1000);
-        entry.majPerSec = (Math.max(0, s.majorFaults - before.stat.majorFaults) * 1000) / dt;
+      // a recycled pid (another start time) is a different process: it starts afresh
+      if (before === undefined || before.stat.startTime !== s.startTime || before.stat.pid !== s.pid) {
+        this.known.set(pid, { stat: s, at: ctx.monotonicMs, cores: undefined, majPerSec: undefined });
+        continue;
       }
-      this.known.set(pid, entry);
+      const dt = ctx.monotonicMs - before.at;
+      if (dt > 0) {
+        before.cores = Math.max(0, s.utime + s.stime - before.stat.utime - before.stat.stime) / this.hz / (dt / 1000);
+        before.majPerSec = (Math.max(0, s.majorFaults - before.stat.majorFaults) * 1000) / dt;
+      } else {
+        before.cores = undefined;
+        before.majPerSec = undefined;
+      }
+      before.stat = s;
+      before.at = ctx.monotonicMs;
     }
-    const rows = [...this.known.values()].sort((a, b) => (b.cores ?? 0) - (a.cores ?? 0) || b.stat.rssPages - a.stat.rssPages);
+    const rows = this.rows;
+    rows.length = 0;
+    for (const e of this.known.values()) rows.push(e);
+    rows.sort(byCpuThenRss);
     const out: MetricSample[] = [{ name: 'process.count', unit: 'count', value: pids.length, timestamp: ctx.now }];
-    for (const e of rows.slice(0, this.topN)) {
+    const top = Math.min(this.topN, rows.length);
+    for (let i = 0; i < top; i++) {
+      const e = rows[i] as ProcessEntry;
       const s = e.stat;
       let labels = this.labels.get(s.pid);
       if (labels === undefined || labels.comm !== s.comm) labels = this.labels.set(s.pid, { pid: String(s.pid), comm: s.comm });
@@ -208,15 +259,21 @@ export class ProcessSource implements MetricSource {
       out.push({ name: 'process.threads_count', unit: 'count', value: s.numThreads, labels, timestamp: ctx.now });
       if (e.majPerSec !== undefined) out.push({ name: 'process.major_faults_per_second', unit: 'per_second', value: e.majPerSec, labels, timestamp: ctx.now });
     }
+    rows.length = 0;
     this.labels.sweep();
     return out;
   }
+
+  private statPath(pid: string): string {
+    return `${this.procDir}/${pid}/stat`;
+  }
 }
 
+const byCpuThenRss = (a: ProcessEntry, b: ProcessEntry): number => (b.cores ?? 0) - (a.cores ?? 0) || b.stat.rssPages - a.stat.rssPages;
+
 interface ProcessEntry {
-  key: string;
   stat: ProcessStat;
   at: number;
-  cores?: number;
-  majPerSec?: number;
+  cores: number | undefined;
+  majPerSec: number | undefined;
 }

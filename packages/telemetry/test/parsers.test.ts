@@ -169,6 +169,37 @@ describe('parsers tolerate other kernel versions', () => {
     expect(m.get('253:0')?.get('rbytes')).toBe(1);
   });
 
+  it('/proc/<pid>/stat without splitting the line gives what splitting it gives', () => {
+    // the reference: split the fields after the last ')' (the parser before it stopped allocating a split per line)
+    const bySplit = (text: string): number[] => {
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ', 23);
+      return [1, 7, 9, 11, 12, 17, 19, 20, 21].map((i) => Number(f[i]));
+    };
+    const fields = (text: string): number[] => {
+      const s = parseProcessStat(text);
+      return [s.ppid, s.minorFaults, s.majorFaults, s.utime, s.stime, s.numThreads, s.startTime, s.vsizeBytes, s.rssPages];
+    };
+    const live = readdirSync('/proc')
+      .filter((n) => /^\d+$/.test(n))
+      .flatMap((pid) => {
+        try {
+          return [readFileSync(`/proc/${pid}/stat`, 'latin1')];
+        } catch {
+          return [];
+        }
+      });
+    const edge = [
+      '42 (a) S 1 42 42 0 -1 4194560 10 0 3 0 7 8 0 0 20 0 2 0 1234 18446744073709551615 50', // huge vsize, no newline
+      '42 (a) S 1 42 42 0 -1 4194560 10 0 3 0 7 8 0 0 20 0 2 0 1234 1000000 50\n', // the last field ends the line
+      '42 (a) S 1 42 42 0 -1 4194560 10 0 3 0 7 8 0 0 -2 0 2 0 1234 1000000 123456789012345678 0 0', // more than 15 digits
+    ];
+    for (const text of [...live, ...edge]) expect(fields(text), text).toEqual(bySplit(text));
+    expect(live.length).toBeGreaterThan(0);
+    expect(parseProcessStat(edge[0] as string).state).toBe('S');
+    expectMalformed(() => parseProcessStat('42 (a) S 1 42 42 0 -1 4194560 10 0 3 0 x 8 0 0 20 0 2 0 1234 1000000 50'), '/proc/<pid>/stat:1');
+    expectMalformed(() => parseProcessStat('42 (a) S 1 42 42 0 -1 4194560 10 0 3 0 7 8 0 0 20 0 2 0 1234 1000000'), '/proc/<pid>/stat:1');
+  });
+
   it('a command name with spaces and parentheses', () => {
     const s = parseProcessStat('42 (my (odd) prog) S 1 42 42 0 -1 4194560 10 0 3 0 7 8 0 0 20 0 2 0 1234 1000000 50 18446744073709551615');
     expect(s.comm).toBe('my (odd) prog');
