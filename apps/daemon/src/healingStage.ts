@@ -45,6 +45,12 @@ function readFileSyncOr(path: string): string {
   }
 }
 
+/** The daemon's own cgroup v2 path (relative to the cgroup root), from `/proc/self/cgroup` under a root. */
+function ownCgroup(root: string): string | undefined {
+  const self = /^0::\/?(.*)$/m.exec(readFileSyncOr(join(root, 'proc/self/cgroup')))?.[1]?.trim();
+  return self === undefined || self === '' ? undefined : self;
+}
+
 /** What a healing part reports each time it looks. */
 export interface HealingReport {
   readonly kind: HealingRecord['kind'];
@@ -116,6 +122,8 @@ export class HealingStage {
   private healer: ServiceHealer | undefined;
   private readonly unitStates = new Map<string, string>();
   private pressure: PressureResponder | undefined;
+  /** Where the pressure ladder reads cgroups (root and cgroup v2 mount under it). */
+  private pressureFs: { readonly root: string; readonly mount: string } | undefined;
   private closed = false;
   /** Units whose process the pressure ladder killed: the service part does not restart them. */
   private readonly pressureKilled = new Set<string>();
@@ -123,7 +131,9 @@ export class HealingStage {
   private readonly owners = new Map<string, TargetOwner>();
 
   constructor(private readonly opts: HealingStageOptions) {
-    this.protection = new Protection(opts.config.healing.protectedUnits);
+    // ainkad's own cgroup (and the service owning it, whatever it is called) is never acted on by any part.
+    const self = ownCgroup(opts.config.telemetry.procRoot);
+    this.protection = new Protection(opts.config.healing.protectedUnits, [], self !== undefined ? { cgroups: [self] } : {});
     this.blobs = new BlobStore(join(opts.stateDir, 'blobs'));
   }
 
@@ -165,7 +175,7 @@ export class HealingStage {
       this.parts.push({ id: 'healing:pressure', available: false, reason: `no memory controller in cgroup v2 at /${mount} (cgroup v1 or hybrid layout): memory.high and cgroup.freeze do not exist` });
       return;
     }
-    const self = /^0::\/?(.*)$/m.exec(readFileSyncOr(join(root, 'proc/self/cgroup')))?.[1]?.trim();
+    const self = ownCgroup(root);
     this.pressure = new PressureResponder(this.protection, {
       someAvg10Percent: p.someAvg10Percent,
       minAvailableFraction: p.minAvailablePercent / 100,
@@ -174,8 +184,9 @@ export class HealingStage {
       allowKill: p.allowKill,
       prefer: p.prefer,
       avoid: p.avoid,
-      ...(self !== undefined && self !== '' ? { exclude: [self] } : {}),
+      ...(self !== undefined ? { exclude: [self] } : {}),
     });
+    this.pressureFs = { root, mount };
     this.every(p.intervalMs, () => this.pressureCycle(root, mount));
     this.parts.push({ id: 'healing:pressure', available: true });
   }
@@ -419,17 +430,27 @@ export class HealingStage {
 
   /**
    * The part that owns a target now, if another part than `kind`: a pressure ladder owns its culprit while
-   * its record is open; any part owns a target for a while after its change there was applied (a restart
-   * needs time to take effect). The other parts defer to it, so one target never gets two responses.
+   * its record is open and, after that, while a step it took there is still in force (a restart by the leak
+   * part would silently undo a throttle or a freeze the ladder is relying on); any part owns a target for a
+   * while after its change there was applied (a restart needs time to take effect). The other parts defer
+   * to it, so one target never gets two responses.
    */
   private ownerOf(target: string | undefined, kind: HealingRecord['kind'], now: number): TargetOwner | undefined {
     if (target === undefined) return undefined;
     const o = this.owners.get(target);
     if (o === undefined || o.kind === kind) return undefined;
     const holdMs = Math.max(30_000, 2 * this.opts.config.healing.pressure.stepSeconds * 1000);
-    if ((o.kind === 'pressure' && this.open.has(o.key)) || now - o.at < holdMs) return o;
+    if ((o.kind === 'pressure' && (this.open.has(o.key) || this.ladderHolds(o.key) !== undefined)) || now - o.at < holdMs) return o;
     this.owners.delete(target);
     return undefined;
+  }
+
+  /** The ladder step still in force on the cgroup of a pressure record's key (`pressure:<cgroup>`), if any. */
+  private ladderHolds(key: string): string | undefined {
+    const fs = this.pressureFs;
+    if (this.pressure === undefined || fs === undefined || !key.startsWith('pressure:')) return undefined;
+    const c = readCgroupMemory(fs.root, fs.mount, key.slice('pressure:'.length));
+    return c === undefined ? undefined : this.pressure.holding(c);
   }
 
   private async ask(rec: Mutable<HealingRecord>, r: HealingReport): Promise<void> {
@@ -445,7 +466,8 @@ export class HealingStage {
     // One response per target: a part defers to the part that already acts there, and says so.
     const owner = this.ownerOf(r.target, rec.kind, Date.now());
     if (owner !== undefined) {
-      const why = `deferred: the ${owner.kind} part (${owner.id}) owns ${r.target} (since ${((Date.now() - owner.at) / 1000).toFixed(0)} s ago); one response per target`;
+      const held = owner.kind === 'pressure' && !this.open.has(owner.key) ? this.ladderHolds(owner.key) : undefined;
+      const why = `deferred: the ${owner.kind} part (${owner.id}) owns ${r.target} (since ${((Date.now() - owner.at) / 1000).toFixed(0)} s ago${held !== undefined ? `; its ${held} step is still in force` : ''}); one response per target`;
       rec.remedy = `${why} (was: ${r.remedy})`;
       return outcome(false, why, change.value);
     }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActionStage } from '../src/actionStage.js';
 import type { HealingRecord } from '../src/api.js';
 import { parseDaemonConfig } from '../src/config.js';
@@ -15,6 +15,7 @@ const MiB = 1024 * 1024;
 const cg = 'system.slice/balloon.service';
 const stages: HealingStage[] = [];
 afterEach(() => {
+  vi.useRealTimers();
   for (const s of stages.splice(0)) s.close();
 });
 
@@ -129,5 +130,33 @@ describe('pressure ladder through the action stage', () => {
     await stage.observe('pressure', [{ ...pressure, key: 'pressure:system.slice/web.service', target: 'web.service', change: { knob: 'cgroup:system.slice/web.service:memory.high', value: String(560 * MiB) } }]);
     expect(readFileSync(join(m.root, 'sys/fs/cgroup/system.slice/web.service/memory.high'), 'utf8').trim()).toBe(String(600 * MiB));
     expect(outcomes.at(-1)).toMatch(/^false deferred: the leak part \(H\d+\) owns web\.service/);
+  }, 20_000);
+
+  it('keeps the leak part off a unit the ladder still holds throttled after the pressure eased (a restart would undo the throttle)', async () => {
+    const m = machine(1200);
+    m.w(`sys/fs/cgroup/${cg}/cpu.weight`, '100\n');
+    const { stage, actions } = await compose(m.root);
+    stage.start();
+    await eventually(() => (m.file('memory.high') !== 'max' ? true : undefined), 10_000);
+    // The throttle worked: the pressure eases before the next step, and the ladder's record resolves.
+    m.w('proc/pressure/memory', 'some avg10=0.00 avg60=0.00 avg300=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=1\n');
+    m.w('proc/meminfo', `MemTotal:        ${2048 * 1024} kB\nMemFree:  1 kB\nMemAvailable:    ${1500 * 1024} kB\n`);
+    await eventually(() => (pressureRecord(stage)?.status === 'resolved' ? true : undefined), 10_000);
+    expect(m.file('cgroup.freeze')).toBe('0');
+    // Well past every hold window: only the throttle still in force makes the ladder the owner now.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + 120_000);
+    // (A stand-in change for the leak's restart: the point is whether the stage asks for anything at all.)
+    const leak = { kind: 'leak' as const, key: `cgroup:${cg}/memory`, summary: `cgroup ${cg} grows memory by 40 MiB/s`, remedy: 'restart balloon.service', evidence: [], target: 'balloon.service', change: { knob: `cgroup:${cg}:cpu.weight`, value: '50' } };
+    await stage.observe('leak', [leak]);
+    const rec = stage.all().find((r) => r.key === leak.key);
+    expect(rec?.remedy).toMatch(/^deferred: the pressure part \(H1\) owns balloon\.service \(since \d+ s ago; its throttle step is still in force\); one response per target/);
+    expect(rec?.actions).toEqual([]);
+    expect(m.file('cpu.weight')).toBe('100');
+    // Once the throttle is gone (rolled back, or the unit restarted), the ladder holds nothing there: the leak part acts.
+    m.w(`sys/fs/cgroup/${cg}/memory.high`, 'max\n');
+    await stage.observe('leak', [leak]);
+    expect(m.file('cpu.weight')).toBe('50');
+    expect(actions.all().filter((a) => a.knob.endsWith(':cpu.weight')).map((a) => a.status)).toEqual(['applied']);
   }, 20_000);
 });

@@ -163,6 +163,23 @@ export class PressureResponder {
     return s === undefined || s.step < 0 ? undefined : pressureLadder[s.step];
   }
 
+  /**
+   * The step of this ladder that is still in force on a cgroup now (`memory.high` it wrote still at or under
+   * its value, `cgroup.freeze` still 1), read from `c`; `undefined` when the ladder never acted there, or what
+   * it did was undone (rolled back, the unit restarted). While a step holds, the ladder is handling the cgroup
+   * even when the pressure has eased: other remedies on it (a restart) would undo the step behind its back.
+   * A kill is done, not held: it never counts.
+   */
+  holding(c: CgroupMemory): PressureStep | undefined {
+    const s = this.ladder.get(c.path);
+    if (s === undefined) return undefined;
+    for (let i = Math.min(s.step, pressureLadder.length - 1); i >= 0; i--) {
+      const step = pressureLadder[i] as PressureStep;
+      if (step !== 'kill' && this.holds(step, c, i === s.step ? s.value : undefined)) return step;
+    }
+    return undefined;
+  }
+
   /** Decide on one sample. Returns the finding for the culprit (at most one per call), or `undefined` when there is no pressure. */
   evaluate(sample: PressureSample): PressureFinding | undefined {
     const growth = new Map<string, number>();

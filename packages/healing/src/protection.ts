@@ -13,18 +13,25 @@ export const alwaysProtectedUnits: readonly string[] = [
 /**
  * Decides what healing may touch. A cgroup is protected when any component of its path is a protected
  * unit (so `system.slice/ssh.service/…` is), and slices are never targets (acting on a slice would act on
- * every unit under it, protected ones included). PID 1 and the daemon's own pid are always protected.
+ * every unit under it, protected ones included). PID 1 and the daemon's own pid are always protected, and so
+ * are the daemon's own cgroups when given (whatever its unit is called), with the service that owns them.
  */
 export class Protection {
   private readonly units: ReadonlySet<string>;
   private readonly pids: ReadonlySet<number>;
+  private readonly cgroups: readonly string[];
 
   /**
    * @param extraUnits more unit names to protect (configuration), added to {@link alwaysProtectedUnits}.
    * @param extraPids more pids to protect; PID 1 and `process.pid` are always protected.
+   * @param options.cgroups cgroup paths (relative to the cgroup root) never acted on, nor any cgroup that
+   *   contains them or lies inside them: the daemon's own cgroup, whatever its unit is called. The systemd
+   *   service owning such a cgroup is protected too (a restart of it would restart the daemon).
    */
-  constructor(extraUnits: readonly string[] = [], extraPids: readonly number[] = []) {
-    this.units = new Set([...alwaysProtectedUnits, ...extraUnits]);
+  constructor(extraUnits: readonly string[] = [], extraPids: readonly number[] = [], options: { readonly cgroups?: readonly string[] } = {}) {
+    this.cgroups = (options.cgroups ?? []).map((c) => c.replace(/^\/+|\/+$/g, '')).filter((c) => c !== '');
+    const owners = this.cgroups.map((c) => unitOfCgroup(c)).filter((u): u is string => u !== undefined && u.endsWith('.service'));
+    this.units = new Set([...alwaysProtectedUnits, ...extraUnits, ...owners]);
     this.pids = new Set([1, process.pid, ...extraPids]);
   }
 
@@ -45,6 +52,8 @@ export class Protection {
     const parts = clean.split('/');
     const hit = parts.find((p) => this.units.has(p));
     if (hit !== undefined) return `${hit} is protected`;
+    const own = this.ownCgroup(clean, true);
+    if (own !== undefined) return own;
     if ((parts[parts.length - 1] ?? '').endsWith('.slice')) return `${parts[parts.length - 1]} is a slice: acting on it would act on every unit under it`;
     return undefined;
   }
@@ -57,6 +66,18 @@ export class Protection {
       const clean = cgroup.replace(/^\/+|\/+$/g, '');
       const hit = clean.split('/').find((p) => this.units.has(p));
       if (hit !== undefined) return `${hit} is protected`;
+      const own = this.ownCgroup(clean, false);
+      if (own !== undefined) return `pid ${pid}: ${own}`;
+    }
+    return undefined;
+  }
+
+  /** Why a cgroup is the daemon's own (or inside it, or, with `ancestors`, contains it); `undefined` when unrelated. */
+  private ownCgroup(clean: string, ancestors: boolean): string | undefined {
+    for (const c of this.cgroups) {
+      if (c === clean) return `${clean} is ainkad's own cgroup`;
+      if (clean.startsWith(`${c}/`)) return `${clean} is inside ainkad's own cgroup ${c}`;
+      if (ancestors && c.startsWith(`${clean}/`)) return `${clean} contains ainkad's own cgroup ${c}`;
     }
     return undefined;
   }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PressureResponder, Protection, readPressureSample } from '../src/index.js';
+import { PressureResponder, Protection, readPressureSample, type CgroupMemory } from '../src/index.js';
 
 const MiB = 1024 * 1024;
 
@@ -134,6 +134,30 @@ describe('PressureResponder (oomd-like ladder)', () => {
     m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', `${undone?.change?.value}\n`);
     expect(r.evaluate(m.sample(28_000))?.change).toBeUndefined();
     expect(r.evaluate(m.sample(36_000))?.change).toEqual({ knob: 'cgroup:system.slice/balloon.service:cgroup.freeze', value: '1' });
+  });
+
+  it('says which of its steps still holds on a cgroup (what other parts must not undo), and none once undone', () => {
+    const m = machine();
+    m.cgroup('system.slice/balloon.service', 1200);
+    m.cgroup('system.slice/web.service', 100);
+    m.psi(45);
+    const r = new PressureResponder(new Protection(), { sustainMs: 0, stepMs: 1000 });
+    const at = (t: number, path = 'system.slice/balloon.service') => m.sample(t).cgroups.find((c) => c.path === path) as CgroupMemory;
+    expect(r.holding(at(0))).toBeUndefined(); // never acted there
+    const throttle = r.evaluate(m.sample(0));
+    expect(r.holding(at(0))).toBeUndefined(); // asked, not in force yet
+    m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', `${throttle?.change?.value}\n`);
+    r.settle('system.slice/balloon.service', 'throttle', { applied: true, reason: '' });
+    expect(r.holding(at(500))).toBe('throttle');
+    expect(r.holding(at(500, 'system.slice/web.service'))).toBeUndefined();
+    expect(r.evaluate(m.sample(2000))?.change?.knob).toBe('cgroup:system.slice/balloon.service:cgroup.freeze');
+    m.w('sys/fs/cgroup/system.slice/balloon.service/cgroup.freeze', '1\n');
+    expect(r.holding(at(2500))).toBe('freeze');
+    // Thawed by hand: the throttle under it still holds; lifted too (a restart): nothing holds.
+    m.w('sys/fs/cgroup/system.slice/balloon.service/cgroup.freeze', '0\n');
+    expect(r.holding(at(3000))).toBe('throttle');
+    m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', 'max\n');
+    expect(r.holding(at(3000))).toBeUndefined();
   });
 
   it('never kills an avoid-labelled cgroup, even with allowKill', () => {
