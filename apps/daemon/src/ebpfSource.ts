@@ -1,18 +1,14 @@
-import type { MetricSample, MetricSource } from '@ainka/telemetry';
+import type { EbpfHost, EbpfStreams, histogramPercentile, Log2Histogram } from '@ainka/ebpf';
+import { ebpfMetricNames, type EbpfMetricName, type MetricSample, type MetricSource } from '@ainka/telemetry';
 import { defer, Subject, type Observable, type Subscription } from 'rxjs';
 
-/** The subset of `@ainka/ebpf`'s EbpfStreams this adapter reads (kept structural, so API moves cost little). */
-interface HistogramLike {
-  readonly count: number;
-  readonly sum: number;
-}
-interface StreamsLike {
-  readonly runQueueLatency$?: Observable<{ readonly at: number; readonly interval: HistogramLike }>;
-  readonly connectLatency$?: Observable<{ readonly at: number; readonly interval: HistogramLike }>;
-  readonly contextSwitches$?: Observable<{ readonly at: number; readonly interval: { readonly total: number } }>;
-  readonly oomKills$?: Observable<unknown>;
-  readonly host?: { closeAll?(): void; stats?(): Readonly<Record<string, { readonly kernelDrops: number; readonly decodeErrors: number } | undefined>> };
-}
+/**
+ * The streams of `@ainka/ebpf`'s `EbpfStreams` this source reads (its own types; each may be absent, and
+ * the host is only closed and asked for its per-concern counters).
+ */
+export type EbpfMetricStreams = Partial<Pick<EbpfStreams, 'runQueueLatency$' | 'connectLatency$' | 'contextSwitches$' | 'oomKills$'>> & {
+  readonly host?: Pick<EbpfHost, 'closeAll' | 'stats'>;
+};
 
 /** Options of {@link ebpfMetricSource}. */
 export interface EbpfSourceOptions {
@@ -21,25 +17,27 @@ export interface EbpfSourceOptions {
 }
 
 /**
- * A push `MetricSource` over `@ainka/ebpf`'s streams: run-queue latency (p50/p99 and mean), TCP connect
- * latency p99, context switches per second and OOM kills, as samples named like the procfs ones.
+ * A push `MetricSource` over `@ainka/ebpf`'s streams: run-queue and TCP connect latency (p50, p99, mean),
+ * context switches per second and OOM kills, as samples named by `@ainka/telemetry`'s `ebpfMetricNames`
+ * (all in its metric catalogue). `percentile` is `@ainka/ebpf`'s `histogramPercentile`, passed in so this
+ * module loads no native code until eBPF is known to work.
  */
 export function ebpfMetricSource(
-  streams: StreamsLike,
-  percentile: (h: HistogramLike, p: number) => number,
+  streams: EbpfMetricStreams,
+  percentile: typeof histogramPercentile,
   pollMs: number,
   options: EbpfSourceOptions = {},
 ): MetricSource {
   const out = new Subject<MetricSample>();
   const subs: Subscription[] = [];
-  const emit = (name: string, unit: MetricSample['unit'], value: number, timestamp: number) => {
+  const emit = (name: EbpfMetricName, unit: MetricSample['unit'], value: number, timestamp: number) => {
     if (Number.isFinite(value)) out.next({ name, unit, value, timestamp });
   };
-  const hist = (prefix: string, h: HistogramLike, at: number) => {
+  const hist = (names: typeof ebpfMetricNames.runQueueLatency | typeof ebpfMetricNames.connectLatency, h: Log2Histogram, at: number) => {
     if (h.count <= 0) return;
-    emit(`${prefix}_p50_seconds`, 'seconds', percentile(h, 0.5) / 1e9, at);
-    emit(`${prefix}_p99_seconds`, 'seconds', percentile(h, 0.99) / 1e9, at);
-    emit(`${prefix}_mean_seconds`, 'seconds', h.sum / h.count / 1e9, at);
+    emit(names.p50, 'seconds', percentile(h, 0.5) / 1e9, at);
+    emit(names.p99, 'seconds', percentile(h, 0.99) / 1e9, at);
+    emit(names.mean, 'seconds', h.sum / h.count / 1e9, at);
   };
   let started = false;
   const failed = new Set<string>();
@@ -59,10 +57,10 @@ export function ebpfMetricSource(
     const watch = <T>(name: (typeof streamNames)[number], s$: Observable<T> | undefined, next: (v: T) => void) => {
       if (s$ !== undefined) subs.push(s$.subscribe({ next, error: onError(name) }));
     };
-    watch('runQueueLatency$', streams.runQueueLatency$, (s) => hist('sched.runq_latency', s.interval, s.at));
-    watch('connectLatency$', streams.connectLatency$, (s) => hist('net.tcp.connect_latency', s.interval, s.at));
-    watch('contextSwitches$', streams.contextSwitches$, (s) => emit('sched.context_switches_per_second', 'per_second', (s.interval.total * 1000) / pollMs, s.at));
-    watch('oomKills$', streams.oomKills$, () => emit('ebpf.oom_kill_events', 'count', 1, Date.now()));
+    watch('runQueueLatency$', streams.runQueueLatency$, (s) => hist(ebpfMetricNames.runQueueLatency, s.interval, s.at));
+    watch('connectLatency$', streams.connectLatency$, (s) => hist(ebpfMetricNames.connectLatency, s.interval, s.at));
+    watch('contextSwitches$', streams.contextSwitches$, (s) => emit(ebpfMetricNames.contextSwitchesPerSecond, 'per_second', (s.interval.total * 1000) / pollMs, s.at));
+    watch('oomKills$', streams.oomKills$, () => emit(ebpfMetricNames.oomKillEvents, 'count', 1, Date.now()));
   };
   return {
     id: 'ebpf',

@@ -20,6 +20,56 @@ export interface MetricDefinition {
   readonly help: string;
 }
 
+/**
+ * The names of the metrics derived from `@ainka/ebpf`'s streams (run-queue and TCP connect latency
+ * histograms, context switches, OOM kills), as typed constants: a source that turns those streams into
+ * samples emits exactly these names, and each one is in {@link metricCatalogue} (unit `seconds` for the
+ * latencies, `per_second`, `count`).
+ *
+ * @example
+ * ```ts
+ * import { ebpfMetricNames, getMetricDefinition } from '@ainka/telemetry/collectors';
+ * getMetricDefinition(ebpfMetricNames.runQueueLatency.p99)?.help; // '99th percentile of run-queue wait'
+ * ```
+ *
+ * @public
+ */
+export const ebpfMetricNames = Object.freeze({
+  /** Run-queue latency (sched_wakeup → sched_switch) per poll interval. */
+  runQueueLatency: Object.freeze({
+    /** Median run-queue wait over the interval, in seconds. */
+    p50: 'sched.runq_latency_p50_seconds',
+    /** 99th percentile of run-queue wait over the interval, in seconds. */
+    p99: 'sched.runq_latency_p99_seconds',
+    /** Mean run-queue wait over the interval, in seconds. */
+    mean: 'sched.runq_latency_mean_seconds',
+  } as const),
+  /** TCP connect latency (SYN_SENT → ESTABLISHED) per poll interval. */
+  connectLatency: Object.freeze({
+    /** Median TCP connect latency over the interval, in seconds. */
+    p50: 'net.tcp.connect_latency_p50_seconds',
+    /** 99th percentile of TCP connect latency over the interval, in seconds. */
+    p99: 'net.tcp.connect_latency_p99_seconds',
+    /** Mean TCP connect latency over the interval, in seconds. */
+    mean: 'net.tcp.connect_latency_mean_seconds',
+  } as const),
+  /** Context switches per second, counted by the sched_switch tracepoint. */
+  contextSwitchesPerSecond: 'sched.context_switches_per_second',
+  /** One sample of value 1 per OOM kill. */
+  oomKillEvents: 'ebpf.oom_kill_events',
+} as const);
+
+/**
+ * Any one name of {@link ebpfMetricNames}.
+ *
+ * @public
+ */
+export type EbpfMetricName =
+  | (typeof ebpfMetricNames.runQueueLatency)[keyof typeof ebpfMetricNames.runQueueLatency]
+  | (typeof ebpfMetricNames.connectLatency)[keyof typeof ebpfMetricNames.connectLatency]
+  | typeof ebpfMetricNames.contextSwitchesPerSecond
+  | typeof ebpfMetricNames.oomKillEvents;
+
 type Row = readonly [name: string, unit: MetricUnit, source: string, labels: string, help: string];
 
 const STAT = '/proc/stat';
@@ -195,14 +245,14 @@ const rows: readonly Row[] = [
   ['process.major_faults_per_second', 'per_second', PROC, 'pid,comm', 'major page faults of the process per second (top N)'],
 
   // eBPF (@ainka/ebpf, composed by ainkad when BPF is available): run-queue and connect latency per poll.
-  ['sched.runq_latency_p50_seconds', 'seconds', EBPF, '', 'median time a task waited in the run queue before running (sched_wakeup → sched_switch)'],
-  ['sched.runq_latency_p99_seconds', 'seconds', EBPF, '', '99th percentile of run-queue wait'],
-  ['sched.runq_latency_mean_seconds', 'seconds', EBPF, '', 'mean run-queue wait'],
-  ['sched.context_switches_per_second', 'per_second', EBPF, '', 'context switches per second, counted by the sched_switch tracepoint'],
-  ['net.tcp.connect_latency_p50_seconds', 'seconds', EBPF, '', 'median TCP connect latency'],
-  ['net.tcp.connect_latency_p99_seconds', 'seconds', EBPF, '', '99th percentile of TCP connect latency'],
-  ['net.tcp.connect_latency_mean_seconds', 'seconds', EBPF, '', 'mean TCP connect latency'],
-  ['ebpf.oom_kill_events', 'count', EBPF, '', 'an OOM kill seen by the eBPF tracepoint (1 per event)'],
+  [ebpfMetricNames.runQueueLatency.p50, 'seconds', EBPF, '', 'median time a task waited in the run queue before running (sched_wakeup → sched_switch)'],
+  [ebpfMetricNames.runQueueLatency.p99, 'seconds', EBPF, '', '99th percentile of run-queue wait'],
+  [ebpfMetricNames.runQueueLatency.mean, 'seconds', EBPF, '', 'mean run-queue wait'],
+  [ebpfMetricNames.contextSwitchesPerSecond, 'per_second', EBPF, '', 'context switches per second, counted by the sched_switch tracepoint'],
+  [ebpfMetricNames.connectLatency.p50, 'seconds', EBPF, '', 'median TCP connect latency'],
+  [ebpfMetricNames.connectLatency.p99, 'seconds', EBPF, '', '99th percentile of TCP connect latency'],
+  [ebpfMetricNames.connectLatency.mean, 'seconds', EBPF, '', 'mean TCP connect latency'],
+  [ebpfMetricNames.oomKillEvents, 'count', EBPF, '', 'an OOM kill seen by the eBPF tracepoint (1 per event)'],
 ];
 
 /**
