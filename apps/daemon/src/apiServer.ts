@@ -118,15 +118,20 @@ export class ApiServer {
       if (typeof loaded === 'string') api.unchecked = `@ainka/native did not load (${loaded})`;
       else api.getPeerCred = loaded;
     }
-    const old = process.umask(0o177);
+    // Bind with the final mode already (a socket file gets 0777 & ~umask), so no client ever meets a socket whose
+    // mode is still being set. The umask is process-wide: it is restored as soon as listen() has bound the socket
+    // (synchronously, inside the call), not after the 'listening' callback. chmod afterwards only to be exact.
+    const old = process.umask(~mode & 0o777);
+    let listening: Promise<void>;
     try {
-      await new Promise<void>((resolve, reject) => {
+      listening = new Promise<void>((resolve, reject) => {
         api.server.once('error', reject);
         api.server.listen(path, () => resolve());
       });
     } finally {
       process.umask(old);
     }
+    await listening;
     chmodSync(path, mode);
     api.socketGid = statSync(path).gid;
     return api;
