@@ -142,6 +142,8 @@ export class LeakDetector {
   private readonly tracks = new Map<string, Track>();
   private readonly cgroupCache = new Map<string, CgroupUsage>();
   private readonly reader: ProcessReader;
+  /** Time of the latest sample: only subjects seen in it are evaluated. */
+  private lastSample = Number.NEGATIVE_INFINITY;
 
   /** @throws `HealingError` `ERR_AINKA_HEALING_INVALID_OPTION` for a window shorter than the minimum span. */
   constructor(options: LeakDetectorOptions = {}) {
@@ -223,6 +225,7 @@ export class LeakDetector {
       this.push(track, 'sockets', now, p.sockets);
       this.push(track, 'threads', now, p.threads);
     }
+    this.lastSample = now;
     this.cgroupCache.clear();
     // With a pid filter, only the cgroups of the followed processes are followed.
     const wanted = this.filtered ? [...new Set(procs.map((p) => p.cgroup))].filter((c) => c !== '') : walkCgroups(this.root, this.mount, this.cgroupDepth, 2048);
@@ -283,6 +286,9 @@ export class LeakDetector {
   evaluate(): LeakFinding[] {
     const found: LeakFinding[] = [];
     for (const [key, track] of this.tracks) {
+      // Gone from the latest sample (the process exited, the cgroup was removed by a stop or a restart): not
+      // leaking now, and its limits can no longer be read (a removed cgroup's memory.max would fall back to MemAvailable).
+      if (track.lastSeen !== this.lastSample) continue;
       for (const [resource, points] of track.series) {
         if (points.length < 3) continue;
         const first = points[0] as GrowthPoint;
