@@ -81,7 +81,7 @@ export function renderMarkdown(r, { command, hostInfo } = {}) {
   const lines = [
     '# Benign workload: false alarms of the guard and self-healing',
     '',
-    `ainkad as the product's systemd unit (\`ainkad install-service\`, the default config: advisory mode, guard and healing on, CPUQuota ${r.daemon?.quotaPercent ?? '?'} % put back after its start-up) in the Debian 12 systemd guest, while a benign workload ran for ${fmt(s.workloadSeconds / 60)} minutes. Nothing in the workload is an attack: **every alert and every healing finding below is a false alarm.**`,
+    `ainkad as the product's systemd unit (\`ainkad install-service\`, the default config: advisory mode, guard and healing on, CPUQuota ${r.daemon?.quotaPercent ?? '?'} % put back after its start-up) in the Debian 12 systemd guest, while a benign workload ran for ${fmt(s.workloadSeconds / 60)} minutes. Nothing in the workload is an attack: **every guard alert below is a false alert, and every healing action a false alarm**; healing findings that only note a unit which stopped cleanly and is left alone are notices (no remedy asked for).`,
     '',
     `Run: ${r.meta?.started ?? '?'}, kernel ${r.meta?.kernel ?? '?'}, ${r.meta?.cpus ?? '?'} vCPUs (QEMU TCG), ainkad ${r.daemon?.version ?? '?'} (start-up ${fmt(r.daemon?.startSeconds, 0)} s).${hostInfo ? ` Host: ${hostInfo}.` : ''}`,
     command ? `Command: \`${command}\`` : '',
