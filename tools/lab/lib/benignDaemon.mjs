@@ -175,7 +175,9 @@ export function liftQuota() {
 /** Everything ainkad raised since `sinceMs`: alerts, healing findings and actions, policy advice, guard stats, eBPF drops. */
 export async function collect(sinceMs, ainkadPid) {
   const a = await apiCall('alerts', { limit: 500 }, { timeoutMs: 120_000 });
-  const alerts = a.alerts.filter((x) => x.at >= sinceMs).map((x) => ({ id: x.id, rule: x.rule, severity: x.severity, summary: x.summary, tree: x.tree, at: x.at, ...(x.response ? { response: x.response } : {}) }));
+  // every alert of this ainkad (its state was wiped at install): those before the workload window were raised
+  // while it started and the baseline was recorded, on the set-up's activity (the timer's first run) — also false
+  const alerts = a.alerts.map((x) => ({ id: x.id, rule: x.rule, severity: x.severity, summary: x.summary, tree: x.tree, at: x.at, beforeWorkload: x.at < sinceMs, ...(x.response ? { response: x.response } : {}) }));
   const acts = (await apiCall('actions', {}, { timeoutMs: 120_000 })).actions.filter((x) => x.at >= sinceMs);
   const healingActions = acts.filter((x) => x.policy === 'healing').map((x) => ({ id: x.id, kind: x.rule, knob: x.knob, value: x.value, status: x.status, line: x.line, protected: touchesProtected(x.knob, ainkadPid) }));
   const policyAdvice = acts.filter((x) => x.policy !== 'healing').map((x) => ({ id: x.id, policy: x.policy, rule: x.rule, knob: x.knob, value: x.value, status: x.status }));

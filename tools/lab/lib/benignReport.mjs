@@ -27,8 +27,11 @@ export function summarize(r) {
   return {
     minutes: r.plan?.minutes ?? null,
     workloadSeconds: r.workload?.seconds ?? null,
-    falseAlerts: c.alerts.length,
-    alertsByRule: countBy(c.alerts, (a) => a.rule),
+    falseAlerts: c.alerts.filter((a) => !a.beforeWorkload).length,
+    alertsByRule: countBy(c.alerts.filter((a) => !a.beforeWorkload), (a) => a.rule),
+    // alerts raised while ainkad started and the baseline was recorded (before the workload window): also false
+    alertsBeforeWorkload: c.alerts.filter((a) => a.beforeWorkload).length,
+    alertsBeforeWorkloadByRule: countBy(c.alerts.filter((a) => a.beforeWorkload), (a) => a.rule),
     guardResponses: c.guardResponses?.length ?? 0,
     healingFindings: c.healing.length,
     // findings that only say the unit stopped cleanly and is left alone (a notice, no remedy asked for)
@@ -91,6 +94,7 @@ export function renderMarkdown(r, { command, hostInfo } = {}) {
     '| what | value |',
     '| --- | --- |',
     `| guard alerts (all false) | **${s.falseAlerts}** (${fmt(s.workloadSeconds ? (s.falseAlerts * 3600) / s.workloadSeconds : null)} per hour) |`,
+    `| guard alerts before the workload window (ainkad starting, set-up activity; all false) | **${s.alertsBeforeWorkload}** ${Object.keys(s.alertsBeforeWorkloadByRule).length ? JSON.stringify(s.alertsBeforeWorkloadByRule) : ''} |`,
     `| guard responses proposed | ${s.guardResponses} |`,
     `| healing findings (all on benign activity) | **${s.healingFindings}**, of which ${s.healingLeftAlone} only note a unit that stopped cleanly and is left alone |`,
     `| healing actions asked for (advice or applied) | ${s.healingActions} |`,
@@ -129,8 +133,8 @@ export function renderMarkdown(r, { command, hostInfo } = {}) {
     '',
   ];
   if (c.alerts.length) {
-    lines.push('## Every alert', '', '| rule | summary | process tree |', '| --- | --- | --- |');
-    for (const a of c.alerts) lines.push(`| ${a.rule} | ${cell(a.summary)} | ${cell(a.tree)} |`);
+    lines.push('## Every alert', '', '| rule | summary | process tree | when |', '| --- | --- | --- | --- |');
+    for (const a of c.alerts) lines.push(`| ${a.rule} | ${cell(a.summary)} | ${cell(a.tree)} | ${a.beforeWorkload ? 'before the workload' : 'workload'} |`);
     lines.push('');
   }
   if (c.healing.length) {

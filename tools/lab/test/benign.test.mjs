@@ -64,6 +64,21 @@ test('every alert on the benign workload is a false alert: counted by rule, per 
   assert.match(md, /\/usr\/bin\/tar \(tar -czf doc\.tgz \.\) \\\| archives/, 'a | in a summary is escaped in the table');
 });
 
+test('alerts raised before the workload window (ainkad starting) are counted apart, and listed', () => {
+  const alerts = [
+    { id: 1, rule: 'kernel-module-load', summary: 'kernel module tcp_diag (finit_module) by /usr/sbin/modprobe', tree: 'kthreadd(2) → modprobe(300)', at: 1, beforeWorkload: true },
+    { id: 2, rule: 'read-shadow-file', summary: 'cat opened /etc/shadow', tree: 'bash → cat', at: 2, beforeWorkload: false },
+  ];
+  const s = summarize(raw({ alerts }));
+  assert.equal(s.falseAlerts, 1);
+  assert.deepEqual(s.alertsByRule, { 'read-shadow-file': 1 });
+  assert.equal(s.alertsBeforeWorkload, 1);
+  assert.deepEqual(s.alertsBeforeWorkloadByRule, { 'kernel-module-load': 1 });
+  const md = renderMarkdown(raw({ alerts })).text;
+  assert.match(md, /\| guard alerts before the workload window .* \| \*\*1\*\* \{"kernel-module-load":1\} \|/);
+  assert.match(md, /\| kernel-module-load \| .* \| before the workload \|/);
+});
+
 test('healing actions are problems, and those on protected units, PID 1 or ainkad itself are flagged', () => {
   assert.equal(touchesProtected('unit:ssh.service:restart', 42), true);
   assert.equal(touchesProtected('process:1:oom_score_adj', 42), true);
