@@ -91,7 +91,8 @@ async function runLocal(o) {
     r.workload = { setup: workload.prepare(), restarts: 0 };
     r.daemon = daemon.install(repo, { rules: o.rules });
     log('starting ainkad (product unit, default config)');
-    Object.assign(r.daemon, await daemon.start({ log }));
+    // well inside the short test's 25-minute limit, so a daemon that never comes up is reported with its journal
+    Object.assign(r.daemon, await daemon.start({ log, timeoutS: 600 }));
     r.baseline = await daemon.recordBaseline();
     save();
     const since = Date.now();
