@@ -1,6 +1,5 @@
 import type { MetricSource } from '@ainka/telemetry';
 import type { CapabilityStatus } from './api.js';
-import { ebpfMetricSource } from './ebpfSource.js';
 import { describeError } from './errors.js';
 
 /** What the optional kernel paths gave the daemon. */
@@ -47,22 +46,26 @@ async function probeKernel(mode: 'auto' | 'off'): Promise<CapabilityStatus> {
 export interface OptionalPathsOptions {
   /** Directory of the eBPF objects and their manifest (default: the ones shipped in `@ainka/ebpf`). */
   readonly ebpfObjects?: string;
-  /** One eBPF stream failed while the others go on (see `ebpfMetricSource`). */
+  /** One eBPF stream failed while the others go on (see `ebpfMetricSource` of `@ainka/ebpf-telemetry`). */
   readonly onEbpfStreamError?: (stream: string, err: unknown) => void;
 }
-
-/** The streams `ebpfMetricSource` reads (eBPF is unavailable when every one of them failed to load). */
-const EBPF_STREAMS = ['runQueueLatency$', 'connectLatency$', 'contextSwitches$', 'oomKills$'] as const;
 
 async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {}): Promise<{ status: () => CapabilityStatus; sources: MetricSource[]; ebpfStats?: OptionalPaths['ebpfStats']; close: () => void }> {
   const none = (reason: string) => ({ status: () => ({ id: 'ebpf', available: false, reason }), sources: [], close: () => undefined });
   if (mode === 'off') return none('disabled by config (telemetry.ebpf: off)');
   if (!isRoot()) return none('not root: loading eBPF programs needs CAP_BPF and CAP_PERFMON (run as root or via the systemd unit); using procfs telemetry only');
   let ebpf: typeof import('@ainka/ebpf');
+  let bridge: typeof import('@ainka/ebpf-telemetry');
   try {
     ebpf = await import('@ainka/ebpf');
   } catch (err) {
     return none(`@ainka/ebpf failed to load (${describeError(err).message})`);
+  }
+  try {
+    // eBPF streams → telemetry samples named by the metric catalogue (loaded only when eBPF can run).
+    bridge = await import('@ainka/ebpf-telemetry');
+  } catch (err) {
+    return none(`@ainka/ebpf-telemetry failed to load (${describeError(err).message})`);
   }
   let probe: ReturnType<typeof ebpf.probeEbpf>;
   try {
@@ -78,18 +81,22 @@ async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {
     const pollMs = 1000;
     // The daemon reads histograms once a second: drain the rings every 100 ms (not 10) and skip TCP
     // state changes it never reads (measured 1.72 -> 1.33 % of a core).
-    const failed: string[] = [];
+    // One note per failed stream (the source reports a stream per subscription: a restarted collector
+    // must not count it twice).
+    const failed = new Map<string, string>();
     const streams = new ebpf.EbpfStreams({ pollIntervalMs: pollMs, drainIntervalMs: 100, allTcpStates: false, ...(options.ebpfObjects !== undefined ? { bpfDir: options.ebpfObjects } : {}) });
-    const source = ebpfMetricSource(streams, ebpf.histogramPercentile, pollMs, {
+    const source = bridge.ebpfMetricSource(streams, {
       onStreamError: (stream, err) => {
-        failed.push(`${stream} failed: ${describeError(err).message.replace(/\s+/g, ' ')}`);
+        if (failed.has(stream)) return;
+        failed.set(stream, `${stream} failed: ${describeError(err).message.replace(/\s+/g, ' ')}`);
         options.onEbpfStreamError?.(stream, err);
       },
     });
-    const streamCount = EBPF_STREAMS.length;
+    // eBPF is unavailable when every stream the source reads failed to load.
+    const streamCount = bridge.ebpfMetricStreamNames.length;
     const status = (): CapabilityStatus => {
-      const notes = [...(probeNote !== undefined ? [probeNote] : []), ...failed];
-      if (failed.length >= streamCount) return { id: 'ebpf', available: false, reason: `no eBPF object loads here: ${notes.join('; ')}` };
+      const notes = [...(probeNote !== undefined ? [probeNote] : []), ...failed.values()];
+      if (failed.size >= streamCount) return { id: 'ebpf', available: false, reason: `no eBPF object loads here: ${notes.join('; ')}` };
       return { id: 'ebpf', available: true, ...(notes.length > 0 ? { reason: `(partly: ${notes.join('; ')})` } : {}) };
     };
     return { status, sources: [source], ebpfStats: () => streams.host.stats(), close: () => source.close?.() };

@@ -64,9 +64,12 @@ describe.skipIf(skip)('ainkad with only some eBPF concerns loadable', { timeout:
     let text = '';
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
       text = await (await fetch(url as string)).text();
-      if (/^ainka_sched_runq_latency_p99_seconds/m.test(text)) break;
+      if (/^ainka_sched_runq_latency_p99_seconds/m.test(text) && /^ainka_sched_context_switches_per_second/m.test(text)) break;
     }
+    // From @ainka/ebpf-telemetry's source: the sched object's streams, named and scaled by the catalogue.
     expect(text).toMatch(/^ainka_sched_runq_latency_p99_seconds/m);
+    expect(Number(/^ainka_sched_runq_latency_p99_seconds(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1])).toBeLessThan(10);
+    expect(Number(/^ainka_sched_context_switches_per_second(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1])).toBeGreaterThan(0);
     expect(text).not.toMatch(/^ainka_net_tcp_connect_latency/m);
   });
 
