@@ -38,6 +38,12 @@ export interface DaemonEvents {
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
+/** Longest stretch (ms) the fast layer runs before it lets the event loop serve I/O (API requests). */
+const TICK_SLICE_MS = 5;
+
+/** Resolves after the event loop has served pending I/O (a macrotask turn). */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** The daemon's own cgroup (v2), so selectors never pick it. */
 function selfCgroup(): { selfCgroup?: string } {
   try {
@@ -91,6 +97,8 @@ export class Daemon {
   private forecasts = new Map<string, ForecastResult>();
   private readonly forecastFitAt = new Map<string, number>();
   private ticks = 0;
+  /** Times the fast layer yielded to the event loop in the middle of a tick (since start). */
+  tickSlices = 0;
   private lastSampleCount = 0;
   /** (tick time, samples) of recent ticks, for the series/s rate. */
   private readonly recentTicks: { t: number; n: number }[] = [];
@@ -164,7 +172,15 @@ export class Daemon {
       sources.push(...this.optional.sources);
     }
     const replay = this.replay;
-    this.collector = new MetricsCollector({ sources, intervalMs: c.telemetry.intervalMs, ...(replay !== undefined ? { now: () => replay.now() } : {}) });
+    // The fast layer consumes each batch in slices; the collector awaits it and yields between its sources,
+    // so no tick holds the event loop (and the API socket) for its whole length.
+    this.collector = new MetricsCollector({
+      sources,
+      intervalMs: c.telemetry.intervalMs,
+      consumer: (b) => this.onBatch(b),
+      yieldBetweenSources: true,
+      ...(replay !== undefined ? { now: () => replay.now() } : {}),
+    });
 
     if (c.history.enabled) {
       this.history = new DaemonHistory({
@@ -216,7 +232,6 @@ export class Daemon {
     this.guard = GuardStage.start({ config: c, stateDir: this.stateDir, log: this.log, alerts: this.alerts.manager, changes: this.actions.manager, ebpfAvailable: this.optional.ebpf.available });
 
     this.sub = this.collector.batches$.subscribe({
-      next: (b) => this.onBatch(b),
       error: (err: unknown) => this.log.error({ err: describeError(err) }, 'telemetry stream failed'),
     });
     this.collector.start();
@@ -296,9 +311,22 @@ export class Daemon {
     return loaded;
   }
 
-  /** The fast layer: runs on every tick, from samples to decisions. */
-  private onBatch(batch: SampleBatch): void {
+  /**
+   * The fast layer: runs on every tick, from samples to decisions. It yields to the event loop whenever it
+   * has run for {@link TICK_SLICE_MS} (the API socket, eBPF ring drains and timers get their turn in the
+   * middle of a large tick); the collector awaits it, so the next tick never overlaps it.
+   */
+  private async onBatch(batch: SampleBatch): Promise<void> {
     if (this.stopping) return;
+    let sliceStart = performance.now();
+    /** True when the tick should go on (it yielded if its slice was used up); false once the daemon stops. */
+    const slice = async (): Promise<boolean> => {
+      if (performance.now() - sliceStart < TICK_SLICE_MS) return true;
+      await yieldToLoop();
+      this.tickSlices++;
+      sliceStart = performance.now();
+      return !this.stopping;
+    };
     try {
       this.ticks++;
       this.lastSampleCount = batch.samples.length;
@@ -307,7 +335,10 @@ export class Daemon {
       const t = batch.timestamp;
       const byName = this.byName;
       const detect = this.config.ml.anomaly.enabled;
-      for (const s of batch.samples) {
+      const samples = batch.samples;
+      for (let i = 0; i < samples.length; i++) {
+        if ((i & 63) === 63 && !(await slice())) return;
+        const s = samples[i] as (typeof samples)[number];
         const key = seriesKey(s);
         let l = this.latest.get(key);
         if (l === undefined) {
@@ -340,6 +371,7 @@ export class Daemon {
         if (v !== undefined) this.windows.push(`sum(${m})`, t, v);
       }
       this.history?.write(batch.samples);
+      if (!(await slice())) return;
       const evaluated = this.policy.evaluate(byName, t, { anomalyScore: (k) => this.anomalies.score(k), forecast: (k, h) => this.forecastAt(k, h) });
       // In enforce mode, changes whose rules name an objective are trials (one at a time).
       const decisions = this.config.mode === 'enforce' ? this.optimizer.take(evaluated, t) : evaluated;

@@ -67,7 +67,12 @@ export class BaselineStore {
   readonly #now: () => number;
   readonly #hashFile: (path: string) => string;
   readonly #exes = new Map<string, ExeState>();
-  readonly #pending: { exeId: number; feature: string; value: string; count: number; at: number }[] = [];
+  /**
+   * Observations not yet written, one per (executable, feature, value): a value seen again before the flush
+   * updates its entry (the count is cumulative, so only the latest matters; `first` is the insert's
+   * first_seen), so a build that execs the same compiler a thousand times writes one row, not a thousand.
+   */
+  readonly #pending = new Map<string, { exeId: number; feature: string; value: string; count: number; first: number; at: number }>();
 
   constructor(options: BaselineStoreOptions = {}) {
     this.#maxValues = options.maxValuesPerFeature ?? 256;
@@ -142,11 +147,17 @@ export class BaselineStore {
     st.total++;
     if (count > 0 || !saturated) {
       st.values.set(value, count + 1);
-      this.#pending.push({ exeId: e.id, feature, value, count: count + 1, at: now });
+      const k = `${e.id}\0${feature}\0${value}`;
+      const p = this.#pending.get(k);
+      if (p === undefined) this.#pending.set(k, { exeId: e.id, feature, value, count: count + 1, first: now, at: now });
+      else {
+        p.count = count + 1;
+        p.at = now;
+      }
     }
     e.lastSeen = now;
     e.dirty = true;
-    if (this.#pending.length >= 4096) this.flush();
+    if (this.#pending.size >= 4096) this.flush();
     return verdict;
   }
 
@@ -177,14 +188,14 @@ export class BaselineStore {
 
   /** Writes pending observations in one transaction and forgets executables beyond the bound. */
   flush(): void {
-    if (this.#pending.length === 0 && ![...this.#exes.values()].some((e) => e.dirty)) return;
+    if (this.#pending.size === 0 && ![...this.#exes.values()].some((e) => e.dirty)) return;
     const up = this.#db.prepare(
       'INSERT INTO features (exe_id, feature, value, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (exe_id, feature, value) DO UPDATE SET count = excluded.count, last_seen = excluded.last_seen',
     );
     const tot = this.#db.prepare('INSERT INTO totals (exe_id, feature, total) VALUES (?, ?, ?) ON CONFLICT (exe_id, feature) DO UPDATE SET total = excluded.total');
     const seen = this.#db.prepare('UPDATE exes SET last_seen = ? WHERE id = ?');
     this.#db.transaction(() => {
-      for (const p of this.#pending) up.run(p.exeId, p.feature, p.value, p.count, p.at, p.at);
+      for (const p of this.#pending.values()) up.run(p.exeId, p.feature, p.value, p.count, p.first, p.at);
       for (const e of this.#exes.values()) {
         if (!e.dirty) continue;
         for (const [f, st] of e.features) tot.run(e.id, f, st.total);
@@ -202,7 +213,7 @@ export class BaselineStore {
         }
       }
     })();
-    this.#pending.length = 0;
+    this.#pending.clear();
   }
 
   /** Executables and feature values stored (after a flush). */

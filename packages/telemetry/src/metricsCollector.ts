@@ -24,7 +24,23 @@ export interface MetricsCollectorOptions {
   readonly now?: () => number;
   /** Monotonic clock in ms; injectable for tests. */
   readonly monotonic?: () => number;
+  /**
+   * Called with every batch right after it is emitted on {@link MetricsCollector.batches$}, and awaited:
+   * the next tick does not start before the returned promise settles. A consumer that processes a batch
+   * in slices (yielding to the event loop between them) is thus never overlapped by the next tick, just as
+   * a synchronous `batches$` subscriber is not. It must handle its own errors: a rejection is reported like
+   * an error thrown by a subscriber.
+   */
+  readonly consumer?: (batch: SampleBatch) => void | Promise<void>;
+  /**
+   * Yield to the event loop (`setImmediate`) between pull sources, so I/O that is waiting (a socket
+   * server's requests) is served in the middle of a tick instead of after it. Default false.
+   */
+  readonly yieldBetweenSources?: boolean;
 }
+
+/** Resolves after the event loop has served pending I/O (a macrotask turn). */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface Entry {
   source: MetricSource;
@@ -55,6 +71,8 @@ export class MetricsCollector {
   private readonly monoFn: () => number;
   private pushed: MetricSample[] = [];
   private tickSub: Subscription | undefined;
+  private readonly consumer: ((batch: SampleBatch) => void | Promise<void>) | undefined;
+  private readonly yieldBetween: boolean;
 
   /** One batch per tick. */
   readonly batches$: Observable<SampleBatch> = this.out.asObservable();
@@ -67,6 +85,8 @@ export class MetricsCollector {
     this.intervalMs = interval;
     this.nowFn = options.now ?? Date.now;
     this.monoFn = options.monotonic ?? (() => performance.now());
+    this.consumer = options.consumer;
+    this.yieldBetween = options.yieldBetweenSources ?? false;
     for (const s of options.sources) this.addSource(s);
   }
 
@@ -111,13 +131,14 @@ export class MetricsCollector {
 
   /**
    * Runs one tick now: every due pull source, plus the pushed samples gathered since the last tick.
-   * Also emits the batch on {@link MetricsCollector.batches$}.
+   * Also emits the batch on {@link MetricsCollector.batches$}, then awaits the `consumer` option's call.
    */
   async collectOnce(): Promise<SampleBatch> {
     const ctx: CollectContext = { now: this.nowFn(), monotonicMs: this.monoFn() };
     const start = performance.now();
     const samples: MetricSample[] = this.pushed;
     this.pushed = [];
+    let ran = false;
     for (const e of this.entries) {
       const collect = e.source.collect;
       if (collect === undefined) continue;
@@ -126,6 +147,8 @@ export class MetricsCollector {
       // push a source with minIntervalMs = k ticks to k + 1 ticks, which dropped one sample in k.
       if (min > 0 && ctx.monotonicMs - e.lastRunMs < min - this.intervalMs / 2) continue;
       e.lastRunMs = ctx.monotonicMs;
+      if (this.yieldBetween && ran) await yieldToLoop();
+      ran = true;
       try {
         let r = collect.call(e.source, ctx);
         if (!Array.isArray(r)) r = await r;
@@ -137,6 +160,7 @@ export class MetricsCollector {
     }
     const batch: SampleBatch = { timestamp: ctx.now, samples, durationMs: performance.now() - start };
     this.out.next(batch);
+    if (this.consumer !== undefined) await this.consumer(batch);
     return batch;
   }
 

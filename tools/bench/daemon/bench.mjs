@@ -8,11 +8,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { probeApi } from './apiLatency.mjs';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 const args = process.argv.slice(2);
 // --main <dist/main.js> benches another build (e.g. main's checkout) with this script, for before/after runs
 const main = args.includes('--main') ? resolve(args[args.indexOf('--main') + 1]) : join(repo, 'apps', 'daemon', 'dist', 'main.js');
+// --baseline <dist/main.js> benches that build too, in the same run and the same way (ratios in the table)
+const baseline = args.includes('--baseline') ? resolve(args[args.indexOf('--baseline') + 1]) : undefined;
 const opt = (name, def) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : def;
@@ -29,6 +32,12 @@ const withNetdata = !args.includes('--no-netdata');
 // a fixed threshold returns it. `npm start` sets it; --no-malloc-threshold measures without it.
 const mallocEnv = args.includes('--no-malloc-threshold') ? {} : { MALLOC_MMAP_THRESHOLD_: '131072' };
 const ebpf = args.includes('--no-ebpf') ? 'off' : 'auto';
+// API responsiveness: after the CPU/RSS window, `ainka status` as a client would run it (a fresh connection and
+// a `status` call every --api-every ms ± 50 %) for --api-seconds, optionally while --exec-load processes a
+// second are started (a build's fork/exec churn, which the guard and the process collector see).
+const apiSeconds = opt('api-seconds', 20);
+const apiEveryMs = opt('api-every', 50);
+const execLoad = opt('exec-load', 0);
 const CLK_TCK = 100;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -92,7 +101,23 @@ async function call(socket, method, params = {}) {
   }
 }
 
-async function benchAinkad() {
+/** Starts `perSecond` short-lived processes a second (in batches of a tenth), like a build's fork/exec churn. */
+function startExecLoad(perSecond) {
+  if (!(perSecond > 0)) return { stop() {} };
+  const batch = Math.max(1, Math.round(perSecond / 10));
+  const p = spawn('sh', ['-c', `while :; do i=0; while [ $i -lt ${batch} ]; do /bin/true; i=$((i+1)); done; sleep 0.1; done`], { stdio: 'ignore', detached: true });
+  return {
+    stop() {
+      try {
+        process.kill(-p.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    },
+  };
+}
+
+async function benchAinkad(main) {
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run @ainka/daemon:build)`);
   const dir = mkdtempSync(join(tmpdir(), 'ainka-bench-'));
   const cfg = join(dir, 'ainkad.yaml');
@@ -120,7 +145,17 @@ async function benchAinkad() {
     const s = await call(socket, 'status');
     const fast = s.layers.find((l) => l.name === 'fast').latency;
     const deep = s.layers.find((l) => l.name === 'deep').latency;
-    return { ...m, readyS, startupCpuS, warmupCpuS, seriesPerSecond: s.seriesPerSecond, series: s.series, detectors: s.detectors, fast, deep };
+    let api = null;
+    if (apiSeconds > 0) {
+      const load = startExecLoad(execLoad);
+      const probe = probeApi(socket, { everyMs: apiEveryMs });
+      const cpu0 = procStat(p.pid);
+      await sleep(apiSeconds * 1000);
+      api = await probe.stop();
+      api.cpuPct = ((procStat(p.pid) - cpu0) / apiSeconds) * 100;
+      load.stop();
+    }
+    return { ...m, readyS, startupCpuS, warmupCpuS, seriesPerSecond: s.seriesPerSecond, series: s.series, detectors: s.detectors, fast, deep, api };
   } finally {
     p.kill('SIGINT');
     await new Promise((r) => p.once('exit', r));
@@ -232,7 +267,8 @@ async function benchNodeExporter() {
 
 const f = (n, d = 1) => (n === null || n === undefined ? '-' : Number(n).toFixed(d));
 const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const a = await benchAinkad();
+const b = baseline === undefined ? undefined : await benchAinkad(baseline);
+const a = await benchAinkad(main);
 const n = withNetdata ? await benchNetdata() : { skipped: 'not measured (--no-netdata)' };
 const x = args.includes('--no-node-exporter') ? { skipped: 'not measured (--no-node-exporter)' } : await benchNodeExporter();
 console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, top ${topN} processes, eBPF ${ebpf}, node --max-semi-space-size=${semi} ${nodeFlags.join(' ')}${Object.entries(mallocEnv).map(([k, v]) => `, ${k}=${v}`).join('')}, 2-core shared host, load average ${load0} -> ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
@@ -249,7 +285,28 @@ console.log(`| series/s | ${a.seriesPerSecond} (${a.series} series, ${a.detector
 console.log(`| CPU per 1000 series/s, % of a core | ${f(aPer, 2)} | ${peerCell(n, 'per')} | ${ratio(n, aPer, per(n))} | ${peerCell(x, 'per')} | ${ratio(x, aPer, per(x))} | <= 2x netdata |`);
 console.log(`| storage writes, KB/s | ${f(a.writeKBps, 1)} | ${peerCell(n, 'io')} | | ${peerCell(x, 'io')} | | |`);
 console.log(`| start-up CPU, s (to socket ready in ${f(a.readyS, 1)} s / over the ${warmup} s warm-up) | ${f(a.startupCpuS, 2)} / ${f(a.warmupCpuS, 2)} | | | | | |`);
+if (b !== undefined) {
+  const bPer = (b.cpuPct * 1000) / b.seriesPerSecond;
+  const r = (x, y) => (x === null || y === null || !y ? '-' : `${(x / y).toFixed(2)}x`);
+  console.log('');
+  console.log(`Against the baseline build (${baseline}), run first in this script the same way:`);
+  console.log('');
+  console.log('| | this build | baseline | ratio |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| RSS median (max), MB | ${f(a.rssMb)} (${f(a.rssMaxMb)}) | ${f(b.rssMb)} (${f(b.rssMaxMb)}) | ${r(a.rssMb, b.rssMb)} |`);
+  console.log(`| CPU, % of a core | ${f(a.cpuPct, 2)} | ${f(b.cpuPct, 2)} | ${r(a.cpuPct, b.cpuPct)} |`);
+  console.log(`| series/s | ${a.seriesPerSecond} | ${b.seriesPerSecond} | ${r(a.seriesPerSecond, b.seriesPerSecond)} |`);
+  console.log(`| CPU per 1000 series/s, % of a core | ${f(aPer, 2)} | ${f(bPer, 2)} | ${r(aPer, bPer)} |`);
+  console.log(`| sample-to-decision p50 / p99, ms | ${f(a.fast.p50, 2)} / ${f(a.fast.p99, 2)} | ${f(b.fast.p50, 2)} / ${f(b.fast.p99, 2)} | ${r(a.fast.p50, b.fast.p50)} / ${r(a.fast.p99, b.fast.p99)} |`);
+  if (a.api !== null && b.api !== null) {
+    for (const k of ['p50', 'p90', 'p99', 'max']) console.log(`| API \`status\` round trip ${k}, ms | ${f(a.api[k], 1)} | ${f(b.api[k], 1)} | ${r(a.api[k], b.api[k])} |`);
+    console.log(`| API calls over 100 ms / timeouts (10 s) | ${a.api.over100} of ${a.api.count} / ${a.api.timeouts} | ${b.api.over100} of ${b.api.count} / ${b.api.timeouts} | |`);
+  }
+}
 console.log('');
+if (a.api !== null) {
+  console.log(`API responsiveness (${apiSeconds} s after the window, a fresh connection + \`status\` every ${apiEveryMs} ms ± 50 %${execLoad > 0 ? `, ${execLoad} execs/s started meanwhile` : ''}): p50 ${f(a.api.p50, 1)} ms, p90 ${f(a.api.p90, 1)} ms, p99 ${f(a.api.p99, 1)} ms, max ${f(a.api.max, 1)} ms over ${a.api.count} calls (${a.api.over100} over 100 ms, ${a.api.timeouts} timeouts, ${a.api.errors} errors); ainkad CPU meanwhile ${f(a.api.cpuPct, 2)} %`);
+}
 console.log(`sample-to-decision (fast layer, includes reading /proc): p50 ${f(a.fast.p50, 2)} ms, p90 ${f(a.fast.p90, 2)} ms, p99 ${f(a.fast.p99, 2)} ms, max ${f(a.fast.max, 2)} ms over ${a.fast.count} ticks (budget ${a.fast.budgetMs} ms, ${a.fast.overBudget} over)`);
 console.log(`deep layer cycle: p50 ${f(a.deep.p50, 1)} ms, max ${f(a.deep.max, 1)} ms over ${a.deep.count} cycles (budget ${a.deep.budgetMs} ms)`);
 console.log('');
