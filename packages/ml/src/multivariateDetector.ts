@@ -1,6 +1,23 @@
-import { kmeans } from 'ml-kmeans';
+import type { kmeans as KMeans } from 'ml-kmeans';
+import { createRequire } from 'node:module';
 import { quantileSorted } from 'simple-statistics';
 import { seededRandom } from './random.js';
+
+let kmeansFn: typeof KMeans | undefined;
+
+/**
+ * ml-kmeans, loaded on the first training instead of when `@ainka/ml` is imported: it brings ml-matrix and
+ * ml-spectra-processing (~250 modules, ~5 MB of RSS in ainkad, which never clusters). Node >= 20.19
+ * `require()`s an ES module synchronously (no top-level await in it), so training stays synchronous.
+ */
+function kmeans(...args: Parameters<typeof KMeans>): ReturnType<typeof KMeans> {
+  if (kmeansFn === undefined) {
+    // __filename in the CJS build, import.meta.url in the ESM one (a bundler's `require` shim cannot load it)
+    const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+    kmeansFn = (load('ml-kmeans') as { kmeans: typeof KMeans }).kmeans;
+  }
+  return kmeansFn(...args);
+}
 
 /** Options of {@link MultivariateAnomalyDetector}. */
 export interface MultivariateDetectorOptions {
