@@ -14,7 +14,7 @@ const repo = resolve(import.meta.dirname, '..', '..', '..');
 const args = process.argv.slice(2);
 // --main <dist/main.js> benches another build (e.g. main's checkout) with this script, for before/after runs
 const main = args.includes('--main') ? resolve(args[args.indexOf('--main') + 1]) : join(repo, 'apps', 'daemon', 'dist', 'main.js');
-// --baseline <dist/main.js> benches that build too, in the same run and the same way (ratios in the table)
+// --baseline <dist/main.js> runs that build beside this one, measured and probed at the same time (ratios in the table)
 const baseline = args.includes('--baseline') ? resolve(args[args.indexOf('--baseline') + 1]) : undefined;
 const opt = (name, def) => {
   const i = args.indexOf(`--${name}`);
@@ -117,7 +117,8 @@ function startExecLoad(perSecond) {
   };
 }
 
-async function benchAinkad(main) {
+/** Starts one ainkad of build `main` with the bench's config; resolves once its control socket exists. */
+async function startAinkad(main) {
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run @ainka/daemon:build)`);
   const dir = mkdtempSync(join(tmpdir(), 'ainka-bench-'));
   const cfg = join(dir, 'ainkad.yaml');
@@ -133,33 +134,50 @@ async function benchAinkad(main) {
   );
   const socket = join(dir, 'ainkad.sock');
   const p = spawn(process.execPath, [`--max-semi-space-size=${semi}`, ...nodeFlags, main, '--config', cfg, '--state-dir', join(dir, 'state'), '--socket', socket, '--log-level', 'warn'], { stdio: 'ignore', env: { ...process.env, ...mallocEnv } });
+  const t0 = performance.now();
+  for (let i = 0; i < 600 && !existsSync(socket); i++) await sleep(100);
+  // start-up cost: CPU (user + system) from spawn until the control socket answers, and over the whole warm-up
+  return { p, dir, socket, readyS: (performance.now() - t0) / 1000, startupCpuS: procStat(p.pid) };
+}
+
+async function stopAinkad(d) {
+  d.p.kill('SIGINT');
+  await new Promise((r) => (d.p.exitCode !== null ? r() : d.p.once('exit', r)));
+  rmSync(d.dir, { recursive: true, force: true });
+}
+
+/**
+ * Benches the builds in `mains` side by side: started one after the other, then warmed up, measured and
+ * probed at the same time (so a shared host's drifting load weighs on each alike), then stopped.
+ */
+async function benchAinkads(mains) {
+  const ds = [];
   try {
-    const t0 = performance.now();
-    for (let i = 0; i < 600 && !existsSync(socket); i++) await sleep(100);
-    // start-up cost: CPU (user + system) from spawn until the control socket answers, and over the whole warm-up
-    const readyS = (performance.now() - t0) / 1000;
-    const startupCpuS = procStat(p.pid);
+    for (const m of mains) ds.push(await startAinkad(m));
     await sleep(warmup * 1000);
-    const warmupCpuS = procStat(p.pid);
-    const m = await measure(p.pid, seconds);
-    const s = await call(socket, 'status');
-    const fast = s.layers.find((l) => l.name === 'fast').latency;
-    const deep = s.layers.find((l) => l.name === 'deep').latency;
-    let api = null;
+    const warmupCpuS = ds.map((d) => procStat(d.p.pid));
+    const ms = await Promise.all(ds.map((d) => measure(d.p.pid, seconds)));
+    const out = [];
+    for (const [i, d] of ds.entries()) {
+      const s = await call(d.socket, 'status');
+      const fast = s.layers.find((l) => l.name === 'fast').latency;
+      const deep = s.layers.find((l) => l.name === 'deep').latency;
+      out.push({ ...ms[i], readyS: d.readyS, startupCpuS: d.startupCpuS, warmupCpuS: warmupCpuS[i], seriesPerSecond: s.seriesPerSecond, series: s.series, detectors: s.detectors, fast, deep, api: null });
+    }
     if (apiSeconds > 0) {
       const load = startExecLoad(execLoad);
-      const probe = probeApi(socket, { everyMs: apiEveryMs });
-      const cpu0 = procStat(p.pid);
+      const probes = ds.map((d) => probeApi(d.socket, { everyMs: apiEveryMs }));
+      const cpu0 = ds.map((d) => procStat(d.p.pid));
       await sleep(apiSeconds * 1000);
-      api = await probe.stop();
-      api.cpuPct = ((procStat(p.pid) - cpu0) / apiSeconds) * 100;
+      for (const [i, d] of ds.entries()) {
+        out[i].api = await probes[i].stop();
+        out[i].api.cpuPct = ((procStat(d.p.pid) - cpu0[i]) / apiSeconds) * 100;
+      }
       load.stop();
     }
-    return { ...m, readyS, startupCpuS, warmupCpuS, seriesPerSecond: s.seriesPerSecond, series: s.series, detectors: s.detectors, fast, deep, api };
+    return out;
   } finally {
-    p.kill('SIGINT');
-    await new Promise((r) => p.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    for (const d of ds) await stopAinkad(d);
   }
 }
 
@@ -267,8 +285,7 @@ async function benchNodeExporter() {
 
 const f = (n, d = 1) => (n === null || n === undefined ? '-' : Number(n).toFixed(d));
 const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const b = baseline === undefined ? undefined : await benchAinkad(baseline);
-const a = await benchAinkad(main);
+const [a, b] = await benchAinkads(baseline === undefined ? [main] : [main, baseline]);
 const n = withNetdata ? await benchNetdata() : { skipped: 'not measured (--no-netdata)' };
 const x = args.includes('--no-node-exporter') ? { skipped: 'not measured (--no-node-exporter)' } : await benchNodeExporter();
 console.log(`daemon bench: ${seconds} s steady state after ${warmup} s warm-up, ainkad tick ${intervalMs} ms, top ${topN} processes, eBPF ${ebpf}, node --max-semi-space-size=${semi} ${nodeFlags.join(' ')}${Object.entries(mallocEnv).map(([k, v]) => `, ${k}=${v}`).join('')}, 2-core shared host, load average ${load0} -> ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
@@ -289,7 +306,7 @@ if (b !== undefined) {
   const bPer = (b.cpuPct * 1000) / b.seriesPerSecond;
   const r = (x, y) => (x === null || y === null || !y ? '-' : `${(x / y).toFixed(2)}x`);
   console.log('');
-  console.log(`Against the baseline build (${baseline}), run first in this script the same way:`);
+  console.log(`Against the baseline build (${baseline}), run at the same time as this build (same config, same load; each also loads the host for the other):`);
   console.log('');
   console.log('| | this build | baseline | ratio |');
   console.log('| --- | --- | --- | --- |');
