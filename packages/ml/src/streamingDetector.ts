@@ -43,6 +43,24 @@ export interface StreamingDetectorOptions {
    * hidden in noise (a CPU hog on an already busy host) is found although no single point is unusual.
    */
   readonly cusumWeight?: number;
+  /**
+   * Weight of the level-shift signal: the mean of the last few rows (`shiftShortRows`) against a slower
+   * mean (`shiftLongRows`), in units of that difference's own spread (`shiftSpreadRows`), compared with
+   * the largest *completed* excursion of that z-score so far (records fade as `recordGrowth`). Finds a
+   * sustained shift that stays inside the range seen so far (CPU from 20 % to 60 % on a host that has
+   * touched 100 %), where no single point is unusual. A shift the competent daily (or weekly) profile
+   * predicts is explained away. Its windows count rows, not seconds: a shift is judged on how many
+   * samples show it, at any sampling rate.
+   */
+  readonly shiftWeight?: number;
+  /** Rows in the short-term mean of the level-shift signal (EWMA time constant, in typical rows). */
+  readonly shiftShortRows?: number;
+  /** Rows in the reference mean the short-term mean is compared with (EWMA time constant, rows). */
+  readonly shiftLongRows?: number;
+  /** Rows over which the spread of (short − reference) is measured (EW variance, rows). */
+  readonly shiftSpreadRows?: number;
+  /** A level-shift z-score below this is never a record (a series that never shifts stays quiet). */
+  readonly minShift?: number;
   /** CUSUM drift allowance per row, in robust sigmas. */
   readonly cusumDrift?: number;
   /** A CUSUM below this (robust sigma-rows) is never a record. */
@@ -157,6 +175,11 @@ export const STREAMING_DETECTOR_DEFAULTS: Readonly<Required<StreamingDetectorOpt
   cusumWeight: 1,
   cusumDrift: 1,
   minCusum: 10,
+  shiftWeight: 1,
+  shiftShortRows: 5,
+  shiftLongRows: 100,
+  shiftSpreadRows: 300,
+  minShift: 3,
   spatialWeight: 6,
   spatialSigmas: 0,
   spatialSteps: 8,
@@ -203,6 +226,11 @@ const RULES: Record<keyof StreamingDetectorOptions, OptionRule> = {
   cusumWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
   cusumDrift: { test: nonNegative, expect: 'robust sigmas ≥ 0' },
   minCusum: { test: nonNegative, expect: 'robust sigma-rows ≥ 0' },
+  shiftWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
+  shiftShortRows: { test: (v) => v >= 1, expect: 'a number of rows ≥ 1' },
+  shiftLongRows: { test: (v) => v >= 1, expect: 'a number of rows ≥ 1' },
+  shiftSpreadRows: { test: (v) => v >= 1, expect: 'a number of rows ≥ 1' },
+  minShift: { test: nonNegative, expect: 'a z-score ≥ 0' },
   minLikelihoodZ: { test: nonNegative, expect: 'a z-score ≥ 0' },
   spatialWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
   spatialSigmas: { test: nonNegative, expect: 'robust sigmas ≥ 0' },
@@ -259,8 +287,10 @@ const alphaOf = (dtS: number, tauS: number): number => -Math.expm1(-dtS / tauS);
  *    the models that usually predict this series well predicted it;
  * 3. compares that surprise, and the HTM-style z-score of its short-term average, with the largest ones
  *    seen so far, slowly forgotten (records fade as a power of the time watched);
- * 4. adds spatial novelty (the value leaves the range seen so far) and contextual novelty (a short
- *    sequence of quantised values never seen before, scored by how rare novel contexts have become);
+ * 4. adds spatial novelty (the value leaves the range seen so far), contextual novelty (a short
+ *    sequence of quantised values never seen before, scored by how rare novel contexts have become) and
+ *    level shifts (a short-term mean that has moved from its reference by more than any completed
+ *    excursion before, in units of its own spread: a sustained shift inside the range seen so far);
  * 5. **calibrates** the evidence `E` into a rate: on normal rows (measured outside NAB's labelled
  *    windows, see `tools/bench/nab/calibrate.ts`) the share with evidence ≥ `E` falls as
  *    `calibrationBase · (1 + E)^−calibrationPower`; times rows per day (from the timestamps) that is the
@@ -304,6 +334,12 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #cusumUp = 0;
   #cusumDown = 0;
   #maxCusum = 0;
+  // Level-shift signal: short and reference means, spread of their difference, excursion and record.
+  #shortMean = 0;
+  #refMean = 0;
+  #shiftVar = 0;
+  #shiftPeak = 0;
+  #maxShift = 0;
   #context = 0;
   #novelRate = 0.5;
   readonly #contexts = new Uint8Array(CONTEXT_SLOTS);
@@ -417,6 +453,10 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (seasonal && this.#seasonScale <= competent && e3 < err) err = e3;
     if (weekly && this.#weekScale <= competent && e4 < err) err = e4;
     if (!Number.isFinite(err)) err = Math.min(e1, e2);
+    // A competent daily (weekly) profile that predicts this point explains a level shift away: the
+    // level moved because it always does at this time.
+    const profileExplains =
+      (seasonal && this.#seasonScale <= competent && e3 < o.minShift) || (weekly && this.#weekScale <= competent && e4 < o.minShift);
 
     // 4a. Spatial novelty: how far beyond the range seen so far, relative to that range and resolution.
     const beyond = x > this.#max ? x - this.#max : x < this.#min ? this.#min - x : 0;
@@ -445,7 +485,9 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
 
     // Learn the models.
     const scaleBefore = this.#scale;
-    const la1 = alphaOf(dt, tau(o.levelSeconds));
+    // The level runs as a cumulative mean until its EWMA weight takes over (as the scales do), so a
+    // slow level on a fast series is not anchored to the first value for many time constants.
+    const la1 = Math.max(alphaOf(dt, tau(o.levelSeconds)), 1 / n);
     this.#scale += sa * (Math.abs(x - expected) - this.#scale);
     this.#stepScale += sa * (step - this.#stepScale);
     this.#level += la1 * (x - this.#level);
@@ -505,10 +547,32 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     }
     if (count < 255) this.#contexts[slot] = count + 1;
 
+    // 4e. Level shift: the short-term mean against a slower reference mean, in units of the spread of
+    // that difference, compared with the largest completed excursion (not the running one: a z-score
+    // that rises smoothly would otherwise only ever beat its own record by one row's increment).
+    let shiftEvidence = 0;
+    if (o.shiftWeight > 0) {
+      const rowS = this.#dt;
+      this.#shortMean += Math.max(alphaOf(dt, o.shiftShortRows * rowS), 1 / n) * (x - this.#shortMean);
+      const diff = this.#shortMean - this.#refMean;
+      const zShift = n > o.warmupRows ? Math.abs(diff) / (Math.sqrt(this.#shiftVar) + floor) : 0;
+      this.#shiftVar += Math.max(alphaOf(dt, o.shiftSpreadRows * rowS), 1 / n) * (diff * diff - this.#shiftVar);
+      this.#refMean += Math.max(alphaOf(dt, o.shiftLongRows * rowS), 1 / n) * (x - this.#refMean);
+      if (!profileExplains) shiftEvidence = o.shiftWeight * 10 * Math.max(0, zShift / Math.max(this.#maxShift, o.minShift) - 1);
+      const fixed = Math.exp(-dt / tauS(o.recordSeconds));
+      this.#maxShift *= o.recordGrowth > 0 ? Math.max(0, 1 - (o.recordGrowth * dt) / elapsedS) : fixed;
+      // An excursion lasts while z > 1; its peak becomes a record when it ends.
+      if (zShift > 1) this.#shiftPeak = Math.max(this.#shiftPeak, zShift);
+      else if (this.#shiftPeak > 0) {
+        this.#maxShift = Math.max(this.#maxShift, this.#shiftPeak);
+        this.#shiftPeak = 0;
+      }
+    }
+
     // Combine: evidence in sigma-like units.
     const record = o.recordWeight * 10 * Math.max(0, rErr - 1, rZ - 1);
     const spatialEvidence = o.spatialWeight * 10 * (spatial + 0.5 * farBeyond);
-    const shift = o.cusumWeight * 10 * Math.max(0, rC - 1);
+    const shift = Math.max(o.cusumWeight * 10 * Math.max(0, rC - 1), shiftEvidence);
     const evidence = Math.max(record, spatialEvidence, shift, o.contextWeight * context, o.likelihoodWeight * zPos);
 
     // 5. Calibration: the chance of evidence this strong on a normal row, times rows per day.
@@ -530,7 +594,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
       this.#peak = strength;
     }
     const alert = this.#alertStep(t, x, score, expected, scaleBefore, floor);
-    return new StreamingResult(score, onsetScore, alarmsPerDay, confidence, alert, x, err, expected, evidence, record, spatialEvidence, spatial, context, z, this.#min, this.#max, o.outputScale, undefined);
+    return new StreamingResult(score, onsetScore, alarmsPerDay, confidence, alert, x, err, expected, evidence, record, spatialEvidence, spatial, context, z, this.#min, this.#max, o.outputScale, undefined, shiftEvidence, this.#shortMean, this.#refMean);
   }
 
   #alertState(t: number, onset: boolean): AnomalyAlert {
@@ -594,6 +658,9 @@ export class StreamingResult implements AnomalyResult {
     private readonly hi: number,
     private readonly outputScale: number,
     private readonly fixedReason: string | undefined,
+    private readonly shiftEvidence = 0,
+    private readonly recentMean = 0,
+    private readonly referenceMean = 0,
   ) {}
 
   get explanation(): AnomalyExplanation {
@@ -605,6 +672,7 @@ export class StreamingResult implements AnomalyResult {
       if (evidence === spatialEvidence) reason = `${base}; it leaves the range seen so far (${lo.toPrecision(6)} to ${hi.toPrecision(6)})`;
       else if (evidence === record) reason = `${base}, the largest surprise in recent history`;
       else if (evidence === context) reason = `${base}; this sequence of values has not been seen before`;
+      else if (evidence === this.shiftEvidence) reason = `${base}; the level has shifted: recent mean ${this.recentMean.toPrecision(6)} against ${this.referenceMean.toPrecision(6)} before, more than any earlier excursion`;
       else reason = `${base}; surprises have been unusually frequent lately`;
       reason += `; by chance about ${formatRate(this.alarmsPerDay)}`;
     }
@@ -617,6 +685,7 @@ export class StreamingResult implements AnomalyResult {
         spatial: this.spatial,
         context: 1 - Math.exp(-context / this.outputScale),
         likelihood: 1 - normalTail(this.z),
+        shift: 1 - Math.exp(-this.shiftEvidence / this.outputScale),
       },
     };
   }

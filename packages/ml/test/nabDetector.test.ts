@@ -49,6 +49,8 @@ describe('StreamingAnomalyDetector on NAB', () => {
 /**
  * Measured with the defaults: standard, low FP, low FN, each source held out in turn (68.70 / 57.08 /
  * 71.97 since a never-moved series takes its first step as one quantum; before: 67.2 / 60.1 / 70.8 —
- * low FP lost 3 points on realKnownCause's threshold choice, the other two profiles gained).
+ * low FP lost 3 points on realKnownCause's threshold choice, the other two profiles gained). With the
+ * level-shift signal and the level's cumulative-mean warm-up: 67.43 / 57.43 / 71.58 (in-sample rose
+ * 69.07 / 61.52 / 73.34 → 69.40 / 61.40 / 73.89; held out, standard lost 1.3 and low FN 0.4).
  */
-const HELD = [68.7, 57.1, 72.0] as const;
+const HELD = [67.4, 57.4, 71.6] as const;

@@ -99,3 +99,57 @@ describe('EwmaDetector', () => {
     expect(d.update(500, 30).score).toBeGreaterThan(0.99);
   });
 });
+
+describe('StreamingAnomalyDetector: level shifts inside the range seen so far', () => {
+  const SECOND = 1000;
+  /**
+   * A utilisation-like series: noisy 0.2, an early 3-row spike to ~0.95 (it sets the range and the
+   * point-surprise record), then from row 800 a sustained 90-row shift to 0.55, inside that range.
+   */
+  function busy(seed: number): number[] {
+    const rand = seededRandom(seed);
+    return Array.from({ length: 1500 }, (_, i) => {
+      const base = i >= 150 && i < 153 ? 0.95 : i >= 800 && i < 890 ? 0.55 : 0.2;
+      return Math.min(1, Math.max(0, base + 0.08 * gaussian(rand)));
+    });
+  }
+  function onsetsAt(step: number, values: readonly number[]): { shift: number; normal: number } {
+    const d = new StreamingAnomalyDetector();
+    const on = values.map((x, i) => d.update(i * step, x).onsetScore);
+    // Normal rows: after the spike and warm-up, before the shift, and once it has ended.
+    return { shift: Math.max(...on.slice(800, 890)), normal: Math.max(...on.slice(300, 800), ...on.slice(950)) };
+  }
+
+  it('finds a sustained shift after an early spike set the range and the records (1 s rows)', () => {
+    for (const seed of [11, 12, 13]) {
+      const { shift, normal } = onsetsAt(SECOND, busy(seed));
+      expect(shift).toBeGreaterThan(0.2);
+      expect(shift).toBeGreaterThan(2 * normal);
+    }
+  });
+
+  it('finds it at 5-minute rows too (the shift signal counts rows, not seconds)', () => {
+    for (const seed of [11, 12, 13]) {
+      const { shift, normal } = onsetsAt(STEP, busy(seed));
+      expect(shift).toBeGreaterThan(0.5);
+      expect(shift).toBeGreaterThan(1.5 * normal);
+    }
+  });
+
+  it('does not start its level at the first value of a fast series (the level warms up as a mean)', () => {
+    const rand = seededRandom(15);
+    const d = new StreamingAnomalyDetector();
+    let last = d.update(0, 0.9);
+    for (let i = 1; i <= 300; i++) last = d.update(i * SECOND, 0.2 + 0.05 * gaussian(rand));
+    expect(last.explanation.expected).toBeLessThan(0.3);
+  });
+
+  it('stays quiet on recurring bursts of the kind seen before (no shift alarms)', () => {
+    const rand = seededRandom(16);
+    // 60-row bursts every 300 rows: after the first few, a burst is normal for this series.
+    const values = Array.from({ length: 3000 }, (_, i) => (i % 300 < 60 ? 0.6 : 0.2) + 0.08 * gaussian(rand));
+    const d = new StreamingAnomalyDetector();
+    const s = values.map((x, i) => d.update(i * SECOND, x).score);
+    expect(Math.max(...s.slice(1500))).toBeLessThan(0.5);
+  });
+});
