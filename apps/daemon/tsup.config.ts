@@ -14,6 +14,9 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'node20',
+    // parse-duration (behind parseDuration) is ESM-only: bundled into this entry, so the CJS build's
+    // require() gets the function and not a namespace object.
+    noExternal: ['parse-duration'],
   },
   {
     entry: { main: 'src/main.ts' },

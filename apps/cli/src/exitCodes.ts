@@ -5,7 +5,7 @@
  * | --- | --- |
  * | 0 | success |
  * | 1 | the command failed (the message says why) |
- * | 2 | usage error (unknown command or option, missing argument) |
+ * | 2 | usage error (unknown command or option, missing argument, a duration that does not parse) |
  * | 3 | the daemon is not running or not reachable |
  * | 4 | not found (unknown action, anomaly, change or metric) |
  * | 5 | invalid input (a policy failed validation) |
@@ -37,6 +37,8 @@ export function exitCodeFor(code: string): number {
       return EXIT.invalid;
     case 'ERR_AINKA_DAEMON_PERMISSION_DENIED':
       return EXIT.permission;
+    case 'ERR_AINKA_DAEMON_DURATION_INVALID':
+      return EXIT.usage;
     default:
       return EXIT.failure;
   }

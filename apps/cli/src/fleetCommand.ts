@@ -1,4 +1,4 @@
-import { offlinePolicyStage } from '@ainka/daemon';
+import { offlinePolicyStage, parseDuration } from '@ainka/daemon';
 import { learnFleet, PrometheusClient, publishFleet, type FleetModel, type PolicyTemplate, type PublishResult } from '@ainka/fleet';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -20,13 +20,6 @@ export interface FleetLearnCommandOptions {
   readonly namespace: string;
   readonly configmapPrefix: string;
   readonly serverSide?: boolean;
-}
-
-/** `90`, `90s`, `15m`, `6h`, `2d` → seconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)?$/.exec(text.trim());
-  if (m === null) throw new Error(`'${text}' is not a duration; write e.g. 90s, 15m, 6h or 2d.`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
 }
 
 function readTemplates(dir: string): PolicyTemplate[] {
@@ -69,8 +62,8 @@ function render(model: FleetModel, published: PublishResult | undefined, validat
  */
 export async function fleetLearnCommand(ctx: Context, o: FleetLearnCommandOptions): Promise<number> {
   const model = await learnFleet(new PrometheusClient(o.prometheus), {
-    rangeSeconds: parseDuration(o.range),
-    ...(o.step !== undefined ? { stepSeconds: parseDuration(o.step) } : {}),
+    rangeSeconds: parseDuration(o.range, 's', '--range'),
+    ...(o.step !== undefined ? { stepSeconds: parseDuration(o.step, 's', '--step') } : {}),
     groupBy: o.groupBy,
     hostLabel: o.hostLabel,
     zThreshold: Number(o.z),

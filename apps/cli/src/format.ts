@@ -1,3 +1,4 @@
+import { parseDuration } from '@ainka/daemon';
 import stringWidth from 'string-width';
 /** Human formats shared by the commands. */
 
@@ -72,14 +73,18 @@ export function table(rows: readonly (readonly string[])[], header?: readonly st
   return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - stringWidth(c)))).join('  ')).join('\n');
 }
 
-/** Parse `30s`, `10m`, `2h`, `1d` or an ISO date into ms since the epoch (relative to now). */
+/**
+ * `--since`: a duration back from now (`30s`, `10m`, `1h30m`, `2d`; a bare number is seconds, parsed by
+ * `@ainka/daemon`'s `parseDuration`, the parser of ainkad.yaml's durations) or a date (`2026-12-07T10:00Z`),
+ * as ms since the epoch. Neither: `ERR_AINKA_DAEMON_DURATION_INVALID` (exit 2).
+ */
 export function parseSince(s: string, now = Date.now()): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(s.trim());
-  if (m !== null) {
-    const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-    return now - Number(m[1]) * mult;
+  try {
+    return now - parseDuration(s, 's', '--since') * 1000;
+  } catch (err) {
+    // Not a duration: a date, else the duration's error (it names the accepted forms).
+    const t = /\d{4}-\d{2}-\d{2}/.test(s) ? Date.parse(s) : Number.NaN;
+    if (Number.isNaN(t)) throw err;
+    return t;
   }
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) throw new Error(`--since ${s} is not a duration (30s, 10m, 2h, 1d) or a date; fix the value`);
-  return t;
 }

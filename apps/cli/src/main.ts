@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { adviseCommand, anomaliesCommand, explainCommand, forecastCommand } from './adviceCommands.js';
 import { baselineDiffCommand, baselineRecordCommand } from './baselineCommands.js';
-import { bashCompletion } from './completion.js';
+import { registerCompletion } from './completion.js';
 import { dashboardCommand } from './dashboardCommand.js';
 import { Context, reportError, type GlobalOptions } from './context.js';
 import { EXIT } from './exitCodes.js';
@@ -41,7 +41,7 @@ program
   .command('top')
   .description('live view: state, pressure, latency histograms, anomalies, advice (q quits)')
   .option('--once', 'print one frame and exit')
-  .option('--interval <ms>', 'refresh interval', '1000')
+  .option('--interval <duration>', 'refresh interval (500ms, 2s; a bare number is ms)', '1000')
   .action((o: { once?: boolean; interval: string }) => run(() => topCommand(ctx(), o))());
 program.command('explain <id>').description('why an action (D3), anomaly (A7) or journal change (#12) happened, with its evidence').action((id: string) => run(() => explainCommand(ctx(), id))());
 const policy = program.command('policy').description('validate, apply and list policies');
@@ -79,7 +79,7 @@ program
   .requiredOption('--prometheus <url>', 'Prometheus (or Thanos/Mimir/VictoriaMetrics) base URL')
   .option('--group-by <label>', 'label hosts are grouped by', 'role')
   .option('--host-label <label>', 'label naming a host', 'host')
-  .option('--range <duration>', 'history to learn from (90s, 15m, 6h, 2d)', '1h')
+  .option('--range <duration>', 'history to learn from (90s, 15m, 1h30m, 2d; a bare number is seconds)', '1h')
   .option('--step <duration>', 'query resolution (default range / 120)')
   .option('--z <number>', '|robust z| above which a value is outlying', '3.5')
   .option('--k <number>', 'thresholds are median ± k robust sigma', '3')
@@ -109,20 +109,11 @@ program
 program
   .command('history <metric>')
   .description('stored history of a metric or series (from SQLite when the daemon is down)')
-  .option('--since <when>', 'start: 30s, 10m, 2h, 1d or a date', '1h')
+  .option('--since <when>', 'start: a duration back from now (30s, 10m, 1h30m, 1d) or an ISO date', '1h')
   .option('--limit <n>', 'at most this many points per series', '1000')
   .action((m: string, o: { since: string; limit: string }) => run(() => historyCommand(ctx(), m, o))());
-program
-  .command('completion [shell]')
-  .description('print a shell completion script (bash; zsh via bashcompinit)')
-  .action((shell: string | undefined) => {
-    if (shell !== undefined && shell !== 'bash' && shell !== 'zsh') {
-      process.stderr.write(`ainka: completion for ${shell} is not available; use bash (zsh: bashcompinit)\n`);
-      exitCode = EXIT.usage;
-      return;
-    }
-    process.stdout.write(bashCompletion(program));
-  });
+// Last: completion is generated from every command defined above.
+registerCompletion(program);
 
 try {
   await program.parseAsync(process.argv);

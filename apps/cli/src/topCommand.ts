@@ -1,10 +1,11 @@
-import type { SnapshotResult } from '@ainka/daemon';
+import { parseDuration, type SnapshotResult } from '@ainka/daemon';
 import type { Context } from './context.js';
 import { EXIT } from './exitCodes.js';
 import { renderTop } from './topView.js';
 
 /** `ainka top`: a live view (q or Ctrl-C quits); `--once` prints one frame; `--json` one snapshot. */
 export async function topCommand(ctx: Context, o: { once?: boolean; interval: string }): Promise<number> {
+  const intervalMs = parseDuration(o.interval, 'ms', '--interval');
   return ctx.withClient(async (c) => {
     const first = await c.call<SnapshotResult>('snapshot');
     if (ctx.json || o.once === true || process.stdout.isTTY !== true) {
@@ -25,7 +26,7 @@ export async function topCommand(ctx: Context, o: { once?: boolean; interval: st
     draw(first);
     const timer = setInterval(() => {
       c.call<SnapshotResult>('snapshot').then(draw, () => quit());
-    }, Number(o.interval));
+    }, Math.max(100, intervalMs));
     process.on('SIGINT', quit);
     if (process.stdin.isTTY) {
       process.stdin.setRawMode(true);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, ensureBuilt, eventually, fixture, startDaemon, tempDir, writeConfig, type RunningDaemon } from '../../daemon/test/harness.js';
+import { cli, cliJson, cliMain, ensureBuilt, eventually, fixture, startDaemon, tempDir, writeConfig, type RunningDaemon } from '../../daemon/test/harness.js';
 
 interface Status {
   ticks: number;
@@ -21,8 +21,9 @@ beforeAll(async () => {
     policy,
     ['apiVersion: ainka.dev/v1', 'kind: Policy', 'name: writeback', 'rules:', '  - name: writeback-pressure', '    when: mem.dirty_bytes > 256MiB for 1s', '    then:', '      - knob: sysctl:vm.dirty_background_ratio', '        set: 5', ''].join('\n'),
   );
-  const cfg = writeConfig(dir, ['policy:', '  packs: []', `  files: [${JSON.stringify(policy)}]`, 'ml: { anomaly: { warmup: 5 } }', 'layers: { deepIntervalMs: 500 }', ''].join('\n'));
-  d = await startDaemon(dir, ['--config', cfg, '--replay', fixture, '--interval', '200']);
+  const cfg = writeConfig(dir, ['policy:', '  packs: []', `  files: [${JSON.stringify(policy)}]`, 'ml: { anomaly: { warmup: 5 } }', 'layers: { deepIntervalMs: 500ms }', ''].join('\n'));
+  // Durations with units in the config and on the command line (@ainka/daemon's parseDuration).
+  d = await startDaemon(dir, ['--config', cfg, '--replay', fixture, '--interval', '200ms']);
   await eventually(() => (cliJson<Status>(['status'], d.socket).ticks >= 12 ? true : undefined));
 }, 120_000);
 
@@ -69,6 +70,21 @@ describe('ainka against a running daemon', () => {
     const h = cliJson<{ from: string; series: { series: string; points: unknown[] }[] }>(['history', 'mem.dirty_bytes', '--since', '10m'], d.socket);
     expect(h.from).toBe('daemon');
     expect(h.series[0]?.points.length).toBeGreaterThan(5);
+  });
+
+  it('reads --since as a compound duration or an ISO date, and exits 2 naming a duration that does not parse', () => {
+    const long = cliJson<{ series: { points: unknown[] }[] }>(['history', 'mem.dirty_bytes', '--since', '1h30m'], d.socket);
+    expect(long.series[0]?.points.length).toBeGreaterThan(5);
+    const iso = cliJson<{ series: { points: unknown[] }[] }>(['history', 'mem.dirty_bytes', '--since', new Date(Date.now() - 3_600_000).toISOString()], d.socket);
+    expect(iso.series[0]?.points.length).toBe(long.series[0]?.points.length);
+    const none = cliJson<{ series: { points: unknown[] }[] }>(['history', 'mem.dirty_bytes', '--since', '0s'], d.socket);
+    expect(none.series[0]?.points.length ?? 0).toBeLessThan(long.series[0]?.points.length ?? 0);
+    const bad = cli(['history', 'mem.dirty_bytes', '--since', '10 parsecs'], d.socket);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since "10 parsecs" has the unknown unit "parsecs"; write a number with a unit such as 250ms, 90s, 5m, 1h30m or 2d');
+    expect(bad.stderr).toContain('[ERR_AINKA_DAEMON_DURATION_INVALID]');
+    expect(cli(['top', '--once', '--interval', 'often'], d.socket).code).toBe(2);
+    expect(cli(['fleet', 'learn', '--prometheus', 'http://127.0.0.1:1', '--range', '1h-5m'], d.socket).code).toBe(2);
   });
 
   it('policy validate (local), apply and list', () => {
@@ -133,14 +149,33 @@ describe('ainka without a daemon', () => {
     expect(h.series[0]?.points.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('prints a bash completion script that covers every command and parses', () => {
-    const r = cli(['completion', 'bash']);
-    expect(r.code).toBe(0);
-    for (const c of ['status', 'top', 'explain', 'policy', 'advise', 'rollback', 'forecast', 'anomalies', 'history', 'completion', 'validate', 'apply', 'list', '--json']) expect(r.stdout).toContain(c);
-    expect(r.stdout).toContain('complete -F _ainka ainka');
-    const syntax = spawnSync('bash', ['-n'], { input: r.stdout, encoding: 'utf8' });
-    expect(syntax.status).toBe(0);
-    const words = spawnSync('bash', ['-c', `${r.stdout}\nCOMP_WORDS=(ainka pol); COMP_CWORD=1; _ainka; echo "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
-    expect(words.stdout.trim()).toBe('policy');
-  });
+  it('completes from the command definitions in real bash (@bomb.sh/tab): commands, subcommands, options, metric names', () => {
+    const bin = tempDir('completion');
+    // The script calls `ainka complete -- <words>` on TAB: put this build on PATH as `ainka`.
+    writeFileSync(join(bin, 'ainka'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliMain)} "$@"\n`, { mode: 0o755 });
+    const script = cli(['completion', 'bash']);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toContain('complete -F __ainka_complete ainka');
+    /** What bash offers for `ainka <words…>` + TAB (bash-completion's word splitter and compopt, which works only inside a real TAB, stubbed). */
+    const complete = (...words: string[]): string[] => {
+      const sh = [
+        '_get_comp_words_by_ref() { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }',
+        'compopt() { :; }',
+        'source <(ainka completion bash)',
+        'COMP_WORDS=(ainka "$@"); COMP_CWORD=$#; __ainka_complete; printf "%s\\n" "${COMPREPLY[@]}"',
+      ].join('\n');
+      const r = spawnSync('bash', ['-c', sh, 'bash', ...words], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
+      expect(r.stderr).toBe('');
+      return r.stdout.split('\n').filter((l) => l !== '');
+    };
+    expect(complete('pol')).toEqual(['policy']);
+    expect(complete('')).toEqual(expect.arrayContaining(['status', 'top', 'explain', 'policy', 'advise', 'rollback', 'forecast', 'anomalies', 'history', 'fleet', 'completion']));
+    expect(complete('policy', '')).toEqual(expect.arrayContaining(['validate', 'apply', 'list']));
+    expect(complete('history', 'cpu.busy_r')).toEqual(['cpu.busy_ratio']);
+    expect(complete('history', 'cpu.busy_ratio', '--si')).toEqual(['--since']);
+    expect(complete('completion', 'z')).toEqual(['zsh']);
+    const zsh = cli(['completion', 'zsh']);
+    expect(zsh.stdout.startsWith('#compdef ainka')).toBe(true);
+    expect(cli(['completion', 'tcsh']).code).toBe(2);
+  }, 90_000);
 });

@@ -1,9 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { Document, parse as parseYaml, YAMLMap, isMap, isScalar, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { parseDuration, type DurationUnit } from './duration.js';
 import { DaemonError } from './errors.js';
 
 const mode = z.enum(['advise', 'enforce']);
+
+/**
+ * A duration key: a number in the key's unit (`intervalMs: 500`), or a string with units that
+ * `parseDuration` converts to it (`intervalMs: 500ms`, `retentionHours: 1d`, `cooldownSeconds: 1h30m`).
+ */
+function duration<T extends z.ZodType>(unit: DurationUnit, schema: T) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return parseDuration(value, unit, 'the duration');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message, input: value });
+      return z.NEVER;
+    }
+  }, schema);
+}
 
 /**
  * The zod schema of `ainkad.yaml`. Every key has a default, so an empty file (or none) is a valid config.
@@ -18,9 +35,9 @@ export const daemonConfigSchema = z
     root: z.string().min(1).default('/'),
     telemetry: z
       .object({
-        intervalMs: z.number().int().min(10).max(60_000).default(1000),
+        intervalMs: duration('ms', z.number().int().min(10).max(60_000).default(1000)),
         procRoot: z.string().min(1).default('/'),
-        processes: z.object({ enabled: z.boolean().default(true), topN: z.number().int().min(1).max(1000).default(10), intervalMs: z.number().int().min(100).default(5000) }).strict().prefault({}),
+        processes: z.object({ enabled: z.boolean().default(true), topN: z.number().int().min(1).max(1000).default(10), intervalMs: duration('ms', z.number().int().min(100).default(5000)) }).strict().prefault({}),
         cgroups: z.object({ enabled: z.boolean().default(true), maxDepth: z.number().int().min(0).max(8).default(2), maxCgroups: z.number().int().min(1).max(4096).default(64) }).strict().prefault({}),
         replay: z.string().min(1).nullable().default(null),
         replayLoop: z.boolean().default(false),
@@ -35,9 +52,9 @@ export const daemonConfigSchema = z
     history: z
       .object({
         enabled: z.boolean().default(true),
-        retentionHours: z.number().positive().max(24 * 366).default(6),
+        retentionHours: duration('h', z.number().positive().max(24 * 366).default(6)),
         maxMegabytes: z.number().positive().default(256),
-        flushIntervalMs: z.number().int().min(100).default(5000),
+        flushIntervalMs: duration('ms', z.number().int().min(100).default(5000)),
       })
       .strict()
       .prefault({}),
@@ -48,23 +65,23 @@ export const daemonConfigSchema = z
             enabled: z.boolean().default(true),
             threshold: z.number().min(0).max(1).default(0.99),
             warmup: z.number().int().min(1).default(60),
-            warmupSeconds: z.number().min(0).default(120),
+            warmupSeconds: duration('s', z.number().min(0).default(120)),
             maxSeries: z.number().int().min(1).default(5000),
             exclude: z.array(z.string()).default(['*_total', 'process.*', '*.info']),
           })
           .strict()
           .prefault({}),
         windowPoints: z.number().int().min(10).max(100_000).default(300),
-        forecastHorizonSeconds: z.number().positive().default(600),
+        forecastHorizonSeconds: duration('s', z.number().positive().default(600)),
       })
       .strict()
       .prefault({}),
     layers: z
       .object({
-        immediateBudgetMs: z.number().positive().default(1),
-        fastBudgetMs: z.number().positive().default(100),
-        deepIntervalMs: z.number().int().min(100).default(30_000),
-        deepBudgetMs: z.number().positive().default(10_000),
+        immediateBudgetMs: duration('ms', z.number().positive().default(1)),
+        fastBudgetMs: duration('ms', z.number().positive().default(100)),
+        deepIntervalMs: duration('ms', z.number().int().min(100).default(30_000)),
+        deepBudgetMs: duration('ms', z.number().positive().default(10_000)),
       })
       .strict()
       .prefault({}),
@@ -85,7 +102,7 @@ export const daemonConfigSchema = z
         files: z.array(z.string()).default([]),
         protect: z.array(z.string()).default([]),
         watchDirs: z.array(z.string().min(1)).default([]),
-        watchIntervalMs: z.number().int().min(100).default(10_000),
+        watchIntervalMs: duration('ms', z.number().int().min(100).default(10_000)),
       })
       .strict()
       .prefault({}),
@@ -94,9 +111,9 @@ export const daemonConfigSchema = z
         rollbackOnExit: z.boolean().default(true),
         recovery: z.enum(['revert', 'complete']).default('revert'),
         maxPerMinute: z.number().int().min(0).default(6),
-        cooldownSeconds: z.number().min(0).default(60),
-        adminCheckIntervalMs: z.number().int().min(100).default(30_000),
-        trialCooldownMinutes: z.number().min(0).default(60),
+        cooldownSeconds: duration('s', z.number().min(0).default(60)),
+        adminCheckIntervalMs: duration('ms', z.number().int().min(100).default(30_000)),
+        trialCooldownMinutes: duration('m', z.number().min(0).default(60)),
       })
       .strict()
       .prefault({}),
@@ -108,19 +125,19 @@ export const daemonConfigSchema = z
         leaks: z
           .object({
             enabled: z.boolean().default(true),
-            intervalMs: z.number().int().min(100).default(5000),
-            windowSeconds: z.number().positive().default(300),
-            minSpanSeconds: z.number().positive().default(120),
-            horizonHours: z.number().positive().default(6),
+            intervalMs: duration('ms', z.number().int().min(100).default(5000)),
+            windowSeconds: duration('s', z.number().positive().default(300)),
+            minSpanSeconds: duration('s', z.number().positive().default(120)),
+            horizonHours: duration('h', z.number().positive().default(6)),
           })
           .strict()
           .prefault({}),
         services: z
           .object({
             enabled: z.boolean().default(true),
-            minDelaySeconds: z.number().positive().default(1),
-            maxDelaySeconds: z.number().positive().default(300),
-            healthyRunSeconds: z.number().positive().default(60),
+            minDelaySeconds: duration('s', z.number().positive().default(1)),
+            maxDelaySeconds: duration('s', z.number().positive().default(300)),
+            healthyRunSeconds: duration('s', z.number().positive().default(60)),
             crashLoopFailures: z.number().int().min(2).default(3),
           })
           .strict()
@@ -128,19 +145,19 @@ export const daemonConfigSchema = z
         drift: z
           .object({
             enabled: z.boolean().default(true),
-            sysctlIntervalMs: z.number().int().min(100).nullable().default(null),
-            fullIntervalMs: z.number().int().min(1000).default(30_000),
+            sysctlIntervalMs: duration('ms', z.number().int().min(100).nullable().default(null)),
+            fullIntervalMs: duration('ms', z.number().int().min(1000).default(30_000)),
           })
           .strict()
           .prefault({}),
         pressure: z
           .object({
             enabled: z.boolean().default(true),
-            intervalMs: z.number().int().min(200).default(2000),
+            intervalMs: duration('ms', z.number().int().min(200).default(2000)),
             someAvg10Percent: z.number().gt(0).max(100).default(20),
             minAvailablePercent: z.number().min(0).lt(100).default(10),
-            sustainSeconds: z.number().min(0).default(10),
-            stepSeconds: z.number().positive().default(30),
+            sustainSeconds: duration('s', z.number().min(0).default(10)),
+            stepSeconds: duration('s', z.number().positive().default(30)),
             allowKill: z.boolean().default(false),
             prefer: z.array(z.string().min(1)).default([]),
             avoid: z.array(z.string().min(1)).default([]),
@@ -177,7 +194,7 @@ export const daemonConfigSchema = z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
         live: z.boolean().default(false),
-        liveIntervalMs: z.number().int().min(100).default(2000),
+        liveIntervalMs: duration('ms', z.number().int().min(100).default(2000)),
       })
       .strict()
       .prefault({}),
@@ -324,7 +341,7 @@ function annotate(node: YamlNode | null | undefined, prefix: string): void {
 /** The default config as commented YAML (what `ainkad --print-default-config` prints). @public */
 export function defaultConfigYaml(): string {
   const doc = new Document(daemonConfigSchema.parse({}));
-  doc.commentBefore = ' ainkad configuration. Every key is optional; these are the defaults.';
+  doc.commentBefore = ' ainkad configuration. Every key is optional; these are the defaults.\n Durations (keys ending in Ms, Seconds, Minutes or Hours) take a number in that unit or a string with units: 500ms, 90s, 5m, 1h30m, 2d.';
   annotate(doc.contents as YamlNode, '');
   return doc.toString({ lineWidth: 0 });
 }

@@ -6,6 +6,8 @@ export type DaemonErrorCode =
   | 'ERR_AINKA_DAEMON_CONFIG_INVALID'
   /** The configuration file cannot be read or is not YAML. */
   | 'ERR_AINKA_DAEMON_CONFIG_UNREADABLE'
+  /** A duration (a config key, a CLI option) is not `<number><unit>…` such as `90s` or `1h30m` (`parseDuration`). */
+  | 'ERR_AINKA_DAEMON_DURATION_INVALID'
   /** Another ainkad already listens on the API socket. */
   | 'ERR_AINKA_DAEMON_SOCKET_IN_USE'
   /** ainkad is not running or closed the connection. */

@@ -32,6 +32,8 @@ export { DaemonError, describeError } from './errors.js';
 export type { DaemonErrorCode } from './errors.js';
 export { defaultPaths } from './paths.js';
 export type { DefaultPaths } from './paths.js';
+export { parseDuration } from './duration.js';
+export type { DurationUnit } from './duration.js';
 export { daemonConfigSchema, defaultConfigYaml, loadDaemonConfig, parseDaemonConfig } from './config.js';
 export type { DaemonConfig } from './config.js';
 export { DaemonHistory, parseSeriesKey } from './history.js';

@@ -8,6 +8,7 @@ import { ApiServer } from './apiServer.js';
 import { daemonConfigSchema, defaultConfigYaml, loadDaemonConfig, parseDaemonConfig, type DaemonConfig } from './config.js';
 import { Daemon } from './daemon.js';
 import { DashboardServer } from './dashboardServer.js';
+import { parseDuration } from './duration.js';
 import { describeError } from './errors.js';
 import { installService } from './installService.js';
 import { LiveView } from './liveView.js';
@@ -50,7 +51,8 @@ function buildConfig(o: RunOptions): DaemonConfig {
   if (o.stateDir !== undefined) c.stateDir = o.stateDir;
   if (o.socket !== undefined) c.api.socket = o.socket;
   if (o.replay !== undefined) c.telemetry.replay = o.replay;
-  if (o.interval !== undefined) c.telemetry.intervalMs = Number(o.interval);
+  // A duration (500, 500ms, 2s): the schema's duration parser reads it and names the key when it is wrong.
+  if (o.interval !== undefined) (c.telemetry as Record<string, unknown>).intervalMs = o.interval;
   if (o.metricsPort !== undefined) c.metrics.port = Number(o.metricsPort);
   if (o.metrics === false) c.metrics.enabled = false;
   if (o.root !== undefined) c.root = o.root;
@@ -153,10 +155,10 @@ async function run(o: RunOptions): Promise<void> {
 async function record(o: { out: string; seconds: string; interval: string }): Promise<void> {
   // The eBPF series (run-queue latency) are recorded too when BPF is available.
   const optional = await probeOptionalPaths('off', 'auto');
-  const collector = new MetricsCollector({ sources: [...createDefaultSources({}), ...optional.sources], intervalMs: Number(o.interval) });
+  const collector = new MetricsCollector({ sources: [...createDefaultSources({}), ...optional.sources], intervalMs: parseDuration(o.interval, 'ms', '--interval') });
   const rec = recordBatches(collector.batches$, o.out);
   collector.start();
-  await new Promise((r) => setTimeout(r, Number(o.seconds) * 1000));
+  await new Promise((r) => setTimeout(r, parseDuration(o.seconds, 's', '--seconds') * 1000));
   collector.close();
   optional.close();
   const n = await rec.stop();
@@ -179,7 +181,7 @@ program
   .option('--state-dir <dir>', 'state directory (history, journal, policies)')
   .option('--socket <path>', 'local API socket path')
   .option('--replay <file>', 'replay a recording instead of reading the live machine')
-  .option('--interval <ms>', 'telemetry tick interval in ms')
+  .option('--interval <duration>', 'telemetry tick interval (500ms, 2s; a bare number is ms)')
   .option('--metrics-port <port>', 'Prometheus port on 127.0.0.1 (0 = any free port)')
   .option('--no-metrics', 'do not serve /metrics')
   .option('--root <dir>', 'root of the file tree actions write under (tests)')
@@ -204,8 +206,8 @@ program
   .command('record')
   .description('record the live telemetry stream to a file (JSON lines) for --replay and tests')
   .requiredOption('--out <file>', 'output file')
-  .option('--seconds <n>', 'how long to record', '30')
-  .option('--interval <ms>', 'tick interval', '1000')
+  .option('--seconds <duration>', 'how long to record (90s, 5m; a bare number is seconds)', '30')
+  .option('--interval <duration>', 'tick interval (a bare number is ms)', '1000')
   .action(async (o: { out: string; seconds: string; interval: string }) => record(o));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
