@@ -1,4 +1,5 @@
 import type { GuardEvent, ProcessInfo } from './event.js';
+import { kernelSpawned } from './kernelSpawned.js';
 import { fifoOf, pipedStdinWriters, stdioSocketInbound, stdoutToNetwork } from './stdioLinks.js';
 
 /** Type of a rule field: scalars, or lists (a comparison holds when it holds for any element). */
@@ -67,6 +68,12 @@ const spec: readonly FieldSpec[] = [
   { name: 'proc.pexe', type: 'string', doc: "Parent's executable.", get: (e) => e.ancestors[0]?.exe },
   { name: 'proc.pcmdline', type: 'string', doc: "Parent's argv joined by spaces.", get: (e) => cmdline(e.ancestors[0]) },
   { name: 'proc.parent_listening', type: 'bool', doc: 'The parent holds a listening TCP socket (a network service).', get: (e) => e.ancestors[0]?.listening ?? false },
+  {
+    name: 'proc.kernel_spawned',
+    type: 'bool',
+    doc: "The process was started by the kernel: its parent is a kernel thread (request_module()'s modprobe, a core-dump pipe or another usermode helper; read from /proc when asked).",
+    get: (e) => kernelSpawned(e),
+  },
   { name: 'proc.anames', type: 'strings', doc: 'Command names of every ancestor, nearest first.', get: (e) => e.ancestors.map((a) => a.name) },
   { name: 'proc.aexes', type: 'strings', doc: 'Executables of every ancestor, nearest first.', get: (e) => e.ancestors.map((a) => a.exe) },
   { name: 'proc.cpu', type: 'number', doc: 'cpu events: CPU used over the window, in cores.', get: (e) => e.cpu?.ratio },

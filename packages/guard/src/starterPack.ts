@@ -39,7 +39,8 @@ lists:
   ssh_public_files: [authorized_keys, authorized_keys2, known_hosts, known_hosts.old, config, environment, rc]
   ssh_key_writers: [sshd, sshd-session, ssh, ssh-keygen, ssh-copy-id, ssh-import-id, cloud-init, google_guest_agent,
     waagent, ec2-instance-connect]
-  system_dirs: [/etc/, /usr/bin/, /usr/sbin/, /bin/, /sbin/, /usr/lib/systemd/, /lib/systemd/, /boot/]
+  system_dirs: [/etc/, /usr/bin/, /usr/sbin/, /bin/, /sbin/, /usr/lib/systemd/, /lib/systemd/, /boot/, /lib/modules/,
+    /usr/lib/modules/]
   cron_paths: [/etc/crontab, /etc/cron.d/, /etc/cron.hourly/, /etc/cron.daily/, /etc/cron.weekly/, /etc/cron.monthly/,
     /etc/anacrontab, /var/spool/cron/]
   systemd_unit_dirs: [/etc/systemd/system/, /etc/systemd/user/, /usr/lib/systemd/system/, /usr/lib/systemd/user/,
@@ -77,6 +78,8 @@ macros:
   # relays that hand a socket to a program (socat exec:…, ncat -e / --sh-exec, a pty behind them)
   spawned_by_relay: proc.pname in network_relays
   installing_packages: proc.name in package_managers or proc.anames in package_managers
+  # modprobe started by the kernel itself (request_module), not by a user
+  kernel_autoload: proc.name in (modprobe, kmod) and proc.kernel_spawned
   # a child PID 1 forked and that has not exec'd yet: systemd itself runs a unit's PAM stack there (PAMName=,
   # user@.service at a login: pam_unix reads /etc/shadow). The tree keeps the parent of the fork, so an orphan
   # adopted by PID 1 does not match; the exe is unreadable when ainkad lacks CAP_SYS_PTRACE (its unit), hence ''
@@ -150,7 +153,7 @@ rules:
     priority: 75
     tags: [credential-access, discovery, T1552.001]
   - name: write-below-system-dir
-    description: A file below /etc, /usr/bin, /usr/sbin, /bin, /sbin or /boot was opened for writing outside a package install.
+    description: A file below /etc, /usr/bin, /usr/sbin, /bin, /sbin, /boot or /lib/modules was opened for writing outside a package install.
     when: >-
       event.type == open and file.write and file.path startswith system_dirs
       and not installing_packages and not proc.name in system_writers
@@ -229,8 +232,12 @@ rules:
     priority: 85
     tags: [privilege-escalation, defense-evasion, T1055.008]
   - name: kernel-module-load
-    description: A kernel module was loaded or a load was attempted (rootkits load modules).
-    when: event.type == module
+    description: >-
+      A process loaded a kernel module or attempted a load (rootkits load modules). Loads the kernel asks for
+      itself are left out: request_module() runs modprobe as a usermode helper when a socket family, a file
+      system or a device needs a module (ss autoloads inet_diag), and that modprobe loads only modules installed
+      below /lib/modules, whose writes write-below-system-dir reports.
+    when: event.type == module and not kernel_autoload
     output: 'kernel module {module.name} ({module.how}) by {proc.exe} ({proc.cmdline}) as uid {proc.uid}'
     severity: warning
     priority: 70
@@ -309,6 +316,8 @@ export function starterWatches(homes: readonly string[] = []): SecurityWatch[] {
     { path: '/sbin/', writesOnly: true },
     { path: '/usr/lib/systemd/', writesOnly: true },
     { path: '/boot/', writesOnly: true },
+    { path: '/lib/modules/', writesOnly: true },
+    { path: '/usr/lib/modules/', writesOnly: true },
   ];
   for (const home of homes) {
     const h = home.replace(/\/$/, '');

@@ -37,6 +37,9 @@ const attacks: [string, GuardEvent][] = [
   ['write-below-system-dir', event({ type: 'open', proc: proc({ pid: 107, name: 'cp' }), file: { path: '/usr/bin/ls', flags: 1, write: true } })],
   ['ptrace-other-user', event({ type: 'ptrace', proc: bash, target: proc({ pid: 600, name: 'sshd', uid: 0 }) })],
   ['kernel-module-load', event({ type: 'module', proc: proc({ pid: 108, name: 'insmod' }), module: { name: 'rootkit', how: 'finit_module' } })],
+  // modprobe run from a shell (the tree of the module-load attack): a user's load, not the kernel's
+  ['kernel-module-load', event({ type: 'module', proc: proc({ pid: 111, ppid: process.pid, name: 'modprobe', exe: '/usr/bin/kmod', argv: ['modprobe', 'dummy'] }), ancestors: [proc({ pid: process.pid, name: 'bash' })], module: { name: 'dummy', how: 'loaded' } })],
+  ['write-below-system-dir', event({ type: 'open', proc: proc({ pid: 112, name: 'cp' }), file: { path: '/lib/modules/6.1.0-57-amd64/kernel/net/core/diag.ko', flags: 0o1101, write: true } })],
   ['new-listening-port', event({ type: 'listen', proc: proc({ pid: 109, name: 'nc' }), net: { ipVersion: 4, laddr: '0.0.0.0', lport: 31337, raddr: '', rport: 0, portKnown: false } })],
   ['crypto-miner', event({ type: 'cpu', proc: proc({ pid: 110, name: 'xmrig' }), cpu: { ratio: 1.9, sustainedSeconds: 30, remotePorts: [443, 3333] } })],
 ];
@@ -65,6 +68,10 @@ const benign: [string, GuardEvent][] = [
   ['node service runs a shell while not listening', event({ type: 'exec', proc: proc({ pid: 218, ppid: 219, name: 'sh' }), ancestors: [proc({ pid: 219, name: 'node', exe: '/usr/bin/node' })] })],
   ['a set-gid shared directory', event({ type: 'chmod', proc: proc({ pid: 220, name: 'chmod' }), file: { path: '/srv/shared', flags: 0, write: false, mode: 0o2775, isDir: true } })],
   ['dpkg sets a set-uid bit', event({ type: 'chmod', proc: proc({ pid: 221, name: 'dpkg' }), file: { path: '/usr/bin/sudo', flags: 0, write: false, mode: 0o4755, isDir: false } })],
+  // seen in the systemd guest (benignWorkload.system.test): \`ss\` makes the kernel autoload inet_diag/tcp_diag,
+  // request_module() runs modprobe as a usermode helper: from a kworker (UMH_WAIT_PROC) or from kthreadd
+  ['the kernel autoloads a module for ss', event({ type: 'module', proc: proc({ pid: 990, ppid: 2, name: 'modprobe', exe: '/usr/bin/kmod', argv: ['/sbin/modprobe', '-q', '--', 'net-pf-16-proto-4-type-2'] }), ancestors: [proc({ pid: 2, ppid: 0, name: 'kthreadd', exe: '' })], module: { name: 'inet_diag', how: 'loaded' } })],
+  ['dpkg installs a kernel', event({ type: 'open', proc: proc({ pid: 222, name: 'dpkg' }), file: { path: '/lib/modules/6.12.9+bpo-amd64/kernel/fs/xfs/xfs.ko.xz', flags: 0o1101, write: true } })],
   ['busy compiler with an https fetch', event({ type: 'cpu', proc: proc({ pid: 211, name: 'cc1' }), cpu: { ratio: 1, sustainedSeconds: 60, remotePorts: [443] } })],
 ];
 
