@@ -1,5 +1,5 @@
 import { CgroupEgress } from '@ainka/ebpf';
-import { ChangeManager, createActuators, parseKnobId, type Actuator, type ActuatorSet, type ApplyResult, type ChangeOutcome } from '@ainka/actuators';
+import { ChangeManager, createActuators, parseKnobId, type Actuator, type ActuatorSet, ActuatorErrorCode, type ApplyResult, type ChangeOutcome } from '@ainka/actuators';
 import { join } from 'node:path';
 import type { ActionRecord } from './api.js';
 import { DaemonError } from './errors.js';
@@ -114,8 +114,11 @@ export class ActionStage {
     const out: ActionRecord[] = [];
     result.outcomes.forEach((o: ChangeOutcome, i) => {
       const d = fresh[i] as Decision;
-      // One proposal per knob per cool-down; a knob that cannot be changed here is left alone 10× longer.
-      this.lastProposed.set(d.knob, now + (o.status === 'skipped' && o.code !== undefined ? cooldown * 10 : cooldown));
+      // One proposal per knob per cool-down; a knob that cannot be changed here (unknown, or missing on this
+      // machine) is left alone 10× longer. A value refused by a bound that moves with the system (memory.high
+      // under a growing cgroup's usage) is not that: it may be asked again after the usual cool-down.
+      const cannotChange = o.status === 'skipped' && (o.code === ActuatorErrorCode.unknownKnob || o.code === ActuatorErrorCode.unavailable);
+      this.lastProposed.set(d.knob, now + (cannotChange ? cooldown * 10 : cooldown));
       if (o.status === 'applied') this.writes.push(now);
       const rec: ActionRecord = {
         id: `D${this.nextId++}`,

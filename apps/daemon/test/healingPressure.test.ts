@@ -160,3 +160,24 @@ describe('pressure ladder through the action stage', () => {
     expect(actions.all().filter((a) => a.knob.endsWith(':cpu.weight')).map((a) => a.status)).toEqual(['applied']);
   }, 20_000);
 });
+
+describe('action stage cool-down after a refusal', () => {
+  it('asks again after the usual cool-down when a moving bound refused the value, 10× later when the knob is missing', async () => {
+    const m = machine(1000);
+    const actions = await ActionStage.open({ stateDir: tempDir('cooldown-state'), root: m.root, mode: 'enforce', rollbackOnExit: false, recovery: 'revert', maxPerMinute: 30, cooldownMs: 1000, log: () => undefined });
+    const decide = (knob: string, value: string) => [{ policy: 'test', rule: 'r', knob, value, mode: 'enforce' as const, because: 'test', evidence: [] }];
+    const high = `cgroup:${cg}:memory.high`;
+    const [refused] = await actions.handle(decide(high, String(100 * MiB)), 0, 0);
+    expect(refused?.status, refused?.line).toBe('skipped');
+    expect(refused?.line).toMatch(/below .*choose at least/);
+    const missing = 'cgroup:system.slice/gone.service:memory.high';
+    const [unavailable] = await actions.handle(decide(missing, String(100 * MiB)), 0, 0);
+    expect(unavailable?.status).toBe('skipped');
+    // after the cool-down: the refused knob is asked again (and now applied), the missing one is not
+    const [again] = await actions.handle(decide(high, String(960 * MiB)), 1001, 0);
+    expect(again?.status, again?.line).toBe('applied');
+    expect(await actions.handle(decide(missing, String(100 * MiB)), 1001, 0)).toEqual([]);
+    expect(await actions.handle(decide(missing, String(100 * MiB)), 10_001, 0)).toHaveLength(1);
+    await actions.manager.close();
+  });
+});

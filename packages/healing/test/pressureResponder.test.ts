@@ -55,7 +55,7 @@ describe('PressureResponder (oomd-like ladder)', () => {
 
     const throttle = r.evaluate(m.sample(7000));
     expect(throttle?.step).toBe('throttle');
-    const high = Math.ceil((400 * MiB * 0.9) / 4096) * 4096;
+    const high = Math.ceil((400 * MiB * 0.95) / 4096) * 4096;
     expect(throttle?.change).toEqual({ knob: 'cgroup:system.slice/balloon.service:memory.high', value: String(high) });
     expect(throttle?.summary).toMatch(/culprit balloon\.service: largest unprotected memory user \(400 MiB\)/);
 
@@ -124,7 +124,7 @@ describe('PressureResponder (oomd-like ladder)', () => {
     const high = stale?.change?.value as string;
     r.settle('system.slice/balloon.service', 'throttle', { applied: true, reason: '', value: high });
     m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', `${high}\n`);
-    expect(r.evaluate(m.sample(20_000))?.remedy).toMatch(/verifying the throttle step \(in force for 2 s: memory\.high reads 1080 MiB/);
+    expect(r.evaluate(m.sample(20_000))?.remedy).toMatch(/verifying the throttle step \(in force for 2 s: memory\.high reads 1140 MiB/);
     // Undone outside the ladder (systemd wrote max back, or the unit restarted): asked again at once, not frozen.
     m.w('sys/fs/cgroup/system.slice/balloon.service/memory.high', 'max\n');
     const undone = r.evaluate(m.sample(27_000));
