@@ -405,6 +405,9 @@ export class Daemon {
   }
 
   private forgetStale(before: number): void {
+    // the per-series windows and detectors of series gone for as long (a process that exited, a removed cgroup)
+    this.windows.forgetBefore(before);
+    this.anomalies.forgetBefore(before);
     let removed = false;
     for (const [key, l] of this.latest) {
       if (l.t < before) {

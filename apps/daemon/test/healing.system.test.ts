@@ -257,7 +257,10 @@ describe.runIf(inSystem)('self-healing against real faults (systemd guest)', () 
     const restarts = all.filter((a) => a.knob === `systemd:${tag}-balloon.service:restart` && a.status === 'applied');
     console.log(`[healing] balloon restarts by the leak part: ${restarts.map((a) => `${a.id} at ${new Date(a.at).toISOString()}`).join(', ') || 'none'}`);
     expect(restarts.filter((a) => a.at >= (steps[0]?.at ?? 0))).toEqual([]);
-    if (restarts.length > 0) expect(steps[0]?.because).toMatch(/deferred: the leak part \(H\d+\) owns .*one response per target/);
+    // A restart by the leak part owns the unit for max(30 s, 2 steps): a ladder step inside that hold must say it
+    // deferred; after it (the restart released the memory and the balloon grew again) the ladder acts afresh.
+    const lastRestart = restarts.filter((a) => a.at < (steps[0]?.at ?? 0)).at(-1);
+    if (lastRestart !== undefined && (steps[0]?.at ?? 0) - lastRestart.at < 30_000) expect(steps[0]?.because).toMatch(/deferred: the leak part \(H\d+\) owns .*one response per target/);
     sh('systemctl', ['stop', `${tag}-cache.service`, `${tag}-db.service`]);
 
     // Nothing protected was ever asked for.

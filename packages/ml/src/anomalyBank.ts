@@ -74,6 +74,7 @@ export class AnomalyBank {
   private readonly detectors = new Map<string, AnomalyDetector>();
   private readonly open = new Map<string, Open>();
   private readonly scores = new Map<string, number>();
+  private readonly lastSeen = new Map<string, number>();
   private readonly closed: AnomalyIncident[] = [];
   private readonly options: AnomalyBankOptions;
   private nextId = 1;
@@ -109,6 +110,7 @@ export class AnomalyBank {
       this.detectors.set(key, detector);
     }
     const r = detector.update(timestamp, value);
+    this.lastSeen.set(key, timestamp);
     this.scores.set(key, r.alert?.active === true ? Math.max(r.score, r.alert.peak) : r.score);
     const current = this.open.get(key);
     const hot = r.alert !== undefined ? r.alert.active : r.score >= this.options.threshold;
@@ -142,6 +144,31 @@ export class AnomalyBank {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Forgets every series whose latest point is older than `before` (ms since the epoch): its detector, its
+   * score, and its open incident, which closes at its last anomalous point. Series come and go (one per
+   * process, cgroup or device): without this, a machine that starts many short-lived processes fills
+   * `maxSeries` with detectors of series that are gone, and new series get none.
+   * @returns how many series were forgotten
+   */
+  forgetBefore(before: number): number {
+    let n = 0;
+    for (const [key, last] of this.lastSeen) {
+      if (last >= before) continue;
+      this.lastSeen.delete(key);
+      this.detectors.delete(key);
+      this.scores.delete(key);
+      const o = this.open.get(key);
+      if (o !== undefined) {
+        this.open.delete(key);
+        this.closed.push(o.incident);
+        if (this.closed.length > (this.options.keepClosed ?? 500)) this.closed.shift();
+      }
+      n++;
+    }
+    return n;
   }
 
   /** Open incidents, newest first. */

@@ -82,4 +82,23 @@ describe('AnomalyBank: per-series detectors turned into incidents', () => {
     expect(() => new AnomalyBank({ factory: scoreIsValue, threshold: 1.5, maxSeries: 1 })).toThrow(MlOptionError);
     expect(() => new AnomalyBank({ factory: scoreIsValue, threshold: 0.5, maxSeries: -1 })).toThrow(/maxSeries must be a non-negative integer/);
   });
+
+  it('forgets series gone since a time: their detectors free room for new series and their open incident closes', () => {
+    const bank = new AnomalyBank({ factory: scoreIsValue, threshold: 0.9, maxSeries: 2 });
+    expect(bank.update('process.rss{pid=1}', 'process.rss', 1000, 0.95)?.series).toBe('process.rss{pid=1}');
+    bank.update('process.rss{pid=2}', 'process.rss', 1000, 0.1);
+    bank.update('process.rss{pid=2}', 'process.rss', 9000, 0.1);
+    // full: a third series gets no detector
+    bank.update('process.rss{pid=3}', 'process.rss', 9000, 0.1);
+    expect(bank.droppedCount).toBe(1);
+    expect(bank.forgetBefore(5000)).toBe(1);
+    expect(bank.detectorCount).toBe(1);
+    expect(bank.score('process.rss{pid=1}')).toBeUndefined();
+    expect(bank.isActive('process.rss{pid=1}')).toBe(false);
+    expect(bank.all().map((i) => i.series)).toEqual(['process.rss{pid=1}']); // kept, closed
+    bank.update('process.rss{pid=3}', 'process.rss', 10_000, 0.1);
+    expect(bank.score('process.rss{pid=3}')).toBe(0.1);
+    expect(bank.droppedCount).toBe(1);
+    expect(bank.forgetBefore(5000)).toBe(0);
+  });
 });

@@ -181,6 +181,9 @@ interface Statements {
   pageCount: Database.Statement<[], number>;
   freelistCount: Database.Statement<[], number>;
   insertSeries: Database.Statement<[string, string, string]>;
+  findSeriesId: Database.Statement<[string, string], number>;
+  seriesNamed: Database.Statement<[string], { id: number; name: string; labels: string; unit: MetricUnit }>;
+  countSeries: Database.Statement<[], number>;
   getMeta: Database.Statement<[string], { value: string }>;
   setMeta: Database.Statement<[string, string]>;
 }
@@ -206,8 +209,13 @@ export class HistoryManager {
   private readonly db: Database.Database;
   private readonly path: string;
   private readonly st: Statements;
-  private readonly seriesIds = new Map<string, number>();
-  private readonly seriesById = new Map<number, SeriesInfo>();
+  /**
+   * Ids of the series written during this maintenance interval, and of those written during the previous
+   * one (a key moves over on its first write). `maintain()` drops the older map, so memory holds only series
+   * written recently: series come and go (one per process), and the table keeps those no longer written.
+   */
+  private seriesIds = new Map<string, number>();
+  private previousSeriesIds = new Map<string, number>();
   private readonly buffer = new HistoryBuffer();
   /** Series written since the last flush that the database does not know yet (provisional id `-1 - index`). */
   private pendingSeries: { key: string; name: string; labels: MetricLabels | undefined; unit: MetricUnit }[] = [];
@@ -267,15 +275,12 @@ export class HistoryManager {
       pageCount: this.db.prepare('PRAGMA page_count').pluck() as Database.Statement<[], number>,
       freelistCount: this.db.prepare('PRAGMA freelist_count').pluck() as Database.Statement<[], number>,
       insertSeries: this.db.prepare('INSERT INTO series (name, labels, unit) VALUES (?, ?, ?)'),
+      findSeriesId: this.db.prepare('SELECT id FROM series WHERE name = ? AND labels = ?').pluck() as Database.Statement<[string, string], number>,
+      seriesNamed: this.db.prepare('SELECT id, name, labels, unit FROM series WHERE name = ?') as Database.Statement<[string], { id: number; name: string; labels: string; unit: MetricUnit }>,
+      countSeries: this.db.prepare('SELECT count(*) FROM series').pluck() as Database.Statement<[], number>,
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     };
-    for (const row of this.db.prepare('SELECT id, name, labels, unit FROM series').all() as Array<{ id: number; name: string; labels: string; unit: MetricUnit }>) {
-      const labels = JSON.parse(row.labels) as MetricLabels;
-      const info: SeriesInfo = { id: row.id, name: row.name, labels, unit: row.unit };
-      this.seriesById.set(row.id, info);
-      this.seriesIds.set(seriesKey({ name: row.name, labels }), row.id);
-    }
     this.pageSize = this.db.pragma('page_size', { simple: true }) as number;
     // One transaction per flush: the series first seen since the last flush, then the rows (sorted by
     // series and time, 128 per statement), then — once — the rollup watermarks.
@@ -333,6 +338,11 @@ export class HistoryManager {
     const key = seriesKey(s);
     const id = this.seriesIds.get(key);
     if (id !== undefined) return id;
+    const earlier = this.previousSeriesIds.get(key);
+    if (earlier !== undefined) {
+      this.seriesIds.set(key, earlier);
+      return earlier;
+    }
     let pending = this.pendingIds.get(key);
     if (pending === undefined) {
       pending = -1 - this.pendingSeries.length;
@@ -347,9 +357,10 @@ export class HistoryManager {
     if (known !== undefined) return known;
     const labels: Record<string, string> = {};
     for (const k of Object.keys(sampleLabels ?? {}).sort()) labels[k] = (sampleLabels as MetricLabels)[k] as string;
-    const id = Number(this.st.insertSeries.run(name, JSON.stringify(labels), unit).lastInsertRowid);
+    const json = JSON.stringify(labels);
+    // a series written before (this run or an earlier one) keeps its id
+    const id = this.st.findSeriesId.get(name, json) ?? Number(this.st.insertSeries.run(name, json, unit).lastInsertRowid);
     this.seriesIds.set(key, id);
-    this.seriesById.set(id, { id, name, labels, unit });
     return id;
   }
 
@@ -449,9 +460,24 @@ export class HistoryManager {
       expired[t.name] = Number.isFinite(cutoff) ? this.deleteBefore(t, cutoff) : 0;
     });
     const evicted = this.enforceBound();
+    this.pruneSeries();
+    this.previousSeriesIds = this.seriesIds;
+    this.seriesIds = new Map();
     this.db.pragma('incremental_vacuum');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     return { rolledUp, expired, evicted, sizeBytes: this.sizeBytes() };
+  }
+
+  /** Deletes the series no tier holds a row of any more (expired or evicted), and forgets their ids. */
+  private pruneSeries(): void {
+    const holds = this.tiers.map((t) => `NOT EXISTS (SELECT 1 FROM "t_${t.name}" WHERE series = s.id)`).join(' AND ');
+    const gone = new Set(this.db.prepare(`SELECT id FROM series s WHERE ${holds}`).pluck().all() as number[]);
+    if (gone.size === 0) return;
+    const del = this.db.prepare('DELETE FROM series WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of gone) del.run(id);
+    })();
+    for (const ids of [this.seriesIds, this.previousSeriesIds]) for (const [key, id] of ids) if (gone.has(id)) ids.delete(key);
   }
 
   private deleteBefore(t: HistoryTier, cutoff: number): number {
@@ -508,11 +534,12 @@ export class HistoryManager {
 
   /** Series whose name matches and whose labels include `labels`. */
   findSeries(name: string, labels?: MetricLabels): SeriesInfo[] {
+    this.ensureOpen();
     const out: SeriesInfo[] = [];
-    for (const s of this.seriesById.values()) {
-      if (s.name !== name) continue;
-      if (labels !== undefined && Object.entries(labels).some(([k, v]) => s.labels[k] !== v)) continue;
-      out.push(s);
+    for (const row of this.st.seriesNamed.all(name)) {
+      const l = JSON.parse(row.labels) as MetricLabels;
+      if (labels !== undefined && Object.entries(labels).some(([k, v]) => l[k] !== v)) continue;
+      out.push({ id: row.id, name: row.name, labels: l, unit: row.unit });
     }
     return out;
   }
@@ -642,7 +669,7 @@ export class HistoryManager {
     for (const t of this.tiers) rows[t.name] = (this.db.prepare(`SELECT count(*) AS n FROM "t_${t.name}"`).get() as { n: number }).n;
     return {
       rows,
-      series: this.seriesById.size,
+      series: this.st.countSeries.get() as number,
       sizeBytes: this.sizeBytes(),
       pageSize: this.db.pragma('page_size', { simple: true }) as number,
       pages: this.db.pragma('page_count', { simple: true }) as number,

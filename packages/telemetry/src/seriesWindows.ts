@@ -109,6 +109,22 @@ export class SeriesWindows {
     return coveredFrom <= since;
   }
 
+  /**
+   * Forgets every series whose latest point is older than `before` (ms since the epoch). Series come and go
+   * (one per process, cgroup or device); a window is `capacity` × 16 bytes, so a machine that starts many
+   * short-lived processes would otherwise keep a window for every process it ever saw.
+   * @returns how many series were forgotten
+   */
+  forgetBefore(before: number): number {
+    let n = 0;
+    for (const [key, r] of this.rings) {
+      if (r.n > 0 && (r.t[(r.n - 1) % this.capacity] as number) >= before) continue;
+      this.rings.delete(key);
+      n++;
+    }
+    return n;
+  }
+
   /** Every series key, in insertion order. */
   keys(): IterableIterator<string> {
     return this.rings.keys();

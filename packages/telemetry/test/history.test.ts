@@ -154,6 +154,44 @@ describe('HistoryManager', () => {
     h2.close();
   });
 
+  it('keeps in memory only series written lately, and deletes series whose data is all gone', () => {
+    // one series per short-lived process: a machine that starts many must not grow the history's memory
+    const path = join(tempDir(), 'h.db');
+    const now = { t: T0 + 120_000 };
+    const h = open(path, now);
+    const proc = (pid: number, sec: number): MetricSample => ({ name: 'process.rss_bytes', labels: { pid: String(pid) }, unit: 'bytes', value: pid, timestamp: T0 + sec * 1000 });
+    for (let pid = 1; pid <= 50; pid++) h.write([proc(pid, pid)]);
+    h.write(seconds(0, 60));
+    h.flush();
+    const ids = (hm: HistoryManager): number => {
+      const m = hm as unknown as { seriesIds: Map<string, number>; previousSeriesIds: Map<string, number> };
+      return new Set([...m.seriesIds.keys(), ...m.previousSeriesIds.keys()]).size;
+    };
+    expect(h.stats().series).toBe(51);
+    expect(ids(h)).toBe(51);
+    // two maintenance rounds with only the disk series written: the process series leave memory, not the table
+    for (let k = 0; k < 2; k++) {
+      h.maintain();
+      h.write(seconds(60 + k, 61 + k));
+    }
+    expect(ids(h)).toBe(1);
+    expect(h.stats().series).toBe(51);
+    expect(h.findSeries('process.rss_bytes', { pid: '7' }).map((s) => s.labels)).toEqual([{ pid: '7' }]);
+    expect(h.query({ name: 'process.rss_bytes', labels: { pid: '7' }, from: T0, to: now.t, tier: 'raw' })[0]?.points).toEqual([{ timestamp: T0 + 7000, value: 7 }]);
+    // written again: the same series (same id), not a second one
+    h.write([proc(7, 100)]);
+    h.flush();
+    expect(h.stats().series).toBe(51);
+    expect(h.query({ name: 'process.rss_bytes', labels: { pid: '7' }, from: T0, to: T0 + 200_000, tier: 'raw' })[0]?.points).toHaveLength(2);
+    // once every tier has let their data go, the series rows go too
+    now.t += 40 * 86_400_000;
+    h.write(seconds(40 * 86_400, 40 * 86_400 + 1));
+    h.maintain();
+    expect(h.stats().series).toBe(1);
+    expect(h.findSeries('process.rss_bytes')).toEqual([]);
+    h.close();
+  });
+
   it('skips NaN and infinite values instead of failing the batch', () => {
     const now = { t: T0 + 10_000 };
     const h = open(join(tempDir(), 'h.db'), now);

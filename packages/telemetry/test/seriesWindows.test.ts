@@ -53,4 +53,18 @@ describe('SeriesWindows: the last N points of every series', () => {
       expect((caught as Error).message).toMatch(/positive integer/);
     }
   });
+
+  it('forgets series whose latest point is older than a time', () => {
+    const w = new SeriesWindows(4);
+    for (let i = 1; i <= 6; i++) w.push('live', i * 1000, i);
+    w.push('gone', 1000, 1);
+    w.push('gone', 2000, 2);
+    expect(w.forgetBefore(3000)).toBe(1);
+    expect([...w.keys()]).toEqual(['live']);
+    expect(w.points('gone')).toEqual([]);
+    expect(w.last('live')).toBe(6);
+    expect(w.forgetBefore(6000)).toBe(0);
+    expect(w.forgetBefore(6001)).toBe(1);
+    expect(w.size).toBe(0);
+  });
 });
