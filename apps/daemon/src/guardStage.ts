@@ -41,7 +41,7 @@ export interface GuardStageDeps {
 /** The host security monitor inside ainkad: eBPF security events → rules → alerts (and advisory responses). */
 export class GuardStage {
   readonly guard?: Guard;
-  readonly status: CapabilityStatus;
+  private statusNow: CapabilityStatus;
   private readonly streams?: EbpfStreams;
   private readonly deps: GuardStageDeps;
   private readonly baselines?: BaselineStore;
@@ -52,7 +52,12 @@ export class GuardStage {
     this.guard = guard;
     this.streams = streams;
     this.baselines = baselines;
-    this.status = status;
+    this.statusNow = status;
+  }
+
+  /** The guard's capability: available, or why not (disabled, no eBPF, or its security events failed). */
+  get status(): CapabilityStatus {
+    return this.statusNow;
   }
 
   /** Starts the guard when configured and eBPF works; otherwise reports why not. */
@@ -69,9 +74,16 @@ export class GuardStage {
     try {
       baselines = new BaselineStore({ path: join(deps.stateDir, 'baselines.db'), maxExecutables: g.baselineMaxExecutables });
       const responder = new Responder({ changes: deps.changes, allowEnforce: g.responses === 'enforce' });
-      const guard = new Guard({ rules: sources, baseline: baselines, respond: (a) => responder.respond(a) });
-      const streams = new EbpfStreams({ drainIntervalMs: 50, pollIntervalMs: 1000 });
-      const stage = new GuardStage(deps, guard, streams, baselines, { id: 'guard', available: true });
+      let stage: GuardStage | undefined;
+      const onStreamError = (err: unknown): void => {
+        const e = describeError(err);
+        deps.log.error({ event: 'guard-stream-failed', err: e }, `guard stopped: its security events failed (${e.message}); ainkad goes on without detection rules`);
+        if (stage !== undefined) stage.statusNow = { id: 'guard', available: false, reason: `security events failed: ${e.message}` };
+      };
+      const guard = new Guard({ rules: sources, baseline: baselines, respond: (a) => responder.respond(a), onStreamError });
+      const bpfDir = deps.config.telemetry.ebpfObjects;
+      const streams = new EbpfStreams({ drainIntervalMs: 50, pollIntervalMs: 1000, ...(bpfDir !== null ? { bpfDir } : {}) });
+      stage = new GuardStage(deps, guard, streams, baselines, { id: 'guard', available: true });
       guard.alerts$.subscribe((a) => stage.onAlert(a));
       guard.start(streams);
       stage.flushTimer = setInterval(() => baselines?.flush(), 30_000);

@@ -77,3 +77,32 @@ describe.skipIf(skip)('ainkad with only some eBPF concerns loadable', { timeout:
     expect(await d.stop()).toBe(0);
   });
 });
+
+describe.skipIf(skip)('ainkad whose security eBPF object cannot load', { timeout: 180_000 }, () => {
+  let d: RunningDaemon;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const dir = tempDir('partial-ebpf-security');
+    const objects = join(dir, 'bpf');
+    cpSync(shipped, objects, { recursive: true });
+    writeFileSync(join(objects, 'security.bpf.o'), 'this is not an ELF object\n');
+    const config = writeConfig(dir, `telemetry:\n  ebpfObjects: ${JSON.stringify(objects)}\n`);
+    d = await startDaemon(dir, ['--config', config, '--interval', '500'], {}, 60_000);
+  }, 180_000);
+  afterAll(async () => {
+    await d?.stop();
+  });
+
+  it('stops the guard with the reason, keeps running, and reports the guard unavailable', async () => {
+    const line = await d.waitFor((l) => l.event === 'guard-stream-failed', 60_000);
+    expect((line.err as { code: string }).code).toMatch(/^ERR_AINKA_BPF_/);
+    const before = cliJson<Status>(['status'], d.socket).ticks;
+    await eventually(() => (cliJson<Status>(['status'], d.socket).ticks >= before + 4 ? true : undefined), 60_000);
+    expect(d.proc.exitCode).toBeNull();
+    const guard = cliJson<Status>(['status'], d.socket).capabilities.find((c) => c.id === 'guard');
+    expect(guard?.available).toBe(false);
+    expect(guard?.reason).toMatch(/^security events failed: /);
+    expect(await d.stop()).toBe(0);
+  });
+});

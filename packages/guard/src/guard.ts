@@ -34,6 +34,11 @@ export interface GuardOptions {
   readonly respond?: (alert: GuardAlert) => Promise<ResponseOutcome | undefined>;
   /** Root of the file tree (default `/`). */
   readonly root?: string;
+  /**
+   * Called once when the security event stream fails (the security eBPF object did not load or its ring
+   * broke): the guard stops watching and says why in {@link Guard.failure}; nothing is thrown at the caller.
+   */
+  readonly onStreamError?: (err: unknown) => void;
 }
 
 /** Counters of a {@link Guard}. */
@@ -91,6 +96,7 @@ export class Guard {
   #sub: Subscription | undefined;
   #timer: NodeJS.Timeout | undefined;
   #streams: EbpfStreams | undefined;
+  #failure: unknown;
 
   constructor(options: GuardOptions = {}) {
     this.#options = options;
@@ -118,7 +124,15 @@ export class Guard {
     for (const p of this.tree.scan()) this.#knownPorts.add(p);
     streams.host.setSecurityWatches(this.watches());
     this.#streams = streams;
-    this.#sub = streams.securityEvents$.subscribe((e) => this.ingest(e));
+    this.#failure = undefined;
+    this.#sub = streams.securityEvents$.subscribe({
+      next: (e) => this.ingest(e),
+      error: (err: unknown) => {
+        this.#failure = err;
+        this.stop();
+        this.#options.onStreamError?.(err);
+      },
+    });
     this.#timer = setInterval(() => this.sampleCpu(), this.#options.cpuIntervalMs ?? 2000);
     this.#timer.unref();
   }
@@ -131,6 +145,11 @@ export class Guard {
     this.#timer = undefined;
     this.#streams = undefined;
     this.baseline?.flush();
+  }
+
+  /** Why the security event stream stopped (the error it failed with), or `undefined` while it runs or was never started. */
+  get failure(): unknown {
+    return this.#failure;
   }
 
   /** Whether {@link start} is active. */
