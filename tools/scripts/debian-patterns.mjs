@@ -6,7 +6,9 @@ const byVersion = (a, b) => a.localeCompare(b, 'en', { numeric: true });
 
 function lines(cmd, args) {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean);
+    // apt-cache pkgnames prints every package name of the archive: over 1 MiB, execFileSync's default
+    // maxBuffer, with bookworm + bookworm-security (the overflow read as "no such package")
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).split('\n').filter(Boolean);
   } catch {
     return [];
   }
