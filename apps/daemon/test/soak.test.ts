@@ -2,7 +2,7 @@
  * The daemon soak's short version: tools/bench/daemon/soak.mjs for 15 s at a 1 s tick with >= 2,000 series
  * (idle processes it starts) and per-series detection on, its history seeded with old data above its
  * bound. Asserts the report's logic on that real run: the RSS slope is the least-squares fit of the
- * samples, the history file ends under its bound although it started above it, and no sample, tick or
+ * samples after a stated warm-up (and over the whole run), the history file ends under its bound although it started above it, and no sample, tick or
  * eBPF record was dropped. The hour-long soak (RSS slope ≈ 0) is `node tools/bench/daemon/soak.mjs --minutes 60`.
  */
 import { execFileSync } from 'node:child_process';
@@ -17,13 +17,17 @@ interface SoakReportModule {
   rssSlopeMbPerHour(samples: readonly (readonly [number, number])[]): { mbPerHour: number; r2: number; n: number };
   missingSamples(series: readonly { series: string; points: readonly { t: number }[] }[], from: number, to: number, ticks: number): { series: number; ticks: number; present: number; missing: number };
   missedTicks(wallMs: number, intervalMs: number, ticks: number): number;
+  rssTrend(
+    samples: readonly (readonly [number, number])[],
+    warmupSeconds: number,
+  ): { warmupSeconds: number; whole: { mbPerHour: number; r2: number; n: number }; steady: { mbPerHour: number; r2: number; n: number }; mbPerHour: number; r2: number; n: number };
   verdicts(r: unknown, limits: { maxSlopeMbPerHour: number }): { rssFlat: boolean; withinBound: boolean; noDrops: boolean };
 }
 
 interface SoakReport {
   series: number;
   fillers: number;
-  rss: { mbPerHour: number; r2: number; n: number; samples: [number, number][] };
+  rss: { mbPerHour: number; r2: number; n: number; warmupSeconds: number; whole: { mbPerHour: number; n: number }; samples: [number, number][] };
   sqlite: { seededBytes: number; finalBytes: number; maxBytesSeen: number; boundBytes: number };
   drops: { missingSamples: number; checkedSeries: number; ticks: number; missedTicks: number; ebpfKernelDrops: number; tickErrors: number };
   verdicts: { rssFlat: boolean; withinBound: boolean; noDrops: boolean };
@@ -48,6 +52,56 @@ describe('soak report arithmetic', () => {
     const rss = Array.from({ length: 10 }, (_, i) => [i * 60, 100_000 + i * 1024] as const);
     expect(lib.rssSlopeMbPerHour(rss).mbPerHour).toBeCloseTo(60, 9);
     expect(Number.isNaN(lib.linearFit([[0, 1]]).slope)).toBe(true);
+  });
+
+  /**
+   * Synthetic RSS series shaped like the 60-min soak of 2026-12-07 (ainkad at 100 MB when it answers, 138 MB
+   * after the old 120 s unsampled warm-up, climbing to 205 MB by minute 7 while the seeded history is
+   * evicted, then flat), one sample a second for 62 min, with a deterministic ±2 MB jitter, plus an
+   * optional leak from the start.
+   */
+  const synthetic = (minutes: number, leakMbPerHour: number): [number, number][] => {
+    let seed = 7;
+    const jitter = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return (seed / 2147483648 - 0.5) * 4;
+    };
+    const warm = (t: number): number => (t < 120 ? 100 + (38 * t) / 120 : t < 420 ? 138 + (67 * (t - 120)) / 300 : 205);
+    return Array.from({ length: minutes * 60 }, (_, i) => {
+      const t = i + 1;
+      return [t, (warm(t) + (leakMbPerHour * t) / 3600 + jitter()) * 1024] as [number, number];
+    });
+  };
+  const verdict = (rss: { mbPerHour: number }): boolean =>
+    lib.verdicts({ rss, sqlite: { finalBytes: 0, boundBytes: 1 }, drops: { missingSamples: 0, missedTicks: 0, ebpfKernelDrops: 0, tickErrors: 0 } }, { maxSlopeMbPerHour: 5 }).rssFlat;
+
+  it('reads the RSS verdict after the warm-up: warm-up then flat is flat, a leak still grows', () => {
+    const flat = synthetic(62, 0);
+    // what the soak read before: one fit over the samples after an unsampled 120 s warm-up (GROWS, ~16 MB/h)
+    const old = lib.rssSlopeMbPerHour(flat.filter(([t]) => t > 120));
+    expect(old.mbPerHour).toBeGreaterThan(5);
+    expect(verdict(old)).toBe(false);
+    const t = lib.rssTrend(flat, 600);
+    // the whole-run fit sees the warm-up as growth and is reported, not read ...
+    expect(t.whole.mbPerHour).toBeGreaterThan(5);
+    expect(t.whole.n).toBe(3720);
+    // ... the steady fit after the stated warm-up is the verdict's
+    expect(t.warmupSeconds).toBe(600);
+    expect(t.steady.n).toBe(3121);
+    expect(Math.abs(t.mbPerHour)).toBeLessThan(1);
+    expect(t.mbPerHour).toBe(t.steady.mbPerHour);
+    expect(verdict(t)).toBe(true);
+    // a leak of 20 MB/h (and a slow one, 8 MB/h) under the same warm-up is still GROWS
+    for (const leak of [20, 8]) {
+      const l = lib.rssTrend(synthetic(62, leak), 600);
+      expect(l.mbPerHour).toBeGreaterThan(leak - 2);
+      expect(l.mbPerHour).toBeLessThan(leak + 2);
+      expect(verdict(l)).toBe(false);
+    }
+    // a steady fit on too few samples is not read as flat
+    const short = lib.rssTrend(synthetic(1, 0), 55);
+    expect(Number.isNaN(short.mbPerHour)).toBe(true);
+    expect(verdict(short)).toBe(false);
   });
 
   it('counts the ticks a series has no point for, with one tick of slack at the edges', () => {
@@ -82,10 +136,14 @@ describe('soak, short version (real ainkad, >= 2,000 series)', { timeout: 150_00
   });
 
   it('reports the least-squares RSS slope of its samples', () => {
+    // 5 s of warm-up sampled and fitted apart, then the 15 s window
+    expect(r.rss.warmupSeconds).toBe(5);
     expect(r.rss.n).toBeGreaterThanOrEqual(12);
-    expect(r.rss.samples).toHaveLength(r.rss.n);
+    expect(r.rss.whole.n).toBeGreaterThanOrEqual(r.rss.n + 4);
+    expect(r.rss.samples).toHaveLength(r.rss.whole.n);
     expect(Number.isFinite(r.rss.mbPerHour)).toBe(true);
-    expect(lib.rssSlopeMbPerHour(r.rss.samples).mbPerHour).toBeCloseTo(r.rss.mbPerHour, 9);
+    expect(lib.rssTrend(r.rss.samples, 5).mbPerHour).toBeCloseTo(r.rss.mbPerHour, 9);
+    expect(lib.rssSlopeMbPerHour(r.rss.samples).mbPerHour).toBeCloseTo(r.rss.whole.mbPerHour, 9);
     expect(r.verdicts.rssFlat).toBe(r.rss.mbPerHour <= 5);
   });
 
@@ -96,7 +154,7 @@ describe('soak, short version (real ainkad, >= 2,000 series)', { timeout: 150_00
   });
 
   it('drops nothing on a tick that ran: every idle process has a point per tick, no tick failed, no eBPF record lost', () => {
-    console.log(`[@ainka/daemon] soak (15 s): ${r.series} series, RSS slope ${r.rss.mbPerHour.toFixed(0)} MB/h (warm-up included), drops ${JSON.stringify(r.drops)}`);
+    console.log(`[@ainka/daemon] soak (15 s): ${r.series} series, RSS slope ${r.rss.mbPerHour.toFixed(0)} MB/h after 5 s of warm-up (${r.rss.whole.mbPerHour.toFixed(0)} MB/h with it), drops ${JSON.stringify(r.drops)}`);
     expect(r.drops.checkedSeries).toBeGreaterThanOrEqual(r.fillers * 0.95);
     expect(r.drops.ticks).toBeGreaterThanOrEqual(8);
     expect(r.drops).toMatchObject({ tickErrors: 0, ebpfKernelDrops: 0 });

@@ -40,6 +40,24 @@ export function rssSlopeMbPerHour(samples) {
 }
 
 /**
+ * The RSS trend of a soak, fitted twice: over the whole run and over the steady state after a stated
+ * warm-up (`warmupSeconds`, on the samples' clock; the seeded history's eviction, the detectors' first
+ * windows and V8's heap sizing all happen in the first minutes). The verdict is read from the steady fit:
+ * a run that climbs while warming up and then stays flat is flat, a leak keeps its slope after the
+ * warm-up and is still caught. With too few samples after the warm-up (< 10) the steady fit is NaN,
+ * which no verdict reads as flat.
+ * @param {ReadonlyArray<readonly [number, number]>} samples [seconds since the daemon answered, RSS in kB]
+ * @param {number} warmupSeconds samples before this many seconds are left out of the steady fit
+ * @returns {{ warmupSeconds: number, whole: { mbPerHour: number, r2: number, n: number }, steady: { mbPerHour: number, r2: number, n: number }, mbPerHour: number, r2: number, n: number }}
+ */
+export function rssTrend(samples, warmupSeconds) {
+  const whole = rssSlopeMbPerHour(samples);
+  const after = samples.filter(([s]) => s >= warmupSeconds);
+  const steady = after.length >= 10 ? rssSlopeMbPerHour(after) : { mbPerHour: Number.NaN, r2: Number.NaN, n: after.length };
+  return { warmupSeconds, whole, steady, mbPerHour: steady.mbPerHour, r2: steady.r2, n: steady.n };
+}
+
+/**
  * Samples missing from the history: each series should have one point per daemon tick of the window
  * (`ticks`, counted by the daemon between the two status calls that bound the window; one tick of slack
  * for the edges).
@@ -70,7 +88,9 @@ export function missedTicks(wallMs, intervalMs, ticks) {
 }
 
 /**
- * The soak's verdicts: RSS slope within `maxSlopeMbPerHour`, the database within its bound, nothing dropped.
+ * The soak's verdicts: RSS slope within `maxSlopeMbPerHour` (the steady-state slope when `r.rss` comes
+ * from `rssTrend`, whose `mbPerHour` is the fit after the warm-up), the database within its bound,
+ * nothing dropped.
  * @param {{ rss: { mbPerHour: number }, sqlite: { finalBytes: number, boundBytes: number }, drops: { missingSamples: number, missedTicks: number, ebpfKernelDrops: number, tickErrors: number } }} r
  * @param {{ maxSlopeMbPerHour: number }} limits
  */
