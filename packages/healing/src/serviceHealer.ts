@@ -48,6 +48,14 @@ interface UnitState {
   gaveUp: boolean;
 }
 
+/** Unit types a restart can bring back; scopes, slices and devices are made by others, not started. */
+const RESTARTABLE_KINDS: ReadonlySet<string> = new Set(['service', 'socket', 'mount', 'swap', 'timer', 'path', 'target', 'automount']);
+
+function unitKind(unit: string): string {
+  const dot = unit.lastIndexOf('.');
+  return dot < 0 ? 'service' : unit.slice(dot + 1);
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -61,7 +69,9 @@ function median(xs: readonly number[]): number {
  * `crashLoopFailures` times within the window, each time sooner than a healthy run, is a crash loop:
  * restarting will not help (a bad config, a missing dependency), so healing gives up and says why.
  * Masked units and units stopped cleanly (by an administrator, or that exited 0) are left alone until
- * they start again; systemd's own automatic restarts are counted as failures but never doubled.
+ * they start again (a clean stop is reported only for a unit that has failed before); systemd's own
+ * automatic restarts are counted as failures but never doubled. Scopes, slices and devices are never
+ * restarted: systemd or their owner creates them.
  */
 export class ServiceHealer {
   private readonly minDelay: number;
@@ -114,11 +124,16 @@ export class ServiceHealer {
       if (previous === 'active' || previous === 'deactivating') {
         u.stoppedByAdmin = true;
         u.startedAt = undefined;
-        return { action: 'respect', reason: `${e.unit} stopped cleanly (by an administrator or it exited 0): left alone until it starts again` };
+        const reason = `${e.unit} stopped cleanly (by an administrator or it exited 0): left alone until it starts again`;
+        // A clean stop is news only for a unit healing has been watching fail: an SSH session's scope, a
+        // oneshot job or a planned restart is routine, and reporting each would bury the real findings.
+        return u.failures.length > 0 || u.gaveUp ? { action: 'respect', reason } : { action: 'none', reason };
       }
       return { action: 'none', reason: `${e.unit} is inactive` };
     }
     if (e.activeState !== 'failed' || previous === 'failed') return { action: 'none', reason: `${e.unit} is ${e.activeState}` };
+    const kind = unitKind(e.unit);
+    if (!RESTARTABLE_KINDS.has(kind)) return { action: 'none', reason: `${e.unit} failed; a ${kind} unit cannot be restarted, left to systemd` };
     this.fail(u, e.at);
     u.startedAt = undefined;
     if (e.loadState === 'masked' || e.unitFileState === 'masked') return { action: 'respect', reason: `${e.unit} is masked: the administrator forbade it, never restarted` };

@@ -45,10 +45,22 @@ describe('ServiceHealer', () => {
     h.observe(ev('m.service', 0, 'active'));
     expect(h.observe(ev('m.service', 100_000, 'failed', { loadState: 'masked' })).action).toBe('respect');
     h.observe(ev('s.service', 0, 'active'));
-    expect(h.observe(ev('s.service', 100_000, 'inactive', { result: 'success' })).action).toBe('respect');
+    const stop = h.observe(ev('s.service', 100_000, 'inactive', { result: 'success' }));
+    expect(stop.action).toBe('none'); // a routine clean stop is not a finding
+    expect(stop.reason).toMatch(/stopped cleanly/);
     expect(h.observe(ev('s.service', 100_100, 'failed')).action).toBe('respect');
     h.observe(ev('db.service', 0, 'active'));
     expect(h.observe(ev('db.service', 100_000, 'failed')).reason).toMatch(/protected/);
+    // A unit healing saw fail, stopped by hand afterwards: healing says it stands down.
+    h.observe(ev('f.service', 0, 'active'));
+    expect(h.observe(ev('f.service', 100_000, 'failed')).action).toBe('restart');
+    h.observe(ev('f.service', 101_000, 'active'));
+    expect(h.observe(ev('f.service', 300_000, 'inactive', { result: 'success' })).action).toBe('respect');
+    // Scopes and slices are not restartable: their failure is left to systemd.
+    h.observe(ev('session-3.scope', 0, 'active'));
+    const scope = h.observe(ev('session-3.scope', 100_000, 'failed'));
+    expect(scope.action).toBe('none');
+    expect(scope.reason).toMatch(/scope unit cannot be restarted/);
     h.observe(ev('ssh.service', 0, 'active'));
     expect(h.observe(ev('ssh.service', 100_000, 'failed')).action).toBe('none');
   });
