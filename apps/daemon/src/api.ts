@@ -84,6 +84,33 @@ export interface CapabilityStatus {
   readonly reason?: string;
 }
 
+/**
+ * One eBPF object of `@ainka/ebpf` (one per concern: `sched` is `sched.bpf.o`) and its counters since
+ * ainkad started, as `status` and the dashboard show them (`EbpfHost.stats()`). @public
+ */
+export interface EbpfObjectStatus {
+  /** The concern, which names the object: `sched`, `net`, `process`, `block`, `syscall`, `security`. */
+  readonly concern: string;
+  /** Its file, e.g. `sched.bpf.o`. */
+  readonly file: string;
+  /** Whether it hands records over through a ring buffer (else `records` stays 0: it fills maps read on a poll). */
+  readonly ringBuffer: boolean;
+  /** Who holds it: `telemetry` (the metric streams) or `guard` (the security events). */
+  readonly owner: 'telemetry' | 'guard';
+  /** Loaded and attached now (an object is loaded while a stream of its concern has a subscriber). */
+  readonly loaded: boolean;
+  /** Records delivered from its ring buffer. */
+  readonly records: number;
+  /**
+   * Records the kernel could not hand over: the ring buffer was full, or an aggregation map had no room
+   * (the object's `drops` per-CPU counter, summed over CPUs and over every load). On `/metrics` as
+   * `ainka_ebpf_kernel_drops_total{concern}`.
+   */
+  readonly kernelDrops: number;
+  /** Records that could not be decoded (`ainka_ebpf_decode_errors_total{concern}`). */
+  readonly decodeErrors: number;
+}
+
 /** Result of `status`. @public */
 export interface StatusResult {
   readonly pid: number;
@@ -101,6 +128,8 @@ export interface StatusResult {
   readonly rssBytes: number;
   readonly layers: readonly LayerStatus[];
   readonly capabilities: readonly CapabilityStatus[];
+  /** Every eBPF object loaded since start (telemetry's and the guard's) with its drop counters; empty when eBPF is off. */
+  readonly ebpf: readonly EbpfObjectStatus[];
   readonly policies: number;
   readonly activeAnomalies: number;
   readonly pendingAdvice: number;

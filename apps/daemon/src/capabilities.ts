@@ -2,6 +2,11 @@ import type { MetricSource } from '@ainka/telemetry';
 import type { CapabilityStatus } from './api.js';
 import { describeError } from './errors.js';
 
+/** The part of `@ainka/ebpf`'s `EbpfHost.stats()` ainkad reports, per concern. */
+export type EbpfStatsByConcern = Readonly<
+  Record<string, { readonly file: string; readonly ringBuffer: boolean; readonly loaded: boolean; readonly records: number; readonly kernelDrops: number; readonly decodeErrors: number } | undefined>
+>;
+
 /** What the optional kernel paths gave the daemon. */
 export interface OptionalPaths {
   readonly kernel: CapabilityStatus;
@@ -9,7 +14,7 @@ export interface OptionalPaths {
   /** Extra telemetry sources (eBPF streams) to add to the hub. */
   readonly sources: readonly MetricSource[];
   /** Per-concern eBPF counters (`EbpfHost.stats()`), when eBPF runs. */
-  readonly ebpfStats?: () => Readonly<Record<string, { readonly kernelDrops: number; readonly decodeErrors: number } | undefined>>;
+  readonly ebpfStats?: () => EbpfStatsByConcern;
   /** Close whatever was opened. */
   close(): void;
 }

@@ -6,8 +6,8 @@ import type { Subscription } from 'rxjs';
 import { ActionStage } from './actionStage.js';
 import { AlertStage } from './alertStage.js';
 import { createAnomalyBank, toAnomalyRecord } from './anomalyStage.js';
-import type { ActionRecord, AnomalyRecord, CapabilityStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
-import { probeOptionalPaths, type OptionalPaths } from './capabilities.js';
+import type { ActionRecord, AnomalyRecord, CapabilityStatus, EbpfObjectStatus, ForecastResult, LayerStatus, SnapshotResult, StatusResult } from './api.js';
+import { probeOptionalPaths, type EbpfStatsByConcern, type OptionalPaths } from './capabilities.js';
 import { WatchedPolicies } from './watchedPolicies.js';
 import type { DaemonConfig } from './config.js';
 import { describeError } from './errors.js';
@@ -538,6 +538,7 @@ export class Daemon {
       rssBytes: process.memoryUsage.rss(),
       layers: this.layers(),
       capabilities: this.capabilities(),
+      ebpf: this.ebpfObjects() ?? [],
       policies: this.policy.list().length,
       activeAnomalies: this.anomalies.active().length,
       pendingAdvice: this.actions?.advice(now).length ?? 0,
@@ -593,9 +594,22 @@ export class Daemon {
     };
   }
 
-  /** Per-concern eBPF counters (kernel drops, decode errors), when eBPF runs (for /metrics). */
-  ebpfStats(): ReturnType<NonNullable<OptionalPaths['ebpfStats']>> | undefined {
-    return this.optional?.ebpfStats?.();
+  /**
+   * Every eBPF object loaded since start with its counters (kernel drops, decode errors): telemetry's
+   * objects, then the guard's. Undefined when eBPF does not run here (for `status`, /metrics, the dashboard).
+   */
+  ebpfObjects(): EbpfObjectStatus[] | undefined {
+    const telemetry = this.optional?.ebpfStats;
+    if (telemetry === undefined) return undefined;
+    const out: EbpfObjectStatus[] = [];
+    const add = (owner: EbpfObjectStatus['owner'], stats: EbpfStatsByConcern | undefined): void => {
+      for (const [concern, s] of Object.entries(stats ?? {})) {
+        if (s !== undefined) out.push({ concern, file: s.file, ringBuffer: s.ringBuffer, owner, loaded: s.loaded, records: s.records, kernelDrops: s.kernelDrops, decodeErrors: s.decodeErrors });
+      }
+    };
+    add('telemetry', telemetry());
+    add('guard', this.guard?.ebpfStats());
+    return out;
   }
 
   /** Every collector's availability (for /metrics). */

@@ -289,13 +289,11 @@ export class DashboardServer {
     }
     const mem = process.memoryUsage();
     const status = d.status(this.metricsUrl());
-    const drops: { series: string; value: number }[] = [];
-    for (const [key, s] of d.latestSamples()) if (/drop|lost/.test(s.name)) drops.push({ series: key, value: s.value });
     const kernel = d.immediate?.status;
     return {
       layers: status.layers,
       capabilities: status.capabilities,
-      ebpf: { ...(status.capabilities.find((c) => c.id === 'ebpf') ?? { id: 'ebpf', available: false }), drops: drops.slice(0, 50) },
+      ebpf: { ...(status.capabilities.find((c) => c.id === 'ebpf') ?? { id: 'ebpf', available: false }), objects: status.ebpf },
       module: d.immediate !== undefined ? { loaded: true, rules: d.immediate.ruleCount, counters: kernel?.counters ?? null } : { loaded: false, reason: status.layers.find((l) => l.name === 'immediate')?.reason ?? null },
       cost: { cpuPercent: this.cpu.percent, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, ticks: status.ticks, series: status.series, detectors: status.detectors, seriesPerSecond: status.seriesPerSecond, uptimeSeconds: status.uptimeSeconds, streams: this.streams.size },
       source: status.source,

@@ -8,6 +8,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ApiMethod } from './api.js';
 import type { ApiHandler } from './apiServer.js';
 import type { CapabilityStatus } from './api.js';
+import type { EbpfStatsByConcern } from './capabilities.js';
 import type { DaemonConfig } from './config.js';
 import { describeError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -124,6 +125,11 @@ export class GuardStage {
     } catch (err) {
       this.deps.log.error({ err: describeError(err) }, 'baseline close failed');
     }
+  }
+
+  /** Counters of the guard's eBPF object (`security`), once the guard has loaded it. */
+  ebpfStats(): EbpfStatsByConcern | undefined {
+    return this.streams?.host.stats();
   }
 
   /** API methods: `alerts`, `compliance`, `compliance.enforce`. */

@@ -1,9 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Daemon } from './daemon.js';
 
-/** Per-concern eBPF counters (`@ainka/ebpf`'s `EbpfHost.stats()`), read at scrape time. */
-export type EbpfStatsReader = () => Readonly<Record<string, { readonly kernelDrops: number; readonly decodeErrors: number } | undefined>>;
-
 /**
  * AINKA's own health on `/metrics`, the series `deploy/prometheus` alerts on:
  * - `ainka_daemon_layer_up{layer}`: a decision layer works (immediate = the kernel policy cache);
@@ -13,11 +10,11 @@ export type EbpfStatsReader = () => Readonly<Record<string, { readonly kernelDro
  * - `ainka_daemon_tick_errors_total`: telemetry ticks that failed;
  * - `ainka_watched_policy_files{dir,state}`: watched policy files loaded, or refused by this host's validator;
  * - `ainka_policy_rule_decisions_total{policy,rule,status}`: the fast layer's decisions per rule;
- * - `ainka_ebpf_kernel_drops_total{concern}`, `ainka_ebpf_decode_errors_total{concern}`: records the
- *   eBPF ring buffers dropped in the kernel, or that could not be decoded.
+ * - `ainka_ebpf_kernel_drops_total{concern}`, `ainka_ebpf_decode_errors_total{concern}`: records each
+ *   eBPF object (one per concern, the guard's `security` included) dropped in the kernel, or that could
+ *   not be decoded; present when eBPF runs here.
  */
 export function registerHealthMetrics(registry: Registry, d: Daemon): void {
-  const ebpfStats = d.ebpfStats();
   const registers = [registry];
   new Gauge({
     name: 'ainka_daemon_layer_up',
@@ -65,10 +62,14 @@ export function registerHealthMetrics(registry: Registry, d: Daemon): void {
       return [{ policy, rule, status }, n];
     }),
   );
-  if (ebpfStats !== undefined) {
-    const per = (field: 'kernelDrops' | 'decodeErrors') => () =>
-      Object.entries(d.ebpfStats() ?? {}).flatMap(([concern, s]): [Record<string, string>, number][] => (s === undefined ? [] : [[{ concern }, s[field]]]));
-    counter('ainka_ebpf_kernel_drops_total', 'eBPF records dropped in the kernel (ring buffer full), per concern.', ['concern'], per('kernelDrops'));
+  if (d.ebpfObjects() !== undefined) {
+    const per = (field: 'kernelDrops' | 'decodeErrors') => (): [Record<string, string>, number][] => {
+      // A concern held by two owners (none today) is one object file: its counters add up.
+      const sums = new Map<string, number>();
+      for (const o of d.ebpfObjects() ?? []) sums.set(o.concern, (sums.get(o.concern) ?? 0) + o[field]);
+      return [...sums].map(([concern, n]) => [{ concern }, n]);
+    };
+    counter('ainka_ebpf_kernel_drops_total', 'eBPF records dropped in the kernel (ring buffer full, or an aggregation map full), per eBPF object (concern).', ['concern'], per('kernelDrops'));
     counter('ainka_ebpf_decode_errors_total', 'eBPF records that could not be decoded, per concern.', ['concern'], per('decodeErrors'));
   }
 }

@@ -12,6 +12,7 @@ export type {
   ApiRequest,
   ApiResponse,
   CapabilityStatus,
+  EbpfObjectStatus,
   Evidence,
   ForecastResult,
   HealingRecord,

@@ -89,7 +89,30 @@ export function renderDecisions(host: HTMLElement, r: DecisionsResult, act: Deci
   }
 }
 
-/** The health panel: layers, eBPF and its drops, the kernel module, the daemon's own cost. */
+const count = new Intl.NumberFormat('en-US');
+
+/**
+ * The eBPF block: the capability, then one line per object with its records, kernel drops and decode
+ * errors (`li[data-ebpf-object][data-drops]`); a dropping object is shown in red.
+ */
+function ebpfBlock(block: (title: string, items: (string | [string, boolean])[]) => HTMLElement, e: Health['ebpf']): HTMLElement {
+  const div = block('eBPF (records dropped in the kernel)', [[`${e.available ? 'available' : 'off'}${e.reason !== undefined ? ` — ${e.reason}` : ''}`, e.available]]);
+  const ul = div.querySelector('ul') as HTMLUListElement;
+  if (e.available && e.objects.length === 0) ul.append(el('li', 'muted', 'no eBPF object loaded (a replay loads none)'));
+  for (const o of e.objects) {
+    const li = el('li', o.kernelDrops > 0 || o.decodeErrors > 0 ? 'dropping' : o.loaded ? 'ok' : 'off');
+    li.dataset.ebpfObject = o.concern;
+    li.dataset.drops = String(o.kernelDrops);
+    const errors = o.decodeErrors > 0 ? `, ${count.format(o.decodeErrors)} undecodable` : '';
+    li.title = `${o.file}${o.owner === 'guard' ? ', loaded by the guard' : ''}: records the kernel could not hand over (ring buffer or map full) since ainkad started`;
+    const records = o.ringBuffer ? `${count.format(o.records)} records, ` : '';
+    li.textContent = `${o.concern}${o.owner === 'guard' ? ' (guard)' : ''}: ${o.loaded ? '' : 'unloaded, '}${records}${count.format(o.kernelDrops)} dropped${errors}`;
+    ul.append(li);
+  }
+  return div;
+}
+
+/** The health panel: layers, eBPF objects and their drops, the kernel module, the daemon's own cost. */
 export function renderHealth(host: HTMLElement, h: Health): void {
   host.replaceChildren();
   host.classList.remove('muted');
@@ -108,10 +131,7 @@ export function renderHealth(host: HTMLElement, h: Health): void {
       'Decision layers',
       h.layers.map((l) => [`${l.name}: ${l.available ? 'on' : 'off'}${l.available ? lat(l) : ` — ${l.reason ?? ''}`}${l.rules !== undefined ? `, ${l.rules} rules` : ''}`, l.available]),
     ),
-    block('eBPF', [
-      [`${h.ebpf.available ? 'programs loaded' : 'off'}${h.ebpf.reason !== undefined ? ` — ${h.ebpf.reason}` : ''}`, h.ebpf.available],
-      ...(h.ebpf.drops.length === 0 ? ['no drop counters reported'] : h.ebpf.drops.slice(0, 8).map((d) => `${d.series}: ${formatValue(d.series, d.value)}`)),
-    ]),
+    ebpfBlock(block, h.ebpf),
     block('Kernel module', [
       [h.module.loaded ? `loaded, ${h.module.rules ?? 0} rules in the policy cache` : `not in use — ${h.module.reason ?? ''}`, h.module.loaded],
     ]),

@@ -111,11 +111,23 @@ export interface Latency {
   readonly overBudget: number;
 }
 
+/** One eBPF object and its counters since ainkad started (`EbpfObjectStatus` of `@ainka/daemon`). */
+export interface EbpfObject {
+  readonly concern: string;
+  readonly file: string;
+  readonly ringBuffer: boolean;
+  readonly owner: 'telemetry' | 'guard';
+  readonly loaded: boolean;
+  readonly records: number;
+  readonly kernelDrops: number;
+  readonly decodeErrors: number;
+}
+
 /** `GET /api/health`. */
 export interface Health {
   readonly layers: readonly { readonly name: string; readonly available: boolean; readonly reason?: string; readonly latency: Latency | null; readonly rules?: number }[];
   readonly capabilities: readonly { readonly id: string; readonly available: boolean; readonly reason?: string }[];
-  readonly ebpf: { readonly available: boolean; readonly reason?: string; readonly drops: readonly { readonly series: string; readonly value: number }[] };
+  readonly ebpf: { readonly available: boolean; readonly reason?: string; readonly objects: readonly EbpfObject[] };
   readonly module: { readonly loaded: boolean; readonly rules?: number; readonly reason?: string | null; readonly counters?: Record<string, unknown> | null };
   readonly cost: { readonly cpuPercent: number; readonly rssBytes: number; readonly heapUsedBytes: number; readonly ticks: number; readonly series: number; readonly detectors: number; readonly seriesPerSecond: number; readonly uptimeSeconds: number; readonly streams: number };
   readonly source: string;

@@ -227,3 +227,74 @@ describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium
     }
   });
 });
+
+const bpfDir = join(appDir, '..', '..', 'packages', 'ebpf', 'bpf');
+const ebpfSkip =
+  process.getuid?.() !== 0
+    ? 'not root (loading eBPF needs CAP_BPF)'
+    : !existsSync('/sys/kernel/btf/vmlinux')
+      ? 'no kernel BTF (/sys/kernel/btf/vmlinux)'
+      : !existsSync(join(bpfDir, 'manifest.json'))
+        ? 'eBPF objects not built (npx nx run @ainka/ebpf:build)'
+        : undefined;
+if (haveChromium && ebpfSkip !== undefined) console.warn(`[dashboard test] live eBPF health panel skipped: ${ebpfSkip}`);
+
+interface EbpfObjectJson {
+  concern: string;
+  owner: string;
+  loaded: boolean;
+  kernelDrops: number;
+}
+
+describe.skipIf(!haveChromium || ebpfSkip !== undefined)('dashboard of a live ainkad on the real kernel, in headless Chromium', () => {
+  let d: RunningDaemon;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    ensureDashboardBuilt();
+    const dir = tempDir('dashboard-live');
+    // Live telemetry with eBPF (auto) and the guard (on by default with eBPF): the sched, net and process
+    // objects for the metric streams, the security object for the guard. Advise mode: nothing is changed.
+    const cfg = writeConfig(dir, ['logs: { enabled: false }', 'healing: { enabled: false }', ''].join('\n'));
+    d = await startDaemon(dir, ['--config', cfg, '--interval', '500', '--dashboard', '--dashboard-port', '0'], {}, 60_000);
+    url = String((await d.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('dashboard on '))).url);
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+    mkdirSync(shotsDir, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await d?.stop();
+  });
+
+  it('lists each loaded eBPF object, the guard\'s included, with its kernel drop count in the health panel', async () => {
+    const problems: string[] = [];
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    // The guard loads its object once it has started; the panel refreshes every 5 s.
+    for (const concern of ['sched', 'process', 'security']) await page.locator(`#health-body li[data-ebpf-object="${concern}"]`).waitFor({ timeout: 40_000 });
+    const shown = await page.locator('#health-body li[data-ebpf-object]').evaluateAll((lis) => lis.map((li) => ({ concern: (li as HTMLElement).dataset.ebpfObject, drops: (li as HTMLElement).dataset.drops, text: li.textContent })));
+    const health = (await (await fetch(new URL('/api/health', url))).json()) as { ebpf: { objects: EbpfObjectJson[] } };
+    // One line per object the daemon reports, each with its drop count (which only grows after the page read it).
+    expect(shown.map((o) => o.concern).sort()).toEqual(health.ebpf.objects.map((o) => o.concern).sort());
+    for (const o of shown) {
+      const drops = Number(o.drops);
+      expect(Number.isInteger(drops) && drops >= 0, `${o.concern}: data-drops ${o.drops}`).toBe(true);
+      expect(drops).toBeLessThanOrEqual(health.ebpf.objects.find((x) => x.concern === o.concern)?.kernelDrops ?? -1);
+      expect(o.text).toContain(`${drops.toLocaleString('en-US')} dropped`);
+    }
+    expect(shown.find((o) => o.concern === 'security')?.text).toMatch(/^security \(guard\): [\d,]+ records, [\d,]+ dropped/);
+    expect(shown.find((o) => o.concern === 'sched')?.text).toMatch(/^sched: [\d,]+ dropped/);
+    console.log(`[dashboard test] eBPF health: ${shown.map((o) => o.text).join('; ')}`);
+    await page.locator('#health').screenshot({ path: join(shotsDir, 'health.png') });
+    await page.close();
+    expect(problems).toEqual([]);
+    if (process.env.AINKA_UPDATE_SCREENSHOTS === '1') copyFileSync(join(shotsDir, 'health.png'), join(readmeShots, 'health.png'));
+  }, 120_000);
+});

@@ -75,8 +75,12 @@ export interface SecurityWatch {
   readonly writesOnly?: boolean;
 }
 
-/** Counters of one concern, since the host started. */
+/** Counters of one concern (one eBPF object), since the host started. */
 export interface ConcernStats {
+  /** The concern's object file in the manifest, e.g. `sched.bpf.o`. */
+  readonly file: string;
+  /** Whether the object hands records over through a ring buffer (else it only fills maps read on a poll). */
+  readonly ringBuffer: boolean;
   /** Whether the object is loaded now. */
   readonly loaded: boolean;
   /** Subscribers holding the object. */
@@ -87,7 +91,11 @@ export interface ConcernStats {
   readonly records: number;
   /** Bytes of records delivered. */
   readonly bytes: number;
-  /** Records the kernel could not put in the ring (ring full) or aggregation entries that did not fit. */
+  /**
+   * Records the kernel could not put in the ring (ring full) or aggregation entries that did not fit: the
+   * object's `drops` per-CPU counter (`count_drop()` in `ebpf/ainka_bpf.h`), summed over CPUs, read live
+   * while the object is loaded and kept across unloads and reloads.
+   */
   readonly kernelDrops: number;
   /** Records that could not be decoded. */
   readonly decodeErrors: number;
@@ -106,6 +114,8 @@ interface Live {
 }
 
 interface Counters {
+  file: string;
+  ringBuffer: boolean;
   batches: number;
   records: number;
   bytes: number;
@@ -165,7 +175,7 @@ export class EbpfHost {
   #count(concern: Concern): Counters {
     let c = this.#counters.get(concern);
     if (!c) {
-      c = { batches: 0, records: 0, bytes: 0, decodeErrors: 0, kernelDropsClosed: 0, chosen: {}, missing: [], failures: [] };
+      c = { file: '', ringBuffer: false, batches: 0, records: 0, bytes: 0, decodeErrors: 0, kernelDropsClosed: 0, chosen: {}, missing: [], failures: [] };
       this.#counters.set(concern, c);
     }
     return c;
@@ -184,7 +194,10 @@ export class EbpfHost {
     c.chosen = loaded.chosen;
     c.missing = loaded.missing;
     try {
-      const ringMap = manifestObject(this.manifest, concern).ringBuffer;
+      const m = manifestObject(this.manifest, concern);
+      const ringMap = m.ringBuffer;
+      c.file = m.file;
+      c.ringBuffer = !!ringMap;
       if (ringMap) {
         entry.ring = loaded.object.openRing(ringMap, { intervalMs: this.options.drainIntervalMs ?? 10, maxBytes: this.options.maxBatchBytes ?? this.options.ringBytes ?? DEFAULT_RING_BYTES }, (batch) =>
           this.#deliver(concern, batch),
@@ -297,12 +310,18 @@ export class EbpfHost {
     return this.#watchPaths;
   }
 
-  /** Counters per concern: deliveries, kernel drops, decode errors, variants used. */
+  /**
+   * Counters per concern (one eBPF object each) that was ever loaded by this host: deliveries, kernel
+   * drops, decode errors, variants used. Reading it looks up each loaded object's `drops` map (cheap: one
+   * per-CPU array slot), so it may be called at every scrape.
+   */
   stats(): Readonly<Partial<Record<Concern, ConcernStats>>> {
     const out: Partial<Record<Concern, ConcernStats>> = {};
     for (const [concern, c] of this.#counters) {
       const live = this.#live.get(concern);
       out[concern] = {
+        file: c.file,
+        ringBuffer: c.ringBuffer,
         loaded: !!live,
         refs: live?.refs ?? 0,
         batches: c.batches,

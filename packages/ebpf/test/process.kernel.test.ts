@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EbpfHost } from '../src/ebpfHost.js';
 import { EbpfStreams } from '../src/ebpfStreams.js';
 import type { ExecEvent, ExitEvent, FileOpenEvent, OomKillEvent } from '../src/events.js';
 import { skipReason, waitFor } from './kernel.js';
@@ -111,6 +112,29 @@ describe.skipIf(skipReason)('process events on the real kernel', () => {
         await new Promise((r) => setTimeout(r, 200));
         rmdirSync(cg.dir);
       }
+    }
+  });
+
+  it('counts the records the kernel drops when the ring buffer is full, per object, across an unload', () => {
+    // One page of ring, not drained while the children run (spawnSync holds the event loop): a burst of short-lived children (fork, exec, exit records each)
+    // overflows it, and count_drop() in the process object counts every record that did not fit.
+    const host = new EbpfHost({ ringBytes: 4096, drainIntervalMs: 10_000 });
+    try {
+      host.acquire('process');
+      const children = 40;
+      for (let i = 0; i < children; i++) spawnSync('/bin/true', { stdio: 'ignore' });
+      const full = host.stats().process;
+      expect(full).toMatchObject({ file: 'process.bpf.o', ringBuffer: true, loaded: true, decodeErrors: 0 });
+      expect(full!.kernelDrops).toBeGreaterThan(0);
+      console.log(`[process drops] ${full!.kernelDrops} records dropped by a 4 KiB ring after ${children} children`);
+      const delivered = host.drainNow('process');
+      // Every record of ours either reached the ring or was counted (other processes only add to both).
+      expect(delivered + host.stats().process!.kernelDrops).toBeGreaterThanOrEqual(children * 2);
+      const drops = host.stats().process!.kernelDrops;
+      host.release('process');
+      expect(host.stats().process).toMatchObject({ loaded: false, kernelDrops: drops });
+    } finally {
+      host.closeAll();
     }
   });
 });
