@@ -147,6 +147,28 @@ export interface StreamingDetectorOptions {
   readonly calibrationBase?: number;
   /** Calibration: see `calibrationBase`. */
   readonly calibrationPower?: number;
+  /**
+   * Rows of the young-series rule's sustained extreme (0 turns the rule off): the last `sustainRows`
+   * values must *all* lie beyond the level by more than `sustainRatio` times the largest deviation any
+   * earlier run of `sustainRows` values sustained (never less than the series' error scale and
+   * resolution). Counted in rows, as a run of samples. See `sustainSeconds`.
+   */
+  readonly sustainRows?: number;
+  /** How many times the largest earlier sustained deviation a run must exceed to fire the rule. */
+  readonly sustainRatio?: number;
+  /**
+   * The rule applies while the series is younger than this (seconds of history; default one day, the
+   * age from which the calibration's youth term `ln(1 + day / age)` is held at its one-day value). It
+   * lets a blatant, sustained departure alarm on a series minutes old, where the calibrated tail
+   * probability is strict (any record is likely when little has been seen). It is a rule, not a
+   * measured tail probability: its rate is what the live-host alarm bench measures.
+   */
+  readonly sustainSeconds?: number;
+  /**
+   * Score of a run exactly `sustainRatio` times beyond (default 0.99, ainkad's default threshold); a
+   * run `ρ` times beyond scores `1 − (1 − sustainScore) · (sustainRatio / ρ)²`, capped by `confidence`.
+   */
+  readonly sustainScore?: number;
   /** Score at which an alert opens (the daemon passes its configured threshold). */
   readonly alertScore?: number;
   /** An open alert ends after the value has been back near its pre-alert level this long, seconds. */
@@ -204,6 +226,10 @@ export const STREAMING_DETECTOR_DEFAULTS: Readonly<Required<StreamingDetectorOpt
   calibrate: true,
   calibrationBase: 7.2,
   calibrationPower: 1.26,
+  sustainRows: 5,
+  sustainRatio: 3,
+  sustainSeconds: 86_400,
+  sustainScore: 0.99,
   alertScore: 0.99,
   alertHoldSeconds: 30,
   alertMaxSeconds: 1800,
@@ -256,6 +282,10 @@ const RULES: Record<keyof StreamingDetectorOptions, OptionRule> = {
   calibrate: { boolean: true },
   calibrationBase: { test: positive, expect: 'a positive rate' },
   calibrationPower: { test: positive, expect: 'a positive exponent' },
+  sustainRows: { test: (v) => Number.isInteger(v) && v >= 0 && v <= 64, expect: 'an integer from 0 (off) to 64' },
+  sustainRatio: { test: (v) => v > 1, expect: 'a ratio > 1' },
+  sustainSeconds: { test: nonNegative, expect: 'seconds ≥ 0' },
+  sustainScore: { test: (v) => v > 0 && v < 1, expect: 'a score in (0, 1)' },
   alertScore: { test: (v) => v > 0 && v <= 1, expect: 'a score in (0, 1]' },
   alertHoldSeconds: { test: nonNegative, expect: 'seconds ≥ 0' },
   alertMaxSeconds: { test: positive, expect: 'a positive number of seconds' },
@@ -276,8 +306,8 @@ const MAX_GAP_ROWS = 1;
 const alphaOf = (dtS: number, tauS: number): number => -Math.expm1(-dtS / tauS);
 
 /**
- * The package's univariate streaming detector: O(1) time and a fixed ~3 KB of state per series
- * (~5.5 KB with the weekly model).
+ * The package's univariate streaming detector: O(1) time and a fixed ~3.6 KB of state per series
+ * (~6 KB with the weekly model).
  *
  * Per update it:
  * 1. predicts the value with an EWMA level, the last value, and daily (optionally weekly) profiles,
@@ -299,6 +329,15 @@ const alphaOf = (dtS: number, tauS: number): number => -Math.expm1(-dtS / tauS);
  *    "evidence this strong arises by chance about once in 100 days on one series" (0.5: once a day),
  *    whatever the sampling rate, and `confidence` (history seen / warm-up, in rows, in seconds and in
  *    rows on which the value moved) keeps a new or never-moving series from ever being certain;
+ * 5b. applies the **young-series rule** while the series is younger than `sustainSeconds` (a day), where
+ *    step 5 is strict (`ln(1 + day / age)`: every record is likely when little has been seen): when the
+ *    last `sustainRows` (5) values *all* lie beyond the level by more than `sustainRatio` (3) times the
+ *    largest deviation any earlier, non-overlapping run of as many values sustained (never less than the
+ *    error scale, and never for a departure within ten resolutions), the score is at least
+ *    `sustainScore` (0.99) — higher the further beyond — capped by `confidence`. A spike shorter than
+ *    the run never fires it; a CPU hog, a leak or traffic falling to 0 minutes after the series appeared
+ *    does. It is a rule with its own explanation, not a tail probability: its false-alarm rate is what
+ *    the live-host alarm bench (`tools/bench/ml/alarms.ts`) measures;
  * 6. keeps an alert state: it opens when the score reaches `alertScore`, and ends once the value has
  *    been back near its pre-alert level for `alertHoldSeconds` (or after `alertMaxSeconds`, when the
  *    new level has become normal). `onsetScore` is the score only where it beats the decayed previous
@@ -350,6 +389,13 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #alertLevel = 0;
   #alertScale = 0;
   #normalSince = -1;
+  // Young-series rule: 3 · sustainRows slots after the daily profile in #season (one array, one
+  // allocation): the last `sustainRows` values, then the up and down deviations of the latest runs
+  // (delayed by one run, so a run is compared only with runs it does not overlap); and the records.
+  #runCount = 0;
+  #susUp = 0;
+  #susDown = 0;
+  #ruleOn = false;
 
   readonly #contextModulus: number;
 
@@ -360,7 +406,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   constructor(options: StreamingDetectorOptions = {}) {
     this.#o = validateOptions('StreamingAnomalyDetector', STREAMING_DETECTOR_DEFAULTS, RULES, options);
     this.#contextModulus = Math.pow(this.#o.contextLevels, this.#o.contextLength + 1);
-    this.#season = new Float64Array(this.#o.dailyBuckets);
+    this.#season = new Float64Array(this.#o.dailyBuckets + 3 * this.#o.sustainRows);
     this.#seasonSeen = new Uint8Array(this.#o.dailyBuckets);
     if (this.#o.weekly) {
       this.#week = new Float64Array(7 * this.#o.dailyBuckets);
@@ -483,6 +529,50 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     this.#cusumDown = Math.max(0, this.#cusumDown - u - o.cusumDrift);
     const cusum = Math.max(this.#cusumUp, this.#cusumDown);
 
+    // 4f. Young-series rule: a run of `sustainRows` values all beyond the level by more than
+    // `sustainRatio` times the largest deviation any earlier (non-overlapping) run sustained.
+    let sustain = 0;
+    let sustainBound = 0;
+    const K = o.sustainRows;
+    if (K > 0) {
+      const run = this.#season;
+      const R0 = o.dailyBuckets;
+      run[R0 + (this.#runCount % K)] = x;
+      this.#runCount++;
+      const m = this.#runCount - K;
+      if (m >= 0) {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let j = 0; j < K; j++) {
+          const v = run[R0 + j] as number;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        const up = lo - expected;
+        const down = expected - hi;
+        const slot = m % K;
+        if (m >= K) {
+          // The run that ended K rows ago, which does not overlap this one, joins the records.
+          const oldUp = run[R0 + K + slot] as number;
+          const oldDown = run[R0 + 2 * K + slot] as number;
+          if (oldUp > this.#susUp) this.#susUp = oldUp;
+          if (oldDown > this.#susDown) this.#susDown = oldDown;
+        }
+        run[R0 + K + slot] = up;
+        run[R0 + 2 * K + slot] = down;
+        // Never against less than the error scale and resolution, and never for a departure within ten
+        // resolutions (a 5 % memory drift is not blatant however quiet the series has been).
+        if (elapsedS < o.sustainSeconds) {
+          const unit = this.#scale + floor;
+          const minDev = 10 * floor;
+          const rUp = up >= minDev ? up / Math.max(this.#susUp, unit) : 0;
+          const rDown = down >= minDev ? down / Math.max(this.#susDown, unit) : 0;
+          sustain = Math.max(rUp, rDown);
+          sustainBound = rUp >= rDown ? lo : hi;
+        }
+      }
+    }
+
     // Learn the models.
     const scaleBefore = this.#scale;
     // The level runs as a cumulative mean until its EWMA weight takes over (as the scales do), so a
@@ -583,18 +673,24 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     // Past one day of age the rate is held at its one-day value (conservative for old series).
     const alarmsPerDay = perEfold * Math.max(Math.LN2, Math.log1p(86_400 / elapsedS));
     const confidence = Math.min(1, this.#n / o.warmupRows, o.warmupSeconds > 0 ? elapsedS / o.warmupSeconds : 1, o.warmupMoves > 0 ? this.#moves / o.warmupMoves : 1);
-    const score = o.calibrate ? confidence / (1 + alarmsPerDay) : confidence * -Math.expm1(-evidence / o.outputScale);
+    const calibrated = o.calibrate ? confidence / (1 + alarmsPerDay) : confidence * -Math.expm1(-evidence / o.outputScale);
+    const ruleScore = sustain >= o.sustainRatio ? confidence * (1 - (1 - o.sustainScore) * (o.sustainRatio / sustain) ** 2) : 0;
+    const byRule = ruleScore > calibrated;
+    const score = byRule ? ruleScore : calibrated;
 
     // 6. Onset suppression (on the uncalibrated evidence scale, where its decay was chosen) and alert state.
     this.#peak *= Math.exp(-Math.min(1, dt / this.#dt) / o.suppressRows);
-    const strength = confidence * -Math.expm1(-evidence / o.outputScale);
+    // The young-series rule counts as an onset only on the row it starts firing (one signal per run).
+    const ruleOnset = ruleScore > 0 && !this.#ruleOn;
+    this.#ruleOn = ruleScore > 0;
+    const strength = Math.max(confidence * -Math.expm1(-evidence / o.outputScale), ruleOnset ? ruleScore : 0);
     let onsetScore = 0;
     if (confidence >= 1 && strength > this.#peak) {
       onsetScore = score;
       this.#peak = strength;
     }
     const alert = this.#alertStep(t, x, score, expected, scaleBefore, floor);
-    return new StreamingResult(score, onsetScore, alarmsPerDay, confidence, alert, x, err, expected, evidence, record, spatialEvidence, spatial, context, z, this.#min, this.#max, o.outputScale, undefined, shiftEvidence, this.#shortMean, this.#refMean);
+    return new StreamingResult(score, onsetScore, alarmsPerDay, confidence, alert, x, err, expected, evidence, record, spatialEvidence, spatial, context, z, this.#min, this.#max, o.outputScale, undefined, shiftEvidence, this.#shortMean, this.#refMean, byRule ? { ratio: sustain, bound: sustainBound, rows: K, ageS: elapsedS } : undefined);
   }
 
   #alertState(t: number, onset: boolean): AnomalyAlert {
@@ -634,7 +730,10 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
  */
 export class StreamingResult implements AnomalyResult {
   constructor(
-    /** Calibrated score `confidence / (1 + alarmsPerDay)`, in [0, 1]: 0.99 ≈ one chance alarm per 100 days. */
+    /**
+     * Calibrated score `confidence / (1 + alarmsPerDay)`, in [0, 1]: 0.99 ≈ one chance alarm per 100 days;
+     * or, where the young-series rule fires and scores higher, that rule's score (see the explanation).
+     */
     readonly score: number,
     /** The score where it beats the decayed previous peak, else 0 (one early signal per incident). */
     readonly onsetScore: number,
@@ -661,6 +760,8 @@ export class StreamingResult implements AnomalyResult {
     private readonly shiftEvidence = 0,
     private readonly recentMean = 0,
     private readonly referenceMean = 0,
+    /** Set when the young-series rule (a sustained extreme) decided the score. */
+    private readonly sustained?: { readonly ratio: number; readonly bound: number; readonly rows: number; readonly ageS: number },
   ) {}
 
   get explanation(): AnomalyExplanation {
@@ -668,7 +769,13 @@ export class StreamingResult implements AnomalyResult {
     if (this.fixedReason !== undefined) return { reason: this.fixedReason, expected };
     const base = `value ${x} is ${err.toFixed(1)} robust sigmas from the expected ${expected.toPrecision(6)}`;
     let reason = base;
-    if (evidence > 0) {
+    const sus = this.sustained;
+    if (sus !== undefined) {
+      const side = sus.bound >= expected ? `all at or above ${sus.bound.toPrecision(6)}` : `all at or below ${sus.bound.toPrecision(6)}`;
+      reason =
+        `value ${x}: the last ${sus.rows} values are ${side}, ${sus.ratio.toFixed(1)} times further from the level ${expected.toPrecision(6)} ` +
+        `than any earlier run of ${sus.rows} values went; a sustained extreme on a young series (${formatAge(sus.ageS)} of history: a rule, not a tail probability)`;
+    } else if (evidence > 0) {
       if (evidence === spatialEvidence) reason = `${base}; it leaves the range seen so far (${lo.toPrecision(6)} to ${hi.toPrecision(6)})`;
       else if (evidence === record) reason = `${base}, the largest surprise in recent history`;
       else if (evidence === context) reason = `${base}; this sequence of values has not been seen before`;
@@ -689,6 +796,10 @@ export class StreamingResult implements AnomalyResult {
       },
     };
   }
+}
+
+function formatAge(s: number): string {
+  return s < 120 ? `${s.toFixed(0)} s` : s < 7200 ? `${(s / 60).toFixed(0)} min` : `${(s / 3600).toFixed(1)} h`;
 }
 
 function formatRate(perDay: number): string {

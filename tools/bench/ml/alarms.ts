@@ -3,7 +3,10 @@
  * daemon builds it, with its detector factory, exclusions and default `ml.anomaly` settings) on every series of recordings made
  * by `hostfault/record.ts` (ainkad's collectors at 1 s in the QEMU guest, or on a host).
  *
- *   npx tsx tools/bench/ml/alarms.ts [--threshold 0.99,0.95,0.9] <raw.jsonl[.gz]> ...
+ *   npx tsx tools/bench/ml/alarms.ts [--threshold 0.99,0.95,0.9] [--list] <raw.jsonl[.gz]> ...
+ *
+ * `--list` prints every alarm opened after the warm-up (time since the recording's start, phase,
+ * series and the detector's reason).
  *
  * For each threshold it reports:
  * - false alarms per 100 series per day in the idle phase, the benign-load phase, and the quiet parts
@@ -29,9 +32,11 @@ const CARRIERS: Record<string, readonly string[]> = {
 
 const args = process.argv.slice(2);
 let thresholds = [0.99, 0.95, 0.9];
+let list = false;
 const files: string[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--threshold') thresholds = (args[++i] ?? '').split(',').map(Number);
+  else if (args[i] === '--list') list = true;
   else files.push(args[i] as string);
 }
 if (files.length === 0) {
@@ -82,6 +87,13 @@ for (const threshold of thresholds) {
     };
     const exposure = new Map<string, number>();
     const alarms = new Map<string, number>();
+    // Alarms in the first minute of a phase (the benign load starting after the idle phase).
+    const early = new Map<string, number>();
+    const phaseStart = (t: number): number => {
+      let s = t0;
+      for (const m of phases) if (t >= m.start) s = m.start;
+      return s;
+    };
     const opened: Array<{ t: number; series: string; score: number }> = [];
     let prevT = t0;
     for (const tick of ticks) {
@@ -94,7 +106,11 @@ for (const threshold of thresholds) {
         const rec = stage.update(key, name, tick.t, v);
         if (rec !== undefined) {
           opened.push({ t: tick.t, series: key, score: rec.score });
-          if (tick.t - t0 >= warmMs) alarms.set(phase, (alarms.get(phase) ?? 0) + 1);
+          if (tick.t - t0 >= warmMs) {
+            alarms.set(phase, (alarms.get(phase) ?? 0) + 1);
+            if (phases.length > 0 && tick.t - phaseStart(tick.t) < 60_000) early.set(phase, (early.get(phase) ?? 0) + 1);
+          }
+          if (list && tick.t - t0 >= warmMs) console.log(`    +${((tick.t - t0) / 1000).toFixed(0)} s ${phase} ${key} ${rec.score.toFixed(4)}: ${rec.reason}`);
         }
         n++;
       }
@@ -109,7 +125,8 @@ for (const threshold of thresholds) {
       // so a short recording with 0 alarms is not read as "≤ 1 per 100 series per day".
       const upper = [3.0, 4.74, 6.3, 7.75, 9.15][a] ?? a + 1.645 * Math.sqrt(a) + 1.5;
       console.log(
-        `    ${phase.padEnd(6)} ${(ms / 3_600_000 / Math.max(1, stage.detectorCount)).toFixed(2)} h × ${stage.detectorCount} series: ${a} alarms → ${((100 * a) / seriesDays).toFixed(1)} per 100 series per day (95 % upper bound ${((100 * upper) / seriesDays).toFixed(0)})`,
+        `    ${phase.padEnd(6)} ${(ms / 3_600_000 / Math.max(1, stage.detectorCount)).toFixed(2)} h × ${stage.detectorCount} series: ${a} alarms → ${((100 * a) / seriesDays).toFixed(1)} per 100 series per day (95 % upper bound ${((100 * upper) / seriesDays).toFixed(0)})` +
+          (early.has(phase) ? `; ${early.get(phase)} of them in the phase's first minute` : ''),
       );
     }
     for (const f of faults) {
