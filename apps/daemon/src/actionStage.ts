@@ -160,14 +160,12 @@ export class ActionStage {
     }
     if (this.busy) throw new DaemonError('ERR_AINKA_DAEMON_UNAVAILABLE', 'a plan is being applied right now; try again in a second.');
     this.busy = true;
-    const previous = this.manager.currentMode;
     let result: ApplyResult;
     try {
-      // The manager writes only in enforce mode; this one request is an explicit admin decision.
-      this.manager.setMode('enforce');
-      result = await this.manager.apply([{ knob: advice.knob, value: advice.value, reason: advice.rule, because: `${advice.because} (advice ${advice.id} applied by an admin)`, mode: 'enforce' }]);
+      // An explicit admin decision: enforced for this call only, whatever the manager's mode, so that a
+      // guard response or a healing step applying at the same moment keeps advise mode.
+      result = await this.manager.apply([{ knob: advice.knob, value: advice.value, reason: advice.rule, because: `${advice.because} (advice ${advice.id} applied by an admin)`, mode: 'enforce' }], { enforce: true });
     } finally {
-      this.manager.setMode(previous);
       this.busy = false;
     }
     const o = result.outcomes[0] as ChangeOutcome;

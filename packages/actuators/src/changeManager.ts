@@ -33,6 +33,17 @@ export interface ChangeRequest {
   readonly exact?: boolean;
 }
 
+/** Options of one {@link ChangeManager.apply} call. */
+export interface ApplyOptions {
+  /**
+   * Write this call's requests even when the manager is in advise mode: an explicit decision by an
+   * administrator (applying one piece of advice). It holds for this call only, so a caller that applies at
+   * the same moment keeps the manager's mode; a request's own `mode: 'advise'` still wins, and bounds,
+   * admin respect and anti-flapping apply as always.
+   */
+  readonly enforce?: boolean;
+}
+
 /** What happened to one request. */
 export interface ChangeOutcome {
   /** Knob id. */
@@ -244,11 +255,12 @@ export class ChangeManager {
    * and then, in enforce mode, journaled together (fsync'd), written in order, read back, and committed.
    * If a write or a read-back fails, the batch's earlier writes are reverted and the batch aborted.
    */
-  apply(requests: readonly ChangeRequest[]): Promise<ApplyResult> {
-    return this.serial(() => this.applyNow(requests));
+  apply(requests: readonly ChangeRequest[], options: ApplyOptions = {}): Promise<ApplyResult> {
+    return this.serial(() => this.applyNow(requests, options.enforce === true ? 'enforce' : this.mode));
   }
 
-  private async applyNow(requests: readonly ChangeRequest[]): Promise<ApplyResult> {
+  /** `mode`: the manager's mode when the call was served, or `enforce` for an {@link ApplyOptions.enforce} call. */
+  private async applyNow(requests: readonly ChangeRequest[], mode: ChangeMode): Promise<ApplyResult> {
     const outcomes: ChangeOutcome[] = [];
     const planned: Planned[] = [];
     const seen = new Set<string>();
@@ -319,7 +331,7 @@ export class ChangeManager {
         }
       }
       const line = `reason '${req.reason}' on knob ${knob.id}: ${before} → ${target}${damped}, because ${req.because}`;
-      if (req.mode === 'advise' || this.mode === 'advise') {
+      if (req.mode === 'advise' || mode === 'advise') {
         outcomes.push({ knob: knob.id, status: 'proposed', before, after: target, line: `advise: ${line}` });
         this.logLine(`advise: ${line}`);
         continue;

@@ -4,7 +4,7 @@ export type { ActuatorSet, CreateActuatorsOptions } from './actuatorSet.js';
 export { CgroupActuator } from './cgroupActuator.js';
 export type { EgressBackend, EgressState } from './cgroupActuator.js';
 export { ChangeManager, reproduceCommand } from './changeManager.js';
-export type { ApplyResult, ChangeManagerOptions, ChangeMode, ChangeOutcome, ChangeRequest, RecoveryReport } from './changeManager.js';
+export type { ApplyOptions, ApplyResult, ChangeManagerOptions, ChangeMode, ChangeOutcome, ChangeRequest, RecoveryReport } from './changeManager.js';
 export { ActuatorError, ActuatorErrorCode } from './errors.js';
 export { ContentActuator, contentHash } from './contentActuator.js';
 export { FileActuator, knobPath } from './fileActuator.js';

@@ -28,6 +28,21 @@ describe('ChangeManager', () => {
     await m.close();
   });
 
+  it('enforces one call at an admin\'s request in advise mode, and no call applying beside it', async () => {
+    const { root, options } = setup();
+    const m = await ChangeManager.open({ ...options, mode: 'advise' });
+    // Both calls are in the queue together: the admin's first, then another caller's (a guard response).
+    const [admin, other] = await Promise.all([m.apply([swap(10, 'admin')], { enforce: true }), m.apply([{ knob: 'block:sda:read_ahead_kb', value: 1024, reason: 'guard', because: 'x', mode: 'enforce' }])]);
+    expect(admin.outcomes[0]).toMatchObject({ status: 'applied', after: '10' });
+    expect(other.outcomes[0]).toMatchObject({ status: 'proposed' });
+    expect(readTree(root, 'proc/sys/vm/swappiness')).toBe('10\n');
+    expect(readTree(root, 'sys/block/sda/queue/read_ahead_kb')).toBe('128\n');
+    expect(m.currentMode).toBe('advise');
+    // A request's own advise mode still wins over the call's enforce.
+    expect((await m.apply([{ ...swap(20, 'admin'), mode: 'advise' }], { enforce: true })).outcomes[0]?.status).toBe('proposed');
+    await m.close();
+  });
+
   it('journals, applies and logs every change as "reason X on knob Y: old → new, because …"', async () => {
     const { root, stateDir, lines, options } = setup();
     const m = await ChangeManager.open(options);
