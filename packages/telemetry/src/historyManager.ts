@@ -32,7 +32,12 @@ export interface HistoryOptions {
   readonly path: string;
   /** Storage tiers, finest first. Default {@link defaultHistoryTiers}. */
   readonly tiers?: readonly HistoryTier[];
-  /** Upper bound of the database size on disk (main file + WAL after maintenance). Default 256 MiB. */
+  /**
+   * Upper bound of the database size on disk: main file + WAL. Default 256 MiB. An eighth of it (64 KiB to
+   * 4 MiB) is the WAL's budget ({@link HistoryManager.walBudgetBytes}); data is evicted to keep the main
+   * file within the rest. Raw points not rolled up yet (up to one bucket of the second tier) are never
+   * evicted: a bound smaller than that much data is exceeded by it.
+   */
   readonly maxBytes?: number;
   /** Buffered samples that trigger a flush. Default 10 000. */
   readonly batchSize?: number;
@@ -229,13 +234,25 @@ export class HistoryManager {
   private readonly maintenanceIntervalMs: number;
   private readonly nowFn: () => number;
   private lastMaintenance: number;
+  /** Main file size after the last flush's check, and how much that flush grew it (bytes). */
+  private lastMainBytes = -1;
+  private flushGrowthBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Samples skipped because their value or timestamp was not a finite number. */
   droppedSamples = 0;
   /** The error of the last background flush, if it failed (cleared by the next success). */
   lastError: unknown;
-  private readonly writeBatch: (rows: Float64Array) => void;
+  /**
+   * The WAL's share of `maxBytes`: an eighth, 64 KiB to 4 MiB. The WAL is checkpointed (`wal_autocheckpoint`)
+   * when it holds half of it, truncated to it (`journal_size_limit`), and no transaction writes more than
+   * about half of it: a flush or a maintenance step is split into transactions of at most
+   * `seriesPerTransaction` series (one leaf page each at most, roughly), so the WAL never holds a whole
+   * tier's worth of pages while the main file holds it too.
+   */
+  readonly walBudgetBytes: number;
+  private readonly seriesPerTransaction: number;
+  private readonly writeChunk: (rows: Float64Array, from: number, to: number, first: boolean) => void;
 
   constructor(options: HistoryOptions) {
     this.tiers = options.tiers ?? defaultHistoryTiers;
@@ -254,7 +271,6 @@ export class HistoryManager {
     this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('journal_size_limit = 4194304');
     this.db.pragma(`cache_size = -${cacheKiB}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -282,29 +298,37 @@ export class HistoryManager {
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     };
     this.pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    // One transaction per flush: the series first seen since the last flush, then the rows (sorted by
-    // series and time, 128 per statement), then — once — the rollup watermarks.
-    this.writeBatch = this.db.transaction((rows: Float64Array): void => {
-      const ids = this.pendingSeries.map((p) => this.insertSeries(p.key, p.name, p.labels, p.unit));
-      this.pendingSeries = [];
-      this.pendingIds.clear();
-      const n = rows.length / 3;
+    this.walBudgetBytes = Math.min(4 * 1024 * 1024, Math.max(64 * 1024, Math.floor(this.maxBytes / 8)));
+    this.seriesPerTransaction = Math.max(8, Math.floor(this.walBudgetBytes / 2 / this.pageSize));
+    this.db.pragma(`journal_size_limit = ${this.walBudgetBytes}`);
+    this.db.pragma(`wal_autocheckpoint = ${this.seriesPerTransaction}`);
+    // A flush is one transaction per `seriesPerTransaction` series (rows sorted by series and time, 128 per
+    // statement); the first also inserts the series first seen since the last flush and resolves their
+    // provisional ids in every row, and sets the rollup watermarks once. Each commit lets SQLite's
+    // auto-checkpoint empty the WAL before the next.
+    this.writeChunk = this.db.transaction((rows: Float64Array, from: number, to: number, first: boolean): void => {
       let minTs = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < n; i++) {
-        const id = rows[3 * i] as number;
-        if (id < 0) rows[3 * i] = ids[-1 - id] as number;
-        const ts = rows[3 * i + 1] as number;
-        if (ts < minTs) minTs = ts;
+      if (first) {
+        const ids = this.pendingSeries.map((p) => this.insertSeries(p.key, p.name, p.labels, p.unit));
+        this.pendingSeries = [];
+        this.pendingIds.clear();
+        const n = rows.length / 3;
+        for (let i = 0; i < n; i++) {
+          const id = rows[3 * i] as number;
+          if (id < 0) rows[3 * i] = ids[-1 - id] as number;
+          const ts = rows[3 * i + 1] as number;
+          if (ts < minTs) minTs = ts;
+        }
       }
       const args = this.chunkArgs;
-      let i = 0;
-      for (; i + INSERT_CHUNK <= n; i += INSERT_CHUNK) {
+      let i = from;
+      for (; i + INSERT_CHUNK <= to; i += INSERT_CHUNK) {
         for (let j = 0; j < 3 * INSERT_CHUNK; j++) args[j] = rows[3 * i + j] as number;
         this.st.insertRawChunk.run(args);
       }
-      for (; i < n; i++) this.st.insertRaw.run(rows[3 * i] as number, rows[3 * i + 1] as number, rows[3 * i + 2] as number);
+      for (; i < to; i++) this.st.insertRaw.run(rows[3 * i] as number, rows[3 * i + 1] as number, rows[3 * i + 2] as number);
       // First write: start every rollup watermark at the bucket of the oldest sample.
-      if (!this.watermarksSet && Number.isFinite(minTs)) {
+      if (first && !this.watermarksSet && Number.isFinite(minTs)) {
         for (const t of this.tiers.slice(1)) {
           if (this.st.getMeta.get(`watermark:${t.name}`) === undefined) {
             this.st.setMeta.run(`watermark:${t.name}`, String(Math.floor(minTs / t.resolutionMs) * t.resolutionMs));
@@ -397,8 +421,29 @@ export class HistoryManager {
     this.droppedSinceFlush = 0;
     if (this.buffer.length === 0) return dropped;
     const rows = this.buffer.drainSorted();
-    this.writeBatch(rows);
-    return rows.length / 3 + dropped;
+    const n = rows.length / 3;
+    // cut after every `seriesPerTransaction` distinct series (rows are sorted by series)
+    let from = 0;
+    let seen = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && rows[3 * i] !== rows[3 * (i - 1)] && ++seen >= this.seriesPerTransaction) {
+        this.writeChunk(rows, from, i, from === 0);
+        from = i;
+        seen = 0;
+      }
+    }
+    this.writeChunk(rows, from, n, from === 0);
+    return n + dropped;
+  }
+
+  /** Series ids in ranges of `seriesPerTransaction` ids: `[first, last]` each, ascending. */
+  private seriesRanges(): Array<[number, number]> {
+    const ids = this.db.prepare('SELECT id FROM series ORDER BY id').pluck().all() as number[];
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < ids.length; i += this.seriesPerTransaction) {
+      out.push([ids[i] as number, ids[Math.min(ids.length, i + this.seriesPerTransaction) - 1] as number]);
+    }
+    return out;
   }
 
   private usedBytes(): number {
@@ -406,16 +451,26 @@ export class HistoryManager {
   }
 
   /**
-   * Whether the database may be past `maxBytes`. The main file plus the WAL bounds the pages in use
-   * from above (a page not yet checkpointed has a frame in the WAL), so two `stat`s settle the common
-   * case; only past the bound are the pages counted.
+   * The main file's share of `maxBytes`: what is left after the WAL's budget and twice the last flush's
+   * growth (so the next flush, and the rollup rows maintenance adds before it evicts, still fit).
+   */
+  private mainLimitBytes(): number {
+    return Math.max(this.maxBytes / 2, this.maxBytes - this.walBudgetBytes - 2 * this.flushGrowthBytes);
+  }
+
+  /**
+   * Whether the main file may be past its share of `maxBytes` ({@link mainLimitBytes}). The main file plus
+   * the WAL bounds the pages in use from above (a page not yet checkpointed has a frame in the WAL), so
+   * two `stat`s settle the common case; only past the limit are the pages counted.
    */
   private maybeOverBound(): boolean {
-    if (this.path !== ':memory:' && this.path !== '') {
-      const size = (p: string): number => statSync(p, { throwIfNoEntry: false })?.size ?? 0;
-      if (size(this.path) + size(`${this.path}-wal`) <= this.maxBytes) return false;
-    }
-    return this.usedBytes() > this.maxBytes;
+    if (this.path === ':memory:' || this.path === '') return this.usedBytes() > this.maxBytes;
+    const size = (p: string): number => statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+    const main = size(this.path);
+    if (this.lastMainBytes >= 0) this.flushGrowthBytes = Math.max(0, main - this.lastMainBytes);
+    this.lastMainBytes = main;
+    if (main + size(`${this.path}-wal`) <= this.mainLimitBytes()) return false;
+    return this.usedBytes() > this.mainLimitBytes();
   }
 
   private watermark(tier: HistoryTier): number | undefined {
@@ -443,13 +498,22 @@ export class HistoryManager {
         i === 1
           ? `SELECT r.series, (r.ts / ${t.resolutionMs}) * ${t.resolutionMs} AS b, count(*), sum(r.value), min(r.value), max(r.value)`
           : `SELECT r.series, (r.ts / ${t.resolutionMs}) * ${t.resolutionMs} AS b, sum(r.count), sum(r.sum), min(r.min), max(r.max)`;
-      const sql = `INSERT OR REPLACE INTO "t_${t.name}" (series, ts, count, sum, min, max)
-        ${select} FROM series s CROSS JOIN "t_${src.name}" r ON r.series = s.id AND r.ts >= ? AND r.ts < ? GROUP BY r.series, b`;
-      rolledUp[t.name] = this.db.transaction(() => {
-        const n = this.db.prepare(sql).run(from, to).changes;
-        this.st.setMeta.run(`watermark:${t.name}`, String(to));
-        return n;
-      })();
+      const stmt = this.db.prepare(`INSERT OR REPLACE INTO "t_${t.name}" (series, ts, count, sum, min, max)
+        ${select} FROM series s CROSS JOIN "t_${src.name}" r ON r.series = s.id AND r.ts >= ? AND r.ts < ? WHERE s.id BETWEEN ? AND ? GROUP BY r.series, b`);
+      // One transaction per range of series (the WAL's budget); the watermark moves with the last. A crash
+      // in between leaves the watermark where it was: the next run rolls the same buckets up again from
+      // rows that retention and eviction keep until then, and INSERT OR REPLACE writes the same aggregates.
+      const ranges = this.seriesRanges();
+      let n = 0;
+      ranges.forEach(([lo, hi], k) => {
+        n += this.db.transaction(() => {
+          const changed = stmt.run(from, to, lo, hi).changes;
+          if (k === ranges.length - 1) this.st.setMeta.run(`watermark:${t.name}`, String(to));
+          return changed;
+        })();
+      });
+      if (ranges.length === 0) this.st.setMeta.run(`watermark:${t.name}`, String(to));
+      rolledUp[t.name] = n;
     }
     this.tiers.forEach((t, i) => {
       const next = this.tiers[i + 1];
@@ -463,8 +527,10 @@ export class HistoryManager {
     this.pruneSeries();
     this.previousSeriesIds = this.seriesIds;
     this.seriesIds = new Map();
-    this.db.pragma('incremental_vacuum');
+    // give free pages back a WAL budget's worth at a time (each call is its own transaction, checkpointed after)
+    for (let k = 0; k < 100_000 && this.st.freelistCount.get()! > 0; k++) this.db.pragma(`incremental_vacuum(${this.seriesPerTransaction})`);
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.lastMainBytes = -1; // the next flush's growth is not measured across the vacuum
     return { rolledUp, expired, evicted, sizeBytes: this.sizeBytes() };
   }
 
@@ -480,8 +546,12 @@ export class HistoryManager {
     for (const ids of [this.seriesIds, this.previousSeriesIds]) for (const [key, id] of ids) if (gone.has(id)) ids.delete(key);
   }
 
+  /** Deletes a tier's rows older than `cutoff`, one transaction per range of series (the WAL's budget). */
   private deleteBefore(t: HistoryTier, cutoff: number): number {
-    return this.db.prepare(`DELETE FROM "t_${t.name}" WHERE series IN (SELECT id FROM series) AND ts < ?`).run(cutoff).changes;
+    const stmt = this.db.prepare(`DELETE FROM "t_${t.name}" WHERE series IN (SELECT id FROM series WHERE id BETWEEN ? AND ?) AND ts < ?`);
+    let n = 0;
+    for (const [lo, hi] of this.seriesRanges()) n += stmt.run(lo, hi, cutoff).changes;
+    return n;
   }
 
   private oldest(t: HistoryTier): number | undefined {
@@ -492,7 +562,8 @@ export class HistoryManager {
   }
 
   private enforceBound(): number {
-    const target = this.maxBytes * 0.85; // leave room for the WAL and the next batches
+    // leave room for the WAL and the next batches
+    const target = (this.path === ':memory:' || this.path === '' ? this.maxBytes : this.mainLimitBytes()) * 0.85;
     let evicted = 0;
     for (let i = 0; i < this.tiers.length; i++) {
       const t = this.tiers[i] as HistoryTier;

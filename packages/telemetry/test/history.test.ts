@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryManager, type HistoryTier, type MetricSample } from '../src/index.js';
@@ -138,6 +139,67 @@ describe('HistoryManager', () => {
     expect(h.integrityCheck()).toEqual(['ok']);
     h.close();
   });
+
+  it('keeps main file + WAL within the bound at every moment, WAL included (polled from another thread)', async () => {
+    // 300 series at 1 s, flushed every 5 s, 1 MiB bound, the file seeded above it: before, the WAL alone
+    // grew to its fixed 4 MiB limit (one flush rewrites each series' newest leaf page: ~300 pages).
+    const dir = tempDir();
+    const path = join(dir, 'h.db');
+    const maxBytes = 1024 * 1024;
+    const now = { t: T0 + 600_000 };
+    const series = Array.from({ length: 300 }, (_, i) => Object.freeze({ pid: String(1000 + i) }));
+    const sample = (i: number, sec: number): MetricSample => ({ name: 'process.rss_bytes', labels: series[i], unit: 'bytes', value: i * 1000 + (sec % 60), timestamp: T0 + sec * 1000 });
+    {
+      const seed = open(path, now, { maxBytes: 1 << 30 });
+      for (let sec = 0; sec < 300; sec += 60) seed.write(Array.from({ length: 60 * 300 }, (_, k) => sample(k % 300, sec + Math.floor(k / 300))));
+      seed.close();
+    }
+    const size = (p: string): number => (existsSync(p) ? statSync(p).size : 0);
+    expect(size(path)).toBeGreaterThan(maxBytes);
+    const h = open(path, now, { maxBytes, maintenanceIntervalMs: 60_000 });
+    // the first flush brings the seeded file under the bound; from then on a poller thread records the peak
+    h.write(Array.from({ length: 300 }, (_, i) => sample(i, 600)));
+    h.flush();
+    expect(size(path) + size(`${path}-wal`)).toBeLessThanOrEqual(maxBytes);
+    const shared = new Int32Array(new SharedArrayBuffer(12));
+    const poller = new Worker(
+      `const { workerData: { path, shared } } = require('node:worker_threads');
+      const fs = require('node:fs');
+      const size = (p) => { try { return fs.statSync(p).size; } catch { return 0; } };
+      Atomics.store(shared, 2, 1);
+      while (Atomics.load(shared, 0) === 0) {
+        const w = size(path + '-wal');
+        const total = size(path) + w;
+        if (total > shared[1]) shared[1] = total;
+        if (w > shared[2]) shared[2] = w;
+      }`,
+      { eval: true, workerData: { path, shared } },
+    );
+    while (Atomics.load(shared, 2) === 0) await new Promise((r) => setTimeout(r, 5));
+    shared[2] = 0;
+    let maxAfterFlush = 0;
+    for (let sec = 601; sec < 601 + 300; sec++) {
+      now.t = T0 + (sec + 1) * 1000;
+      h.write(Array.from({ length: 300 }, (_, i) => sample(i, sec)));
+      if (sec % 5 === 0) {
+        h.flush();
+        maxAfterFlush = Math.max(maxAfterFlush, size(path) + size(`${path}-wal`));
+      }
+    }
+    Atomics.store(shared, 0, 1);
+    await new Promise((r) => poller.once('exit', r));
+    expect(maxAfterFlush).toBeLessThanOrEqual(maxBytes);
+    expect(shared[1]).toBeLessThanOrEqual(maxBytes);
+    expect(shared[2]).toBeLessThanOrEqual(maxBytes / 8); // the WAL's budget
+    expect(h.walBudgetBytes).toBe(maxBytes / 8);
+    // nothing written was lost to the chunked transactions: the last 5 min are all there, raw or rolled up
+    const newest = h.query({ name: 'process.rss_bytes', labels: { pid: '1299' }, from: T0 + 600_000, to: now.t });
+    expect(newest[0]?.points.reduce((n, p) => n + (p.count ?? 1), 0)).toBe(301);
+    const minute = h.query({ name: 'process.rss_bytes', labels: { pid: '1007' }, from: T0 + 660_000, to: T0 + 720_000, tier: '1m' })[0];
+    expect(minute?.points).toEqual([{ timestamp: T0 + 660_000, value: 7000 + 29.5, min: 7000, max: 7059, count: 60 }]);
+    expect(h.integrityCheck()).toEqual(['ok']);
+    h.close();
+  }, 60_000);
 
   it('reopens with its series and data, and refuses use after close', () => {
     const path = join(tempDir(), 'h.db');
