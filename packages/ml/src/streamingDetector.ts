@@ -171,9 +171,12 @@ export interface StreamingDetectorOptions {
   readonly sustainScore?: number;
   /** Score at which an alert opens (the daemon passes its configured threshold). */
   readonly alertScore?: number;
-  /** An open alert ends after the value has been back near its pre-alert level this long, seconds. */
+  /**
+   * An open alert ends after the value has been back near its pre-alert level this long, or near what
+   * the level model now expects (the new level has become normal) this long, seconds.
+   */
   readonly alertHoldSeconds?: number;
-  /** An open alert whose level persists ends after this long: the new level has become normal, seconds. */
+  /** An open alert whose level persists ends after this long at the latest, once its score is below `alertScore`, seconds. */
   readonly alertMaxSeconds?: number;
 }
 
@@ -339,8 +342,9 @@ const alphaOf = (dtS: number, tauS: number): number => -Math.expm1(-dtS / tauS);
  *    does. It is a rule with its own explanation, not a tail probability: its false-alarm rate is what
  *    the live-host alarm bench (`tools/bench/ml/alarms.ts`) measures;
  * 6. keeps an alert state: it opens when the score reaches `alertScore`, and ends once the value has
- *    been back near its pre-alert level for `alertHoldSeconds` (or after `alertMaxSeconds`, when the
- *    new level has become normal). `onsetScore` is the score only where it beats the decayed previous
+ *    been back near its pre-alert level for `alertHoldSeconds`, or near what the level model now
+ *    expects for as long (the new level has become normal; at the latest after `alertMaxSeconds`), so a
+ *    lasting shift does not keep the series from opening its next alert. `onsetScore` is the score only where it beats the decayed previous
  *    peak: one early signal per incident, which is what NAB's scorer rewards.
  */
 export class StreamingAnomalyDetector implements AnomalyDetector {
@@ -389,6 +393,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #alertLevel = 0;
   #alertScale = 0;
   #normalSince = -1;
+  #adaptedSince = -1;
   // Young-series rule: 3 · sustainRows slots after the daily profile in #season (one array, one
   // allocation): the last `sustainRows` values, then the up and down deviations of the latest runs
   // (delayed by one run, so a run is compared only with runs it does not overlap); and the records.
@@ -706,6 +711,7 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
       this.#alertLevel = level;
       this.#alertScale = Math.max(scale, 0) + floor;
       this.#normalSince = -1;
+      this.#adaptedSince = -1;
       return this.#alertState(t, true);
     }
     if (score > this.#alertPeak) this.#alertPeak = score;
@@ -713,7 +719,14 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     if (!near) this.#normalSince = -1;
     else if (this.#normalSince < 0) this.#normalSince = t;
     const recovered = this.#normalSince >= 0 && t - this.#normalSince >= o.alertHoldSeconds * 1000;
-    const settled = t - this.#alertSince >= o.alertMaxSeconds * 1000 && score < o.alertScore;
+    // The new level has become normal once the detector's own level model predicts the value again
+    // (within 3 error scales, as `near` is for the old level) for as long: a lasting shift does not hold
+    // the alert (and silence the series' next onset) for `alertMaxSeconds`.
+    const fits = Math.abs(x - level) <= 3 * (Math.max(scale, 0) + floor) && score < o.alertScore;
+    if (!fits) this.#adaptedSince = -1;
+    else if (this.#adaptedSince < 0) this.#adaptedSince = t;
+    const adapted = this.#adaptedSince >= 0 && t - this.#adaptedSince >= o.alertHoldSeconds * 1000;
+    const settled = (adapted || t - this.#alertSince >= o.alertMaxSeconds * 1000) && score < o.alertScore;
     if (recovered || settled) {
       const ended = this.#alertState(t, false);
       this.#alertSince = -1;

@@ -144,4 +144,31 @@ describe('StreamingAnomalyDetector: the young-series rule (a sustained extreme)'
     expect(opened[0]).toBeLessThanOrEqual(15);
     expect(bank.active()[0]?.reason).toMatch(/sustained extreme on a young series/);
   });
+
+  it('ends the alert of a lasting shift once the level model predicts the new level, so the next fault opens its own', () => {
+    // Page cache at 1 s: 80 MB ± 0.3 MB; a CPU hog's start-up lifts it to 94 MB for good at 6 min; an
+    // I/O storm at 20 min fills it at 10 MB/s. The first alert must not still be open (and silence the second)
+    // for alertMaxSeconds (30 min).
+    const rand = seededRandom(12);
+    const mb = 1e6;
+    const onsets: number[] = [];
+    const d = new StreamingAnomalyDetector({ warmupRows: 60, warmupSeconds: 120, alertScore: 0.99 });
+    let endedAt = -1;
+    let wasActive = false;
+    for (let i = 0; i < 1320; i++) {
+      const x = (i < 360 ? 80 : i < 1200 ? 94 : 94 + 10 * (i - 1200)) * mb + 0.3 * mb * gaussian(rand);
+      const r = d.update(i * 1000, x);
+      if (r.alert.onset) onsets.push(i);
+      if (wasActive && !r.alert.active && endedAt < 0) endedAt = i;
+      wasActive = r.alert.active;
+    }
+    expect(onsets[0]).toBeGreaterThanOrEqual(360);
+    expect(onsets[0]).toBeLessThanOrEqual(375);
+    // Ended while the value stayed at its new level, well before alertMaxSeconds.
+    expect(endedAt).toBeGreaterThan(400);
+    expect(endedAt).toBeLessThan(1200);
+    expect(onsets).toHaveLength(2);
+    expect(onsets[1]).toBeGreaterThanOrEqual(1200);
+    expect(onsets[1]).toBeLessThanOrEqual(1215);
+  });
 });
