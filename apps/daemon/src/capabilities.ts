@@ -51,6 +51,8 @@ async function probeKernel(mode: 'auto' | 'off'): Promise<CapabilityStatus> {
 export interface OptionalPathsOptions {
   /** Directory of the eBPF objects and their manifest (default: the ones shipped in `@ainka/ebpf`). */
   readonly ebpfObjects?: string;
+  /** Ring buffer bytes of each eBPF object with one (default: `@ainka/ebpf`'s 256 KiB). */
+  readonly ebpfRingBytes?: number;
   /** One eBPF stream failed while the others go on (see `ebpfMetricSource` of `@ainka/ebpf-telemetry`). */
   readonly onEbpfStreamError?: (stream: string, err: unknown) => void;
 }
@@ -89,7 +91,13 @@ async function probeEbpf(mode: 'auto' | 'off', options: OptionalPathsOptions = {
     // One note per failed stream (the source reports a stream per subscription: a restarted collector
     // must not count it twice).
     const failed = new Map<string, string>();
-    const streams = new ebpf.EbpfStreams({ pollIntervalMs: pollMs, drainIntervalMs: 100, allTcpStates: false, ...(options.ebpfObjects !== undefined ? { bpfDir: options.ebpfObjects } : {}) });
+    const streams = new ebpf.EbpfStreams({
+      pollIntervalMs: pollMs,
+      drainIntervalMs: 100,
+      allTcpStates: false,
+      ...(options.ebpfObjects !== undefined ? { bpfDir: options.ebpfObjects } : {}),
+      ...(options.ebpfRingBytes !== undefined ? { ringBytes: options.ebpfRingBytes } : {}),
+    });
     const source = bridge.ebpfMetricSource(streams, {
       onStreamError: (stream, err) => {
         if (failed.has(stream)) return;

@@ -44,6 +44,13 @@ export const daemonConfigSchema = z
         replayTime: z.enum(['live', 'recorded']).default('live'),
         ebpf: z.enum(['auto', 'off']).default('auto'),
         ebpfObjects: z.string().min(1).nullable().default(null),
+        ebpfRingKiB: z
+          .number()
+          .int()
+          .min(4)
+          .max(1 << 20)
+          .refine((n) => (n & (n - 1)) === 0, { message: 'must be a power of two (4, 8, …, 256, 512, …)' })
+          .default(256),
       })
       .strict()
       .prefault({}),
@@ -219,6 +226,7 @@ const docs: Record<string, string> = {
   'telemetry.replayTime': 'live: stamp replayed ticks with the live clock (one recorded tick per interval); recorded: with the recording\'s own clock, so its durations hold at any --interval (fast tests).',
   'telemetry.ebpf': 'auto: use the eBPF programs (@ainka/ebpf) when root and BPF allow it; off: never.',
   'telemetry.ebpfObjects': 'Directory of the eBPF objects and manifest.json to load instead of those shipped in @ainka/ebpf (null: shipped). A concern whose object fails to load is reported and the others go on.',
+  'telemetry.ebpfRingKiB': 'Ring buffer of each eBPF object with one (process, net; the guard\'s security), a power of two in KiB; it costs twice its size in RSS. Raise it when ainka_ebpf_kernel_drops_total grows (the AinkaEbpfDrops alert).',
   kernel: 'The AINKA kernel module (@ainka/ipc): the immediate decision layer (policy cache).',
   'kernel.module': 'auto: use it when loaded; off: never.',
   guard: 'Host security monitor (@ainka/guard): detection rules over eBPF security events, baselines, advisory responses.',

@@ -152,6 +152,7 @@ export class Daemon {
 
     this.optional = await probeOptionalPaths(c.kernel.module, c.telemetry.ebpf, {
       ...(c.telemetry.ebpfObjects !== null ? { ebpfObjects: c.telemetry.ebpfObjects } : {}),
+      ebpfRingBytes: c.telemetry.ebpfRingKiB * 1024,
       onEbpfStreamError: (stream, err) => this.log.warn({ event: 'ebpf-stream-failed', stream, err: describeError(err) }, `eBPF ${stream} stopped: ${describeError(err).message}; the other eBPF streams and procfs telemetry go on`),
     });
     for (const cap of [this.optional.kernel, this.optional.ebpf]) {

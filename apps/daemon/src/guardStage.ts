@@ -83,7 +83,7 @@ export class GuardStage {
       };
       const guard = new Guard({ rules: sources, baseline: baselines, respond: (a) => responder.respond(a), onStreamError });
       const bpfDir = deps.config.telemetry.ebpfObjects;
-      const streams = new EbpfStreams({ drainIntervalMs: 50, pollIntervalMs: 1000, ...(bpfDir !== null ? { bpfDir } : {}) });
+      const streams = new EbpfStreams({ drainIntervalMs: 50, pollIntervalMs: 1000, ringBytes: deps.config.telemetry.ebpfRingKiB * 1024, ...(bpfDir !== null ? { bpfDir } : {}) });
       stage = new GuardStage(deps, guard, streams, baselines, { id: 'guard', available: true });
       guard.alerts$.subscribe((a) => stage.onAlert(a));
       guard.start(streams);

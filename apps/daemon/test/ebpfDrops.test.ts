@@ -2,8 +2,10 @@
  * eBPF drop counters on the real kernel: a live ainkad (eBPF auto, the guard on as by default) reports every
  * eBPF object it loaded — the telemetry's (sched, net, process) and the guard's (security) — with its
  * kernel drops, in `status` and on /metrics as `ainka_ebpf_kernel_drops_total{concern}` (a counter),
- * the name deploy/prometheus alerts on.
+ * the name deploy/prometheus alerts on. Its rings are 4 KiB (`telemetry.ebpfRingKiB: 4`), so that a burst
+ * of short-lived children makes the kernel drop process records for real.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +42,7 @@ describe.skipIf(skip)('ainkad exports the eBPF objects\' kernel drops', { timeou
   beforeAll(async () => {
     ensureBuilt();
     const dir = tempDir('ebpf-drops');
-    const config = writeConfig(dir, 'logs: { enabled: false }\nhealing: { enabled: false }\n');
+    const config = writeConfig(dir, 'telemetry: { ebpfRingKiB: 4 }\nlogs: { enabled: false }\nhealing: { enabled: false }\n');
     d = await startDaemon(dir, ['--config', config, '--interval', '500'], {}, 60_000);
     metricsUrl = cliJson<Status>(['status'], d.socket).metricsUrl as string;
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
@@ -57,6 +59,16 @@ describe.skipIf(skip)('ainkad exports the eBPF objects\' kernel drops', { timeou
     expect(objects.find((o) => o.concern === 'sched')).toMatchObject({ owner: 'telemetry', file: 'sched.bpf.o', ringBuffer: false, loaded: true, decodeErrors: 0 });
     expect(objects.find((o) => o.concern === 'security')).toMatchObject({ owner: 'guard', file: 'security.bpf.o', ringBuffer: true, loaded: true, decodeErrors: 0 });
     for (const o of objects) expect(Number.isInteger(o.kernelDrops) && o.kernelDrops >= 0, `${o.concern}: ${o.kernelDrops}`).toBe(true);
+  });
+
+  it('counts the records the kernel really drops: a burst of children overflows the 4 KiB process ring', async () => {
+    const processDrops = (): number => cliJson<Status>(['status'], d.socket).ebpf.find((o) => o.concern === 'process')?.kernelDrops ?? 0;
+    // spawnSync holds this process, not ainkad: its 100 ms drain meets a ring that filled long before.
+    for (let burst = 0; burst < 10 && processDrops() === 0; burst++) for (let i = 0; i < 100; i++) spawnSync('/bin/true', { stdio: 'ignore' });
+    const dropped = processDrops();
+    expect(dropped).toBeGreaterThan(0);
+    const text = await (await fetch(metricsUrl)).text();
+    expect(drops(text).get('process')).toBeGreaterThanOrEqual(dropped);
   });
 
   it('exports ainka_ebpf_kernel_drops_total{concern} as a counter for each of them on /metrics', async () => {

@@ -8,7 +8,7 @@
  * Screenshots go to apps/dashboard/dist/screenshots/ (and to apps/dashboard/screenshots/, the README's,
  * with AINKA_UPDATE_SCREENSHOTS=1).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -257,7 +257,8 @@ describe.skipIf(!haveChromium || ebpfSkip !== undefined)('dashboard of a live ai
     const dir = tempDir('dashboard-live');
     // Live telemetry with eBPF (auto) and the guard (on by default with eBPF): the sched, net and process
     // objects for the metric streams, the security object for the guard. Advise mode: nothing is changed.
-    const cfg = writeConfig(dir, ['logs: { enabled: false }', 'healing: { enabled: false }', ''].join('\n'));
+    // 4 KiB rings, so that a burst of short-lived children makes the kernel drop records for real.
+    const cfg = writeConfig(dir, ['telemetry: { ebpfRingKiB: 4 }', 'logs: { enabled: false }', 'healing: { enabled: false }', ''].join('\n'));
     d = await startDaemon(dir, ['--config', cfg, '--interval', '500', '--dashboard', '--dashboard-port', '0'], {}, 60_000);
     url = String((await d.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('dashboard on '))).url);
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
@@ -279,6 +280,12 @@ describe.skipIf(!haveChromium || ebpfSkip !== undefined)('dashboard of a live ai
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     // The guard loads its object once it has started; the panel refreshes every 5 s.
     for (const concern of ['sched', 'process', 'security']) await page.locator(`#health-body li[data-ebpf-object="${concern}"]`).waitFor({ timeout: 40_000 });
+    // A burst of children overflows the 4 KiB process ring (spawnSync holds this process, not ainkad).
+    const processDrops = async (): Promise<number> =>
+      ((await (await fetch(new URL('/api/health', url))).json()) as { ebpf: { objects: EbpfObjectJson[] } }).ebpf.objects.find((o) => o.concern === 'process')?.kernelDrops ?? 0;
+    for (let burst = 0; burst < 10 && (await processDrops()) === 0; burst++) for (let i = 0; i < 100; i++) spawnSync('/bin/true', { stdio: 'ignore' });
+    expect(await processDrops()).toBeGreaterThan(0);
+    await page.locator('#health-body li.dropping[data-ebpf-object="process"]').waitFor({ timeout: 20_000 });
     const shown = await page.locator('#health-body li[data-ebpf-object]').evaluateAll((lis) => lis.map((li) => ({ concern: (li as HTMLElement).dataset.ebpfObject, drops: (li as HTMLElement).dataset.drops, text: li.textContent })));
     const health = (await (await fetch(new URL('/api/health', url))).json()) as { ebpf: { objects: EbpfObjectJson[] } };
     // One line per object the daemon reports, each with its drop count (which only grows after the page read it).
@@ -291,6 +298,7 @@ describe.skipIf(!haveChromium || ebpfSkip !== undefined)('dashboard of a live ai
     }
     expect(shown.find((o) => o.concern === 'security')?.text).toMatch(/^security \(guard\): [\d,]+ records, [\d,]+ dropped/);
     expect(shown.find((o) => o.concern === 'sched')?.text).toMatch(/^sched: [\d,]+ dropped/);
+    expect(Number(shown.find((o) => o.concern === 'process')?.drops)).toBeGreaterThan(0);
     console.log(`[dashboard test] eBPF health: ${shown.map((o) => o.text).join('; ')}`);
     await page.locator('#health').screenshot({ path: join(shotsDir, 'health.png') });
     await page.close();
