@@ -107,6 +107,7 @@ static __always_inline void emit(const struct sock *sk, __u16 type, __u16 family
 	e->new_state = new_state;
 	e->reserved = 0;
 	e->connect_latency_ns = latency;
+	e->cgroup_id = 0;	/* often softirq context here: no task's cgroup to name */
 	fill_addrs(sk, family, e->saddr, e->daddr);
 	if (who) {
 		e->pid = who->pid;

@@ -344,6 +344,7 @@ static __always_inline int on_set_state(const struct sock *sk, int oldstate, int
 	e->new_state = newstate;
 	e->reserved = 0;
 	e->connect_latency_ns = 0;
+	e->cgroup_id = bpf_get_current_cgroup_id();	/* the caller's, as it is now (it may have moved since exec) */
 	__builtin_memset(e->saddr, 0, sizeof(e->saddr));
 	__builtin_memset(e->daddr, 0, sizeof(e->daddr));
 	if (family == AF_INET) {

@@ -305,7 +305,7 @@ struct ainka_bpf_oom_kill {
 	char comm[16];                  /* @48: Victim command name. */
 };
 
-/* sock:inet_sock_set_state (TCP_STATE) or tcp:tcp_retransmit_skb (TCP_RETRANSMIT). Addresses are in network byte order; IPv4 uses the first 4 bytes. Ports are host order. Size 88. */
+/* sock:inet_sock_set_state (TCP_STATE) or tcp:tcp_retransmit_skb (TCP_RETRANSMIT). Addresses are in network byte order; IPv4 uses the first 4 bytes. Ports are host order. Size 96. */
 struct ainka_bpf_tcp {
 	__u16 type;                     /* @0: enum ainka_bpf_event_type. */
 	__u16 size;                     /* @2: Size of the whole record in bytes. */
@@ -322,6 +322,7 @@ struct ainka_bpf_tcp {
 	__u8 saddr[16];                 /* @40: Local address. */
 	__u8 daddr[16];                 /* @56: Remote address. */
 	char comm[16];                  /* @72: Command name of the current task. */
+	__u64 cgroup_id;                /* @88: cgroup v2 id of the current task (the caller's for SYN_SENT and LISTEN; 0 when not in a task's context). */
 };
 
 /* A log2 latency histogram in nanoseconds (value of the histogram maps). Size 272. */

@@ -130,6 +130,8 @@ export interface TcpEvent extends EventBase {
   readonly connectLatencyNs: bigint;
   /** Command name (up to 15 bytes). */
   readonly comm: string;
+  /** cgroup v2 id of the caller for connects and listens seen by the security object, else 0n. */
+  readonly cgroupId: bigint;
 }
 
 /** An exec seen by the security object: argv, euid, and whether stdin/stdout are network sockets. */
@@ -355,6 +357,7 @@ export function toEvent(v: StructValue): BpfEvent {
         newState: TCP_STATE_NAMES[n(v, 'new_state')] ?? String(n(v, 'new_state')),
         connectLatencyNs: b(v, 'connect_latency_ns'),
         comm: s(v, 'comm'),
+        cgroupId: b(v, 'cgroup_id'),
       };
     }
   }

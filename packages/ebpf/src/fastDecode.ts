@@ -240,6 +240,7 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
           newState: TCP_STATE_NAMES[newS] ?? String(newS),
           connectLatencyNs: view.getBigUint64(offset + T['connect_latency_ns']!, true),
           comm: cstr(bytes, offset + T['comm']!, 16),
+          cgroupId: view.getBigUint64(offset + T['cgroup_id']!, true),
         },
       };
     }

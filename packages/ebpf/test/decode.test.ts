@@ -53,7 +53,7 @@ describe('decoding recorded ring buffer batches', () => {
   it('decodes IPv6 addresses and retransmits', () => {
     const rec = structCodec(bpfTcpStruct).encode({
       type: BpfEventType.TCP_RETRANSMIT,
-      size: 88,
+      size: 96,
       family: 10,
       sport: 443,
       dport: 55555,
@@ -62,9 +62,11 @@ describe('decoding recorded ring buffer batches', () => {
       saddr: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
       daddr: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
       comm: 'nginx',
+      cgroup_id: 4242n,
     });
     const [e] = decodeBatch(rec).events as TcpEvent[];
-    expect(e).toMatchObject({ kind: 'tcpRetransmit', ipVersion: 6, saddr: '2001:db8:0:0:0:0:0:1', daddr: '0:0:0:0:0:0:0:1', sport: 443, oldState: 'ESTABLISHED', comm: 'nginx' });
+    expect(e).toMatchObject({ kind: 'tcpRetransmit', ipVersion: 6, saddr: '2001:db8:0:0:0:0:0:1', daddr: '0:0:0:0:0:0:0:1', sport: 443, oldState: 'ESTABLISHED', comm: 'nginx', cgroupId: 4242n });
+    expect(decodeBatch(rec).events).toEqual(referenceDecode(rec));
   });
 
   it('stops at a truncated record and reports it, keeping the records before it', () => {

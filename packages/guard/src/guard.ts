@@ -241,7 +241,7 @@ export class Guard {
         });
       }
       case 'tcpState': {
-        const proc = this.#proc(k.pid, k.comm, -1);
+        const proc = this.#proc(k.pid, k.comm, -1, k.cgroupId);
         if (k.newState === 'LISTEN') {
           this.tree.listened(k.pid);
           const portKnown = this.#knownPorts.has(k.sport);
@@ -271,7 +271,7 @@ export class Guard {
         });
       }
       case 'secCall': {
-        const proc = this.#proc(k.pid, k.comm, k.uid);
+        const proc = this.#proc(k.pid, k.comm, k.uid, k.cgroupId);
         const base = { time, monoNs: k.timestampNs, proc, ancestors: this.tree.ancestors(k.pid) };
         const id = (v: bigint): number => (v === 0xffffffffn ? -1 : Number(v & 0xffffffffn));
         switch (k.call) {
@@ -336,8 +336,15 @@ export class Guard {
     return alerts;
   }
 
-  #proc(pid: number, comm: string, uid: number): ProcessInfo {
-    return this.tree.get(pid) ?? { ...unknownProcess(pid), name: comm, uid };
+  /**
+   * The process of an event, with the cgroup the kernel recorded for this event when it has one
+   * (a process may have moved since its exec, and a cgroup response acts on where it is now).
+   */
+  #proc(pid: number, comm: string, uid: number, cgroupId = 0n): ProcessInfo {
+    const known = this.tree.get(pid);
+    if (known === undefined) return { ...unknownProcess(pid), name: comm, uid, cgroupId };
+    if (cgroupId !== 0n) this.tree.movedTo(pid, cgroupId);
+    return known;
   }
 
   #observe(owner: ProcessInfo, feature: BaselineFeature, value: string): BaselineVerdict | undefined {

@@ -98,6 +98,12 @@ export class ProcessTree {
     if (e) e.listening = true;
   }
 
+  /** Records the cgroup (v2 id) an event of the process was seen in: it may have moved since its exec. */
+  movedTo(pid: number, cgroupId: bigint): void {
+    const e = this.#entry(pid);
+    if (e) e.cgroupId = cgroupId;
+  }
+
   /** A process, from events or (for older processes) from `/proc`. */
   get(pid: number): ProcessInfo | undefined {
     return this.#entry(pid);

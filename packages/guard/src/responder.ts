@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeManager } from '@ainka/actuators';
 import type { GuardAlert, ResponseOutcome } from './detector.js';
@@ -78,6 +78,64 @@ export class Responder {
     return line?.slice(3);
   }
 
+  /**
+   * The cgroup v2 path of the process an alert is about: read from /proc while it runs; once it is
+   * gone, the cgroup its event was recorded in (the eBPF cgroup id is the cgroup directory's inode),
+   * found through a living process of the alert's chain in the same cgroup, else by a bounded walk of
+   * the cgroup v2 mount. Undefined when neither finds it (the cgroup was removed too).
+   */
+  cgroupOfAlert(alert: GuardAlert): string | undefined {
+    const { pid, cgroupId } = alert.event.proc;
+    const live = this.cgroupOf(pid);
+    if (live !== undefined || cgroupId === 0n) return live;
+    for (const p of alert.processes) {
+      if (p.pid === pid) continue;
+      const cg = this.cgroupOf(p.pid);
+      if (cg !== undefined && this.#cgroupIno(cg) === cgroupId) return cg;
+    }
+    return this.#findCgroup(cgroupId);
+  }
+
+  #cgroupIno(cg: string): bigint | undefined {
+    for (const mount of ['sys/fs/cgroup', 'sys/fs/cgroup/unified']) {
+      try {
+        const st = statSync(join(this.#root, mount, cg), { bigint: true });
+        if (st.isDirectory()) return st.ino;
+      } catch {
+        /* not under this mount */
+      }
+    }
+    return undefined;
+  }
+
+  /** Breadth-first search of the cgroup v2 tree for a directory with inode `id` (at most 8 levels, 20,000 directories). */
+  #findCgroup(id: bigint): string | undefined {
+    const mount = ['sys/fs/cgroup', 'sys/fs/cgroup/unified'].find((m) => read(this.#root, `${m}/cgroup.procs`) !== undefined);
+    if (mount === undefined) return undefined;
+    let level = [''];
+    let seen = 0;
+    for (let depth = 0; depth < 8 && level.length > 0 && seen < 20_000; depth++) {
+      const next: string[] = [];
+      for (const cg of level) {
+        let entries: Dirent[];
+        try {
+          entries = readdirSync(join(this.#root, mount, cg), { withFileTypes: true });
+        } catch {
+          continue;
+        }
+        for (const e of entries) {
+          if (!e.isDirectory()) continue;
+          const child = `${cg}/${e.name}`;
+          if (++seen > 20_000) break;
+          if (this.#cgroupIno(child) === id) return child;
+          next.push(child);
+        }
+      }
+      level = next;
+    }
+    return undefined;
+  }
+
   /** Pids of a cgroup v2 path (read where cgroup2 is mounted: /sys/fs/cgroup, or …/unified on hybrid hosts). */
   #members(cg: string): number[] {
     for (const mount of ['sys/fs/cgroup', 'sys/fs/cgroup/unified']) {
@@ -93,14 +151,19 @@ export class Responder {
     if (!want) return undefined;
     const { pid, name } = alert.event.proc;
     const target = `${name} (${pid})`;
+    const onCgroup = want.action === 'freeze' || want.action === 'block-egress' || want.action === 'block-egress-all';
     const refused = this.protectedReason(pid, name);
-    if (refused) return { action: want.action, status: 'refused', line: `not ${verb(want.action)} ${target}: ${refused}` };
+    // A cgroup outlives the process that raised the alert (a connect from a short-lived child, a curl
+    // that has finished): a cgroup response still applies to a gone process, never to a protected name.
+    const gone = refused !== undefined && refused.endsWith('is gone');
+    if (refused && !(onCgroup && gone)) return { action: want.action, status: 'refused', line: `not ${verb(want.action)} ${target}: ${refused}` };
+    if (gone && this.#names.has(name)) return { action: want.action, status: 'refused', line: `not ${verb(want.action)} ${target}: ${name} is a protected process` };
     let knob: string;
     let value: string;
-    if (want.action === 'freeze' || want.action === 'block-egress' || want.action === 'block-egress-all') {
+    if (onCgroup) {
       const doing = want.action === 'freeze' ? 'freezing' : 'blocking the egress of';
-      const cg = this.cgroupOf(pid);
-      if (!cg) return { action: want.action, status: 'refused', line: `cannot act on the cgroup of ${target}: no cgroup v2 path in /proc/${pid}/cgroup` };
+      const cg = this.cgroupOfAlert(alert);
+      if (!cg) return { action: want.action, status: 'refused', line: `cannot act on the cgroup of ${target}: ${gone ? `the process is gone and its cgroup (id ${alert.event.proc.cgroupId}) was not found under the cgroup v2 mount` : `no cgroup v2 path in /proc/${pid}/cgroup`}` };
       if (PROTECTED_CGROUPS.some((r) => r.test(cg))) return { action: want.action, status: 'refused', line: `not ${doing} ${cg}: it holds system services (init, sshd, journald, AINKA) or is a top-level slice` };
       const members = this.#members(cg);
       const shielded = members.map((m) => [m, this.protectedReason(m)] as const).find(([, r]) => r !== undefined && !r.endsWith('is gone'));

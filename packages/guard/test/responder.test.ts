@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeManager, createActuators } from '@ainka/actuators';
@@ -88,6 +88,56 @@ const egressSkip =
 if (egressSkip) console.warn(`[@ainka/guard] skipping the egress response test: ${egressSkip}`);
 
 describe.skipIf(egressSkip)('block-egress response on the real kernel', () => {
+  it("acts on the cgroup of a process that is already gone (found by the event's cgroup id)", async () => {
+    const rel = `ainka-responder-gone-${process.pid}`;
+    const dir = join(cgroup2!, rel);
+    mkdirSync(dir);
+    // the parent stays in the cgroup; the child that "connected" has exited by the time the response runs
+    const parent = spawn('bash', ['-c', `echo $$ > ${dir}/cgroup.procs && exec sleep 30`], { stdio: 'ignore' });
+    await new Promise((r) => parent.on('spawn', r));
+    const child = spawnSync('bash', ['-c', `echo $$ > ${dir}/cgroup.procs && echo $$`], { encoding: 'utf8' });
+    const gonePid = Number(child.stdout.trim());
+    const cgroupId = statSync(dir, { bigint: true }).ino;
+    const cm = await changes('enforce');
+    const egress = new CgroupEgress();
+    const cmEgress = await ChangeManager.open({ stateDir: mkdtempSync(join(tmpdir(), 'ainka-responder-')), mode: 'enforce', flap: false, actuators: createActuators({ egress }) });
+    try {
+      for (let i = 0; i < 100 && !readFileSync(join(dir, 'cgroup.procs'), 'utf8').includes(String(parent.pid)); i++) await new Promise((r) => setTimeout(r, 10));
+      const goneAlert = (chain: boolean): GuardAlert => {
+        const a = alert(gonePid, 'ainka-exfil', 'block-egress', 'enforce');
+        const p = { ...a.event.proc, cgroupId, ppid: parent.pid! };
+        const parentInfo = { ...p, pid: parent.pid!, name: 'bash', ppid: process.pid };
+        return { ...a, event: { ...a.event, proc: p }, processes: chain ? [p, parentInfo] : [p] };
+      };
+      const r = new Responder({ changes: cmEgress, allowEnforce: true });
+      expect(r.cgroupOfAlert(goneAlert(true))).toBe(`/${rel}`); // through the living parent
+      expect(r.cgroupOfAlert(goneAlert(false))).toBe(`/${rel}`); // by walking the cgroup tree
+      const applied = await r.respond(goneAlert(false));
+      expect(applied).toMatchObject({ status: 'applied', action: 'block-egress' });
+      expect(egress.state('/', rel)).toBe('blocked-except-loopback');
+      await cmEgress.rollback(applied!.changeId!);
+      expect(egress.state('/', rel)).toBe('allowed');
+      // kill and stop of a gone process are still refused; a protected name is refused even when gone
+      expect(await r.respond({ ...goneAlert(false), wants: { action: 'kill', mode: 'enforce' } })).toMatchObject({ status: 'refused', line: expect.stringMatching(/is gone/) });
+      const sshd = goneAlert(false);
+      expect(await r.respond({ ...sshd, event: { ...sshd.event, proc: { ...sshd.event.proc, name: 'sshd' } } })).toMatchObject({ status: 'refused', line: expect.stringMatching(/sshd is a protected process/) });
+      // a cgroup that no longer exists is named in the refusal
+      const lost = goneAlert(false);
+      expect(await r.respond({ ...lost, event: { ...lost.event, proc: { ...lost.event.proc, cgroupId: 1n << 40n } } })).toMatchObject({ status: 'refused', line: expect.stringMatching(/process is gone and its cgroup .* was not found/) });
+    } finally {
+      parent.kill('SIGKILL');
+      await cm.close();
+      await cmEgress.close();
+      try {
+        egress.set('/', rel, 'allowed');
+      } catch {
+        /* already gone */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      rmdirSync(dir);
+    }
+  });
+
   it('is journaled, blocks what the cgroup sends, and rolls back after a daemon restart', async () => {
     const rel = `ainka-responder-egress-${process.pid}`;
     const dir = join(cgroup2!, rel);

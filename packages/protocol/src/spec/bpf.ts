@@ -174,7 +174,7 @@ export const bpfOomKillStruct: StructSpec = {
 export const bpfTcpStruct: StructSpec = {
   name: 'ainka_bpf_tcp',
   doc: 'sock:inet_sock_set_state (TCP_STATE) or tcp:tcp_retransmit_skb (TCP_RETRANSMIT). Addresses are in network byte order; IPv4 uses the first 4 bytes. Ports are host order.',
-  size: 88,
+  size: 96,
   fields: [
     ...envelope,
     { name: 'pid', type: 'u32', doc: 'Current pid when the event fired (may be 0 in softirq).' },
@@ -188,6 +188,7 @@ export const bpfTcpStruct: StructSpec = {
     { name: 'saddr', type: 'u8', count: 16, doc: 'Local address.' },
     { name: 'daddr', type: 'u8', count: 16, doc: 'Remote address.' },
     { name: 'comm', type: 'char', count: 16, doc: 'Command name of the current task.' },
+    { name: 'cgroup_id', type: 'u64', doc: "cgroup v2 id of the current task (the caller's for SYN_SENT and LISTEN; 0 when not in a task's context)." },
   ],
 };
 
