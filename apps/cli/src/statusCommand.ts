@@ -20,6 +20,22 @@ export function renderStatus(s: StatusResult): string {
       ]),
     ),
   ];
+  // `?? []`: a daemon older than this CLI sends no `ebpf` list.
+  const ebpf = s.ebpf ?? [];
+  if (ebpf.length > 0) {
+    lines.push('', 'eBPF objects (records the kernel dropped since start; raise telemetry.ebpfRingKiB if they grow):');
+    lines.push(
+      table(
+        ebpf.map((o) => [
+          `${o.concern}${o.owner === 'guard' ? ' (guard)' : ''}`,
+          o.loaded ? 'loaded' : 'unloaded',
+          o.ringBuffer ? `${o.records} records` : 'maps only',
+          `${o.kernelDrops} dropped`,
+          ...(o.decodeErrors > 0 ? [`${o.decodeErrors} undecodable`] : []),
+        ]),
+      ),
+    );
+  }
   const missing = s.capabilities.filter((c) => !c.available);
   if (missing.length > 0) {
     lines.push('', 'missing (AINKA works without them, with less telemetry):');
