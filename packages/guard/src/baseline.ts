@@ -43,6 +43,18 @@ const VERB: Record<BaselineFeature, [string, string]> = {
   syscall: ['called syscall', 'syscall sets'],
 };
 
+/**
+ * An integer count with comma thousands separators, as `toLocaleString('en-US')` writes it, without ICU:
+ * touching ICU's locale data maps ~5 MB of the node binary's read-only data into ainkad's RSS (and the
+ * verdict is built on every observation).
+ */
+function thousands(n: number): string {
+  const s = String(Math.trunc(Math.abs(n)));
+  let out = '';
+  for (let i = s.length; i > 0; i -= 3) out = (i > 3 ? ',' : '') + s.slice(Math.max(0, i - 3), i) + out;
+  return (n < 0 ? '-' : '') + out;
+}
+
 /** `14 days`, `3 hours`, `12 minutes`. */
 export function formatAge(ms: number): string {
   const d = ms / 86_400_000;
@@ -176,7 +188,7 @@ export class BaselineStore {
     let score = (count === 0 ? 1 : 1 - count / total) * confidence;
     if (saturated) score *= 0.3;
     const [verb, noun] = VERB[feature];
-    const history = `${formatAge(age)} of history (${total.toLocaleString('en-US')} ${noun} of ${distinct} distinct value${distinct === 1 ? '' : 's'})`;
+    const history = `${formatAge(age)} of history (${thousands(total)} ${noun} of ${distinct} distinct value${distinct === 1 ? '' : 's'})`;
     const explanation =
       count === 0
         ? total === 0

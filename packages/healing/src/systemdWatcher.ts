@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import dbus from '@particle/dbus-next';
+import { existsSync } from 'node:fs';
+import type DBus from '@particle/dbus-next';
 import { HealingError, HealingErrorCode } from './errors.js';
 import type { UnitEvent } from './serviceHealer.js';
 
@@ -48,7 +49,24 @@ export function unitJournal(unit: string, lines = 15, journalctl = 'journalctl')
   });
 }
 
-type Bus = ReturnType<typeof dbus.systemBus>;
+type DBusModule = typeof DBus;
+type Bus = ReturnType<DBusModule['systemBus']>;
+
+/**
+ * `@particle/dbus-next` and what it pulls in (xml2js, xmlbuilder, sax, long, jsbi: ~80 modules, ~1.5 MB of
+ * V8 heap) are loaded on the first `open()` that can succeed, not on import: ainkad imports this package on
+ * every host, and on one without systemd the watcher never connects.
+ */
+let dbusModule: Promise<DBusModule> | undefined;
+function loadDbus(): Promise<DBusModule> {
+  dbusModule ??= import('@particle/dbus-next').then((m) => ((m as { default?: DBusModule }).default ?? (m as unknown as DBusModule)));
+  return dbusModule;
+}
+
+/** Whether systemd is the init system here (`sd_booted()`: the directory systemd creates at boot). */
+function systemdBooted(): boolean {
+  return existsSync('/run/systemd/system');
+}
 
 /**
  * Watches systemd units over the system bus with `@particle/dbus-next` (no process per call): subscribes
@@ -59,6 +77,7 @@ export class SystemdWatcher {
   private chain: Promise<void> = Promise.resolve();
 
   private constructor(
+    private readonly dbus: DBusModule,
     private readonly bus: Bus,
     private readonly onEvent: (e: UnitEvent) => void,
   ) {}
@@ -67,16 +86,22 @@ export class SystemdWatcher {
    * Connect, subscribe and start delivering events.
    * @param busAddress a bus address (tests); default the system bus.
    * @param timeoutMs how long systemd may take to answer (a loaded or emulated machine is slow). Default 15 s.
-   * @throws `HealingError` `ERR_AINKA_HEALING_BUS_UNAVAILABLE` when the bus or systemd cannot be reached.
+   * @throws `HealingError` `ERR_AINKA_HEALING_BUS_UNAVAILABLE` when the bus or systemd cannot be reached
+   * (without `busAddress`, also when systemd is not the init system: no `/run/systemd/system`, checked before
+   * the D-Bus client is loaded).
    */
   static async open(onEvent: (e: UnitEvent) => void, busAddress?: string, timeoutMs = 15_000): Promise<SystemdWatcher> {
+    if (busAddress === undefined && !systemdBooted()) {
+      throw new HealingError(HealingErrorCode.busUnavailable, 'systemd is not running here (no /run/systemd/system); service healing needs systemd as PID 1');
+    }
+    const dbus = await loadDbus();
     let bus: Bus;
     try {
       bus = busAddress !== undefined ? dbus.sessionBus({ busAddress }) : dbus.systemBus();
     } catch (err) {
       throw new HealingError(HealingErrorCode.busUnavailable, `cannot connect to the system bus: ${(err as Error).message}; service healing needs systemd and D-Bus`, { cause: err });
     }
-    const w = new SystemdWatcher(bus, onEvent);
+    const w = new SystemdWatcher(dbus, bus, onEvent);
     // A bus that cannot be reached emits 'error' (and calls never answer): fail the open, never the process.
     let failed: ((err: Error) => void) | undefined;
     const unreachable = new Promise<never>((_, reject) => (failed = reject));
@@ -104,7 +129,7 @@ export class SystemdWatcher {
   }
 
   private async call(path: string, iface: string, member: string, signature?: string, body?: unknown[], destination = SYSTEMD): Promise<unknown[]> {
-    const reply = await this.bus.call(new dbus.Message({ destination, path, interface: iface, member, ...(signature !== undefined ? { signature, body: body as unknown[] } : {}) }));
+    const reply = await this.bus.call(new this.dbus.Message({ destination, path, interface: iface, member, ...(signature !== undefined ? { signature, body: body as unknown[] } : {}) }));
     return (reply?.body ?? []) as unknown[];
   }
 
@@ -119,7 +144,7 @@ export class SystemdWatcher {
     }
   }
 
-  private onMessage(m: InstanceType<typeof dbus.Message>): void {
+  private onMessage(m: InstanceType<DBusModule['Message']>): void {
     if (m.member !== 'PropertiesChanged' || m.interface !== PROPS || !m.path.startsWith(`${MANAGER_PATH}/unit/`)) return;
     const [iface, changed] = m.body as [string, Record<string, { value: unknown }>];
     if (iface !== UNIT_IFACE || changed.ActiveState === undefined) return;

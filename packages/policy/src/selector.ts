@@ -145,6 +145,7 @@ export function selectTargets(
     const prev = seen.get(key);
     if (prev === undefined || s.value > prev.value) seen.set(key, { key, labels, value: s.value });
   }
-  const out = [...seen.values()].sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
+  // ties by key in code-unit order (localeCompare would load ICU's collation data: ~2 MB of RSS in ainkad)
+  const out = [...seen.values()].sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return scope.top === undefined ? out : out.slice(0, scope.top);
 }

@@ -12,9 +12,33 @@ export interface WindowPoint {
   readonly value: number;
 }
 
+/** One series' ring: `t` holds offsets from `base` (int32), or absolute timestamps once `base` is undefined. */
+interface Ring {
+  v: Float64Array;
+  t: Int32Array | Float64Array;
+  base: number | undefined;
+  n: number;
+}
+
+/** The timestamp at ring slot `i`. */
+function at(r: Ring, i: number): number {
+  return r.base === undefined ? (r.t[i] as number) : (r.t[i] as number) + r.base;
+}
+
+/** Switches a ring to float64 timestamps (a timestamp that is no int32 offset from its base). */
+function widen(r: Ring, capacity: number): void {
+  const t = new Float64Array(capacity);
+  const m = Math.min(r.n, capacity);
+  for (let k = r.n - m; k < r.n; k++) t[k % capacity] = at(r, k % capacity);
+  r.t = t;
+  r.base = undefined;
+}
+
 /**
- * The last `capacity` points of every series, in memory, in fixed typed-array rings (8 + 8 bytes per
- * point; nothing is allocated per push once a series exists). For the recent past of many series: a
+ * The last `capacity` points of every series, in memory, in fixed typed-array rings (12 bytes per point:
+ * the value as a float64, the timestamp as an int32 of milliseconds from the series' first point — a ring
+ * whose timestamps do not fit, fractional or more than ~24 days away, switches to float64 timestamps and
+ * stays exact; nothing is allocated per push once a series exists). For the recent past of many series: a
  * dashboard's sparklines, "held for 30 s" rule conditions, refitting a forecaster. Loads no native module
  * (for durable history use `HistoryManager` from `@ainka/telemetry/history`).
  *
@@ -30,7 +54,7 @@ export interface WindowPoint {
 export class SeriesWindows {
   /** Points kept per series. */
   readonly capacity: number;
-  private readonly rings = new Map<string, { t: Float64Array; v: Float64Array; n: number }>();
+  private readonly rings = new Map<string, Ring>();
 
   /**
    * @param capacity - points kept per series (the oldest is overwritten); a positive integer.
@@ -47,11 +71,21 @@ export class SeriesWindows {
   push(key: string, timestamp: number, v: number): void {
     let r = this.rings.get(key);
     if (r === undefined) {
-      r = { t: new Float64Array(this.capacity), v: new Float64Array(this.capacity), n: 0 };
+      // one buffer per series: the values, then the timestamps
+      const buf = new ArrayBuffer(this.capacity * 12);
+      r = { v: new Float64Array(buf, 0, this.capacity), t: new Int32Array(buf, this.capacity * 8, this.capacity), base: Number.isFinite(timestamp) ? Math.round(timestamp) : 0, n: 0 };
       this.rings.set(key, r);
     }
     const i = r.n % this.capacity;
-    r.t[i] = timestamp;
+    if (r.base === undefined) r.t[i] = timestamp;
+    else {
+      const d = timestamp - r.base;
+      if (d === (d | 0)) r.t[i] = d;
+      else {
+        widen(r, this.capacity);
+        r.t[i] = timestamp;
+      }
+    }
     r.v[i] = v;
     r.n++;
   }
@@ -67,7 +101,7 @@ export class SeriesWindows {
   lastAt(key: string): number | undefined {
     const r = this.rings.get(key);
     if (r === undefined || r.n === 0) return undefined;
-    return r.t[(r.n - 1) % this.capacity];
+    return at(r, (r.n - 1) % this.capacity);
   }
 
   /** The points of a series, oldest first, optionally only those at or after `since` (ms since the epoch). */
@@ -78,7 +112,7 @@ export class SeriesWindows {
     const out: WindowPoint[] = [];
     for (let k = r.n - m; k < r.n; k++) {
       const i = k % this.capacity;
-      const t = r.t[i] as number;
+      const t = at(r, i);
       if (t >= since) out.push({ timestamp: t, value: r.v[i] as number });
     }
     return out;
@@ -101,7 +135,7 @@ export class SeriesWindows {
     let coveredFrom = Number.POSITIVE_INFINITY;
     for (let k = r.n - 1; k >= r.n - m; k--) {
       const i = k % this.capacity;
-      const t = r.t[i] as number;
+      const t = at(r, i);
       if (!pred(r.v[i] as number)) return false;
       coveredFrom = t;
       if (t <= since) return true;
@@ -111,14 +145,14 @@ export class SeriesWindows {
 
   /**
    * Forgets every series whose latest point is older than `before` (ms since the epoch). Series come and go
-   * (one per process, cgroup or device); a window is `capacity` × 16 bytes, so a machine that starts many
+   * (one per process, cgroup or device); a window is `capacity` × 12 bytes, so a machine that starts many
    * short-lived processes would otherwise keep a window for every process it ever saw.
    * @returns how many series were forgotten
    */
   forgetBefore(before: number): number {
     let n = 0;
     for (const [key, r] of this.rings) {
-      if (r.n > 0 && (r.t[(r.n - 1) % this.capacity] as number) >= before) continue;
+      if (r.n > 0 && at(r, (r.n - 1) % this.capacity) >= before) continue;
       this.rings.delete(key);
       n++;
     }

@@ -41,6 +41,34 @@ describe('SeriesWindows: the last N points of every series', () => {
     expect(w.held('missing', 0, () => true)).toBe(false);
   });
 
+  it('stores timestamps as int32 offsets and stays exact when one does not fit (fractional, weeks apart, earlier)', () => {
+    const w = new SeriesWindows(4);
+    const t0 = 1_765_000_000_123;
+    w.push('ms', t0, 1);
+    w.push('ms', t0 + 1000, 2);
+    w.push('ms', t0 - 5000, 3); // before the first point: a negative offset
+    expect(w.points('ms').map((p) => p.timestamp)).toEqual([t0, t0 + 1000, t0 - 5000]);
+    // 30 days later does not fit an int32 of ms: the ring switches to float64 and keeps every point exact
+    const late = t0 + 30 * 86_400_000;
+    w.push('ms', late, 4);
+    w.push('ms', late + 1, 5);
+    expect(w.points('ms')).toEqual([
+      { timestamp: t0 + 1000, value: 2 },
+      { timestamp: t0 - 5000, value: 3 },
+      { timestamp: late, value: 4 },
+      { timestamp: late + 1, value: 5 },
+    ]);
+    expect(w.lastAt('ms')).toBe(late + 1);
+    // fractional milliseconds (performance.now()-style clocks) too
+    w.push('frac', 1000.25, 1);
+    w.push('frac', 2000.5, 2);
+    w.push('frac', 3000, 3);
+    expect(w.points('frac').map((p) => p.timestamp)).toEqual([1000.25, 2000.5, 3000]);
+    expect(w.held('frac', 2000.5, (v) => v >= 2)).toBe(true);
+    expect(w.forgetBefore(late)).toBe(1);
+    expect([...w.keys()]).toEqual(['ms']);
+  });
+
   it('refuses a capacity that is not a positive integer, naming the fix', () => {
     for (const bad of [0, -1, 2.5, Number.NaN]) {
       let caught: unknown;
