@@ -109,11 +109,12 @@ describe('ainkad on the live machine under injected pressure', () => {
     for (const h of hogs) h.kill('SIGKILL');
   });
 
-  it('advises earlier writeback while a disk writer fills the page cache', async () => {
+  // Under a loaded host (a CI run beside other builds) ainkad's ticks come late: the advice has a minute.
+  it('advises earlier writeback while a disk writer fills the page cache', { timeout: 90_000 }, async () => {
     const start = Date.now();
     const w = spawn('dd', ['if=/dev/zero', `of=${join(dir, 'big')}`, 'bs=1M', 'count=768', 'status=none'], { stdio: 'ignore' });
     children.push(w);
-    const line = await d.waitFor((l) => l.event === 'action' && (l.action as ActionRecord).rule === 'writeback-pressure' && (l.action as ActionRecord).at > start, 25_000);
+    const line = await d.waitFor((l) => l.event === 'action' && (l.action as ActionRecord).rule === 'writeback-pressure' && (l.action as ActionRecord).at > start, 75_000);
     const a = line.action as ActionRecord;
     expect(a.knob).toBe('sysctl:vm.dirty_background_ratio');
     expect(a.evidence.find((e) => e.series === 'mem.dirty_bytes')?.value).toBeGreaterThanOrEqual(32 * 1024 * 1024);
