@@ -395,7 +395,8 @@ function readBlock(obj: BpfObject): { total: BlockIoStats[]; inFlight: Map<numbe
   const inflight = obj.dump('in_flight');
   const inFlight = new Map<number, number>();
   for (let i = 0; i < inflight.count; i++) inFlight.set(inflight.keys.readUInt32LE(i * 4), Number(inflight.values.readBigInt64LE(i * 8)));
-  return { total: total.sort((a, b) => a.dev - b.dev || a.op.localeCompare(b.op)), inFlight };
+  // op names are lower-case ASCII: code-unit order is localeCompare's, without loading ICU's collation data
+  return { total: total.sort((a, b) => a.dev - b.dev || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0)), inFlight };
 }
 
 function readPerSyscall(obj: BpfObject): number[] {
