@@ -123,7 +123,8 @@ function sendFromHere(ip: string, port: number): Promise<'ok' | 'fail'> {
 }
 
 describe.skipIf(skip)('ainkad blocks the egress of an offender when a rule enforces it', { timeout: 240_000 }, () => {
-  const rel = `ainka-guard-egress-e2e-${process.pid}`;
+  // unique per run: a pid is reused, and a cgroup left by a killed run must not stop the next one
+  const rel = `ainka-guard-egress-e2e-${process.pid}-${Date.now().toString(36)}`;
   const cgroupDir = join(mount ?? '/', rel);
   let dir = '';
   let exe = '';
@@ -168,25 +169,22 @@ describe.skipIf(skip)('ainkad blocks the egress of an offender when a rule enfor
     port = (server.address() as { port: number }).port;
   }, 60_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     server?.close();
     try {
       new CgroupEgress().set('/', rel, 'allowed');
     } catch {
       /* never attached, or already lifted */
     }
-    try {
-      for (const pid of readFileSync(join(cgroupDir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      /* empty */
-    }
-    setTimeout(() => {
+    // kill what is left in the cgroup, then remove it once the kernel has let the processes go
+    for (let attempt = 0; attempt < 50 && existsSync(cgroupDir); attempt++) {
       try {
+        for (const pid of readFileSync(join(cgroupDir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
         rmdirSync(cgroupDir);
       } catch {
-        /* a process may linger for a moment */
+        await new Promise((r) => setTimeout(r, 100));
       }
-    }, 500).unref();
+    }
   });
 
   it('advise: the alert proposes the block and nothing is dropped', async () => {
