@@ -19,28 +19,16 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { CgroupEgress, cgroup2MountOf } from '@ainka/ebpf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, eventually, journal, startDaemon, tempDir, writeConfig, type RunningDaemon } from './harness.js';
+import { cli, ebpfSkipReason, ensureBuilt, eventually, journal, startDaemon, tempDir, writeConfig, type RunningDaemon } from './harness.js';
 
-const shipped = join(import.meta.dirname, '..', '..', '..', 'packages', 'ebpf', 'bpf');
 const mount = process.platform === 'linux' ? cgroup2MountOf(readFileSync('/proc/self/mountinfo', 'utf8')) : undefined;
 const hostIp = Object.values(networkInterfaces())
   .flat()
   .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 const bash = ['/bin/bash', '/usr/bin/bash'].find((b) => existsSync(b));
 const skip =
-  process.getuid?.() !== 0
-    ? 'not root (loading eBPF and attaching cgroup programs need CAP_BPF/CAP_NET_ADMIN)'
-    : !existsSync('/sys/kernel/btf/vmlinux')
-      ? 'no kernel BTF (/sys/kernel/btf/vmlinux)'
-      : !existsSync(join(shipped, 'egress.bpf.o')) || !existsSync(join(shipped, 'security.bpf.o'))
-        ? 'eBPF objects not built (npx nx run @ainka/ebpf:build)'
-        : mount === undefined
-          ? 'no cgroup v2 hierarchy mounted'
-          : hostIp === undefined
-            ? 'no non-loopback IPv4 address'
-            : bash === undefined
-              ? 'no bash'
-              : undefined;
+  ebpfSkipReason(['egress.bpf.o', 'security.bpf.o']) ??
+  (mount === undefined ? 'no cgroup v2 hierarchy mounted' : hostIp === undefined ? 'no non-loopback IPv4 address' : bash === undefined ? 'no bash' : undefined);
 if (skip) console.warn(`[@ainka/daemon] skipping the guard block-egress e2e test: ${skip}`);
 
 interface AlertRecord {

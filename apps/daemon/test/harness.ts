@@ -13,6 +13,20 @@ export const fixture = join(repo, 'apps', 'daemon', 'test', 'fixtures', 'pressur
 /** 57 s recorded on a busy host (record-server.sh): a 1 MiB sequential read stream on vda, a dirty-page burst, PSI cpu ~99 %. */
 export const serverFixture = join(repo, 'apps', 'daemon', 'test', 'fixtures', 'server.jsonl');
 
+/** The eBPF objects this checkout ships (`packages/ebpf/bpf`). */
+export const shippedBpfDir = join(repo, 'packages', 'ebpf', 'bpf');
+
+/**
+ * Why a test that loads the shipped eBPF objects cannot run here (not root, no kernel BTF, an object not
+ * built), or undefined when it can.
+ */
+export function ebpfSkipReason(objects: readonly string[] = ['manifest.json']): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root (loading eBPF needs CAP_BPF)';
+  if (!existsSync('/sys/kernel/btf/vmlinux')) return 'no kernel BTF (/sys/kernel/btf/vmlinux)';
+  const missing = objects.find((f) => !existsSync(join(shippedBpfDir, f)));
+  return missing === undefined ? undefined : `eBPF objects not built (${missing}: npx nx run @ainka/ebpf:build)`;
+}
+
 function newest(dir: string): number {
   let t = 0;
   for (const f of readdirSync(dir, { withFileTypes: true })) {

@@ -7,17 +7,10 @@
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliJson, ensureBuilt, eventually, startDaemon, tempDir, writeConfig, type RunningDaemon } from './harness.js';
+import { cliJson, ebpfSkipReason, ensureBuilt, eventually, shippedBpfDir, startDaemon, tempDir, writeConfig, type RunningDaemon } from './harness.js';
 
-const shipped = join(import.meta.dirname, '..', '..', '..', 'packages', 'ebpf', 'bpf');
-const skip =
-  process.getuid?.() !== 0
-    ? 'not root (loading eBPF needs CAP_BPF)'
-    : !existsSync('/sys/kernel/btf/vmlinux')
-      ? 'no kernel BTF (/sys/kernel/btf/vmlinux)'
-      : !existsSync(join(shipped, 'manifest.json'))
-        ? 'eBPF objects not built (npx nx run @ainka/ebpf:build)'
-        : undefined;
+const shipped = shippedBpfDir;
+const skip = ebpfSkipReason();
 if (skip) console.warn(`[@ainka/daemon] skipping the partial-eBPF test: ${skip}`);
 
 interface Status {
