@@ -1,11 +1,10 @@
+import type { ConcernStats } from '@ainka/ebpf';
 import type { MetricSource } from '@ainka/telemetry';
 import type { CapabilityStatus } from './api.js';
 import { describeError } from './errors.js';
 
 /** The part of `@ainka/ebpf`'s `EbpfHost.stats()` ainkad reports, per concern. */
-export type EbpfStatsByConcern = Readonly<
-  Record<string, { readonly file: string; readonly ringBuffer: boolean; readonly loaded: boolean; readonly records: number; readonly kernelDrops: number; readonly decodeErrors: number } | undefined>
->;
+export type EbpfStatsByConcern = Readonly<Record<string, Pick<ConcernStats, 'file' | 'ringBuffer' | 'loaded' | 'records' | 'kernelDrops' | 'decodeErrors'> | undefined>>;
 
 /** What the optional kernel paths gave the daemon. */
 export interface OptionalPaths {
