@@ -4,19 +4,49 @@
 // on the sender's egress interacts with TCP small queues and hides pacing). The sender is iperf3 in
 // the initial namespace, where the sysctls TuneD and AINKA change apply (a netns copies init_net's
 // tcp_congestion_control only when it is created). Objective: iperf3 goodput.
-import { have, sh, sleep } from '../lib/proc.mjs';
+import { have, LabError, sh, sleep } from '../lib/proc.mjs';
 
 const NS = 'labrx';
 const TX = 'labtx';
 const RX = 'labrx0';
 const SERVER = '10.77.0.2';
 
-function iperf(seconds) {
-  const r = sh(`iperf3 -c ${SERVER} -t ${seconds} -J`, { timeoutMs: (seconds + 60) * 1000 });
-  const j = JSON.parse(r.out);
-  const sent = j.end.sum_sent;
-  const recv = j.end.sum_received;
-  return { mbps: recv.bits_per_second / 1e6, retransmits: sent.retransmits ?? null, cc: j.end.sender_tcp_congestion ?? null };
+/** One iperf3 run; null plus the reason when iperf3 printed no usable summary. */
+function iperfOnce(seconds) {
+  const r = sh(`iperf3 -c ${SERVER} -t ${seconds} -J`, { timeoutMs: (seconds + 60) * 1000, allowFail: true });
+  let j;
+  try {
+    j = JSON.parse(r.out);
+  } catch {
+    return { why: `iperf3 exited ${r.rc} without a JSON report: ${(r.err || r.out).slice(0, 200)}` };
+  }
+  const sent = j.end?.sum_sent;
+  const recv = j.end?.sum_received;
+  if (j.error || typeof recv?.bits_per_second !== 'number') {
+    return { why: `iperf3 exited ${r.rc}: ${j.error ?? 'its report has no end.sum_received (the test stopped before the summary)'}` };
+  }
+  return { mbps: recv.bits_per_second / 1e6, retransmits: sent?.retransmits ?? null, cc: j.end.sender_tcp_congestion ?? null };
+}
+
+// At 10 % loss the control connection itself can lose its SYNs or its final exchange, so iperf3
+// sometimes ends without a summary: try again (the measured run is a fresh connection), and name
+// the cause when every try failed.
+const IPERF_TRIES = 3;
+
+/** iperf3 goodput to the lab's server, tried up to three times; exported for the lab's tests. */
+export async function iperf(seconds, { pauseMs = 2000 } = {}) {
+  const whys = [];
+  for (let attempt = 1; attempt <= IPERF_TRIES; attempt++) {
+    const r = iperfOnce(seconds);
+    if (!r.why) return r;
+    whys.push(r.why);
+    if (attempt < IPERF_TRIES) await sleep(pauseMs);
+  }
+  throw new LabError(
+    'ERR_AINKA_LAB_IPERF',
+    `iperf3 to ${SERVER} (server in netns ${NS}) failed ${IPERF_TRIES} times: ${whys.join('; ')}. ` +
+      `Check that the server runs (ip netns exec ${NS} ss -ltnp) and that the path passes traffic (ping -c3 ${SERVER}).`,
+  );
 }
 
 /** The scenario for `lossPct` % loss. */
@@ -57,10 +87,10 @@ export function netScenario(lossPct) {
       return sleep(300);
     },
     async warmup(d) {
-      iperf(d.netWarmS);
+      await iperf(d.netWarmS);
     },
     async measure(d) {
-      const r = iperf(d.netMeasureS);
+      const r = await iperf(d.netMeasureS);
       return { values: { goodput: r.mbps }, detail: { retransmits: r.retransmits, congestion: r.cc } };
     },
     teardown() {

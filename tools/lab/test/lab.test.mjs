@@ -12,6 +12,7 @@ import { lastJournalEvent, settleDecision } from '../lib/settle.mjs';
 import { bootstrapMedianCi, EQUIVALENCE_MARGIN, median, summarize, verdict } from '../lib/stats.mjs';
 import { diffSnapshots } from '../lib/state.mjs';
 import { parseCpuStat } from '../lib/unitcpu.mjs';
+import { iperf } from '../scenarios/net.mjs';
 
 test('median and a bootstrap CI that contains it and is reproducible', () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -155,4 +156,37 @@ test('unit quota: CPUQuotaPerSecUSec to the percentage and the cpu.max quota per
   assert.deepEqual(unitQuota('250ms'), { percent: 25, quotaUs: 25000 });
   assert.deepEqual(unitQuota('1s'), { percent: 100, quotaUs: 100000 });
   assert.equal(unitQuota('infinity'), null);
+});
+
+// A stand-in iperf3 on PATH that answers from a list, one answer per call (the real one runs in the
+// systemd guest's lab): the retry and the error are the lab's own code.
+function fakeIperf3(answers) {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-iperf-'));
+  answers.forEach((a, i) => writeFileSync(join(dir, `answer${i}`), a));
+  writeFileSync(join(dir, 'n'), '0');
+  writeFileSync(
+    join(dir, 'iperf3'),
+    `#!/bin/bash\nn=$(cat ${dir}/n); echo $((n+1)) > ${dir}/n\ncat ${dir}/answer$n 2>/dev/null || echo '{"error":"no more answers"}'\n`,
+    { mode: 0o755 },
+  );
+  return dir;
+}
+
+test('net scenario: an iperf3 report without a summary is tried again, and three failures name the cause', async () => {
+  const good = JSON.stringify({ end: { sum_sent: { retransmits: 7 }, sum_received: { bits_per_second: 42e6 }, sender_tcp_congestion: 'bbr' } });
+  const path = process.env.PATH;
+  try {
+    process.env.PATH = `${fakeIperf3(['{"end":{}}', 'not json', good])}:${path}`;
+    assert.deepEqual(await iperf(1, { pauseMs: 0 }), { mbps: 42, retransmits: 7, cc: 'bbr' });
+    process.env.PATH = `${fakeIperf3(['{"end":{}}', '{"error":"unable to send control message"}', '{"end":{}}', good])}:${path}`;
+    await assert.rejects(iperf(1, { pauseMs: 0 }), (e) => {
+      assert.equal(e.code, 'ERR_AINKA_LAB_IPERF');
+      assert.match(e.message, /failed 3 times/);
+      assert.match(e.message, /unable to send control message/);
+      assert.match(e.message, /no end\.sum_received/);
+      return true;
+    });
+  } finally {
+    process.env.PATH = path;
+  }
 });
