@@ -65,6 +65,14 @@ export interface StreamingDetectorOptions {
   readonly cusumDrift?: number;
   /** A CUSUM below this (robust sigma-rows) is never a record. */
   readonly minCusum?: number;
+  /**
+   * Which completed CUSUM excursion a new one must beat: 1 = the largest so far (slowly forgotten),
+   * 2 = the second largest. An excursion runs while the CUSUM is above 0; within it, a row must also beat
+   * the excursion's own running peak (so one lasting shift signals once). With 2, one past incident
+   * (a memory leak's CUSUM of thousands) does not raise the bar for the next, smaller one; shifts that
+   * recur (a bursty series) still do.
+   */
+  readonly cusumRank?: number;
   /** A likelihood z-score below this is never a record (its record may have faded to almost 0). */
   readonly minLikelihoodZ?: number;
   /** Weight of spatial novelty (the value leaves the range seen so far). */
@@ -200,6 +208,7 @@ export const STREAMING_DETECTOR_DEFAULTS: Readonly<Required<StreamingDetectorOpt
   cusumWeight: 1,
   cusumDrift: 1,
   minCusum: 10,
+  cusumRank: 2,
   shiftWeight: 1,
   shiftShortRows: 5,
   shiftLongRows: 100,
@@ -255,6 +264,7 @@ const RULES: Record<keyof StreamingDetectorOptions, OptionRule> = {
   cusumWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
   cusumDrift: { test: nonNegative, expect: 'robust sigmas ≥ 0' },
   minCusum: { test: nonNegative, expect: 'robust sigma-rows ≥ 0' },
+  cusumRank: { test: (v) => v === 1 || v === 2, expect: '1 (the largest excursion) or 2 (the second largest)' },
   shiftWeight: { test: nonNegative, expect: 'a weight ≥ 0' },
   shiftShortRows: { test: (v) => v >= 1, expect: 'a number of rows ≥ 1' },
   shiftLongRows: { test: (v) => v >= 1, expect: 'a number of rows ≥ 1' },
@@ -377,6 +387,9 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
   #cusumUp = 0;
   #cusumDown = 0;
   #maxCusum = 0;
+  // `cusumRank` 2: the second-largest completed excursion and the running one's peak.
+  #maxCusum2 = 0;
+  #cusumPeak = 0;
   // Level-shift signal: short and reference means, spread of their difference, excursion and record.
   #shortMean = 0;
   #refMean = 0;
@@ -616,13 +629,29 @@ export class StreamingAnomalyDetector implements AnomalyDetector {
     // not become the records its own onset is then measured against).
     const rErr = err / Math.max(this.#maxErr, o.minSurprise, 1e-9);
     const rZ = zPos / Math.max(this.#maxZ, o.minLikelihoodZ, 1e-9);
-    const rC = cusum / Math.max(this.#maxCusum, o.minCusum, 1e-9);
+    const second = o.cusumRank === 2;
+    const rC = cusum / Math.max(second ? Math.max(this.#maxCusum2, this.#cusumPeak) : this.#maxCusum, o.minCusum, 1e-9);
     if (this.#n >= o.warmupRows / 2 && this.#moves >= o.warmupMoves) {
       const fixed = Math.exp(-dt / tauS(o.recordSeconds));
       const decay = o.recordGrowth > 0 ? Math.max(fixed, 1 - (o.recordGrowth * dt) / elapsedS) : fixed;
       this.#maxErr = Math.max(this.#maxErr * decay, err);
       this.#maxZ = Math.max(this.#maxZ * decay, zPos);
-      this.#maxCusum = Math.max(this.#maxCusum * decay, cusum);
+      if (!second) this.#maxCusum = Math.max(this.#maxCusum * decay, cusum);
+      else {
+        // An excursion (CUSUM above 0) joins the two records when it ends.
+        this.#maxCusum *= decay;
+        this.#maxCusum2 *= decay;
+        this.#cusumPeak *= decay;
+        if (cusum > 0) this.#cusumPeak = Math.max(this.#cusumPeak, cusum);
+        else if (this.#cusumPeak > 0) {
+          const p = this.#cusumPeak;
+          if (p > this.#maxCusum) {
+            this.#maxCusum2 = this.#maxCusum;
+            this.#maxCusum = p;
+          } else if (p > this.#maxCusum2) this.#maxCusum2 = p;
+          this.#cusumPeak = 0;
+        }
+      }
     }
 
     // 4c. Contextual novelty: a short sequence of quantised values (hashed into a fixed table).

@@ -153,3 +153,39 @@ describe('StreamingAnomalyDetector: level shifts inside the range seen so far', 
     expect(Math.max(...s.slice(1500))).toBeLessThan(0.5);
   });
 });
+
+describe('StreamingAnomalyDetector: a second, smaller incident after a large one (cusumRank)', () => {
+  /**
+   * Noisy 0.2; a large 60-row incident (+0.6) at row 400, then a smaller 60-row shift (+0.3, 10 noise
+   * sigmas, inside the range the first one set) at row 1000.
+   */
+  function twoIncidents(seed: number): number[] {
+    const rand = seededRandom(seed);
+    return Array.from({ length: 1600 }, (_, i) => 0.2 + (i >= 400 && i < 460 ? 0.6 : i >= 1000 && i < 1060 ? 0.3 : 0) + 0.03 * gaussian(rand));
+  }
+  function secondAndNormal(cusumRank: number, values: readonly number[]): { second: number; normal: number } {
+    const d = new StreamingAnomalyDetector({ cusumRank });
+    const on = values.map((x, i) => d.update(i * STEP, x).onsetScore);
+    return { second: Math.max(...on.slice(1000, 1060)), normal: Math.max(...on.slice(250, 400), ...on.slice(520, 1000), ...on.slice(1120)) };
+  }
+
+  it('finds the second incident: its CUSUM is measured against the second-largest excursion, not the first incident', () => {
+    for (const seed of [21, 22, 23]) {
+      const { second, normal } = secondAndNormal(2, twoIncidents(seed));
+      expect(second).toBeGreaterThan(0.6);
+      expect(second).toBeGreaterThan(normal);
+    }
+  });
+
+  it('misses it when the largest excursion is the bar (cusumRank 1): the first incident hides the second', () => {
+    const missed = [21, 22, 23].filter((seed) => {
+      const { second, normal } = secondAndNormal(1, twoIncidents(seed));
+      return second <= Math.max(normal, 0.6);
+    });
+    expect(missed.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rejects a cusumRank other than 1 or 2', () => {
+    expect(() => new StreamingAnomalyDetector({ cusumRank: 3 })).toThrow(/cusumRank/);
+  });
+});
