@@ -225,15 +225,26 @@ async function benchNetdata() {
     await sleep(warmup * 1000);
     if (p.exitCode !== null) return { skipped: `netdata exited with ${p.exitCode}` };
     const m = await measure(p.pid, seconds);
+    // Its own API says which collectors ran: charts and dimensions, per plugin (`netdata` is its self-monitoring).
     let dims = null;
+    let api = null;
     try {
       const r = await fetch(`http://127.0.0.1:${port}/api/v1/charts`);
       const j = await r.json();
-      dims = Object.values(j.charts).reduce((a, c) => a + Object.keys(c.dimensions ?? {}).length / (c.update_every || 1), 0);
+      const charts = Object.values(j.charts);
+      dims = charts.reduce((a, c) => a + Object.keys(c.dimensions ?? {}).length / (c.update_every || 1), 0);
+      const plugins = {};
+      for (const c of charts) {
+        const k = c.plugin || '?';
+        plugins[k] ??= [0, 0];
+        plugins[k][0] += 1;
+        plugins[k][1] += Object.keys(c.dimensions ?? {}).length;
+      }
+      api = { charts: charts.length, dimensions: charts.reduce((a, c) => a + Object.keys(c.dimensions ?? {}).length, 0), plugins };
     } catch {
-      // the count is informational
+      // reported as unconfirmed below
     }
-    return { ...m, seriesPerSecond: dims === null ? null : Math.round(dims) };
+    return { ...m, seriesPerSecond: dims === null ? null : Math.round(dims), api };
   } finally {
     try {
       process.kill(-p.pid, 'SIGTERM');
@@ -321,6 +332,12 @@ if (b !== undefined) {
   }
 }
 console.log('');
+if (!n.skipped) {
+  const ps = n.api === null ? '' : Object.entries(n.api.plugins).sort((p, q) => q[1][1] - p[1][1]).map(([k, [c, d]]) => `${k} ${c}/${d}`).join(', ');
+  const self = n.api?.plugins.netdata?.[1] ?? 0;
+  console.log(n.api === null ? 'netdata: its API did not answer: collectors not confirmed' : `netdata's API (/api/v1/charts): ${n.api.charts} charts, ${n.api.dimensions} dimensions (charts/dimensions by plugin: ${ps}); without its self-monitoring ('netdata' plugin) ${n.api.dimensions - self} dimensions`);
+}
+if (!x.skipped) console.log(`node_exporter: ${x.seriesPerSecond ?? '-'} samples in its last scrape (default collectors)`);
 if (a.api !== null) {
   console.log(`API responsiveness (${apiSeconds} s after the window, a fresh connection + \`status\` every ${apiEveryMs} ms ± 50 %${execLoad > 0 ? `, ${execLoad} execs/s started meanwhile` : ''}): p50 ${f(a.api.p50, 1)} ms, p90 ${f(a.api.p90, 1)} ms, p99 ${f(a.api.p99, 1)} ms, max ${f(a.api.max, 1)} ms over ${a.api.count} calls (${a.api.over100} over 100 ms, ${a.api.timeouts} timeouts, ${a.api.errors} errors); ainkad CPU meanwhile ${f(a.api.cpuPct, 2)} %`);
 }
