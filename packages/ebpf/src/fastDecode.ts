@@ -13,7 +13,7 @@ import {
   ProtocolError,
   type StructLayout,
 } from '@ainka/protocol';
-import { formatAddress, mixBits, SEC_CALL_NAMES, splitArgs, TCP_STATE_NAMES, type BpfEvent } from './events.js';
+import { formatAddress, pushBits32, SEC_CALL_NAMES, splitArgs, TCP_STATE_NAMES, type BpfEvent } from './events.js';
 
 /** Offsets of every field by name, from the ABI layouts (checked against the C header by @ainka/protocol's tests). */
 function offsets(layout: StructLayout): Readonly<Record<string, number>> {
@@ -210,12 +210,13 @@ export function decodeRecordFast(bytes: Uint8Array, view: DataView, offset: numb
       };
     }
     case BpfEventType.SYSCALL_MIX: {
+      // eight little-endian 64-bit words read as sixteen 32-bit halves, low half first (no BigInt per record)
       const w = offset + MX['bits']!;
-      const words: bigint[] = [];
-      for (let i = 0; i < 8; i++) words.push(view.getBigUint64(w + i * 8, true));
+      const syscalls: number[] = [];
+      for (let i = 0; i < 16; i++) pushBits32(syscalls, view.getUint32(w + i * 4, true), i * 32);
       return {
         size,
-        event: { kind: 'syscallMix', cpu, timestampNs, pid: view.getUint32(offset + MX['pid']!, true), syscalls: mixBits(words), comm: cstr(bytes, offset + MX['comm']!, 16) },
+        event: { kind: 'syscallMix', cpu, timestampNs, pid: view.getUint32(offset + MX['pid']!, true), syscalls, comm: cstr(bytes, offset + MX['comm']!, 16) },
       };
     }
     default: {

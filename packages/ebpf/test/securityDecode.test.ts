@@ -1,6 +1,6 @@
 import { BpfEventType, bpfForkStruct, bpfSecCallStruct, bpfSecExecStruct, bpfSyscallMixStruct, decodeBpfRecord, SecCallKind, structCodec } from '@ainka/protocol';
 import { describe, expect, it } from 'vitest';
-import { decodeBatch, toEvent, type SecCallEvent, type SecExecEvent, type SyscallMixEvent } from '../src/events.js';
+import { decodeBatch, mixBits, toEvent, type SecCallEvent, type SecExecEvent, type SyscallMixEvent } from '../src/events.js';
 
 const argv = Buffer.from('bash\0-c\0id; uname -a\0');
 const records = [
@@ -68,5 +68,19 @@ describe('security records', () => {
       off += v.size as number;
     }
     expect(decodeBatch(batch).events).toEqual(reference);
+  });
+
+  it('the syscall set of a mix record: bits in both 32-bit halves of every word, from 0 to 511', () => {
+    const bits = [(1n << 31n) | (1n << 32n), 0xffff_ffff_ffff_ffffn, 0n, 0x8000_0001_8000_0001n, 0n, 1n << 33n, 0n, (1n << 63n) | 1n];
+    // bit by bit, as the kernel's bitmap is laid out: syscall nr = 64 * word + bit
+    const expected: number[] = [];
+    bits.forEach((w, i) => {
+      for (let b = 0; b < 64; b++) if ((w >> BigInt(b)) & 1n) expected.push(i * 64 + b);
+    });
+    expect(expected).toHaveLength(2 + 64 + 4 + 1 + 2);
+    const record = Buffer.from(structCodec(bpfSyscallMixStruct).encode({ type: BpfEventType.SYSCALL_MIX, size: 104, cpu: 1, timestamp_ns: 9n, pid: 12, bits, comm: 'x' }));
+    expect((decodeBatch(record).events[0] as SyscallMixEvent).syscalls).toEqual(expected);
+    expect((toEvent(decodeBpfRecord(record, 0)) as SyscallMixEvent).syscalls).toEqual(expected);
+    expect(mixBits(bits)).toEqual(expected);
   });
 });
