@@ -1,6 +1,6 @@
 import type { GuardEvent, ProcessInfo } from './event.js';
 import { kernelSpawned } from './kernelSpawned.js';
-import { fifoOf, pipedStdinWriters, stdioSocketInbound, stdoutToNetwork } from './stdioLinks.js';
+import { fifoOf, pipedStdinWriters, stdinFeeders, stdioSocketInbound, stdoutReaders, stdoutToNetwork } from './stdioLinks.js';
 
 /** Type of a rule field: scalars, or lists (a comparison holds when it holds for any element). */
 export type FieldType = 'string' | 'number' | 'bool' | 'strings' | 'numbers';
@@ -20,6 +20,8 @@ export interface FieldSpec {
   readonly get: (e: GuardEvent) => FieldValue;
 }
 
+/** open(2)'s O_TRUNC. */
+const O_TRUNC = 0o1000;
 const cmdline = (p: ProcessInfo | undefined): string | undefined => p && p.argv.join(' ');
 const dirOf = (path: string): string => {
   const i = path.lastIndexOf('/');
@@ -63,6 +65,18 @@ const spec: readonly FieldSpec[] = [
     doc: 'Command names of the parent, siblings or children whose fd 1 feeds this fd 0 (a pipe or FIFO) and whose own fd 0 is a pipe or FIFO (read from /proc when asked).',
     get: (e) => pipedStdinWriters(e.proc.pid, e.proc.ppid),
   },
+  {
+    name: 'proc.stdin_feeders',
+    type: 'strings',
+    doc: 'Command names of the parent, siblings or children whose fd 1 feeds this fd 0 through a pipe or FIFO, whatever their own fd 0 (the curl of `curl … | sh`; read from /proc when asked).',
+    get: (e) => stdinFeeders(e.proc.pid, e.proc.ppid),
+  },
+  {
+    name: 'proc.stdout_readers',
+    type: 'strings',
+    doc: 'Command names of the parent, siblings or children that read this fd 1 on their fd 0 through a pipe or FIFO (the sh of `curl … | sh`, seen from curl; read from /proc when asked).',
+    get: (e) => stdoutReaders(e.proc.pid, e.proc.ppid),
+  },
   { name: 'proc.listening', type: 'bool', doc: 'The process holds a listening TCP socket.', get: (e) => e.proc.listening },
   { name: 'proc.pname', type: 'string', doc: "Parent's command name.", get: (e) => e.ancestors[0]?.name },
   { name: 'proc.pexe', type: 'string', doc: "Parent's executable.", get: (e) => e.ancestors[0]?.exe },
@@ -88,6 +102,7 @@ const spec: readonly FieldSpec[] = [
   { name: 'file.setgid', type: 'bool', doc: 'chmod: the new mode has the set-gid bit.', get: (e) => (e.file?.mode === undefined ? undefined : (e.file.mode & 0o2000) !== 0) },
   { name: 'file.is_dir', type: 'bool', doc: 'chmod: the file is a directory.', get: (e) => e.file?.isDir },
   { name: 'file.write', type: 'bool', doc: 'open: for writing (O_WRONLY, O_RDWR, O_CREAT or O_TRUNC).', get: (e) => e.file?.write },
+  { name: 'file.truncate', type: 'bool', doc: 'open: with O_TRUNC (the file is emptied, as `> file` does).', get: (e) => (e.file?.flags === undefined ? undefined : (e.file.flags & O_TRUNC) !== 0) },
   { name: 'net.laddr', type: 'string', doc: 'connect/listen: local address.', get: (e) => e.net?.laddr },
   { name: 'net.lport', type: 'number', doc: 'connect/listen: local port.', get: (e) => e.net?.lport },
   { name: 'net.raddr', type: 'string', doc: 'connect: remote address.', get: (e) => e.net?.raddr },

@@ -66,6 +66,25 @@ lists:
     resolvconf, chronyd, ntpd, update-ca-certificates, passwd, chpasswd, useradd, usermod, userdel, groupadd,
     vipw, chsh, chfn, sshd, ssh-keygen, locale-gen, localedef, depmod, mkinitramfs, update-grub, grub-mkconfig,
     cupsd, logrotate, run-parts, mandb, fc-cache, cron]
+  # where a program runs without a file on disk: a memfd executed through its descriptor (fexecve and
+  # execveat(AT_EMPTY_PATH) name it /dev/fd/N; /proc/self/fd/N by path) or a RAM-only directory
+  fileless_exec_paths: [/dev/fd/, /proc/self/fd/, /proc/thread-self/fd/, /dev/shm/, /run/shm/, '/memfd:']
+  # container runtimes re-execute themselves from a sealed memfd (runc's cloned binary)
+  container_runtimes: [runc, crun, youki, containerd-shim, containerd-shim-runc-v2, conmon, dockerd, containerd]
+  # programs whose output, piped into a shell, is code nobody reviewed: downloaders, decoders, relays
+  payload_feeders: [curl, wget, base64, base32, basenc, xxd, openssl, gpg, nc, ncat, netcat, nc.openbsd,
+    nc.traditional, socat, telnet]
+  # the logs an intruder empties to cover tracks (files, or directories ending in /)
+  system_logs: [/var/log/auth.log, /var/log/syslog, /var/log/messages, /var/log/secure, /var/log/kern.log,
+    /var/log/wtmp, /var/log/btmp, /var/log/lastlog, /var/log/faillog, /var/log/audit/, /var/log/journal/]
+  log_writers: [rsyslogd, syslog-ng, systemd-journald, journalctl, logrotate, auditd, systemd-tmpfiles, savelog]
+  log_wipers: [shred, truncate, wipe, srm]
+  # scanners, crackers, tunnels and post-exploitation kits: an operator may run some of them on purpose
+  offensive_tools: [nmap, masscan, zmap, hydra, medusa, ncrack, john, hashcat, sqlmap, nikto, gobuster, dirb, ffuf,
+    wfuzz, enum4linux, pspy, pspy32, pspy64, chisel, ligolo, ligolo-ng, mimipenguin, msfconsole, msfvenom,
+    crackmapexec, nxc, pwncat, pwncat-cs, sliver-client, sliver-server]
+  offensive_scripts: [linpeas, LinEnum, linux-exploit-suggester, les.sh, lse.sh, linuxprivchecker, unix-privesc-check,
+    mimipenguin, traitor]
   mining_pool_ports: [3333, 3334, 3335, 3336, 3357, 4444, 4456, 5555, 5556, 5588, 6666, 7777, 8008, 9000, 9999,
     10128, 12222, 13333, 14433, 14444, 15555, 17777, 18081, 19999, 20580, 45560, 45700]
 macros:
@@ -158,6 +177,7 @@ rules:
       event.type == open and file.write and file.path startswith system_dirs
       and not installing_packages and not proc.name in system_writers
       and not persistence_path and not file.path in account_files and not file.path startswith /etc/sudoers.d/
+      and not file.path == /etc/ld.so.preload
     output: '{proc.exe} ({proc.cmdline}) opened {file.path} for writing as uid {proc.uid}'
     severity: warning
     priority: 60
@@ -276,6 +296,71 @@ rules:
     severity: warning
     priority: 65
     tags: [privilege-escalation, T1548.001]
+  - name: ld-preload-hijack
+    description: >-
+      /etc/ld.so.preload was written outside a package install: every dynamically linked program started after it
+      loads the libraries it lists (userland rootkits, credential hooks).
+    when: event.type == open and file.write and file.path == /etc/ld.so.preload and not installing_packages
+    output: '{proc.exe} ({proc.cmdline}) opened {file.path} for writing as uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
+    severity: critical
+    priority: 90
+    tags: [persistence, privilege-escalation, defense-evasion, T1574.006]
+  - name: fileless-exec
+    description: >-
+      A program was executed from memory - a memfd through its file descriptor, or a file in a RAM-only directory
+      like /dev/shm - the way loaders run a payload without leaving a binary on disk.
+    when: >-
+      event.type == exec and (proc.exe startswith fileless_exec_paths or proc.exe glob (/proc/*/fd/*))
+      and not proc.pname in container_runtimes and not (proc.ppid == 1 and proc.pname == systemd)
+    output: '{proc.exe} ({proc.cmdline}) executed from memory by {proc.pname} ({proc.pcmdline}) as uid {proc.uid}'
+    severity: critical
+    priority: 85
+    tags: [defense-evasion, execution, T1620, T1027]
+  - name: download-piped-to-shell
+    description: >-
+      A shell reads its commands from a pipe fed by a downloader, a decoder or a network relay (curl … | sh,
+      base64 -d | bash): code that runs without ever being written to disk for review. Seen from whichever of the
+      two starts last (the shell's feeders, or the feeder's readers), so the order of the pipeline's execs does not
+      matter. (A shell whose output goes back to the network is reverse-shell-pipe instead.)
+    when: >-
+      ((spawned_shell and proc.stdin_feeders in payload_feeders and not proc.stdout_to_net)
+       or (event.type == exec and proc.name in payload_feeders and proc.stdout_readers in shell_binaries
+           and not proc.stdin_writers in shell_binaries))
+      and not installing_packages
+    output: 'pipeline into a shell: {proc.exe} ({proc.cmdline}) reads from {proc.stdin_feeders}, writes to {proc.stdout_readers}; parent {proc.pname} ({proc.pcmdline}) as uid {proc.uid}'
+    severity: warning
+    priority: 70
+    tags: [execution, command-and-control, T1059.004, T1105]
+    # the shell's exec and the feeder's are one incident: they share the pipeline's parent
+    cooldown: 1m
+    cooldownBy: [proc.ppid]
+  - name: system-log-cleared
+    description: A system or audit log was emptied (opened with O_TRUNC, as a shell redirection does) outside log rotation and package installs - covering tracks.
+    when: >-
+      event.type == open and file.truncate and file.path startswith system_logs
+      and not proc.name in log_writers and not installing_packages
+    output: '{proc.exe} ({proc.cmdline}) emptied {file.path} as uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
+    severity: warning
+    priority: 70
+    tags: [defense-evasion, T1070.002]
+  - name: system-log-wiped
+    description: A wiping command (shred, truncate, wipe) was run on a file below /var/log, or rm on a system or audit log - covering tracks.
+    when: >-
+      event.type == exec and ((proc.exe_name in log_wipers and proc.cmdline contains /var/log/)
+      or (proc.exe_name in (rm, unlink) and proc.cmdline contains system_logs))
+    output: '{proc.exe} ({proc.cmdline}) wipes a log as uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
+    severity: warning
+    priority: 70
+    tags: [defense-evasion, T1070.002]
+  - name: offensive-tool
+    description: A scanner, password cracker, tunnel or privilege-escalation script known from intrusions was run.
+    when: >-
+      event.type == exec and (proc.exe_name in offensive_tools or proc.name in offensive_tools
+      or proc.cmdline contains offensive_scripts)
+    output: '{proc.exe} ({proc.cmdline}) run by {proc.pname} ({proc.pcmdline}) as uid {proc.uid}'
+    severity: warning
+    priority: 55
+    tags: [discovery, credential-access, T1046, T1110, T1068]
   - name: rare-behaviour
     description: A program did something its baseline never saw, after enough history.
     when: baseline.new and baseline.days >= 1 and baseline.total >= 50 and baseline.feature in (child, peer, port)
@@ -317,6 +402,7 @@ export function starterWatches(homes: readonly string[] = []): SecurityWatch[] {
     { path: '/usr/lib/systemd/', writesOnly: true },
     { path: '/boot/', writesOnly: true },
     { path: '/lib/modules/', writesOnly: true },
+    { path: '/var/log/', writesOnly: true },
     { path: '/usr/lib/modules/', writesOnly: true },
   ];
   for (const home of homes) {

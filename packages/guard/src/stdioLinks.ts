@@ -145,3 +145,36 @@ export function pipedStdinWriters(pid: number, ppid: number, proc = '/proc'): st
   }
   return out;
 }
+
+/**
+ * Command names of the pipeline peers (parent, siblings, children) whose fd 1 feeds fd 0 of `pid`
+ * through a pipe or FIFO, whatever their own fd 0 is: the programs a `curl … | sh` shell reads its
+ * commands from. Empty when fd 0 is not a pipe or the feeders are gone.
+ */
+export function stdinFeeders(pid: number, ppid: number, proc = '/proc'): string[] {
+  const input = fifoOf(pid, 0, proc);
+  if (!input) return [];
+  const out: string[] = [];
+  for (const peer of pipelinePeers(pid, ppid, proc)) {
+    if (fifoOf(peer, 1, proc) !== input) continue;
+    const comm = commOf(peer, proc);
+    if (comm) out.push(comm);
+  }
+  return out;
+}
+
+/**
+ * Command names of the pipeline peers that read fd 1 of `pid` on their fd 0 (a pipe or FIFO): the
+ * `sh` of `curl … | sh` seen from curl's side.
+ */
+export function stdoutReaders(pid: number, ppid: number, proc = '/proc'): string[] {
+  const output = fifoOf(pid, 1, proc);
+  if (!output) return [];
+  const out: string[] = [];
+  for (const peer of pipelinePeers(pid, ppid, proc)) {
+    if (fifoOf(peer, 0, proc) !== output) continue;
+    const comm = commOf(peer, proc);
+    if (comm) out.push(comm);
+  }
+  return out;
+}

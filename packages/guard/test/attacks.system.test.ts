@@ -64,6 +64,17 @@ const attacks: [script: string, expected: [rule: string, evidence: RegExp][]][] 
   ['ptrace-other-user.sh', [['ptrace-other-user', /attached to sleep \(\d+, uid 65534\) with ptrace/]]],
   ['module-load.sh', [['kernel-module-load', /kernel module \S* \((finit_module|init_module|loaded)\)/]]],
   ['new-port.sh', [['new-listening-port', /listens on new port 31337/]]],
+  ['fileless-exec.sh', [['fileless-exec', /\/proc\/self\/fd\/\d+ \(\[kworker\/u4:2\] 0\.2\) executed from memory by python3/]]],
+  ['download-piped-to-shell.sh', [['download-piped-to-shell', /^pipeline into a shell: (\S*sh \(sh\) reads from base64,|\S*base64 \(base64 -d\) reads from \S*, writes to sh;)/]]],
+  [
+    'log-clear.sh',
+    [
+      ['system-log-cleared', /bash .*emptied \/var\/log\/auth\.log as uid 0/],
+      ['system-log-wiped', /shred \(shred -n 1 -u \/var\/log\/ainka-attack\.log\) wipes a log as uid 0/],
+    ],
+  ],
+  ['ld-preload.sh', [['ld-preload-hijack', /bash .*opened \/etc\/ld\.so\.preload for writing as uid 0/]]],
+  ['offensive-tool.sh', [['offensive-tool', /\/tmp\/ainka-attack\.\w+\/nmap \(\S+\/nmap -sn 127\.0\.0\.1\) run by bash/]]],
 ];
 /** The miner runs in the background from the start (it needs seconds of CPU); its alert is checked last. */
 const miner: [rule: string, evidence: RegExp] = ['crypto-miner', /used [\d.]+ cores for [\d.]+s after connecting to ports \S*3333/];
@@ -170,6 +181,8 @@ for i in 1 2 3; do curl -s -o /dev/null http://127.0.0.1/; done
 # ssh-like: a user key made in a work dir, the client
 ssh-keygen -q -t ed25519 -N '' -f ${work}/id_test
 ssh -V 2>/dev/null
+# a download into a filter, a shell fed by the script's own shell, a line to the system log
+curl -s http://127.0.0.1/ | wc -c >/dev/null; echo true | sh; logger -t ainka-benign hello
 # package queries, service status
 dpkg -l >/dev/null; systemctl is-active nginx >/dev/null
 # cron-style jobs

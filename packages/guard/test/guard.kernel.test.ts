@@ -175,6 +175,39 @@ open('/etc/hostname').read()`);
     expect(alerts.filter((a) => a.rule === 'write-below-system-dir' && a.event.proc.pid === pid)).toHaveLength(1);
   });
 
+  it('a program run from a memfd (fileless), and nothing for the same program run from its file', async () => {
+    const pid = await py(`import os
+fd = os.memfd_create('payload')
+os.write(fd, open('/bin/true', 'rb').read())
+for how in ('fd', 'file'):
+    child = os.fork()
+    if child == 0:
+        if how == 'fd':
+            os.execve(fd, ['kworker/0:1'], {})
+        os.execv('/bin/true', ['true'])
+    os.waitpid(child, 0)`);
+    expect(await until(() => !!of('fileless-exec', (a) => a.event.proc.ppid === pid))).toBe(true);
+    const a = of('fileless-exec', (x) => x.event.proc.ppid === pid)!;
+    expect(a.event.proc.exe).toMatch(/^\/dev\/fd\/\d+$/);
+    expect(a.summary).toMatch(/\(kworker\/0:1\) executed from memory by python3/);
+    expect(alerts.filter((x) => x.rule === 'fileless-exec' && x.event.proc.ppid === pid)).toHaveLength(1);
+  });
+
+  it('a shell fed by a decoder (base64 -d | sh), and nothing for a shell fed by another shell', async () => {
+    const run = (pipeline: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const child = spawn('bash', ['-c', pipeline], { stdio: 'ignore' });
+        child.on('error', reject);
+        child.on('exit', () => resolve(child.pid!));
+      });
+    // the feeders stay alive a second after the payload, as a download does while it runs
+    const quiet = await run(`{ echo 'echo fed'; sleep 1; } | sh`);
+    const decoded = await run(`{ echo ZWNobyBhaW5rYS1wYXlsb2Fk; sleep 1; } | base64 -d | sh`);
+    expect(await until(() => !!of('download-piped-to-shell', (a) => a.event.proc.ppid === decoded))).toBe(true);
+    expect(of('download-piped-to-shell', (a) => a.event.proc.ppid === decoded)!.summary).toMatch(/^pipeline into a shell: (\S*sh \(sh\) reads from base64,|\S*base64 \(base64 -d\) reads from \S*, writes to sh;)/);
+    expect(alerts.filter((a) => a.event.proc.ppid === quiet)).toEqual([]);
+  });
+
   it("ptrace attach to another user's process", async () => {
     const target = spawn('sleep', ['10'], { stdio: 'ignore', uid: 65534, gid: 65534 });
     await new Promise((r) => target.on('spawn', r));

@@ -55,6 +55,11 @@ const attacks = [
   ['ptrace-other-user.sh', 'ptrace-other-user'],
   ['module-load.sh', 'kernel-module-load'],
   ['new-port.sh', 'new-listening-port'],
+  ['fileless-exec.sh', 'fileless-exec'],
+  ['download-piped-to-shell.sh', 'download-piped-to-shell'],
+  ['log-clear.sh', 'system-log-cleared'],
+  ['ld-preload.sh', 'ld-preload-hijack'],
+  ['offensive-tool.sh', 'offensive-tool'],
   ['miner.sh', 'crypto-miner'],
 ];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
