@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+import type { ChangeEntry } from '@ainka/actuators';
+import type { KernelCounters } from '@ainka/ipc';
 
 /** Methods of the local API. Methods marked "changes" need an allowed uid. @public */
 export type ApiMethod =
@@ -273,4 +275,99 @@ export interface HistoryPoint {
 /** Result of `history`. @public */
 export interface HistoryResult {
   readonly series: readonly { readonly series: string; readonly points: readonly HistoryPoint[] }[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The dashboard's HTTP API (`GET /api/…` of the dashboard server on 127.0.0.1): the same records as the
+// socket API, grouped the way the dashboard page reads them. `@ainka/dashboard` imports these types.
+
+/** A verdict of the optimizer on one trial change (its effect on the objective). @public */
+export interface OptimizerVerdict {
+  readonly trial: number;
+  readonly knob: string;
+  readonly value: string;
+  /** `kept`, `rolled-back`, … */
+  readonly decision: string;
+  readonly why: string;
+  readonly changeId: number | null;
+}
+
+/** `GET /api/overview`: what the page needs to start. @public */
+export interface DashboardOverview {
+  /** The caller may apply and roll back (it holds the admin token). */
+  readonly admin: boolean;
+  readonly tickMs: number;
+  /** The series charted on the first screen. */
+  readonly headline: readonly string[];
+  readonly forecastHorizonSeconds: number;
+  readonly snapshot: SnapshotResult;
+}
+
+/** `GET /api/series`: every series key with a live window. @public */
+export interface DashboardSeriesList {
+  readonly series: readonly string[];
+}
+
+/** `GET /api/window?series=`: the live window of one series. @public */
+export interface DashboardWindow {
+  readonly series: string;
+  readonly points: readonly HistoryPoint[];
+}
+
+/** `GET /api/history?series=&range=`: one series from the history store, in buckets of `stepMs`. @public */
+export interface DashboardHistory extends HistoryResult {
+  readonly stepMs: number;
+  /** The history tiers the buckets came from (`raw`, `1m`, …). */
+  readonly tiers: readonly string[];
+}
+
+/** `GET /api/anomalies`: every anomaly kept, and the ids of those still open. @public */
+export interface DashboardAnomalies {
+  readonly anomalies: readonly AnomalyRecord[];
+  readonly active: readonly string[];
+}
+
+/** `GET /api/forecast?series=`: a forecast, or why there is none yet. @public */
+export interface DashboardForecast {
+  readonly forecast: ForecastResult | null;
+  readonly reason?: string;
+}
+
+/** `GET /api/decisions`: advice and actions, the journal, the changes still applied and the optimizer's verdicts. @public */
+export interface DashboardDecisions {
+  readonly mode: 'advise' | 'enforce';
+  readonly actions: readonly ActionRecord[];
+  /** Journal change ids still applied. */
+  readonly active: readonly number[];
+  /** The last 200 journal entries. */
+  readonly journal: readonly ChangeEntry[];
+  readonly verdicts: readonly OptimizerVerdict[];
+}
+
+/** ainkad's own cost, as the health panel shows it. @public */
+export interface DaemonCost {
+  /** CPU of ainkad over the last second or more, % of one core. */
+  readonly cpuPercent: number;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly ticks: number;
+  readonly series: number;
+  readonly detectors: number;
+  readonly seriesPerSecond: number;
+  readonly uptimeSeconds: number;
+  /** Open live streams (dashboard tabs). */
+  readonly streams: number;
+}
+
+/** `GET /api/health`: layers, capabilities, eBPF objects, the kernel module and ainkad's cost. @public */
+export interface DashboardHealth {
+  readonly layers: readonly LayerStatus[];
+  readonly capabilities: readonly CapabilityStatus[];
+  readonly ebpf: CapabilityStatus & { readonly objects: readonly EbpfObjectStatus[] };
+  readonly module:
+    | { readonly loaded: true; readonly rules: number; readonly counters: KernelCounters | null }
+    | { readonly loaded: false; readonly reason: string | null };
+  readonly cost: DaemonCost;
+  readonly source: string;
+  readonly mode: string;
 }

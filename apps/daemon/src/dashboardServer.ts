@@ -4,7 +4,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join } from 'node:path';
-import type { ActionRecord, AnomalyRecord } from './api.js';
+import type {
+  ActionRecord,
+  AnomalyRecord,
+  DashboardAnomalies,
+  DashboardDecisions,
+  DashboardForecast,
+  DashboardHealth,
+  DashboardHistory,
+  DashboardOverview,
+  DashboardSeriesList,
+  DashboardWindow,
+} from './api.js';
 import type { Daemon } from './daemon.js';
 import { ensureDashboardToken, tokenMatches } from './dashboardToken.js';
 import { DaemonError, describeError } from './errors.js';
@@ -240,27 +251,27 @@ export class DashboardServer {
           headline: headlineSeries,
           forecastHorizonSeconds: d.config.ml.forecastHorizonSeconds,
           snapshot: d.snapshot(this.metricsUrl()),
-        };
+        } satisfies DashboardOverview;
       case '/api/series':
-        return { series: [...d.windows.keys()].sort() };
+        return { series: [...d.windows.keys()].sort() } satisfies DashboardSeriesList;
       case '/api/window': {
         const key = q('series');
-        return { series: key, points: toWirePoints(d.windows.points(key)) };
+        return { series: key, points: toWirePoints(d.windows.points(key)) } satisfies DashboardWindow;
       }
       case '/api/history': {
         const range = ranges[url.searchParams.get('range') ?? 'hour'];
         if (range === undefined) throw new HttpError(400, 'ERR_AINKA_DAEMON_BAD_REQUEST', `range must be one of ${Object.keys(ranges).join(', ')}`);
         const to = Number(url.searchParams.get('to') ?? Date.now()) + 1;
-        return d.historyBuckets(q('series'), to - range.spanMs, to, range.stepMs);
+        return d.historyBuckets(q('series'), to - range.spanMs, to, range.stepMs) satisfies DashboardHistory;
       }
       case '/api/anomalies':
-        return { anomalies: d.anomalies.all().map(toAnomalyRecord), active: d.anomalies.active().map((a) => a.id) };
+        return { anomalies: d.anomalies.all().map(toAnomalyRecord), active: d.anomalies.active().map((a) => a.id) } satisfies DashboardAnomalies;
       case '/api/forecast':
         try {
-          return { forecast: d.forecast(q('series')) };
+          return { forecast: d.forecast(q('series')) } satisfies DashboardForecast;
         } catch (err) {
           if (err instanceof HttpError) throw err;
-          return { forecast: null, reason: describeError(err).message };
+          return { forecast: null, reason: describeError(err).message } satisfies DashboardForecast;
         }
       case '/api/decisions': {
         const managed = d.actions.manager.managed();
@@ -270,7 +281,7 @@ export class DashboardServer {
           active: managed.flatMap((m) => m.changes),
           journal: d.actions.manager.history().slice(-200),
           verdicts: d.optimizer.verdicts,
-        };
+        } satisfies DashboardDecisions;
       }
       case '/api/health':
         return this.health();
@@ -279,7 +290,7 @@ export class DashboardServer {
     }
   }
 
-  private health(): unknown {
+  private health(): DashboardHealth {
     const d = this.d;
     const now = Date.now();
     if (now - this.cpu.at >= 1000) {
