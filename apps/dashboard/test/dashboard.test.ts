@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, journal, startDaemon, tempDir, writeConfig, type RunningDaemon } from '../../daemon/test/harness.js';
+import type { AnomalyRecord, DashboardAnomalies, DashboardHealth } from '@ainka/daemon';
 import { incident, writeIncidentRecording } from './incidentRecording.js';
 
 const chromiumPath = process.env.AINKA_CHROMIUM ?? '/usr/bin/chromium';
@@ -76,11 +77,29 @@ function post(url: string, path: string, body: unknown, headers: Record<string, 
   });
 }
 
-interface AnomalyJson {
-  id: string;
-  series: string;
-  reason: string;
-  score: number;
+/**
+ * GET of a JSON API on a connection of its own: the test blocks its event loop in spawnSync for
+ * seconds, so a pooled keep-alive socket can outlive the server's keep-alive timeout before the
+ * client's own timer runs (undici then fails with "other side closed").
+ */
+function getJson<T>(url: string, path: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, url), { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`GET ${path}: HTTP ${res.statusCode}: ${body}`));
+        try {
+          resolve(JSON.parse(body) as T);
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium', () => {
@@ -133,7 +152,7 @@ describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium
     token = readFileSync(join(d.stateDir, 'dashboard.token'), 'utf8').trim();
     // The known change and the known anomaly have happened.
     await d.waitFor((l) => l.event === 'action' && (l.action as { status: string }).status === 'applied', 30_000);
-    await d.waitFor((l) => l.event === 'anomaly' && (l.anomaly as AnomalyJson).series === 'cpu.busy_ratio', 30_000);
+    await d.waitFor((l) => l.event === 'anomaly' && (l.anomaly as AnomalyRecord).series === 'cpu.busy_ratio', 30_000);
     await d.waitFor((l) => l.event === 'action' && (l.action as { rule: string }).rule === 'cpu-saturated', 30_000);
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -162,8 +181,8 @@ describe.skipIf(!haveChromium)('dashboard served by ainkad, in headless Chromium
       expect(points, `chart ${id}`).toBeGreaterThan(incident.cpuFrom);
       expect(await page.locator(`#chart-${id} canvas`).count()).toBeGreaterThan(0);
     }
-    const anomalies = (await (await fetch(new URL('/api/anomalies', url))).json()) as { anomalies: AnomalyJson[] };
-    const cpu = anomalies.anomalies.find((a) => a.series === 'cpu.busy_ratio') as AnomalyJson;
+    const anomalies = await getJson<DashboardAnomalies>(url, '/api/anomalies');
+    const cpu = anomalies.anomalies.find((a) => a.series === 'cpu.busy_ratio') as AnomalyRecord;
     expect(cpu).toBeDefined();
     const marker = page.locator(`#chart-cpu .anomaly-marker[data-anomaly="${cpu.id}"]`);
     await marker.waitFor({ state: 'visible', timeout: 20_000 });
@@ -239,13 +258,6 @@ const ebpfSkip =
         : undefined;
 if (haveChromium && ebpfSkip !== undefined) console.warn(`[dashboard test] live eBPF health panel skipped: ${ebpfSkip}`);
 
-interface EbpfObjectJson {
-  concern: string;
-  owner: string;
-  loaded: boolean;
-  kernelDrops: number;
-}
-
 describe.skipIf(!haveChromium || ebpfSkip !== undefined)('dashboard of a live ainkad on the real kernel, in headless Chromium', () => {
   let d: RunningDaemon;
   let url: string;
@@ -282,12 +294,12 @@ describe.skipIf(!haveChromium || ebpfSkip !== undefined)('dashboard of a live ai
     for (const concern of ['sched', 'process', 'security']) await page.locator(`#health-body li[data-ebpf-object="${concern}"]`).waitFor({ timeout: 40_000 });
     // A burst of children overflows the 4 KiB process ring (spawnSync holds this process, not ainkad).
     const processDrops = async (): Promise<number> =>
-      ((await (await fetch(new URL('/api/health', url))).json()) as { ebpf: { objects: EbpfObjectJson[] } }).ebpf.objects.find((o) => o.concern === 'process')?.kernelDrops ?? 0;
+      (await getJson<DashboardHealth>(url, '/api/health')).ebpf.objects.find((o) => o.concern === 'process')?.kernelDrops ?? 0;
     for (let burst = 0; burst < 10 && (await processDrops()) === 0; burst++) for (let i = 0; i < 100; i++) spawnSync('/bin/true', { stdio: 'ignore' });
     expect(await processDrops()).toBeGreaterThan(0);
     await page.locator('#health-body li.dropping[data-ebpf-object="process"]').waitFor({ timeout: 20_000 });
     const shown = await page.locator('#health-body li[data-ebpf-object]').evaluateAll((lis) => lis.map((li) => ({ concern: (li as HTMLElement).dataset.ebpfObject, drops: (li as HTMLElement).dataset.drops, text: li.textContent })));
-    const health = (await (await fetch(new URL('/api/health', url))).json()) as { ebpf: { objects: EbpfObjectJson[] } };
+    const health = await getJson<DashboardHealth>(url, '/api/health');
     // One line per object the daemon reports, each with its drop count (which only grows after the page read it).
     expect(shown.map((o) => o.concern).sort()).toEqual(health.ebpf.objects.map((o) => o.concern).sort());
     for (const o of shown) {
