@@ -25,7 +25,8 @@ export async function adviseCommand(ctx: Context, o: { exitCode?: boolean }): Pr
 
 /** Render one anomaly. */
 export function renderAnomaly(a: AnomalyRecord): string {
-  return `${a.id}  ${a.series} = ${metricValue(a.series, a.value)}${a.expected !== null ? ` (expected ~${metricValue(a.series, a.expected)})` : ''}  score ${num(a.score)}  since ${when(a.at)}  ×${a.count}\n  ${a.reason}`;
+  const group = a.group !== undefined && a.group !== a.id ? `  (with ${a.group})` : '';
+  return `${a.id}  ${a.series} = ${metricValue(a.series, a.value)}${a.expected !== null ? ` (expected ~${metricValue(a.series, a.expected)})` : ''}  score ${num(a.score)}  since ${when(a.at)}  ×${a.count}${group}\n  ${a.reason}`;
 }
 
 /** `ainka anomalies`. */

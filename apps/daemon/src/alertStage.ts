@@ -57,6 +57,24 @@ export class AlertStage {
     });
   }
 
+  /**
+   * An anomaly that joined the host-level group another anomaly opened (`a.group` is the leader's id):
+   * the leader's alert is refreshed, naming the series that moved with it, instead of a new alert being
+   * raised, so a load that moves many series at once is one alert. Refreshing does not notify again.
+   */
+  anomalyJoined(a: AnomalyRecord, leader: AnomalyRecord, recent: readonly WindowPoint[]): Alert {
+    const { name, labels } = parseSeriesKey(a.series);
+    const others = a.groupIndex - 1;
+    return this.manager.raise({
+      name: 'anomaly',
+      severity: leader.score >= 0.99 ? 'warning' : 'info',
+      summary: `${leader.series}: ${leader.reason}; with it ${others} more series (latest ${a.series})`,
+      labels: { series: leader.series },
+      evidence: { series: [{ name, ...(labels !== undefined ? { labels } : {}), points: recent }], note: `${a.series}: ${a.reason}` },
+      timestamp: a.at,
+    });
+  }
+
   /** Firing (and recently resolved) alerts. */
   active(): Alert[] {
     return this.manager.active();

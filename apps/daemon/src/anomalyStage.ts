@@ -10,6 +10,8 @@ export interface AnomalySettings {
   readonly maxSeries: number;
   /** Metric-name globs never watched (`*` matches any run of characters, dots included). */
   readonly exclude: readonly string[];
+  /** Anomalies opening within this many seconds of a host-level group's first join that group (0: none). */
+  readonly groupSeconds?: number;
 }
 
 /**
@@ -38,5 +40,11 @@ export function toAnomalyRecord(i: AnomalyIncident): AnomalyRecord {
 /** `@ainka/ml`'s `AnomalyBank` built from the daemon's `ml.anomaly` settings. */
 export function createAnomalyBank(s: AnomalySettings): AnomalyBank {
   const exclude = excludeMatcher(s.exclude);
-  return new AnomalyBank({ factory: anomalyDetectorFactory(s), threshold: s.threshold, maxSeries: s.maxSeries, ...(exclude !== undefined ? { exclude } : {}) });
+  return new AnomalyBank({
+    factory: anomalyDetectorFactory(s),
+    threshold: s.threshold,
+    maxSeries: s.maxSeries,
+    groupMs: (s.groupSeconds ?? 0) * 1000,
+    ...(exclude !== undefined ? { exclude } : {}),
+  });
 }

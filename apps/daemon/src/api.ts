@@ -199,6 +199,13 @@ export interface AnomalyRecord {
   /** Last time the series was still anomalous. */
   readonly lastAt: number;
   readonly count: number;
+  /**
+   * Id of the first anomaly of the host-level group this one belongs to (its own id when it opened the
+   * group): anomalies opening within `ml.anomaly.groupSeconds` of it, e.g. the series a starting load moves.
+   */
+  readonly group: string;
+  /** Position in that group when it opened (1 for the group's first). */
+  readonly groupIndex: number;
 }
 
 /** One piece of advice (or applied action): a rule hit turned into a knob change. @public */

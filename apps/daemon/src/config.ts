@@ -75,6 +75,7 @@ export const daemonConfigSchema = z
             warmupSeconds: duration('s', z.number().min(0).default(120)),
             maxSeries: z.number().int().min(1).default(5000),
             exclude: z.array(z.string()).default(['*_total', 'process.*', '*.info']),
+            groupSeconds: duration('s', z.number().min(0).default(30)),
           })
           .strict()
           .prefault({}),
@@ -247,6 +248,7 @@ const docs: Record<string, string> = {
   'ml.anomaly.warmup': 'Samples each series learns from before its scores can be certain.',
   'ml.anomaly.warmupSeconds': 'Seconds each series learns from before its scores can be certain (both warm-ups must pass).',
   'ml.anomaly.maxSeries': 'At most this many series get a detector (memory bound).',
+  'ml.anomaly.groupSeconds': 'Anomalies opening within this many seconds of the first of a host-level group join it: one alert for a load that moves many series at once (0: one alert per series).',
   'ml.anomaly.exclude': 'Glob patterns (picomatch: * any run of characters, dots included; ? one character; {a,b} alternatives) of metric names left out of detection.',
   'ml.windowPoints': 'Recent points kept in memory per series (top, explain, forecasts).',
   'ml.forecastHorizonSeconds': 'How far ahead forecasts and capacity estimates look.',

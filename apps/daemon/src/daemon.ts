@@ -360,7 +360,10 @@ export class Daemon {
             const opened = toAnomalyRecord(incident);
             this.counters.anomalies++;
             this.log.info({ event: 'anomaly', anomaly: opened }, `anomaly ${opened.id} on ${opened.series}: ${opened.reason}`);
-            this.alerts.anomaly(opened, this.windows.points(key).slice(-10));
+            // One alert per host-level group: later members refresh the group's first alert.
+            const leader = opened.group === opened.id ? undefined : this.anomalies.find(opened.group);
+            if (leader === undefined) this.alerts.anomaly(opened, this.windows.points(key).slice(-10));
+            else this.alerts.anomalyJoined(opened, toAnomalyRecord(leader), this.windows.points(key).slice(-10));
             this.events.onAnomaly?.(opened);
           }
         }

@@ -28,7 +28,7 @@ describe('the anomaly bank ainkad builds from ml.anomaly (the bank itself is tes
     const record = toAnomalyRecord(bank.all()[0]!);
     expect(record.at).toBe((opened[0] as number) * 1000);
     expect(record.lastAt).toBeGreaterThan(record.at);
-    expect(Object.keys(record).sort()).toEqual(['at', 'count', 'expected', 'id', 'lastAt', 'reason', 'score', 'series', 'value']);
+    expect(Object.keys(record).sort()).toEqual(['at', 'count', 'expected', 'group', 'groupIndex', 'id', 'lastAt', 'reason', 'score', 'series', 'value']);
   });
 
   it('the default exclude globs (picomatch) skip counters, per-process and info series and nothing else', () => {

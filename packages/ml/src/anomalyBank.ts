@@ -25,6 +25,15 @@ export interface AnomalyIncident {
   readonly lastTimestamp: number;
   /** Anomalous points seen so far. */
   readonly count: number;
+  /**
+   * The id of the first incident of the host-level group this one belongs to (its own id when it
+   * opened the group): incidents that open within {@link AnomalyBankOptions.groupMs} of a group's first
+   * incident join it, so a load starting on a host (many series shifting in the same seconds) is one
+   * event with several series, not many unrelated ones.
+   */
+  readonly group: string;
+  /** Incidents in this incident's group when it opened, itself included (1 for a group's first). */
+  readonly groupIndex: number;
 }
 
 /**
@@ -48,6 +57,13 @@ export interface AnomalyBankOptions {
   readonly quietMs?: number;
   /** Closed incidents kept for {@link AnomalyBank.all} and {@link AnomalyBank.find} (default 500). */
   readonly keepClosed?: number;
+  /**
+   * An incident opening within this many ms of the first incident of the current group joins that group
+   * (`group` is that incident's id); a later one opens a new group. Measured from the group's first
+   * incident, not its latest, so a group spans at most `groupMs` and a fault starting minutes into a
+   * long load is never folded into it. Default 0: every incident is a group of its own.
+   */
+  readonly groupMs?: number;
 }
 
 interface Open {
@@ -79,11 +95,17 @@ export class AnomalyBank {
   private readonly options: AnomalyBankOptions;
   private nextId = 1;
   private dropped = 0;
+  private groupId = '';
+  private groupStart = Number.NEGATIVE_INFINITY;
+  private groupSize = 0;
 
   /** @throws MlOptionError `ERR_AINKA_ML_INVALID_OPTION` on a negative or non-integer `maxSeries`, or a threshold outside [0, 1]. */
   constructor(options: AnomalyBankOptions) {
     if (!Number.isInteger(options.maxSeries) || options.maxSeries < 0) {
       throw new MlOptionError(`AnomalyBank maxSeries must be a non-negative integer, got ${String(options.maxSeries)}: pass how many series may get a detector`);
+    }
+    if (options.groupMs !== undefined && !(options.groupMs >= 0 && Number.isFinite(options.groupMs))) {
+      throw new MlOptionError(`AnomalyBank groupMs must be a finite number of ms ≥ 0, got ${String(options.groupMs)}: 0 keeps every incident a group of its own`);
     }
     if (!(options.threshold >= 0 && options.threshold <= 1)) {
       throw new MlOptionError(`AnomalyBank threshold must be a score in [0, 1], got ${String(options.threshold)}: with a calibrated detector 0.99 means about one chance incident per 100 series-days`);
@@ -121,8 +143,18 @@ export class AnomalyBank {
         current.quietSince = null;
         return undefined;
       }
+      const id = `A${this.nextId++}`;
+      const groupMs = this.options.groupMs ?? 0;
+      if (groupMs > 0 && timestamp - this.groupStart <= groupMs && timestamp >= this.groupStart) this.groupSize++;
+      else {
+        this.groupId = id;
+        this.groupStart = timestamp;
+        this.groupSize = 1;
+      }
       const incident: AnomalyIncident = {
-        id: `A${this.nextId++}`,
+        id,
+        group: this.groupId,
+        groupIndex: this.groupSize,
         series: key,
         value,
         expected: r.explanation.expected ?? null,

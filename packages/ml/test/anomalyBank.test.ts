@@ -102,3 +102,44 @@ describe('AnomalyBank: per-series detectors turned into incidents', () => {
     expect(bank.forgetBefore(5000)).toBe(0);
   });
 });
+
+describe('AnomalyBank: host-level groups (groupMs)', () => {
+  /** Series whose value is their score (threshold 0.5): a 1 opens an incident, a 0 lets it close. */
+  function feed(bank: AnomalyBank, hot: Record<string, readonly number[]>, seconds: number): Array<{ t: number; series: string; id: string; group: string; groupIndex: number }> {
+    const opened: Array<{ t: number; series: string; id: string; group: string; groupIndex: number }> = [];
+    for (let t = 0; t < seconds; t++) {
+      for (const [series, at] of Object.entries(hot)) {
+        const v = at.some((s) => t >= s && t < s + 5) ? 1 : 0;
+        const i = bank.update(series, series, t * 1000, v);
+        if (i !== undefined) opened.push({ t, series, id: i.id, group: i.group, groupIndex: i.groupIndex });
+      }
+    }
+    return opened;
+  }
+
+  it('puts incidents that open within groupMs of a group’s first incident in that group, and a later one in a new group', () => {
+    const bank = new AnomalyBank({ factory: scoreIsValue, threshold: 0.5, maxSeries: 10, groupMs: 30_000, quietMs: 1000 });
+    // A load starts: three series move within 25 s; a fault 5 minutes later moves a fourth.
+    const opened = feed(bank, { a: [100], b: [110], c: [125], d: [400] }, 500);
+    expect(opened.map((o) => o.series)).toEqual(['a', 'b', 'c', 'd']);
+    const [a, b, c, d] = opened;
+    expect(a!.group).toBe(a!.id);
+    expect([b!.group, c!.group]).toEqual([a!.id, a!.id]);
+    expect(opened.map((o) => o.groupIndex)).toEqual([1, 2, 3, 1]);
+    expect(d!.group).toBe(d!.id);
+    expect(bank.find(b!.id)?.group).toBe(a!.id);
+  });
+
+  it('measures the window from the group’s first incident, so a chain of openings never grows one group without end', () => {
+    const bank = new AnomalyBank({ factory: scoreIsValue, threshold: 0.5, maxSeries: 10, groupMs: 30_000, quietMs: 1000 });
+    const opened = feed(bank, { a: [100], b: [120], c: [140], d: [160] }, 300);
+    expect(opened.map((o) => o.group)).toEqual([opened[0]!.id, opened[0]!.id, opened[2]!.id, opened[2]!.id]);
+  });
+
+  it('keeps every incident a group of its own by default, and rejects a negative groupMs', () => {
+    const bank = new AnomalyBank({ factory: scoreIsValue, threshold: 0.5, maxSeries: 10, quietMs: 1000 });
+    const opened = feed(bank, { a: [100], b: [101] }, 200);
+    expect(opened.map((o) => o.group)).toEqual(opened.map((o) => o.id));
+    expect(() => new AnomalyBank({ factory: scoreIsValue, threshold: 0.5, maxSeries: 10, groupMs: -1 })).toThrow(MlOptionError);
+  });
+});

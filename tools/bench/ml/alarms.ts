@@ -13,7 +13,10 @@
  *   of fault recordings (outside every fault ± 60 s), after each series' warm-up;
  * - per injected fault: the delay from fault onset to the first alarm on the series that carries it
  *   (the first of `CARRIERS[fault]` to alarm), and that series' rank among all alarms opened in the
- *   first 60 s of the fault (1 = it leads the explanation).
+ *   first 60 s of the fault (1 = it leads the explanation), and whether that first alarm opened a
+ *   host-level group of its own or joined one (`ml.anomaly.groupSeconds`);
+ * - per phase, besides the alarms per series, the host-level groups: the alerts ainkad raises (one per
+ *   group of anomalies opening within `groupSeconds` of the group's first).
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -87,6 +90,8 @@ for (const threshold of thresholds) {
     };
     const exposure = new Map<string, number>();
     const alarms = new Map<string, number>();
+    // Host-level groups (ml.anomaly.groupSeconds): what ainkad raises as alerts, one per group.
+    const groups = new Map<string, number>();
     // Alarms in the first minute of a phase (the benign load starting after the idle phase).
     const early = new Map<string, number>();
     const phaseStart = (t: number): number => {
@@ -94,7 +99,7 @@ for (const threshold of thresholds) {
       for (const m of phases) if (t >= m.start) s = m.start;
       return s;
     };
-    const opened: Array<{ t: number; series: string; score: number }> = [];
+    const opened: Array<{ t: number; series: string; score: number; group: string; groupIndex: number }> = [];
     let prevT = t0;
     for (const tick of ticks) {
       const dt = tick.t - prevT;
@@ -105,12 +110,13 @@ for (const threshold of thresholds) {
         const name = key.replace(/\{.*$/, '');
         const rec = stage.update(key, name, tick.t, v);
         if (rec !== undefined) {
-          opened.push({ t: tick.t, series: key, score: rec.score });
+          opened.push({ t: tick.t, series: key, score: rec.score, group: rec.group, groupIndex: rec.groupIndex });
           if (tick.t - t0 >= warmMs) {
             alarms.set(phase, (alarms.get(phase) ?? 0) + 1);
+            if (rec.group === rec.id) groups.set(phase, (groups.get(phase) ?? 0) + 1);
             if (phases.length > 0 && tick.t - phaseStart(tick.t) < 60_000) early.set(phase, (early.get(phase) ?? 0) + 1);
           }
-          if (list && tick.t - t0 >= warmMs) console.log(`    +${((tick.t - t0) / 1000).toFixed(0)} s ${phase} ${key} ${rec.score.toFixed(4)}: ${rec.reason}`);
+          if (list && tick.t - t0 >= warmMs) console.log(`    +${((tick.t - t0) / 1000).toFixed(0)} s ${phase} ${key} ${rec.score.toFixed(4)} [group ${rec.group}]: ${rec.reason}`);
         }
         n++;
       }
@@ -126,7 +132,8 @@ for (const threshold of thresholds) {
       const upper = [3.0, 4.74, 6.3, 7.75, 9.15][a] ?? a + 1.645 * Math.sqrt(a) + 1.5;
       console.log(
         `    ${phase.padEnd(6)} ${(ms / 3_600_000 / Math.max(1, stage.detectorCount)).toFixed(2)} h × ${stage.detectorCount} series: ${a} alarms → ${((100 * a) / seriesDays).toFixed(1)} per 100 series per day (95 % upper bound ${((100 * upper) / seriesDays).toFixed(0)})` +
-          (early.has(phase) ? `; ${early.get(phase)} of them in the phase's first minute` : ''),
+          (early.has(phase) ? `; ${early.get(phase)} of them in the phase's first minute` : '') +
+          `; ${groups.get(phase) ?? 0} host-level groups (alerts ainkad raises)`,
       );
     }
     for (const f of faults) {
@@ -134,8 +141,17 @@ for (const threshold of thresholds) {
       const during = opened.filter((o) => o.t >= f.start && o.t <= f.start + 60_000).sort((a, b) => a.t - b.t || b.score - a.score);
       const hit = during.find((o) => carriers.includes(o.series));
       const rank = hit === undefined ? null : during.indexOf(hit) + 1;
+      // Whether the fault's first alarm opened a group of its own (its own alert) or joined an earlier one.
+      const first = during[0];
+      const groupStart = first === undefined ? undefined : opened.find((o) => o.group === first.group)?.t;
+      const own =
+        first === undefined || groupStart === undefined
+          ? ''
+          : groupStart >= f.start
+            ? `; its alarms open their own host-level group (${during.filter((o) => o.group === first.group).length} of the ${during.length} in it)`
+            : `; its first alarm joins a group opened ${((f.start - groupStart) / 1000).toFixed(0)} s before the fault`;
       console.log(
-        `    ${(f.fault as string).padEnd(13)} ${hit === undefined ? 'no alarm on its carriers in 60 s' : `first alarm on ${hit.series} after ${((hit.t - f.start) / 1000).toFixed(1)} s, rank ${rank} of ${during.length} alarms`}`,
+        `    ${(f.fault as string).padEnd(13)} ${hit === undefined ? 'no alarm on its carriers in 60 s' : `first alarm on ${hit.series} after ${((hit.t - f.start) / 1000).toFixed(1)} s, rank ${rank} of ${during.length} alarms`}${own}`,
       );
     }
   }
