@@ -12,6 +12,7 @@ import {
   formatDuration,
   formatRate,
   leakRemedy,
+  parseNofile,
   parseBaseline,
   readCgroup,
   readCgroupMemory,
@@ -101,6 +102,22 @@ export interface HealingStageOptions {
 }
 
 /**
+ * Processes whose `stat`/`status` descriptors the leak sampler keeps open between samples (two each; about
+ * half its procfs CPU): 512, or an eighth of this process's soft descriptor limit when that is lower (node
+ * raises the soft limit to the hard one at start; a hard limit of 1,024 leaves room for everything else).
+ */
+function keptProcesses(): number {
+  let soft: number | null = null;
+  try {
+    soft = parseNofile(readFileSync('/proc/self/limits', 'utf8'));
+  } catch {
+    // not Linux procfs: keep none
+    return 0;
+  }
+  return soft === null ? 512 : Math.min(512, Math.floor(soft / 8));
+}
+
+/**
  * ainkad's self-healing composition: runs the parts of `@ainka/healing` on their own timers, keeps one
  * record (`H<n>`) per finding for `status` and `explain`, and sends remedies to the action stage as
  * decisions of policy `healing` — so they are advice unless both the daemon and `healing.mode` enforce,
@@ -151,7 +168,7 @@ export class HealingStage {
     const h = this.opts.config.healing;
     const root = this.opts.config.telemetry.procRoot;
     if (h.leaks.enabled) {
-      this.leaks = new LeakDetector({ root, windowMs: h.leaks.windowSeconds * 1000, minSpanMs: h.leaks.minSpanSeconds * 1000, horizonSeconds: h.leaks.horizonHours * 3600 });
+      this.leaks = new LeakDetector({ root, windowMs: h.leaks.windowSeconds * 1000, minSpanMs: h.leaks.minSpanSeconds * 1000, horizonSeconds: h.leaks.horizonHours * 3600, keepOpenProcesses: keptProcesses() });
       this.every(h.leaks.intervalMs, () => this.leakCycle(root));
       this.parts.push({ id: 'healing:leaks', available: true });
     } else this.parts.push({ id: 'healing:leaks', available: false, reason: 'healing.leaks.enabled is false' });
@@ -525,5 +542,6 @@ export class HealingStage {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.watcher?.close();
+    this.leaks?.close();
   }
 }

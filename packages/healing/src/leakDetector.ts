@@ -70,6 +70,12 @@ export interface LeakDetectorOptions {
    * did not change, at most this often (ms; {@link ProcessReader}). Default 60 000.
    */
   readonly processRefreshMs?: number;
+  /**
+   * For up to this many processes the `stat` and `status` descriptors stay open between samples
+   * (`ProcessReader`'s `keepOpen`: two descriptors each, about half the procfs CPU). Default 0;
+   * call {@link LeakDetector.close} when done.
+   */
+  readonly keepOpenProcesses?: number;
   /** Only processes whose pid this accepts are followed (tests follow their own children). Default: all. */
   readonly pidFilter?: (pid: number) => boolean;
 }
@@ -163,7 +169,12 @@ export class LeakDetector {
     this.pidFilter = options.pidFilter ?? (() => true);
     this.filtered = options.pidFilter !== undefined;
     this.mount = cgroupRoot(this.root);
-    this.reader = new ProcessReader(this.root, { refreshMs: options.processRefreshMs ?? 60_000 });
+    this.reader = new ProcessReader(this.root, { refreshMs: options.processRefreshMs ?? 60_000, keepOpen: options.keepOpenProcesses ?? 0 });
+  }
+
+  /** Close the procfs descriptors kept open between samples (`keepOpenProcesses`); later samples keep none. */
+  close(): void {
+    this.reader.close();
   }
 
   /** Subjects followed now. */

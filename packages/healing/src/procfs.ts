@@ -25,6 +25,19 @@ export function readKernelText(path: string, encoding: 'utf8' | 'latin1'): strin
     return undefined;
   }
   try {
+    return readKernelFd(fd, encoding);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Read a kernel file again from a descriptor kept open (one `pread` at offset 0, as {@link readKernelText}):
+ * `undefined` when the read fails (for `/proc/<pid>/…`, ESRCH once the process is gone, even if its pid was
+ * reused).
+ */
+export function readKernelFd(fd: number, encoding: 'utf8' | 'latin1'): string | undefined {
+  try {
     for (;;) {
       const buf = kernelBuf;
       const n = readSync(fd, buf, 0, buf.length, 0);
@@ -33,8 +46,6 @@ export function readKernelText(path: string, encoding: 'utf8' | 'latin1'): strin
     }
   } catch {
     return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 

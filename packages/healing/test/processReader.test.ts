@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,17 @@ describe('ProcessReader (fake tree)', () => {
     expect(r.size).toBe(0);
   });
 
+  it('keeps no descriptor open in a fake tree, where files may be replaced', () => {
+    const root = tmp();
+    fakeProc(root, 4242, { startTime: 777, nofile: '4096', fds: 3, sockets: 0 });
+    const r = new ProcessReader(root, { keepOpen: 8 });
+    expect(r.read(4242, 1_000)?.rssBytes).toBe(2048 * 1024);
+    expect(r.openDescriptors).toBe(0);
+    writeFileSync(join(root, 'proc', '4242', 'status.new'), 'Name:\tapp\nVmRSS:\t 4096 kB\nRssAnon:\t1024 kB\nThreads:\t3\n');
+    renameSync(join(root, 'proc', '4242', 'status.new'), join(root, 'proc', '4242', 'status'));
+    expect(r.read(4242, 2_000)?.rssBytes).toBe(4096 * 1024);
+  });
+
   it('parses the soft descriptor limit', () => {
     expect(parseNofile('Limit Soft Hard Units\nMax open files            1024                 524288               files\n')).toBe(1024);
     expect(parseNofile('Max open files\tunlimited\tunlimited\tfiles\n')).toBeNull();
@@ -122,6 +133,45 @@ function walk(pid: number): { fds: number; sockets: number } {
 }
 
 describe('ProcessReader on real processes', () => {
+  it('keeps stat and status open for up to keepOpen processes, reads fresh values through them, and closes them when the process exits', async () => {
+    // a process that touches 64 MiB more on each line of its stdin
+    const script = `const keep=[];process.stdin.on('data',()=>{keep.push(Buffer.alloc(64*1024*1024,1));process.stdout.write('ok\\n')});process.stdout.write('ready\\n');`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    children.push(child);
+    await once(child.stdout as NodeJS.ReadableStream, 'data');
+    const pid = child.pid as number;
+    const own = (): number => readdirSync('/proc/self/fd').length;
+    const r = new ProcessReader('/', { keepOpen: 1 });
+    const fds0 = own();
+    const a = r.read(pid, 0);
+    expect(a).toMatchObject({ pid, comm: 'node' });
+    expect(r.openDescriptors).toBe(2);
+    expect(own()).toBe(fds0 + 2);
+    // the cap: a second process is read with open + read + close
+    expect(r.read(process.pid, 0)?.pid).toBe(process.pid);
+    expect(r.openDescriptors).toBe(2);
+    expect(own()).toBe(fds0 + 2);
+    child.stdin?.write('x\n');
+    await once(child.stdout as NodeJS.ReadableStream, 'data');
+    const b = r.read(pid, 1_000);
+    // the same two descriptors, and what they read is the process now
+    expect(own()).toBe(fds0 + 2);
+    expect(b?.startTime).toBe(a?.startTime);
+    expect((b?.rssBytes ?? 0) - (a?.rssBytes ?? 0)).toBeGreaterThan(48 * 1024 * 1024);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const fds1 = own(); // the child's pipes are closed now
+    expect(r.read(pid, 2_000)).toBeUndefined();
+    expect(r.openDescriptors).toBe(0);
+    expect(own()).toBe(fds1 - 2);
+    r.read(process.pid, 3_000);
+    expect(r.openDescriptors).toBe(2);
+    expect(own()).toBe(fds1);
+    r.close();
+    expect(r.openDescriptors).toBe(0);
+    expect(own()).toBe(fds1 - 2);
+  }, 20_000);
+
   it('counts descriptors and sockets as a walk of /proc/<pid>/fd does, and reads the soft limit', async () => {
     const child = await socketOpener();
     const pid = child.pid as number;
