@@ -85,6 +85,15 @@ lists:
     crackmapexec, nxc, pwncat, pwncat-cs, sliver-client, sliver-server]
   offensive_scripts: [linpeas, LinEnum, linux-exploit-suggester, les.sh, lse.sh, linuxprivchecker, unix-privesc-check,
     mimipenguin, traitor]
+  # audit, logging, firewall and security agents (systemd unit names, with or without .service)
+  security_units: [auditd*, apparmor*, ufw*, firewalld*, nftables*, netfilter-persistent*, fail2ban*, falco*, ainkad*,
+    rsyslog*, syslog-ng*, systemd-journald*, osqueryd*, wazuh-agent*, falcon-sensor*, clamav-daemon*, aide*, ossec*]
+  # programs that rewrite firewall rules as their job
+  firewall_managers: [dockerd, containerd, kube-proxy, kubelet, k3s, firewalld, ufw, netfilter-persistent, iptables-restore,
+    ip6tables-restore, libvirtd, podman, lxd, incus, calico-node, cilium-agent, flanneld, fail2ban-server]
+  # shell history files (erasing them hides what was typed)
+  history_files: [.bash_history, .zsh_history, .sh_history, .ash_history, .history, .python_history, .mysql_history,
+    .psql_history, .lesshst, .viminfo]
   mining_pool_ports: [3333, 3334, 3335, 3336, 3357, 4444, 4456, 5555, 5556, 5588, 6666, 7777, 8008, 9000, 9999,
     10128, 12222, 13333, 14433, 14444, 15555, 17777, 18081, 19999, 20580, 45560, 45700]
 macros:
@@ -361,6 +370,48 @@ rules:
     severity: warning
     priority: 55
     tags: [discovery, credential-access, T1046, T1110, T1068]
+  - name: security-control-disabled
+    description: >-
+      A firewall was flushed or switched off, SELinux set permissive, auditing emptied or stopped, or an audit,
+      logging or security service (ainkad included) stopped, disabled or masked - outside package installs and the
+      programs that manage firewall rules as their job: the step before an intruder acts unseen.
+    when: >-
+      event.type == exec and not installing_packages and not proc.pname in firewall_managers and (
+        (proc.exe_name in (systemctl, service) and proc.argv in (stop, disable, mask, kill) and proc.argv glob security_units)
+        or (proc.exe_name glob (iptables*, ip6tables*) and proc.argv in (-F, --flush))
+        or (proc.exe_name == nft and proc.cmdline contains 'flush ruleset')
+        or (proc.exe_name == ufw and proc.argv in (disable))
+        or (proc.exe_name == setenforce and proc.argv in (0, permissive, Permissive))
+        or (proc.exe_name == auditctl and (proc.argv in (-D) or proc.cmdline contains '-e 0'))
+        or proc.exe_name == aa-teardown)
+    output: '{proc.exe} ({proc.cmdline}) as uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
+    severity: warning
+    priority: 70
+    tags: [defense-evasion, T1562.001, T1562.004]
+  - name: shell-history-erased
+    description: A shell history file was deleted, shredded, emptied with truncate or linked to /dev/null - erasing what was typed.
+    when: >-
+      event.type == exec and proc.exe_name in (rm, unlink, shred, truncate, wipe, srm, ln)
+      and proc.argv endswith history_files
+    output: '{proc.exe} ({proc.cmdline}) as uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
+    severity: warning
+    priority: 65
+    tags: [defense-evasion, T1070.003]
+  - name: backdoor-account
+    description: >-
+      An account was created or changed with uid 0 (a second root, useradd -o -u 0) or put in an administrators'
+      group (sudo, wheel, admin, root) - a way back in with full rights.
+    when: >-
+      event.type == exec and proc.exe_name in (useradd, adduser, usermod, gpasswd, groupmems, addgroup)
+      and not installing_packages
+      and (proc.argv in (-o, --non-unique)
+           or proc.cmdline contains ('-u 0 ', '--uid 0 ', '-u0 ')
+           or proc.argv glob (sudo, wheel, admin, root, 'sudo,*', 'wheel,*', 'admin,*', '*,sudo', '*,wheel', '*,admin',
+             '*,sudo,*', '*,wheel,*', '*,admin,*'))
+    output: '{proc.exe} ({proc.cmdline}) as uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
+    severity: critical
+    priority: 85
+    tags: [persistence, privilege-escalation, T1136.001, T1098]
   - name: rare-behaviour
     description: A program did something its baseline never saw, after enough history.
     when: baseline.new and baseline.days >= 1 and baseline.total >= 50 and baseline.feature in (child, peer, port)

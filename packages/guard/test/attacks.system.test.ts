@@ -74,6 +74,9 @@ const attacks: [script: string, expected: [rule: string, evidence: RegExp][]][] 
     ],
   ],
   ['ld-preload.sh', [['ld-preload-hijack', /bash .*opened \/etc\/ld\.so\.preload for writing as uid 0/]]],
+  ['security-off.sh', [['security-control-disabled', /nft \(nft flush ruleset\) as uid 0, parent bash/]]],
+  ['history-erase.sh', [['shell-history-erased', /ln \(ln -sf \/dev\/null \/var\/tmp\/ainka-attack-home\.\w+\/\.bash_history\) as uid 0/]]],
+  ['backdoor-account.sh', [['backdoor-account', /usermod \(usermod -aG sudo ainka-attack\) as uid 0, parent bash/]]],
   ['offensive-tool.sh', [['offensive-tool', /\/tmp\/ainka-attack\.\w+\/nmap \(\S+\/nmap -sn 127\.0\.0\.1\) run by bash/]]],
 ];
 /** The miner runs in the background from the start (it needs seconds of CPU); its alert is checked last. */

@@ -60,6 +60,9 @@ const attacks = [
   ['log-clear.sh', 'system-log-cleared'],
   ['ld-preload.sh', 'ld-preload-hijack'],
   ['offensive-tool.sh', 'offensive-tool'],
+  ['security-off.sh', 'security-control-disabled'],
+  ['history-erase.sh', 'shell-history-erased'],
+  ['backdoor-account.sh', 'backdoor-account'],
   ['miner.sh', 'crypto-miner'],
 ];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
