@@ -131,19 +131,27 @@ export function stdoutToNetwork(pid: number, ppid: number, proc = '/proc'): bool
 }
 
 /**
- * Command names of the pipeline peers whose fd 1 feeds fd 0 of `pid` (a pipe or FIFO) and whose own
- * fd 0 is a pipe or FIFO: programs that read commands from a pipe and write their output to this one.
+ * Command names of the pipeline peers (parent, siblings, children) whose fd `theirs` is the same pipe
+ * or FIFO as fd `mine` of `pid`, and that pass `keep`.
  */
-export function pipedStdinWriters(pid: number, ppid: number, proc = '/proc'): string[] {
-  const input = fifoOf(pid, 0, proc);
-  if (!input) return [];
+function linkedPeers(pid: number, ppid: number, mine: 0 | 1, theirs: 0 | 1, proc: string, keep?: (peer: number) => boolean): string[] {
+  const pipe = fifoOf(pid, mine, proc);
+  if (!pipe) return [];
   const out: string[] = [];
   for (const peer of pipelinePeers(pid, ppid, proc)) {
-    if (fifoOf(peer, 1, proc) !== input || !fifoOf(peer, 0, proc)) continue;
+    if (fifoOf(peer, theirs, proc) !== pipe || (keep !== undefined && !keep(peer))) continue;
     const comm = commOf(peer, proc);
     if (comm) out.push(comm);
   }
   return out;
+}
+
+/**
+ * Command names of the pipeline peers whose fd 1 feeds fd 0 of `pid` (a pipe or FIFO) and whose own
+ * fd 0 is a pipe or FIFO: programs that read commands from a pipe and write their output to this one.
+ */
+export function pipedStdinWriters(pid: number, ppid: number, proc = '/proc'): string[] {
+  return linkedPeers(pid, ppid, 0, 1, proc, (peer) => fifoOf(peer, 0, proc) !== undefined);
 }
 
 /**
@@ -152,15 +160,7 @@ export function pipedStdinWriters(pid: number, ppid: number, proc = '/proc'): st
  * commands from. Empty when fd 0 is not a pipe or the feeders are gone.
  */
 export function stdinFeeders(pid: number, ppid: number, proc = '/proc'): string[] {
-  const input = fifoOf(pid, 0, proc);
-  if (!input) return [];
-  const out: string[] = [];
-  for (const peer of pipelinePeers(pid, ppid, proc)) {
-    if (fifoOf(peer, 1, proc) !== input) continue;
-    const comm = commOf(peer, proc);
-    if (comm) out.push(comm);
-  }
-  return out;
+  return linkedPeers(pid, ppid, 0, 1, proc);
 }
 
 /**
@@ -168,13 +168,5 @@ export function stdinFeeders(pid: number, ppid: number, proc = '/proc'): string[
  * `sh` of `curl … | sh` seen from curl's side.
  */
 export function stdoutReaders(pid: number, ppid: number, proc = '/proc'): string[] {
-  const output = fifoOf(pid, 1, proc);
-  if (!output) return [];
-  const out: string[] = [];
-  for (const peer of pipelinePeers(pid, ppid, proc)) {
-    if (fifoOf(peer, 0, proc) !== output) continue;
-    const comm = commOf(peer, proc);
-    if (comm) out.push(comm);
-  }
-  return out;
+  return linkedPeers(pid, ppid, 1, 0, proc);
 }
