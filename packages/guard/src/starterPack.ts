@@ -88,9 +88,9 @@ lists:
   # audit, logging, firewall and security agents (systemd unit names, with or without .service)
   security_units: [auditd*, apparmor*, ufw*, firewalld*, nftables*, netfilter-persistent*, fail2ban*, falco*, ainkad*,
     rsyslog*, syslog-ng*, systemd-journald*, osqueryd*, wazuh-agent*, falcon-sensor*, clamav-daemon*, aide*, ossec*]
-  # programs that rewrite firewall rules as their job
-  firewall_managers: [dockerd, containerd, kube-proxy, kubelet, k3s, firewalld, ufw, netfilter-persistent, iptables-restore,
-    ip6tables-restore, libvirtd, podman, lxd, incus, calico-node, cilium-agent, flanneld, fail2ban-server]
+  # programs that rewrite firewall rules as their job (their children too: netfilter-persistent's plugins)
+  firewall_managers: [dockerd, containerd, kube-proxy, kubelet, k3s, firewalld, ufw, netfilter-persistent, netfilter-persi,
+    iptables-restore, ip6tables-restor, libvirtd, podman, lxd, incus, calico-node, cilium-agent, flanneld, fail2ban-server]
   # shell history files (erasing them hides what was typed)
   history_files: [.bash_history, .zsh_history, .sh_history, .ash_history, .history, .python_history, .mysql_history,
     .psql_history, .lesshst, .viminfo]
@@ -347,7 +347,7 @@ rules:
     description: A system or audit log was emptied (opened with O_TRUNC, as a shell redirection does) outside log rotation and package installs - covering tracks.
     when: >-
       event.type == open and file.truncate and file.path startswith system_logs
-      and not proc.name in log_writers and not installing_packages
+      and not proc.name in log_writers and not proc.anames in log_writers and not installing_packages
     output: '{proc.exe} ({proc.cmdline}) emptied {file.path} as uid {proc.uid}, parent {proc.pname} ({proc.pcmdline})'
     severity: warning
     priority: 70
@@ -376,8 +376,9 @@ rules:
       logging or security service (ainkad included) stopped, disabled or masked - outside package installs and the
       programs that manage firewall rules as their job: the step before an intruder acts unseen.
     when: >-
-      event.type == exec and not installing_packages and not proc.pname in firewall_managers and (
-        (proc.exe_name in (systemctl, service) and proc.argv in (stop, disable, mask, kill) and proc.argv glob security_units)
+      event.type == exec and not installing_packages and not proc.anames in firewall_managers
+      and not proc.anames in (logrotate, needrestart, unattended-upgr) and (
+        (proc.exe_name in (systemctl, service) and proc.argv in (stop, disable, mask) and proc.argv glob security_units)
         or (proc.exe_name glob (iptables*, ip6tables*) and proc.argv in (-F, --flush))
         or (proc.exe_name == nft and proc.cmdline contains 'flush ruleset')
         or (proc.exe_name == ufw and proc.argv in (disable))
@@ -403,7 +404,7 @@ rules:
       group (sudo, wheel, admin, root) - a way back in with full rights.
     when: >-
       event.type == exec and proc.exe_name in (useradd, adduser, usermod, gpasswd, groupmems, addgroup)
-      and not installing_packages
+      and not installing_packages and not proc.anames in (cloud-init, google_guest_ag, waagent)
       and (proc.argv in (-o, --non-unique)
            or proc.cmdline contains ('-u 0 ', '--uid 0 ', '-u0 ')
            or proc.argv glob (sudo, wheel, admin, root, 'sudo,*', 'wheel,*', 'admin,*', '*,sudo', '*,wheel', '*,admin',
