@@ -330,11 +330,15 @@ rules:
       A shell reads its commands from a pipe fed by a downloader, a decoder or a network relay (curl … | sh,
       base64 -d | bash): code that runs without ever being written to disk for review. Seen from whichever of the
       two starts last (the shell's feeders, or the feeder's readers), so the order of the pipeline's execs does not
-      matter. (A shell whose output goes back to the network is reverse-shell-pipe instead.)
+      matter; a download that is over before either is looked at is still seen when the pipeline was one command
+      line (sh -c 'curl … | sh'), from the parent's command line. (A shell whose output goes back to the network is
+      reverse-shell-pipe instead.)
     when: >-
       ((spawned_shell and proc.stdin_feeders in payload_feeders and not proc.stdout_to_net)
        or (event.type == exec and proc.name in payload_feeders and proc.stdout_readers in shell_binaries
-           and not proc.stdin_writers in shell_binaries))
+           and not proc.stdin_writers in shell_binaries)
+       or (spawned_shell and proc.pcmdline contains (curl, wget)
+           and proc.pcmdline contains ('| sh', '|sh', '| bash', '|bash', '| /bin/sh', '| /bin/bash', '| dash', '| zsh')))
       and not installing_packages
     output: 'pipeline into a shell: {proc.exe} ({proc.cmdline}) reads from {proc.stdin_feeders}, writes to {proc.stdout_readers}; parent {proc.pname} ({proc.pcmdline}) as uid {proc.uid}'
     severity: warning

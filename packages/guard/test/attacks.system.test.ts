@@ -65,7 +65,7 @@ const attacks: [script: string, expected: [rule: string, evidence: RegExp][]][] 
   ['module-load.sh', [['kernel-module-load', /kernel module \S* \((finit_module|init_module|loaded)\)/]]],
   ['new-port.sh', [['new-listening-port', /listens on new port 31337/]]],
   ['fileless-exec.sh', [['fileless-exec', /\/proc\/self\/fd\/\d+ \(\[kworker\/u4:2\] 0\.2\) executed from memory by python3/]]],
-  ['download-piped-to-shell.sh', [['download-piped-to-shell', /^pipeline into a shell: (\S*sh \(sh\) reads from base64,|\S*base64 \(base64 -d\) reads from \S*, writes to sh;)/]]],
+  ['download-piped-to-shell.sh', [['download-piped-to-shell', /^pipeline into a shell: (\S*sh \(sh\) reads from base64,|\S*base64 \(base64 -d\) reads from \S*, writes to (sh|bash);)/]]],
   [
     'log-clear.sh',
     [

@@ -204,8 +204,21 @@ for how in ('fd', 'file'):
     const quiet = await run(`{ echo 'echo fed'; sleep 1; } | sh`);
     const decoded = await run(`{ echo ZWNobyBhaW5rYS1wYXlsb2Fk; sleep 1; } | base64 -d | sh`);
     expect(await until(() => !!of('download-piped-to-shell', (a) => a.event.proc.ppid === decoded))).toBe(true);
-    expect(of('download-piped-to-shell', (a) => a.event.proc.ppid === decoded)!.summary).toMatch(/^pipeline into a shell: (\S*sh \(sh\) reads from base64,|\S*base64 \(base64 -d\) reads from \S*, writes to sh;)/);
+    expect(of('download-piped-to-shell', (a) => a.event.proc.ppid === decoded)!.summary).toMatch(/^pipeline into a shell: (\S*sh \(sh\) reads from base64,|\S*base64 \(base64 -d\) reads from \S*, writes to (sh|bash);)/);
     expect(alerts.filter((a) => a.event.proc.ppid === quiet)).toEqual([]);
+  });
+
+  it('a download piped into a shell that is over before the guard looks (curl of a local file), from the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ainka-curl-'));
+    writeFileSync(join(dir, 'x.sh'), 'exit 0\n');
+    const pid = await new Promise<number>((resolve, reject) => {
+      const child = spawn('bash', ['-c', `curl -s file://${dir}/x.sh | sh`], { stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('exit', () => resolve(child.pid!));
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(await until(() => !!of('download-piped-to-shell', (a) => a.event.proc.ppid === pid))).toBe(true);
+    expect(of('download-piped-to-shell', (a) => a.event.proc.ppid === pid)!.summary).toMatch(/^pipeline into a shell: \S*(sh \(sh\) reads from|curl \(curl -s file:)/);
   });
 
   it("ptrace attach to another user's process", async () => {
