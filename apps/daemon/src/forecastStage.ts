@@ -7,6 +7,7 @@ const LIMITS: Readonly<Record<string, { limit: number; note: string }>> = {
   'mem.used_ratio': { limit: 0.95, note: 'memory 95% used' },
   'cpu.busy_ratio': { limit: 0.95, note: 'CPU 95% busy' },
   'disk.utilization_ratio': { limit: 0.95, note: 'device 95% utilised' },
+  'fs.used_ratio': { limit: 0.95, note: 'file system 95% full' },
   'psi.memory.some_avg10': { limit: 20, note: 'memory pressure 20%' },
 };
 

@@ -3,7 +3,8 @@ import { setPriority } from 'node:os';
 import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRecord, StatusResult } from '../src/index.js';
+import { seriesKey } from '@ainka/telemetry';
+import type { ActionRecord, ForecastResult, StatusResult } from '../src/index.js';
 import { cliJson, ensureBuilt, eventually, startDaemon, tempDir, writeConfig, type RunningDaemon } from './harness.js';
 
 let d: RunningDaemon;
@@ -122,6 +123,32 @@ describe('ainkad on the live machine under injected pressure', () => {
     expect(a.knob).toBe('sysctl:vm.dirty_background_ratio');
     expect(a.evidence.find((e) => e.series === 'mem.dirty_bytes')?.value).toBeGreaterThanOrEqual(32 * 1024 * 1024);
     w.kill('SIGKILL');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('watches a file system filling up: a tmpfs written to 12 of 16 MiB, its series and its 95 % capacity limit', { timeout: 90_000 }, async () => {
+    const mnt = join(dir, 'fill');
+    const { mkdirSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    mkdirSync(mnt, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'ainka-live-test', mnt]);
+    try {
+      const key = seriesKey({ name: 'fs.used_ratio', labels: { fstype: 'tmpfs', mount: mnt } });
+      const forecast = (): ForecastResult => cliJson<ForecastResult>(['forecast', key], d.socket);
+      // a steady writer, 1 MiB every 1.5 s: the series rises, and the capacity estimate sees it rise
+      for (let mib = 1; mib <= 12; mib++) {
+        writeFileSync(join(mnt, `part${mib}`), Buffer.alloc(1 << 20, 1));
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      const f = await eventually(() => {
+        const r = forecast();
+        return r.last !== null && r.last > 0.7 && r.capacity !== null ? r : undefined;
+      }, 40_000);
+      expect(f.series).toBe(key);
+      expect(f.capacity?.limit).toBe(0.95);
+      expect(f.capacity?.note).toMatch(/^file system 95% full/);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
   });
 
   it('advises capping a cgroup whose memory balloons (cgroup v2)', async (ctx) => {

@@ -23,6 +23,8 @@ export type { CpuTimes, CpuUtilisation, ProcStat, ProcStatSourceOptions } from '
 export { MeminfoSource, parseMeminfo } from './procMeminfo.js';
 export { VmstatSource, dirtyLimitSamples, parseVmstat, vmCounters } from './procVmstat.js';
 export { LoadavgSource, parseLoadavg } from './procLoadavg.js';
+export { FilesystemSource, dataMounts, parseMounts } from './statfsMounts.js';
+export type { FilesystemSourceOptions, MountEntry } from './statfsMounts.js';
 export type { Loadavg } from './procLoadavg.js';
 export { PressureSource, parsePressure } from './procPressure.js';
 export type { Pressure, PressureLine } from './procPressure.js';

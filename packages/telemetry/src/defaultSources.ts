@@ -8,6 +8,7 @@ import { PressureSource } from './procPressure.js';
 import { ProcessSource, type ProcessSourceOptions } from './procProcesses.js';
 import { ProcStatSource } from './procStat.js';
 import { VmstatSource } from './procVmstat.js';
+import { FilesystemSource } from './statfsMounts.js';
 import { BlockQueueSource } from './sysBlockQueue.js';
 import { CpufreqSource } from './sysCpufreq.js';
 
@@ -23,7 +24,8 @@ export interface DefaultSourcesOptions {
 
 /**
  * Every built-in collector, reading below `root`: /proc/stat, meminfo, vmstat, loadavg, pressure,
- * diskstats, net/dev, net/snmp, cgroups, block queues, cpufreq and the top-N processes.
+ * diskstats, net/dev, net/snmp, cgroups, block queues, cpufreq, file-system space (statfs of the data
+ * mounts) and the top-N processes.
  *
  * @public
  */
@@ -40,6 +42,7 @@ export function createDefaultSources(options: DefaultSourcesOptions = {}): Metri
     new NetSnmpSource({ root }),
     new BlockQueueSource({ root }),
     new CpufreqSource({ root }),
+    new FilesystemSource({ root }),
   ];
   if (options.cgroups !== false) sources.push(new CgroupSource({ root, ...(options.cgroups ?? {}) }));
   if (options.processes !== false) sources.push(new ProcessSource({ root, ...(options.processes ?? {}) }));

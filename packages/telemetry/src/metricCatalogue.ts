@@ -76,6 +76,7 @@ const STAT = '/proc/stat';
 const MEM = '/proc/meminfo';
 const VM = '/proc/vmstat';
 const DISK = '/proc/diskstats';
+const STATFS = 'statfs(2) of the mounts in /proc/self/mounts';
 const NETDEV = '/proc/net/dev';
 const SNMP = '/proc/net/snmp';
 const CG = '/sys/fs/cgroup (v2, or v1 memory/cpuacct/cpu/blkio)';
@@ -163,6 +164,10 @@ const rows: readonly Row[] = [
 
   ...psi,
 
+  ['fs.size_bytes', 'bytes', STATFS, 'mount, fstype', 'size of the file system'],
+  ['fs.avail_bytes', 'bytes', STATFS, 'mount, fstype', 'space free to unprivileged users'],
+  ['fs.used_ratio', 'ratio', STATFS, 'mount, fstype', 'space used, of used plus available (as df shows it: the root reserve counts as full)'],
+  ['fs.inodes_used_ratio', 'ratio', STATFS, 'mount, fstype', 'inodes used'],
   ['disk.reads_per_second', 'per_second', DISK, 'device', 'completed reads per second'],
   ['disk.writes_per_second', 'per_second', DISK, 'device', 'completed writes per second'],
   ['disk.read_bytes_per_second', 'bytes_per_second', DISK, 'device', 'bytes read per second'],
