@@ -146,6 +146,13 @@ describe('ainkad on the live machine under injected pressure', () => {
       expect(f.series).toBe(key);
       expect(f.capacity?.limit).toBe(0.95);
       expect(f.capacity?.note).toMatch(/^file system 95% full/);
+      // and on /metrics, with its labels (a bad catalogued label name once made prom-client refuse the whole exposition)
+      const metricsUrl = cliJson<StatusResult>(['status'], d.socket).metricsUrl;
+      expect(metricsUrl).not.toBeNull();
+      {
+        const text = await (await fetch(metricsUrl as string)).text();
+        expect(text).toMatch(new RegExp(`^ainka_fs_used_ratio\\{(?=[^}]*fstype="tmpfs")(?=[^}]*mount="${mnt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}")[^}]*\\} 0\\.[7-9]`, 'm'));
+      }
     } finally {
       execFileSync('umount', [mnt]);
     }

@@ -46,6 +46,25 @@ export function pipelinePeers(pid: number, ppid: number, proc = '/proc'): number
   return [...out].slice(0, 64);
 }
 
+function cmdlineOf(pid: number, proc: string): string | undefined {
+  try {
+    return readFileSync(`${proc}/${pid}/cmdline`, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `peer`, a child of `ppid`, is still the parent's fork that has not exec'd its program yet:
+ * until execve it shares the parent's command line (and name), so a shell's `curl … | grep` shows a
+ * "bash" reading curl's output for a moment.
+ */
+function notYetExeced(peer: number, ppid: number, proc: string): boolean {
+  if (peer === ppid || ppid <= 0) return false;
+  const mine = cmdlineOf(peer, proc);
+  return mine !== undefined && mine === cmdlineOf(ppid, proc) && commOf(peer, proc) === commOf(ppid, proc);
+}
+
 function commOf(pid: number, proc: string): string | undefined {
   try {
     return readFileSync(`${proc}/${pid}/comm`, 'utf8').trim();
@@ -165,8 +184,10 @@ export function stdinFeeders(pid: number, ppid: number, proc = '/proc'): string[
 
 /**
  * Command names of the pipeline peers that read fd 1 of `pid` on their fd 0 (a pipe or FIFO): the
- * `sh` of `curl … | sh` seen from curl's side.
+ * `sh` of `curl … | sh` seen from curl's side. A sibling that is still the parent shell's fork (it has
+ * not exec'd its program yet) is left out: it is not yet what will read.
  */
 export function stdoutReaders(pid: number, ppid: number, proc = '/proc'): string[] {
-  return linkedPeers(pid, ppid, 1, 0, proc);
+  const parent = ppid > 0 ? ppid : parentOf(pid, proc);
+  return linkedPeers(pid, ppid, 1, 0, proc, (peer) => !notYetExeced(peer, parent, proc));
 }

@@ -204,8 +204,18 @@ for how in ('fd', 'file'):
     const quiet = await run(`{ echo 'echo fed'; sleep 1; } | sh`);
     const decoded = await run(`{ echo ZWNobyBhaW5rYS1wYXlsb2Fk; sleep 1; } | base64 -d | sh`);
     expect(await until(() => !!of('download-piped-to-shell', (a) => a.event.proc.ppid === decoded))).toBe(true);
-    expect(of('download-piped-to-shell', (a) => a.event.proc.ppid === decoded)!.summary).toMatch(/^pipeline into a shell: (\S*sh \(sh\) reads from base64,|\S*base64 \(base64 -d\) reads from \S*, writes to (sh|bash);)/);
+    expect(of('download-piped-to-shell', (a) => a.event.proc.ppid === decoded)!.summary).toMatch(/^pipeline into a shell: (\S*sh \(sh\) reads from base64,|\S*base64 \(base64 -d\) reads from \S*, writes to sh;)/);
     expect(alerts.filter((a) => a.event.proc.ppid === quiet)).toEqual([]);
+  });
+
+  it('nothing for downloads piped into filters from a shell, however fast curl starts before the filter has exec\'d', async () => {
+    const pid = await new Promise<number>((resolve, reject) => {
+      const child = spawn('bash', ['-c', 'for i in $(seq 30); do curl -s file:///etc/hostname | grep -q . ; done'], { stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('exit', () => resolve(child.pid!));
+    });
+    await new Promise((r) => setTimeout(r, 1500)); // the last records drain
+    expect(alerts.filter((a) => a.rule === 'download-piped-to-shell' && a.event.proc.ppid === pid).map((a) => a.summary)).toEqual([]);
   });
 
   it('a download piped into a shell that is over before the guard looks (curl of a local file), from the command line', async () => {

@@ -164,10 +164,10 @@ const rows: readonly Row[] = [
 
   ...psi,
 
-  ['fs.size_bytes', 'bytes', STATFS, 'mount, fstype', 'size of the file system'],
-  ['fs.avail_bytes', 'bytes', STATFS, 'mount, fstype', 'space free to unprivileged users'],
-  ['fs.used_ratio', 'ratio', STATFS, 'mount, fstype', 'space used, of used plus available (as df shows it: the root reserve counts as full)'],
-  ['fs.inodes_used_ratio', 'ratio', STATFS, 'mount, fstype', 'inodes used'],
+  ['fs.size_bytes', 'bytes', STATFS, 'mount,fstype', 'size of the file system'],
+  ['fs.avail_bytes', 'bytes', STATFS, 'mount,fstype', 'space free to unprivileged users'],
+  ['fs.used_ratio', 'ratio', STATFS, 'mount,fstype', 'space used, of used plus available (as df shows it: the root reserve counts as full)'],
+  ['fs.inodes_used_ratio', 'ratio', STATFS, 'mount,fstype', 'inodes used'],
   ['disk.reads_per_second', 'per_second', DISK, 'device', 'completed reads per second'],
   ['disk.writes_per_second', 'per_second', DISK, 'device', 'completed writes per second'],
   ['disk.read_bytes_per_second', 'bytes_per_second', DISK, 'device', 'bytes read per second'],
@@ -273,7 +273,7 @@ export const metricCatalogue: readonly MetricDefinition[] = Object.freeze(
       unit,
       kind: unit === 'total' ? ('counter' as const) : ('gauge' as const),
       source,
-      labels: Object.freeze(labels === '' ? [] : labels.replace('?', '').split(',')),
+      labels: Object.freeze(labels === '' ? [] : labels.replace('?', '').split(',').map((l) => l.trim())),
       help,
     }),
   ),

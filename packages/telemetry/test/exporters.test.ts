@@ -92,6 +92,10 @@ describe('OpenTelemetry JSON', () => {
 });
 
 describe('documentation', () => {
+  it('every catalogued label is a valid Prometheus label name (prom-client refuses the whole exposition otherwise)', () => {
+    for (const d of metricCatalogue) for (const l of d.labels) expect(l, d.name).toMatch(/^[a-zA-Z_][a-zA-Z0-9_]*$/);
+  });
+
   it('the README lists every catalogued metric with its Prometheus name', async () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
