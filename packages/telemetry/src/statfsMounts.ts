@@ -20,7 +20,9 @@ export interface MountEntry {
 const PSEUDO = new Set([
   'proc', 'sysfs', 'cgroup', 'cgroup2', 'devpts', 'mqueue', 'debugfs', 'tracefs', 'securityfs', 'pstore', 'bpf',
   'configfs', 'fusectl', 'hugetlbfs', 'autofs', 'binfmt_misc', 'efivarfs', 'nsfs', 'rpc_pipefs', 'ramfs',
-  'squashfs', 'iso9660', 'devtmpfs', 'selinuxfs', 'fuse.gvfsd-fuse', 'fuse.portal', 'nfsd', 'overlay.ro',
+  'squashfs', 'iso9660', 'devtmpfs', 'selinuxfs', 'fuse.gvfsd-fuse', 'fuse.portal', 'nfsd',
+  // network file systems: statfs(2) on a hung server blocks the caller, and ainkad's tick with it
+  'nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'ceph', 'glusterfs', 'fuse.sshfs', 'fuse.glusterfs', 'afs', '9p.net',
 ]);
 
 const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));

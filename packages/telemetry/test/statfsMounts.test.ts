@@ -23,6 +23,8 @@ describe('file-system space (statfs of the data mounts)', () => {
         '/dev/loop0 /snap/core/1 squashfs ro 0 0',
         '/dev/vdb1 /srv/my\\040data xfs rw 0 0',
         '/dev/vdc1 /mnt/backup ext4 ro 0 0',
+        'nas:/export /mnt/nas nfs4 rw,relatime 0 0',
+        '//srv/share /mnt/share cifs rw 0 0',
       ].join('\n'),
     );
     expect(dataMounts(mounts).map((m) => `${m.mountPoint} ${m.fsType}`)).toEqual(['/ ext4', '/run tmpfs', '/dev/shm tmpfs', '/srv/my data xfs']);
